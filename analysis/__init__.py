@@ -1,0 +1,17 @@
+"""Lägesbild's statistics: pure functions over numpy arrays, no Django.
+
+Modules (import the one you need; this package imports nothing heavy on its own):
+
+- ``weeks``: ISO weeks as one integer axis (week index since 1970-W01).
+- ``aggregate``: incidents to the area x category x week count cube, roll-ups, rates, and the
+  stacked ``SeriesTable`` that the deviation tests read.
+- ``farrington``: the batched improved-Farrington (Noufaily) baseline over all series at once.
+- ``pooled``: empirical-Bayes Poisson-gamma baselines for sparse and short series.
+- ``predictive``: the negative-binomial predictive distribution, mid-p-values and ranges.
+- ``fdr``: Benjamini-Hochberg across the series of a partnership's week.
+- ``cusum``: the negative-binomial CUSUM behind the "sustained rise" badge.
+- ``deviations``: the weekly deviation flags (avvikelse, bevaka) that combine the above.
+- ``explain``: the numbers behind a flag and its one-sentence Swedish explanation.
+- ``grid``, ``hotspots``, ``scan``, ``knox``: spatial hot spots and space-time clusters.
+- ``evaluation``, ``ranking``: intervention evaluation and area ranking.
+"""
