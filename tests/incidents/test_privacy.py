@@ -86,9 +86,10 @@ def test_personal_identity_numbers_are_refused_in_every_form(date, century, seri
 
 
 @pytest.mark.parametrize("form", FORMS)
-def test_coordination_numbers_are_refused_in_every_form(form):
-    # Born 18 December: the coordination number carries day 18 + 60 = 78.
-    number = written_forms(identity_number("811278", "241"), "19")[form]
+@pytest.mark.parametrize("date", ["811278", "810161", "811291"])
+def test_coordination_numbers_are_refused_in_every_form(date, form):
+    # A coordination number carries the day of birth plus 60: 18 December is 811278.
+    number = written_forms(identity_number(date, "241"), "19")[form]
 
     finding = only_finding(check_text(f"Nummer {number} stod på lappen"))
 
@@ -375,6 +376,19 @@ def test_warnings_come_in_text_order():
         Kind.PHONE_NUMBER,
         Kind.EMAIL_ADDRESS,
     ]
+
+
+def test_many_findings_in_one_text_are_each_reported_once():
+    # An import may paste a whole list into one field.
+    text = "ABC 123, 0701234567@sms.example.se, 070-123 45 67. " * 50
+
+    report = check_text(text)
+
+    assert [f.kind for f in report.warnings] == [
+        Kind.LICENCE_PLATE,
+        Kind.EMAIL_ADDRESS,
+        Kind.PHONE_NUMBER,
+    ] * 50
 
 
 def test_report_messages_explain_in_swedish():
