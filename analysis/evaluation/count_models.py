@@ -1,0 +1,196 @@
+"""Count regressions with unit and period fixed effects, fitted with statsmodels' GLM.
+
+The negative-binomial (NB2) dispersion is estimated by maximum likelihood, alternating with
+the GLM fit for fixed dispersion until both settle, as R's ``MASS::glm.nb`` does; that is the
+joint maximum-likelihood estimate. When the data show no overdispersion the model is Poisson;
+when the dispersion cannot be estimated the model falls back to Poisson or quasi-Poisson and
+says why.
+"""
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import statsmodels.api as sm
+from scipy import optimize, special
+
+NEGATIVE_BINOMIAL = "negative_binomial"
+POISSON = "poisson"
+QUASI_POISSON = "quasi_poisson"
+
+# Codes for why the fitted model is not the one asked for.
+NO_OVERDISPERSION = "no_overdispersion"
+DISPERSION_NOT_ESTIMABLE = "dispersion_not_estimable"
+DISPERSION_DID_NOT_CONVERGE = "dispersion_did_not_converge"
+
+# Below this many residual degrees of freedom a dispersion estimate is noise.
+MIN_DF_FOR_DISPERSION = 10
+# The search interval for the NB2 dispersion alpha (variance = mu + alpha * mu^2).
+LOG_ALPHA_BOUNDS = (np.log(1e-8), np.log(1e3))
+POISSON_LIKE_ALPHA = 1e-6
+
+
+@dataclass(frozen=True)
+class CountModel:
+    """The count model chosen for a data set: family, dispersion and why."""
+
+    name: str
+    alpha: float = 0.0
+    note_code: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A units x periods count matrix in long form, one row per cell kept for fitting."""
+
+    y: np.ndarray
+    unit: np.ndarray
+    period: np.ndarray
+    offset: np.ndarray
+
+    def subset(self, keep: np.ndarray) -> "Panel":
+        return Panel(self.y[keep], self.unit[keep], self.period[keep], self.offset[keep])
+
+    def without_empty(self) -> "Panel":
+        """Drop units and periods with no events at all.
+
+        Their fixed effects would run off to minus infinity; leaving them out is the limit
+        of the maximum-likelihood fit and changes no other estimate.
+        """
+        panel = self
+        while True:
+            keep = _has_events(panel.unit, panel.y) & _has_events(panel.period, panel.y)
+            if keep.all():
+                return panel
+            panel = panel.subset(keep)
+
+
+def _has_events(labels: np.ndarray, y: np.ndarray) -> np.ndarray:
+    totals = np.bincount(labels, weights=y)
+    return totals[labels] > 0
+
+
+def fixed_effects_design(panel: Panel, *columns: np.ndarray) -> np.ndarray:
+    """Unit dummies, period dummies (first period as reference), then the given columns."""
+    units = np.unique(panel.unit, return_inverse=True)[1]
+    periods = np.unique(panel.period, return_inverse=True)[1]
+    n = len(panel.y)
+    unit_dummies = np.zeros((n, units.max() + 1))
+    unit_dummies[np.arange(n), units] = 1.0
+    period_dummies = np.zeros((n, periods.max() + 1))
+    period_dummies[np.arange(n), periods] = 1.0
+    return np.column_stack([unit_dummies, period_dummies[:, 1:], *columns])
+
+
+def fit(panel: Panel, design: np.ndarray, model: CountModel, start=None):
+    """Fit one GLM for a fixed model; returns the statsmodels results."""
+    if model.name == NEGATIVE_BINOMIAL:
+        family = sm.families.NegativeBinomial(alpha=model.alpha)
+    else:
+        family = sm.families.Poisson()
+    glm = sm.GLM(panel.y, design, family=family, offset=panel.offset)
+    scale = "X2" if model.name == QUASI_POISSON else None
+    with warnings.catch_warnings():
+        # Cells with zero counts and tiny fitted means make IRLS warn about its own steps.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return glm.fit(start_params=start, scale=scale, use_t=model.name == QUASI_POISSON)
+
+
+def choose_and_fit(panel: Panel, design: np.ndarray, requested: str = NEGATIVE_BINOMIAL):
+    """Fit the requested family, estimating the NB dispersion; returns (model, results)."""
+    poisson = fit(panel, design, CountModel(POISSON))
+    if requested == POISSON:
+        return CountModel(POISSON), poisson
+    if requested == QUASI_POISSON:
+        model = CountModel(QUASI_POISSON)
+        return model, fit(panel, design, model)
+    if poisson.df_resid < MIN_DF_FOR_DISPERSION:
+        model = CountModel(
+            POISSON,
+            note_code=DISPERSION_NOT_ESTIMABLE,
+            note=(
+                f"Overdispersion is not estimable with {poisson.df_resid:g} residual degrees "
+                "of freedom; the Poisson model assumes none, so its interval may be too narrow."
+            ),
+        )
+        return model, poisson
+    if _poisson_score_for_alpha(panel.y, poisson.mu) <= 0:
+        model = CountModel(
+            POISSON,
+            note_code=NO_OVERDISPERSION,
+            note="The counts vary no more than a Poisson model expects; the Poisson model is used.",
+        )
+        return model, poisson
+    return _fit_negative_binomial(panel, design, poisson)
+
+
+def _fit_negative_binomial(panel: Panel, design: np.ndarray, poisson, max_rounds: int = 50):
+    """Alternate the dispersion's maximum likelihood and the GLM fit until both settle."""
+    results = poisson
+    log_alpha = np.nan
+    for _ in range(max_rounds):
+        new_log_alpha = _ml_log_alpha(panel.y, results.mu)
+        settled = abs(new_log_alpha - log_alpha) < 1e-9
+        log_alpha = new_log_alpha
+        model = CountModel(NEGATIVE_BINOMIAL, alpha=float(np.exp(log_alpha)))
+        results = fit(panel, design, model, start=results.params)
+        if settled:
+            break
+    else:
+        return _quasi_poisson_fallback(panel, design, "did not settle")
+    if log_alpha >= LOG_ALPHA_BOUNDS[1] - 1e-6:
+        return _quasi_poisson_fallback(panel, design, "ran to the upper bound")
+    if model.alpha < POISSON_LIKE_ALPHA:
+        model = CountModel(
+            POISSON,
+            note_code=NO_OVERDISPERSION,
+            note="The estimated overdispersion is nil; the Poisson model is used.",
+        )
+        return model, poisson
+    return model, results
+
+
+def _quasi_poisson_fallback(panel: Panel, design: np.ndarray, what: str):
+    model = CountModel(
+        QUASI_POISSON,
+        note_code=DISPERSION_DID_NOT_CONVERGE,
+        note=(
+            f"The negative-binomial dispersion estimate {what}; quasi-Poisson (Poisson with "
+            "standard errors scaled by the Pearson dispersion) is used instead."
+        ),
+    )
+    return model, fit(panel, design, model)
+
+
+def _poisson_score_for_alpha(y: np.ndarray, mu: np.ndarray) -> float:
+    """Score of the NB2 log-likelihood in alpha at alpha = 0 (Cameron & Trivedi 2013, 3.4).
+
+    Not positive means the likelihood is highest at alpha = 0: the data are not overdispersed.
+    """
+    return float(np.sum((y - mu) ** 2 - y))
+
+
+def _ml_log_alpha(y: np.ndarray, mu: np.ndarray) -> float:
+    """Log of the NB2 dispersion that maximises the likelihood for fixed means."""
+    fitted = optimize.minimize_scalar(
+        lambda log_alpha: -nb2_loglik(y, mu, np.exp(log_alpha)),
+        bounds=LOG_ALPHA_BOUNDS,
+        method="bounded",
+        options={"xatol": 1e-12},
+    )
+    return float(fitted.x)
+
+
+def nb2_loglik(y: np.ndarray, mu: np.ndarray, alpha: float) -> float:
+    """NB2 log-likelihood (variance mu + alpha mu^2)."""
+    size = 1.0 / alpha
+    return float(
+        np.sum(
+            special.gammaln(y + size)
+            - special.gammaln(size)
+            - special.gammaln(y + 1)
+            + size * np.log(size / (size + mu))
+            + y * np.log(mu / (size + mu))
+        )
+    )
