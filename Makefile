@@ -1,0 +1,77 @@
+# Lägesbild: `make run` sets everything up and serves the demo; `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Empty: PostgreSQL on 127.0.0.1:5432 when reachable, else SQLite. DB=sqlite or DB=postgres forces one.
+DB ?=
+PG_URL ?= postgres://postgres@127.0.0.1:5432/lagesbild
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run install test lint fmt check migrate demo vendor vendor-check lock browser-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py seed_demo
+
+run: demo
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	@echo "Lägesbild körs på http://$(HOST):$(PORT)/ (avsluta med Ctrl+C)"
+	$(BIN)/gunicorn lagesbild.wsgi --bind $(HOST):$(PORT) --workers 3 --threads 4 \
+		--access-logfile - --graceful-timeout 5
+
+# Debian's Chromium for the browser tests; skipped quietly where we cannot install packages.
+browser-deps:
+	@if [ ! -x $(CHROMIUM) ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's chromium for the browser tests"; \
+		(apt-get install -y -q chromium >/dev/null 2>&1 || \
+		 (apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null)) || \
+		echo "chromium could not be installed: browser tests will be skipped"; \
+	fi
+
+check: install
+	TESTING=1 $(BIN)/python manage.py check --fail-level WARNING
+	TESTING=1 $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: check browser-deps
+	@url="$(PG_URL)"; \
+	if [ "$(DB)" = sqlite ] || { [ -z "$(DB)" ] && ! $(BIN)/python scripts/pg_reachable.py "$$url"; }; then url=""; fi; \
+	if [ -n "$$url" ]; then echo "== tests on PostgreSQL ($$url)"; else echo "== tests on SQLite"; fi; \
+	TESTING=1 DATABASE_URL="$$url" CHROMIUM="$(CHROMIUM)" $(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+lint: check
+
+fmt: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+vendor:
+	scripts/vendor.sh
+
+vendor-check:
+	scripts/vendor.sh --check
+
+# Re-resolve the pins in constraints.txt from the ranges in pyproject.toml.
+lock:
+	rm -rf /tmp/lagesbild-lock && $(PYTHON) -m venv /tmp/lagesbild-lock
+	/tmp/lagesbild-lock/bin/pip install --quiet --upgrade pip
+	/tmp/lagesbild-lock/bin/pip install --quiet -e '.[test]'
+	/tmp/lagesbild-lock/bin/pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
+
+clean:
+	rm -rf $(VENV) var node_modules

@@ -1,0 +1,21 @@
+"""The JSON API (OpenAPI at /api/v1/openapi.json, browsable docs at /api/v1/docs)."""
+
+from ninja import NinjaAPI
+
+from lagesbild.api.auth import SessionAuth, TokenAuth
+from lagesbild.api.geography import router as geography_router
+from lagesbild.api.incidents import router as incidents_router
+
+api = NinjaAPI(
+    title="Lägesbild API",
+    version="1",
+    description=(
+        "JSON API for Lägesbild. Every endpoint is limited to the partnership and role of the "
+        "caller (a logged-in session or a bearer token). Error messages are in Swedish unless "
+        "the request asks for English with Accept-Language."
+    ),
+    auth=[TokenAuth(), SessionAuth()],
+    urls_namespace="api",
+)
+api.add_router("/incidents", incidents_router)
+api.add_router("/", geography_router)

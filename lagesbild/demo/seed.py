@@ -1,0 +1,308 @@
+"""Load the demo partnership "EST Sollentuna" into the database.
+
+The only module in `lagesbild.demo` that touches Django: it takes the pure generator's areas,
+places and incidents and writes them through the models, with organisations, members in every
+role and the default checklist. Running it again leaves an existing partnership alone.
+"""
+
+import json
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import numpy as np
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from shapely.geometry import mapping
+
+from lagesbild.demo.areas import demo_areas, load_municipality
+from lagesbild.demo.incidents import CATEGORY_CODES, ORGANISATION_KINDS, generate_incidents
+from lagesbild.demo.places import demo_places
+from lagesbild.geography import geometry
+from lagesbild.geography.models import Area, Place
+from lagesbild.incidents.checklist import DEFAULT_CHECKLIST
+from lagesbild.incidents.models import Category, Incident
+from lagesbild.partnerships.models import Membership, Organisation, Partnership
+
+User = get_user_model()
+
+PLACE_KINDS = {
+    "station": Place.Kind.STATION,
+    "busshallplats": Place.Kind.STATION,
+    "torg": Place.Kind.SQUARE,
+    "skolgard": Place.Kind.SCHOOL,
+    "kopcentrum": Place.Kind.SHOPPING,
+    "garage": Place.Kind.GARAGE,
+    "park": Place.Kind.PARK,
+    "fritidsgard": Place.Kind.YOUTH,
+    "idrottsplats": Place.Kind.SPORTS,
+    "gangtunnel": Place.Kind.UNDERPASS,
+    "badplats": Place.Kind.BEACH,
+}
+
+ORGANISATIONS = [
+    # (name, kind, generator organisation kind it reports for)
+    ("Kommunen – trygghet och säkerhet", Organisation.Kind.MUNICIPALITY, "kommun"),
+    ("Kommunen – fritid och ungdom", Organisation.Kind.MUNICIPALITY, None),
+    ("Polisen – kommunpolis", Organisation.Kind.POLICE, "polis"),
+    ("Bostadsbolaget", Organisation.Kind.HOUSING, "bostadsbolag"),
+    ("Väktarbolaget", Organisation.Kind.SECURITY, "vaktbolag"),
+]
+
+# (username, first name, last name, role, organisation index). Synthetic people only.
+ACCOUNTS = [
+    ("samordnare", "Sam", "Samordnare", Membership.Role.COORDINATOR, 0),
+    ("analytiker", "Ana", "Analytiker", Membership.Role.ANALYST, 0),
+    ("deltagare", "Del", "Deltagare", Membership.Role.MEMBER, 2),
+    ("rapportor", "Rapp", "Rapportör", Membership.Role.REPORTER, 3),
+    ("rapportor-polis", "Polly", "Rapportör", Membership.Role.REPORTER, 2),
+    ("rapportor-kommun", "Kim", "Rapportör", Membership.Role.REPORTER, 0),
+    ("rapportor-vakt", "Vera", "Rapportör", Membership.Role.REPORTER, 4),
+    ("rapportor-fritid", "Fri", "Rapportör", Membership.Role.REPORTER, 1),
+]
+
+
+@dataclass
+class SeedResult:
+    partnership: Partnership
+    created: bool
+    incidents: int
+    accounts: dict[str, str]
+
+
+def accounts_file():
+    return settings.VAR_DIR / "demo_accounts.json"
+
+
+def _stored_passwords() -> dict[str, str]:
+    path = accounts_file()
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def _store_passwords(passwords: dict[str, str]) -> None:
+    path = accounts_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(passwords, indent=2, ensure_ascii=False))
+    path.chmod(0o600)
+
+
+def seed_demo(
+    *,
+    name="EST Sollentuna",
+    slug="est-sollentuna",
+    years=2.25,
+    scale=1.0,
+    seed=2026,
+    today: date | None = None,
+    with_accounts=True,
+) -> SeedResult:
+    """Create the demo partnership unless it exists; return its accounts and passwords."""
+    existing = Partnership.objects.filter(slug=slug).first()
+    if existing is not None:
+        return SeedResult(existing, False, existing.incidents.count(), _stored_passwords())
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        partnership = Partnership.objects.create(name=name, slug=slug, municipality_code="0163")
+        organisations = [
+            Organisation.objects.create(partnership=partnership, name=n, kind=k)
+            for n, k, _ in ORGANISATIONS
+        ]
+        passwords = _create_accounts(partnership, organisations, slug) if with_accounts else {}
+        areas = _create_areas(partnership)
+        places = _create_places(partnership, areas)
+        categories = _create_categories(partnership)
+        count = _create_incidents(
+            partnership,
+            organisations,
+            areas,
+            places,
+            categories,
+            start=today - timedelta(days=round(years * 365.25)),
+            end=today + timedelta(days=1),
+            seed=seed,
+            scale=scale,
+        )
+    if passwords:
+        _store_passwords({**_stored_passwords(), **passwords})
+    return SeedResult(partnership, True, count, passwords)
+
+
+def _create_accounts(partnership, organisations, slug) -> dict[str, str]:
+    passwords = {}
+    prefix = "" if slug == "est-sollentuna" else f"{slug}-"
+    for username, first, last, role, org in ACCOUNTS:
+        username = prefix + username
+        password = secrets.token_urlsafe(9)
+        user = User.objects.filter(username=username).first() or User(username=username)
+        user.first_name, user.last_name = first, last
+        user.set_password(password)
+        user.save()
+        Membership.objects.create(
+            user=user, partnership=partnership, organisation=organisations[org], role=role
+        )
+        passwords[username] = password
+    if not User.objects.filter(username="admin").exists():
+        password = secrets.token_urlsafe(9)
+        User.objects.create_superuser("admin", "", password, first_name="Admin")
+        passwords["admin"] = password
+    return passwords
+
+
+def _area_row(partnership, *, name, code, kind, polygon, population, parent=None) -> Area:
+    min_lon, min_lat, max_lon, max_lat = geometry.bbox(polygon)
+    return Area.objects.create(
+        partnership=partnership,
+        parent=parent,
+        name=name,
+        code=code,
+        kind=kind,
+        geometry=mapping(polygon),
+        population=population,
+        population_year=2024,
+        min_lon=min_lon,
+        min_lat=min_lat,
+        max_lon=max_lon,
+        max_lat=max_lat,
+    )
+
+
+def _create_areas(partnership) -> list[Area]:
+    municipality = load_municipality()
+    root = _area_row(
+        partnership,
+        name=f"{municipality.name} kommun",
+        code=municipality.code,
+        kind=Area.Kind.MUNICIPALITY,
+        polygon=municipality.outline,
+        population=municipality.population,
+    )
+    return [
+        _area_row(
+            partnership,
+            name=a.name,
+            code=a.code,
+            kind=Area.Kind.DISTRICT,
+            polygon=a.polygon,
+            population=a.population,
+            parent=root,
+        )
+        for a in demo_areas()
+    ]
+
+
+def _create_places(partnership, areas) -> list[Place]:
+    return [
+        Place.objects.create(
+            partnership=partnership,
+            area=areas[p.area_index],
+            name=p.name,
+            kind=PLACE_KINDS.get(p.kind, Place.Kind.OTHER),
+            lon=p.lon,
+            lat=p.lat,
+        )
+        for p in demo_places()
+    ]
+
+
+def _create_categories(partnership) -> dict[str, Category]:
+    by_code = {}
+    for g, group in enumerate(DEFAULT_CHECKLIST):
+        parent = Category.objects.create(
+            partnership=partnership,
+            code=f"grupp-{group.code}",
+            name=group.name,
+            weight=max(i.weight for i in group.items),
+            sort_order=g * 100,
+        )
+        for i, item in enumerate(group.items):
+            by_code[item.code] = Category.objects.create(
+                partnership=partnership,
+                parent=parent,
+                code=item.code,
+                name=item.name,
+                weight=item.weight,
+                sort_order=g * 100 + i + 1,
+            )
+    return by_code
+
+
+def _iso_weeks(local_time: np.ndarray) -> np.ndarray:
+    """YYYYWW for each wall-clock time, computed once per distinct day."""
+    days = local_time.astype("datetime64[D]")
+    unique, inverse = np.unique(days, return_inverse=True)
+    codes = np.empty(len(unique), dtype=np.int64)
+    for i, day in enumerate(unique.astype(object)):
+        year, week, _ = day.isocalendar()
+        codes[i] = year * 100 + week
+    return codes[inverse]
+
+
+def _create_incidents(
+    partnership, organisations, areas, places, categories, *, start, end, seed, scale, batch=5000
+) -> int:
+    data = generate_incidents(demo_areas(), demo_places(), start, end, seed=seed, scale=scale)
+    index = geometry.AreaIndex([(a.pk, a.geometry) for a in areas])
+    area_ids = index.locate_many(data.lon, data.lat)
+    iso_weeks = _iso_weeks(data.local_time)
+    org_for_kind = {kind: organisations[i] for i, (_, _, kind) in enumerate(ORGANISATIONS) if kind}
+    reporters = {
+        m.organisation_id: m.user
+        for m in Membership.objects.filter(partnership=partnership, role=Membership.Role.REPORTER)
+    }
+    category_list = [categories[code] for code in CATEGORY_CODES]
+    rng = np.random.default_rng([seed, 99])
+    now = timezone.now()
+    recent = now - timedelta(days=6)
+    rejected = rng.random(len(data)) < 0.01
+    uuids = rng.integers(0, 2**63, size=(len(data), 2), dtype=np.int64)
+    created = 0
+    rows = []
+    for i in range(len(data)):
+        if area_ids[i] < 0:
+            continue  # a point the generator put on the outline's edge: not in any area
+        occurred = datetime.fromtimestamp(int(data.occurred_at[i]), UTC)
+        if occurred > now:
+            continue
+        organisation = org_for_kind[ORGANISATION_KINDS[data.organisation[i]]]
+        status = (
+            Incident.Status.REJECTED
+            if rejected[i]
+            else Incident.Status.NEW
+            if occurred >= recent
+            else Incident.Status.ACCEPTED
+        )
+        rows.append(
+            Incident(
+                partnership=partnership,
+                client_id=uuid.UUID(int=(int(uuids[i, 0]) << 64) | int(uuids[i, 1])),
+                occurred_at=occurred,
+                iso_week=int(iso_weeks[i]),
+                reporter=reporters.get(organisation.pk),
+                organisation=organisation,
+                category=category_list[data.category[i]],
+                severity=int(data.severity[i]),
+                area_id=int(area_ids[i]),
+                place=places[data.place[i]] if data.place[i] >= 0 else None,
+                lon=float(data.lon[i]),
+                lat=float(data.lat[i]),
+                description=data.description[i],
+                source=Incident.Source.DEMO,
+                status=status,
+                rejection_reason="Dubbelrapport" if status == Incident.Status.REJECTED else "",
+            )
+        )
+        if len(rows) >= batch:
+            created += _insert(rows)
+            rows = []
+    created += _insert(rows)
+    return created
+
+
+def _insert(rows: list[Incident]) -> int:
+    if not rows:
+        return 0
+    Incident.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)

@@ -1,0 +1,199 @@
+"""Parsing and field messages for the incident pages. Rules live in services."""
+
+import uuid
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lagesbild.geography.models import Area, Place
+from lagesbild.geography.queries import areas, places
+from lagesbild.incidents import weeks
+from lagesbild.incidents.models import Category, Incident
+from lagesbild.incidents.queries import categories, reportable_categories
+from lagesbild.partnerships.access import scoped
+from lagesbild.partnerships.models import Organisation
+
+
+class ReportForm(forms.Form):
+    """The reporter's form. `client_id` is made when the form is shown and travels with every
+    retry, so the server can answer a repeated submission with the incident it already has."""
+
+    client_id = forms.UUIDField(widget=forms.HiddenInput)
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.none(),
+        label=_("Vad hände?"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Välj en kategori."),
+            "invalid_choice": _("Välj en kategori ur listan."),
+        },
+    )
+    lon = forms.FloatField(widget=forms.HiddenInput, required=False)
+    lat = forms.FloatField(widget=forms.HiddenInput, required=False)
+    place = forms.ModelChoiceField(
+        queryset=Place.objects.none(), widget=forms.HiddenInput, required=False
+    )
+    occurred_at = forms.DateTimeField(
+        label=_("När?"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+        error_messages={
+            "required": _("Ange när det hände."),
+            "invalid": _("Ange datum och tid, till exempel 2026-11-24 21:30."),
+        },
+    )
+    severity = forms.TypedChoiceField(
+        label=_("Hur allvarligt?"),
+        choices=Incident.Severity.choices,
+        coerce=int,
+        initial=Incident.Severity.LOW,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Välj hur allvarligt det var.")},
+    )
+    description = forms.CharField(
+        label=_("Kort beskrivning"),
+        help_text=_(
+            "Beskriv händelsen och platsen, aldrig personer. Skriv inga personnummer, "
+            "namn eller telefonnummer."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
+        max_length=1000,
+        required=False,
+    )
+    confirm_warnings = forms.BooleanField(
+        label=_("Jag har kontrollerat texten och den ska skickas så här."), required=False
+    )
+
+    def __init__(self, *args, membership, categories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(
+            pk__in=[c.pk for c in categories]
+        )
+        self.fields["category"].choices = [(c.pk, c.name) for c in categories]
+        self.fields["place"].queryset = Place.objects.filter(
+            partnership=membership.partnership, active=True
+        )
+        if not self.is_bound:
+            self.initial.setdefault("client_id", uuid.uuid4())
+            self.initial.setdefault(
+                "occurred_at", timezone.localtime().replace(second=0, microsecond=0)
+            )
+
+
+class FilterForm(forms.Form):
+    """The filters of the incident list and map (GET parameters)."""
+
+    week = forms.CharField(
+        label=_("Vecka"), required=False, widget=forms.TextInput(attrs={"placeholder": "2026-W47"})
+    )
+    date_from = forms.DateField(
+        label=_("Från datum"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("Till datum"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    area = forms.ModelChoiceField(
+        queryset=Area.objects.none(),
+        label=_("Område"),
+        required=False,
+        empty_label=_("Alla områden"),
+    )
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.none(),
+        label=_("Kategori"),
+        required=False,
+        empty_label=_("Alla kategorier"),
+    )
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        label=_("Organisation"),
+        required=False,
+        empty_label=_("Alla organisationer"),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("Alla")),
+            ("counted", _("Räknas (nya och godkända)")),
+            *Incident.Status.choices,
+        ],
+    )
+    severity = forms.TypedChoiceField(
+        label=_("Allvarlighetsgrad"),
+        required=False,
+        coerce=int,
+        choices=[("", _("Alla")), *Incident.Severity.choices],
+    )
+    q = forms.CharField(label=_("Fritext"), required=False, max_length=100)
+    sort = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas(membership).order_by("name")
+        self.fields["category"].queryset = categories(membership).order_by("sort_order")
+        self.fields["organisation"].queryset = scoped(Organisation.objects.all(), membership)
+
+    def clean_week(self):
+        value = self.cleaned_data["week"]
+        if not value:
+            return None
+        try:
+            return weeks.parse(value)
+        except ValueError as exc:
+            raise forms.ValidationError(_("Ange veckan som 2026-W47.")) from exc
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("Slutdatum ligger före startdatum."))
+        return data
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Skäl"),
+        max_length=300,
+        error_messages={"required": _("Skriv varför händelsen avvisas.")},
+    )
+
+
+class CorrectForm(forms.Form):
+    category = forms.ModelChoiceField(queryset=Category.objects.none(), label=_("Kategori"))
+    area = forms.ModelChoiceField(queryset=Area.objects.none(), label=_("Område"))
+    place = forms.ModelChoiceField(
+        queryset=Place.objects.none(),
+        label=_("Plats"),
+        required=False,
+        empty_label=_("Ingen plats"),
+    )
+    severity = forms.TypedChoiceField(
+        label=_("Allvarlighetsgrad"), coerce=int, choices=Incident.Severity.choices
+    )
+    reason = forms.CharField(label=_("Kommentar"), max_length=300, required=False)
+
+    def __init__(self, *args, membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(
+            pk__in=[c.pk for c in reportable_categories(membership)]
+        ).order_by("sort_order")
+        self.fields["area"].queryset = areas(membership).order_by("name")
+        self.fields["place"].queryset = places(membership).order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        place, area = data.get("place"), data.get("area")
+        if place and area and place.area_id != area.pk:
+            self.add_error("place", _("Platsen ligger inte i det valda området."))
+        return data
+
+
+class MergeForm(forms.Form):
+    duplicates = forms.ModelMultipleChoiceField(
+        queryset=Incident.objects.none(), label=_("Dubbletter")
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["duplicates"].queryset = candidates

@@ -1,0 +1,238 @@
+"""Scoped reads of incidents: the filtered list, map points, the weekly table, the start page."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.utils import timezone
+
+from lagesbild.geography.queries import leaf_areas
+from lagesbild.incidents import weeks
+from lagesbild.incidents.models import Category, Incident
+from lagesbild.partnerships.access import Role, has_role, partnership_rows, scoped
+
+# Incidents that count in figures: rejected and merged ones do not.
+COUNTED = (Incident.Status.NEW, Incident.Status.ACCEPTED)
+
+SORTS = {
+    "occurred": "occurred_at",
+    "-occurred": "-occurred_at",
+    "reported": "reported_at",
+    "-reported": "-reported_at",
+    "category": "category__name",
+    "-category": "-category__name",
+    "area": "area__name",
+    "-area": "-area__name",
+    "severity": "severity",
+    "-severity": "-severity",
+    "status": "status",
+    "-status": "-status",
+}
+DEFAULT_SORT = "-occurred"
+
+
+def categories(membership, *, active_only: bool = True) -> QuerySet[Category]:
+    qs = scoped(Category.objects.all(), membership)
+    return qs.filter(active=True) if active_only else qs
+
+
+def reportable_categories(membership) -> list[Category]:
+    """Active categories a reporter can choose (not the groups), the partnership's most used
+    of the last 90 days first, then in checklist order."""
+    active = list(categories(membership).select_related("parent"))
+    groups = {c.parent_id for c in active if c.parent_id}
+    leaves = [c for c in active if c.pk not in groups]
+    since = timezone.now() - timedelta(days=90)
+    recent = dict(
+        partnership_rows(Incident.objects.all(), membership)
+        .filter(occurred_at__gte=since)
+        .values_list("category_id")
+        .annotate(n=Count("id"))
+    )
+    for c in leaves:
+        c.recent = recent.get(c.pk, 0)
+    return sorted(
+        leaves,
+        key=lambda c: (-c.recent, c.parent.sort_order if c.parent else c.sort_order, c.sort_order),
+    )
+
+
+def filter_incidents(membership, filters: dict) -> QuerySet[Incident]:
+    """The incidents `membership` may see, narrowed by the cleaned filters of the list form."""
+    qs = scoped(Incident.objects.all(), membership).select_related(
+        "category", "area", "place", "organisation"
+    )
+    if filters.get("week"):
+        qs = qs.filter(iso_week=filters["week"])
+    if filters.get("date_from"):
+        qs = qs.filter(occurred_at__date__gte=filters["date_from"])
+    if filters.get("date_to"):
+        qs = qs.filter(occurred_at__date__lte=filters["date_to"])
+    if filters.get("area"):
+        area = filters["area"]
+        qs = qs.filter(Q(area=area) | Q(area__parent=area))
+    if filters.get("category"):
+        category = filters["category"]
+        qs = qs.filter(Q(category=category) | Q(category__parent=category))
+    if filters.get("organisation"):
+        qs = qs.filter(organisation=filters["organisation"])
+    if filters.get("status"):
+        if filters["status"] == "counted":
+            qs = qs.filter(status__in=COUNTED)
+        else:
+            qs = qs.filter(status=filters["status"])
+    if filters.get("severity"):
+        qs = qs.filter(severity=filters["severity"])
+    if filters.get("q"):
+        text = filters["q"]
+        qs = qs.filter(Q(description__icontains=text) | Q(place__name__icontains=text))
+    return qs.order_by(SORTS.get(filters.get("sort") or DEFAULT_SORT, "-occurred_at"), "-id")
+
+
+def map_points(queryset: QuerySet[Incident], limit: int) -> list[list]:
+    """[id, lat, lon, category, iso date] for up to `limit` incidents, for the map layer."""
+    rows = queryset.values_list("id", "lat", "lon", "category__name", "occurred_at")[:limit]
+    return [[pk, lat, lon, name, at.date().isoformat()] for pk, lat, lon, name, at in rows]
+
+
+def review_queue(membership) -> QuerySet[Incident]:
+    return filter_incidents(membership, {"status": Incident.Status.NEW, "sort": "reported"})
+
+
+def duplicate_candidates(incident: Incident, membership, hours: int = 24) -> QuerySet[Incident]:
+    """Incidents of the same category in the same area within `hours` of this one."""
+    window = timedelta(hours=hours)
+    return (
+        scoped(Incident.objects.all(), membership)
+        .filter(
+            category=incident.category,
+            area=incident.area,
+            occurred_at__range=(incident.occurred_at - window, incident.occurred_at + window),
+            status__in=COUNTED,
+        )
+        .exclude(pk=incident.pk)
+        .select_related("category", "area", "place")
+        .order_by("occurred_at")[:5]
+    )
+
+
+@dataclass
+class Cell:
+    column_id: int | None = None  # the category (or group) of the column; None for totals
+    count: int = 0
+    previous: int = 0
+    mean8: float = 0.0
+    points: int = 0
+
+    @property
+    def change_previous(self) -> int:
+        return self.count - self.previous
+
+    @property
+    def change_mean8(self) -> float:
+        return self.count - self.mean8
+
+
+@dataclass
+class Row:
+    area: object
+    cells: list[Cell] = field(default_factory=list)
+    total: Cell = field(default_factory=Cell)
+
+
+@dataclass
+class WeeklyTable:
+    week: int
+    columns: list[Category]
+    rows: list[Row]
+    totals: list[Cell]
+    grand: Cell
+    by_group: bool
+
+
+def weekly_table(membership, week: int, *, by_group: bool = True) -> WeeklyTable:
+    """Areas x categories for one ISO week: the week's count, the previous week's, the mean of
+    the eight weeks before, and severity points (category weight x severity) per area.
+
+    Counts include every counted incident of the partnership, also restricted ones, so every
+    member sees the same figures; the drill-down list shows what each may open.
+    """
+    history = [weeks.shift(week, -k) for k in range(8, 0, -1)]
+    previous = history[-1]
+    all_categories = list(categories(membership, active_only=False).select_related("parent"))
+    column_of = {}
+    if by_group:
+        columns = [c for c in all_categories if c.parent_id is None and c.active]
+        for c in all_categories:
+            column_of[c.pk] = c.parent_id or c.pk
+    else:
+        columns = [c for c in all_categories if c.active and not _is_group(c, all_categories)]
+        column_of = {c.pk: c.pk for c in all_categories}
+    column_index = {c.pk: i for i, c in enumerate(columns)}
+
+    areas = list(leaf_areas(membership).order_by("name"))
+    area_index = {a.pk: i for i, a in enumerate(areas)}
+    grid = [[Cell(column_id=c.pk) for c in columns] for _ in areas]
+
+    rows = (
+        partnership_rows(Incident.objects.all(), membership)
+        .filter(iso_week__in=[*history, week], status__in=COUNTED)
+        .values("area_id", "category_id", "iso_week")
+        .annotate(n=Count("id"), points=Sum(F("severity") * F("category__weight")))
+    )
+    for r in rows:
+        a = area_index.get(r["area_id"])
+        c = column_index.get(column_of.get(r["category_id"]))
+        if a is None or c is None:
+            continue
+        cell = grid[a][c]
+        if r["iso_week"] == week:
+            cell.count += r["n"]
+            cell.points += r["points"] or 0
+        else:
+            cell.mean8 += r["n"] / len(history)
+            if r["iso_week"] == previous:
+                cell.previous += r["n"]
+
+    table_rows = []
+    for area, cells in zip(areas, grid, strict=True):
+        table_rows.append(Row(area=area, cells=cells, total=_sum(cells)))
+    totals = [
+        _sum([grid[a][c] for a in range(len(areas))], column_id=column.pk)
+        for c, column in enumerate(columns)
+    ]
+    return WeeklyTable(week, columns, table_rows, totals, _sum(totals), by_group)
+
+
+def _is_group(category: Category, all_categories: list[Category]) -> bool:
+    return category.parent_id is None and any(c.parent_id == category.pk for c in all_categories)
+
+
+def _sum(cells: list[Cell], column_id: int | None = None) -> Cell:
+    return Cell(
+        column_id=column_id,
+        count=sum(c.count for c in cells),
+        previous=sum(c.previous for c in cells),
+        mean8=sum(c.mean8 for c in cells),
+        points=sum(c.points for c in cells),
+    )
+
+
+def home_summary(membership) -> dict:
+    """Figures for the start page of members, analysts and coordinators."""
+    this_week = weeks.week_code(timezone.now(), membership.partnership.time_zone)
+    counted = partnership_rows(Incident.objects.all(), membership).filter(status__in=COUNTED)
+    by_week = dict(
+        counted.filter(iso_week__in=[this_week, weeks.shift(this_week, -1)])
+        .values_list("iso_week")
+        .annotate(n=Count("id"))
+    )
+    summary = {
+        "week": this_week,
+        "last_week": weeks.shift(this_week, -1),
+        "this_week_count": by_week.get(this_week, 0),
+        "last_week_count": by_week.get(weeks.shift(this_week, -1), 0),
+    }
+    if has_role(membership, Role.COORDINATOR):
+        summary["queue"] = review_queue(membership).count()
+    return summary

@@ -1,0 +1,300 @@
+"""Writes on incidents: reporting, review (accept, correct, reject, merge) and the history.
+
+Every function here is keyword-only, runs in one transaction and records both the incident's
+own history (IncidentChange) and the audit trail, so a write never happens unrecorded.
+"""
+
+import uuid
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lagesbild.audit.record import record
+from lagesbild.geography.models import Area, Place
+from lagesbild.geography.services import locate_area
+from lagesbild.incidents import privacy, weeks
+from lagesbild.incidents.models import Category, Incident, IncidentChange
+from lagesbild.partnerships.models import Membership
+
+# A phone's clock may run a little ahead of the server's; more than this is "in the future".
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def check_description(text: str, *, confirmed: bool) -> None:
+    """Refuse identity numbers; refuse unconfirmed warnings (phone, e-mail, licence plate)."""
+    report = privacy.check_text(text)
+    if report.blocking:
+        raise _description_error(report.blocking, "privacy_blocked")
+    if report.warnings and not confirmed:
+        raise _description_error(report.warnings, "privacy_warning")
+
+
+def _description_error(findings, code: str) -> ValidationError:
+    return ValidationError(
+        {"description": [ValidationError(str(f.message), code=code) for f in findings]}
+    )
+
+
+def needs_confirmation(exc: ValidationError) -> bool:
+    """True when the only thing standing in the way is a privacy warning to confirm."""
+    errors = getattr(exc, "error_dict", {}).get("description", [])
+    return any(e.code == "privacy_warning" for e in errors)
+
+
+def check_occurred_at(occurred_at: datetime) -> None:
+    now = timezone.now()
+    if occurred_at > now + CLOCK_SKEW:
+        raise ValidationError(
+            {"occurred_at": _("Tidpunkten ligger i framtiden. Ange när händelsen inträffade.")}
+        )
+    if occurred_at.year < 2000:
+        raise ValidationError({"occurred_at": _("Tidpunkten är orimligt långt tillbaka.")})
+
+
+def _log(incident: Incident, *, actor, action: str, changes=None, reason="", request=None):
+    IncidentChange.objects.create(
+        incident=incident, actor=actor, action=action, changes=changes or {}, reason=reason
+    )
+    record(
+        actor=actor,
+        action=f"incident.{action}",
+        obj=incident,
+        summary=reason,
+        request=request,
+        changes=changes or {},
+    )
+
+
+def _category_for(membership: Membership, category: Category) -> Category:
+    if category.partnership_id != membership.partnership_id or not category.active:
+        raise ValidationError({"category": _("Välj en kategori ur samverkans checklista.")})
+    if category.parent_id is None and category.children.filter(active=True).exists():
+        raise ValidationError({"category": _("Välj en kategori, inte en hel grupp.")})
+    return category
+
+
+def report_incident(
+    *,
+    membership: Membership,
+    client_id: uuid.UUID,
+    category: Category,
+    occurred_at: datetime,
+    severity: int,
+    lon: float | None = None,
+    lat: float | None = None,
+    place: Place | None = None,
+    description: str = "",
+    confirmed_warnings: bool = False,
+    source: str = Incident.Source.FORM,
+    external_id: str = "",
+    visibility: str = Incident.Visibility.PARTNERSHIP,
+    request=None,
+) -> tuple[Incident, bool]:
+    """File one incident. Idempotent on `client_id`: a retry returns the first incident and
+    False instead of creating a second. Raises ValidationError (nothing saved) on bad input."""
+    partnership = membership.partnership
+    existing = Incident.objects.filter(partnership=partnership, client_id=client_id).first()
+    if existing is not None:
+        return existing, False
+
+    category = _category_for(membership, category)
+    check_occurred_at(occurred_at)
+    check_description(description, confirmed=confirmed_warnings)
+    if severity not in Incident.Severity.values:
+        raise ValidationError({"severity": _("Välj hur allvarligt det var.")})
+    if place is not None and place.partnership_id != partnership.pk:
+        raise ValidationError({"place": _("Välj en plats i samverkans områden.")})
+    if lon is None or lat is None:
+        if place is None:
+            raise ValidationError({"location": _("Ange var det hände: på kartan eller en plats.")})
+        lon, lat = place.lon, place.lat
+    try:
+        area = locate_area(partnership, lon, lat)
+    except ValidationError as exc:
+        raise ValidationError({"location": exc.messages}) from exc
+
+    incident = Incident(
+        partnership=partnership,
+        client_id=client_id,
+        occurred_at=occurred_at,
+        iso_week=weeks.week_code(occurred_at, partnership.time_zone),
+        reporter=membership.user,
+        organisation=membership.organisation,
+        category=category,
+        severity=severity,
+        area=area,
+        place=place,
+        lon=lon,
+        lat=lat,
+        description=description.strip(),
+        source=source,
+        external_id=external_id,
+        visibility=visibility,
+    )
+    try:
+        with transaction.atomic():
+            incident.save()
+            _log(
+                incident,
+                actor=membership.user,
+                action=IncidentChange.Action.CREATED,
+                request=request,
+            )
+    except IntegrityError:
+        # A concurrent retry with the same client id won the race: that one is the incident.
+        existing = Incident.objects.filter(partnership=partnership, client_id=client_id).first()
+        if existing is None:
+            raise
+        return existing, False
+    return incident, True
+
+
+def _require_open(incident: Incident) -> None:
+    if incident.status == Incident.Status.MERGED:
+        raise ValidationError(_("Händelsen är sammanslagen med en annan och kan inte ändras."))
+
+
+def _describe(value) -> object:
+    """A JSON-friendly value for the change history (names, not only ids)."""
+    if value is None:
+        return None
+    if hasattr(value, "pk"):
+        return {"id": value.pk, "name": str(value)}
+    return value
+
+
+@transaction.atomic
+def accept_incident(*, actor, incident: Incident, request=None) -> Incident:
+    _require_open(incident)
+    old = incident.status
+    incident.status = Incident.Status.ACCEPTED
+    incident.rejection_reason = ""
+    incident.save(update_fields=["status", "rejection_reason"])
+    _log(
+        incident,
+        actor=actor,
+        action=IncidentChange.Action.ACCEPTED,
+        changes={"status": [old, incident.status]},
+        request=request,
+    )
+    return incident
+
+
+@transaction.atomic
+def correct_incident(
+    *,
+    actor,
+    incident: Incident,
+    category: Category | None = None,
+    area: Area | None = None,
+    place: Place | None = None,
+    clear_place: bool = False,
+    severity: int | None = None,
+    reason: str = "",
+    accept: bool = True,
+    request=None,
+) -> Incident:
+    """Correct category, area, place or severity; records old and new values."""
+    _require_open(incident)
+    partnership_id = incident.partnership_id
+    for obj in (category, area, place):
+        if obj is not None and obj.partnership_id != partnership_id:
+            raise ValidationError(_("Valet hör inte till samverkan."))
+    if place is not None and area is not None and place.area_id != area.pk:
+        raise ValidationError({"place": _("Platsen ligger inte i det valda området.")})
+    if severity is not None and severity not in Incident.Severity.values:
+        raise ValidationError({"severity": _("Välj hur allvarligt det var.")})
+    proposed = {
+        "category": category,
+        "area": area or (place.area if place is not None else None),
+        "place": place,
+        "severity": severity,
+    }
+    changes = {}
+    for field, new in proposed.items():
+        if new is None:
+            continue
+        old = getattr(incident, field)
+        if old != new:
+            changes[field] = [_describe(old), _describe(new)]
+            setattr(incident, field, new)
+    if clear_place and incident.place is not None:
+        changes["place"] = [_describe(incident.place), None]
+        incident.place = None
+    if accept and incident.status != Incident.Status.ACCEPTED:
+        changes["status"] = [incident.status, Incident.Status.ACCEPTED]
+        incident.status = Incident.Status.ACCEPTED
+    if not changes:
+        return incident
+    incident.save()
+    _log(
+        incident,
+        actor=actor,
+        action=IncidentChange.Action.CORRECTED,
+        changes=changes,
+        reason=reason,
+        request=request,
+    )
+    return incident
+
+
+@transaction.atomic
+def reject_incident(*, actor, incident: Incident, reason: str, request=None) -> Incident:
+    _require_open(incident)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Skriv varför händelsen avvisas.")})
+    old = incident.status
+    incident.status = Incident.Status.REJECTED
+    incident.rejection_reason = reason[:300]
+    incident.save(update_fields=["status", "rejection_reason"])
+    _log(
+        incident,
+        actor=actor,
+        action=IncidentChange.Action.REJECTED,
+        changes={"status": [old, incident.status]},
+        reason=reason,
+        request=request,
+    )
+    return incident
+
+
+@transaction.atomic
+def merge_incidents(
+    *, actor, target: Incident, duplicates: list[Incident], request=None
+) -> Incident:
+    """Merge duplicates into `target`: they keep a link to it and leave the counts."""
+    _require_open(target)
+    duplicates = [d for d in duplicates if d.pk != target.pk]
+    if not duplicates:
+        raise ValidationError(_("Välj minst en annan händelse att slå samman med."))
+    for duplicate in duplicates:
+        if duplicate.partnership_id != target.partnership_id:
+            raise ValidationError(_("Valet hör inte till samverkan."))
+        _require_open(duplicate)
+    for duplicate in duplicates:
+        old = duplicate.status
+        duplicate.status = Incident.Status.MERGED
+        duplicate.merged_into = target
+        duplicate.save(update_fields=["status", "merged_into"])
+        _log(
+            duplicate,
+            actor=actor,
+            action=IncidentChange.Action.MERGED,
+            changes={"status": [old, duplicate.status], "merged_into": target.pk},
+            request=request,
+        )
+    if target.status == Incident.Status.NEW:
+        target.status = Incident.Status.ACCEPTED
+        target.save(update_fields=["status"])
+    _log(
+        target,
+        actor=actor,
+        action=IncidentChange.Action.ABSORBED,
+        changes={"absorbed": [d.pk for d in duplicates]},
+        request=request,
+    )
+    return target

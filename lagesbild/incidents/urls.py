@@ -1,0 +1,18 @@
+from django.urls import path
+
+from lagesbild.incidents import views
+
+app_name = "incidents"
+urlpatterns = [
+    path("", views.incident_list, name="list"),
+    path("rapportera/", views.report, name="report"),
+    path("<int:pk>/", views.incident_detail, name="detail"),
+    path("karta/", views.incident_map, name="map"),
+    path("karta/punkter.json", views.map_points, name="map_points"),
+    path("vecka/", views.weekly, name="weekly"),
+    path("granska/", views.review, name="review"),
+    path("granska/<int:pk>/godkann/", views.review_accept, name="accept"),
+    path("granska/<int:pk>/ratta/", views.review_correct, name="correct"),
+    path("granska/<int:pk>/avvisa/", views.review_reject, name="reject"),
+    path("granska/<int:pk>/sla-samman/", views.review_merge, name="merge"),
+]

@@ -1,0 +1,327 @@
+"""Incident pages: report, list, detail, map, weekly table and the review queue.
+
+Each view parses input, calls a service or query, and renders. Scoping and roles come from
+`partnerships.access`.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lagesbild.audit.record import record
+from lagesbild.incidents import queries, services, weeks
+from lagesbild.incidents.forms import CorrectForm, FilterForm, MergeForm, RejectForm, ReportForm
+from lagesbild.incidents.models import Incident
+from lagesbild.partnerships.access import Role, get_for_member, member_required
+from lagesbild.web.htmx import add_service_errors, render_page_or_fragment
+
+PAGE_SIZE = 50
+MAP_POINT_LIMIT = 20000
+
+
+@member_required(Role.REPORTER)
+def report(request):
+    membership = request.membership
+    categories = queries.reportable_categories(membership)
+    form = ReportForm(request.POST or None, membership=membership, categories=categories)
+    needs_confirmation = False
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            incident, created = services.report_incident(
+                membership=membership,
+                client_id=data["client_id"],
+                category=data["category"],
+                occurred_at=data["occurred_at"],
+                severity=data["severity"],
+                lon=data["lon"],
+                lat=data["lat"],
+                place=data["place"],
+                description=data["description"],
+                confirmed_warnings=data["confirm_warnings"],
+                request=request,
+            )
+        except ValidationError as exc:
+            needs_confirmation = services.needs_confirmation(exc)
+            add_service_errors(form, exc, {"location": None})
+        else:
+            message = (
+                _("Tack! Händelsen är registrerad som nr %(id)s (vecka %(week)s).")
+                if created
+                else _("Händelsen nr %(id)s var redan mottagen. Inget dubbelregistrerades.")
+            )
+            messages.success(
+                request, message % {"id": incident.pk, "week": incident.iso_week % 100}
+            )
+            return redirect("incidents:report")
+    return render(
+        request,
+        "incidents/report.html",
+        {
+            "nav": "report",
+            "form": form,
+            "categories": categories,
+            "needs_confirmation": needs_confirmation or bool(form.data.get("confirm_warnings")),
+            "map_config": _map_config(request),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _map_config(request) -> dict:
+    return {
+        "tiles": settings.MAP_TILE_URL,
+        "attribution": settings.MAP_TILE_ATTRIBUTION,
+        "areas_url": reverse("geography:areas_geojson"),
+    }
+
+
+def _filtered(request):
+    form = FilterForm(request.GET or None, membership=request.membership)
+    filters = form.cleaned_data if form.is_valid() else {}
+    return form, filters
+
+
+@member_required(Role.REPORTER)
+def incident_list(request):
+    form, filters = _filtered(request)
+    qs = queries.filter_incidents(request.membership, filters)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    sort_params = params.copy()
+    sort_params.pop("sort", None)
+    return render_page_or_fragment(
+        request,
+        "incidents/list.html",
+        "incidents/_list_results.html",
+        {
+            "nav": "list",
+            "form": form,
+            "page": page,
+            "query": params.urlencode(),
+            "sort_query": sort_params.urlencode(),
+            "sort": filters.get("sort") or queries.DEFAULT_SORT,
+        },
+    )
+
+
+@member_required(Role.REPORTER)
+def incident_detail(request, pk: int):
+    membership = request.membership
+    incident = get_for_member(
+        Incident.objects.select_related(
+            "category", "area", "place", "organisation", "reporter", "merged_into"
+        ),
+        membership,
+        pk,
+    )
+    record(actor=request.user, action="incident.view", obj=incident, request=request)
+    return render(
+        request,
+        "incidents/detail.html",
+        {
+            "nav": "list",
+            "incident": incident,
+            "history": incident.changes.select_related("actor"),
+            "absorbed": incident.absorbed.all(),
+            "map_config": _map_config(request),
+        },
+    )
+
+
+@member_required(Role.MEMBER)
+def incident_map(request):
+    form, _filters = _filtered(request)
+    return render(
+        request,
+        "incidents/map.html",
+        {
+            "nav": "map",
+            "form": form,
+            "map_config": _map_config(request),
+            "points_query": request.GET.urlencode(),
+        },
+    )
+
+
+@member_required(Role.MEMBER)
+def map_points(request):
+    _form, filters = _filtered(request)
+    qs = queries.filter_incidents(request.membership, filters)
+    points = queries.map_points(qs, MAP_POINT_LIMIT)
+    return JsonResponse({"points": points, "truncated": len(points) >= MAP_POINT_LIMIT})
+
+
+@member_required(Role.MEMBER)
+def weekly(request):
+    membership = request.membership
+    current = weeks.week_code(timezone.now(), membership.partnership.time_zone)
+    try:
+        week = weeks.parse(request.GET["week"]) if request.GET.get("week") else current
+    except ValueError:
+        messages.error(request, _("Ange veckan som 2026-W47. Visar innevarande vecka."))
+        week = current
+    by_group = request.GET.get("per") != "kategori"
+    table = queries.weekly_table(membership, week, by_group=by_group)
+    return render(
+        request,
+        "incidents/weekly.html",
+        {
+            "nav": "weekly",
+            "table": table,
+            "week_iso": weeks.iso(week),
+            "previous_iso": weeks.iso(weeks.shift(week, -1)),
+            "next_iso": weeks.iso(weeks.shift(week, 1)),
+            "is_current": week >= current,
+            "week_start": weeks.monday(week),
+            "per": "grupp" if by_group else "kategori",
+        },
+    )
+
+
+@member_required(Role.COORDINATOR)
+def review(request):
+    membership = request.membership
+    page = Paginator(queries.review_queue(membership), 20).get_page(request.GET.get("page"))
+    items = [_review_context(membership, incident) for incident in page]
+    return render(request, "incidents/review.html", {"nav": "review", "page": page, "items": items})
+
+
+def _review_context(membership, incident, **forms) -> dict:
+    return {
+        "incident": incident,
+        "candidates": queries.duplicate_candidates(incident, membership),
+        "correct_form": forms.get("correct_form")
+        or CorrectForm(
+            membership=membership,
+            initial={
+                "category": incident.category_id,
+                "area": incident.area_id,
+                "place": incident.place_id,
+                "severity": incident.severity,
+            },
+            prefix=f"c{incident.pk}",
+        ),
+        "reject_form": forms.get("reject_form") or RejectForm(prefix=f"r{incident.pk}"),
+    }
+
+
+def _review_done(request, incident, message):
+    """After a review action: the updated item for htmx, else back to the queue."""
+    if request.htmx:
+        return render(
+            request, "incidents/_review_done.html", {"incident": incident, "message": message}
+        )
+    messages.success(request, message)
+    return redirect("incidents:review")
+
+
+def _review_failed(request, membership, incident, **forms):
+    context = {"item": _review_context(membership, incident, **forms)}
+    if request.htmx:
+        return render(request, "incidents/_review_item.html", context, status=400)
+    page = Paginator(queries.review_queue(membership), 20).get_page(1)
+    items = [
+        context["item"] if i.pk == incident.pk else _review_context(membership, i) for i in page
+    ]
+    return render(
+        request,
+        "incidents/review.html",
+        {"nav": "review", "page": page, "items": items},
+        status=400,
+    )
+
+
+@require_POST
+@member_required(Role.COORDINATOR)
+def review_accept(request, pk: int):
+    incident = get_for_member(Incident.objects.all(), request.membership, pk)
+    try:
+        services.accept_incident(actor=request.user, incident=incident, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("incidents:review")
+    return _review_done(request, incident, _("Händelse nr %(id)s godkänd.") % {"id": pk})
+
+
+@require_POST
+@member_required(Role.COORDINATOR)
+def review_correct(request, pk: int):
+    membership = request.membership
+    incident = get_for_member(Incident.objects.all(), membership, pk)
+    form = CorrectForm(request.POST, membership=membership, prefix=f"c{pk}")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.correct_incident(
+                actor=request.user,
+                incident=incident,
+                category=data["category"],
+                area=data["area"],
+                place=data["place"],
+                clear_place=data["place"] is None,
+                severity=data["severity"],
+                reason=data["reason"],
+                request=request,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return _review_done(
+                request, incident, _("Händelse nr %(id)s rättad och godkänd.") % {"id": pk}
+            )
+    return _review_failed(request, membership, incident, correct_form=form)
+
+
+@require_POST
+@member_required(Role.COORDINATOR)
+def review_reject(request, pk: int):
+    membership = request.membership
+    incident = get_for_member(Incident.objects.all(), membership, pk)
+    form = RejectForm(request.POST, prefix=f"r{pk}")
+    if form.is_valid():
+        try:
+            services.reject_incident(
+                actor=request.user,
+                incident=incident,
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return _review_done(request, incident, _("Händelse nr %(id)s avvisad.") % {"id": pk})
+    return _review_failed(request, membership, incident, reject_form=form)
+
+
+@require_POST
+@member_required(Role.COORDINATOR)
+def review_merge(request, pk: int):
+    """Merge the chosen duplicates into this incident (it keeps links to what it absorbed)."""
+    membership = request.membership
+    target = get_for_member(Incident.objects.all(), membership, pk)
+    form = MergeForm(request.POST, candidates=queries.filter_incidents(membership, {}))
+    if form.is_valid():
+        try:
+            services.merge_incidents(
+                actor=request.user,
+                target=target,
+                duplicates=list(form.cleaned_data["duplicates"]),
+                request=request,
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("incidents:review")
+        return _review_done(
+            request, target, _("Dubbletter sammanslagna med nr %(id)s.") % {"id": pk}
+        )
+    messages.error(request, _("Välj vilka händelser som är dubbletter."))
+    return redirect("incidents:review")

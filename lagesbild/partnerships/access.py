@@ -1,0 +1,126 @@
+"""THE scoping mechanism. Every view, API endpoint, query and export reaches partnership data
+through this module:
+
+- `current_membership(request)` says who the user is in which partnership;
+- `member_required(role)` guards a view and sets `request.membership`;
+- `scoped(queryset, membership)` limits any query to what that membership may see;
+- `get_for_member(queryset, membership, pk)` fetches one object or answers 404, the same for
+  "does not exist" and "belongs to another partnership", so ids reveal nothing.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+from lagesbild.partnerships.models import Membership
+
+Role = Membership.Role
+
+ROLE_RANK = {Role.REPORTER: 1, Role.MEMBER: 2, Role.ANALYST: 3, Role.COORDINATOR: 4}
+SESSION_KEY = "partnership_id"
+
+
+def has_role(membership: Membership | None, role: str) -> bool:
+    """True when the membership holds `role` or a higher one."""
+    return membership is not None and ROLE_RANK[membership.role] >= ROLE_RANK[role]
+
+
+def memberships_of(user) -> QuerySet[Membership]:
+    if not getattr(user, "is_authenticated", False):
+        return Membership.objects.none()
+    return Membership.objects.filter(
+        user=user, active=True, organisation__active=True
+    ).select_related("partnership", "organisation", "user")
+
+
+def current_membership(request) -> Membership | None:
+    """The membership the user acts in: the partnership chosen in the session, else the first."""
+    if hasattr(request, "_membership"):
+        return request._membership
+    memberships = list(memberships_of(request.user))
+    chosen = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
+    membership = next((m for m in memberships if m.partnership_id == chosen), None)
+    if membership is None and memberships:
+        membership = memberships[0]
+    request._membership = membership
+    return membership
+
+
+def member_required(role: str = Role.REPORTER) -> Callable:
+    """View decorator: anonymous users go to the login page, users without the role get 403.
+
+    Sets `request.membership` so the view never looks it up itself.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            membership = current_membership(request)
+            if not has_role(membership, role):
+                raise PermissionDenied
+            request.membership = membership
+            return view(request, *args, **kwargs)
+
+        wrapper.required_role = role
+        return wrapper
+
+    return decorator
+
+
+def _incident_visibility(membership: Membership) -> Q:
+    """Reporters see what they reported; restricted incidents are for coordinators, analysts
+    and the reporting organisation."""
+    if membership.role == Role.REPORTER:
+        return Q(reporter=membership.user)
+    if has_role(membership, Role.ANALYST):
+        return Q()
+    return Q(visibility="partnership") | Q(organisation=membership.organisation)
+
+
+# How to reach the partnership id from a model, where it is not the `partnership` field.
+PARTNERSHIP_PATHS = {"partnership": "id"}
+# Row-level rules on top of the partnership filter.
+EXTRA_RULES = {"incident": _incident_visibility}
+
+
+def scoped(queryset: QuerySet, membership: Membership | None) -> QuerySet:
+    """Limit `queryset` to the rows `membership` may see; nothing at all without a membership."""
+    queryset = partnership_rows(queryset, membership)
+    rule = EXTRA_RULES.get(queryset.model._meta.model_name)
+    if rule is not None and membership is not None:
+        queryset = queryset.filter(rule(membership))
+    return queryset
+
+
+def partnership_rows(queryset: QuerySet, membership: Membership | None) -> QuerySet:
+    """The partnership's rows without the row-level visibility rules: only for aggregate
+    figures (counts in the weekly table), which every member sees alike."""
+    if membership is None:
+        return queryset.none()
+    path = PARTNERSHIP_PATHS.get(queryset.model._meta.model_name, "partnership")
+    return queryset.filter(**{path: membership.partnership_id})
+
+
+def get_for_member(source: QuerySet | type[Model], membership: Membership | None, pk) -> Model:
+    """One object the membership may see, or Http404 whether it is missing or not theirs."""
+    queryset = source if isinstance(source, QuerySet) else source._default_manager.all()
+    try:
+        return scoped(queryset, membership).get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def switch_partnership(request, partnership_id: int) -> Membership:
+    """Make another of the user's partnerships the current one (404 if not a member)."""
+    membership = memberships_of(request.user).filter(partnership_id=partnership_id).first()
+    if membership is None:
+        raise Http404
+    request.session[SESSION_KEY] = membership.partnership_id
+    request._membership = membership
+    return membership

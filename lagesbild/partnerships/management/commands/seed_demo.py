@@ -1,0 +1,34 @@
+"""`manage.py seed_demo`: the demo partnership, loaded once; prints the demo accounts."""
+
+from django.core.management.base import BaseCommand
+
+from lagesbild.demo.seed import seed_demo
+
+
+class Command(BaseCommand):
+    help = "Create the demo partnership 'EST Sollentuna' (kept if it exists) and print accounts."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--years", type=float, default=2.25, help="years of incident history")
+        parser.add_argument("--scale", type=float, default=1.0, help="multiplies incident rates")
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--name", default="EST Sollentuna")
+        parser.add_argument("--slug", default="est-sollentuna")
+
+    def handle(self, *args, **options):
+        result = seed_demo(
+            name=options["name"],
+            slug=options["slug"],
+            years=options["years"],
+            scale=options["scale"],
+            seed=options["seed"],
+        )
+        verb = "Skapade" if result.created else "Behåller befintlig"
+        self.stdout.write(
+            f"{verb} samverkan '{result.partnership.name}' med {result.incidents} händelser."
+        )
+        if result.accounts:
+            self.stdout.write("Demokonton (användarnamn: lösenord):")
+            for username, password in result.accounts.items():
+                self.stdout.write(f"  {username}: {password}")
+            self.stdout.write("Lösenorden sparas i var/demo_accounts.json.")

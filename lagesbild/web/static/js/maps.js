@@ -1,0 +1,127 @@
+// Maps with Leaflet (vendored). The base-map tile URL comes from the server's settings;
+// when no tiles load (closed intranet), areas and points are still drawn on a plain background.
+"use strict";
+
+function mapConfig() {
+  var node = document.getElementById("map-config");
+  return node ? JSON.parse(node.textContent) : {};
+}
+
+function baseMap(element, config) {
+  var map = L.map(element, { preferCanvas: true });
+  if (config.tiles) {
+    L.tileLayer(config.tiles, { maxZoom: 19, attribution: config.attribution || "" }).addTo(map);
+  }
+  return map;
+}
+
+var AREA_STYLE = { color: "#0b4f8a", weight: 2, fillOpacity: 0.06 };
+
+function loadAreas(map, config, fit) {
+  return fetch(config.areas_url, { credentials: "same-origin" })
+    .then(function (r) { return r.json(); })
+    .then(function (geojson) {
+      var layer = L.geoJSON(geojson, {
+        style: AREA_STYLE,
+        onEachFeature: function (feature, l) { l.bindTooltip(feature.properties.name); },
+      }).addTo(map);
+      if (fit && layer.getBounds().isValid()) map.fitBounds(layer.getBounds());
+      return layer;
+    });
+}
+
+function setUpReportMap() {
+  var element = document.getElementById("report-map");
+  if (!element || !window.L) return;
+  var config = mapConfig();
+  var map = baseMap(element, config);
+  var lon = document.getElementById("id_lon");
+  var lat = document.getElementById("id_lat");
+  var place = document.getElementById("id_place");
+  var summary = document.getElementById("location-summary");
+  var marker = null;
+
+  function choose(latValue, lonValue, label, placeId) {
+    lat.value = Number(latValue).toFixed(6);
+    lon.value = Number(lonValue).toFixed(6);
+    place.value = placeId || "";
+    if (marker) marker.setLatLng([latValue, lonValue]);
+    else marker = L.marker([latValue, lonValue]).addTo(map);
+    summary.textContent = (label ? label + " – " : "") + lat.value + ", " + lon.value;
+  }
+
+  loadAreas(map, config, !lat.value).then(function () {
+    if (lat.value && lon.value) {
+      choose(lat.value, lon.value, "", place.value);
+      map.setView([lat.value, lon.value], 15);
+    }
+  });
+  map.on("click", function (event) { choose(event.latlng.lat, event.latlng.lng, "", ""); });
+
+  var button = document.getElementById("use-position");
+  if (button) {
+    if (!navigator.geolocation) button.hidden = true;
+    button.addEventListener("click", function () {
+      summary.textContent = "Hämtar position…";
+      navigator.geolocation.getCurrentPosition(
+        function (pos) {
+          choose(pos.coords.latitude, pos.coords.longitude, "Min position", "");
+          map.setView([pos.coords.latitude, pos.coords.longitude], 16);
+        },
+        function () { summary.textContent = "Positionen kunde inte hämtas. Tryck på kartan eller sök en plats."; },
+        { enableHighAccuracy: true, timeout: 10000 }
+      );
+    });
+  }
+  document.addEventListener("click", function (event) {
+    var choice = event.target.closest(".place-choice");
+    if (!choice) return;
+    choose(choice.dataset.lat, choice.dataset.lon, choice.dataset.label, choice.dataset.place);
+    map.setView([choice.dataset.lat, choice.dataset.lon], 16);
+  });
+  document.getElementById("report-form").addEventListener("report:restored", function () {
+    if (lat.value && lon.value) choose(lat.value, lon.value, "", place.value);
+  });
+}
+
+function setUpIncidentMap() {
+  var element = document.getElementById("incident-map");
+  if (!element || !window.L) return;
+  var config = mapConfig();
+  var map = baseMap(element, config);
+  var point = [Number(element.dataset.lat), Number(element.dataset.lon)];
+  loadAreas(map, config, false);
+  L.circleMarker(point, { radius: 8, color: "#a11a1a", fillOpacity: 0.8 }).addTo(map);
+  map.setView(point, 15);
+}
+
+function setUpIncidentsMap() {
+  var element = document.getElementById("incidents-map");
+  if (!element || !window.L) return;
+  var config = mapConfig();
+  var map = baseMap(element, config);
+  var status = document.getElementById("map-status");
+  loadAreas(map, config, true);
+  fetch(element.dataset.points, { credentials: "same-origin" })
+    .then(function (r) { return r.json(); })
+    .then(function (data) {
+      var cluster = L.markerClusterGroup ? L.markerClusterGroup({ chunkedLoading: true }) : L.layerGroup();
+      data.points.forEach(function (p) {
+        var marker = L.circleMarker([p[1], p[2]], { radius: 6, color: "#a11a1a", fillOpacity: 0.7 });
+        var link = document.createElement("a");
+        link.href = "/handelser/" + p[0] + "/";
+        link.textContent = p[3] + " (" + p[4] + ")";
+        marker.bindPopup(link);
+        cluster.addLayer(marker);
+      });
+      map.addLayer(cluster);
+      status.textContent = data.points.length + " händelser på kartan" + (data.truncated ? " (urvalet är begränsat; filtrera mer)" : "") + ".";
+    })
+    .catch(function () { status.textContent = "Händelserna kunde inte laddas."; });
+}
+
+document.addEventListener("DOMContentLoaded", function () {
+  setUpReportMap();
+  setUpIncidentMap();
+  setUpIncidentsMap();
+});

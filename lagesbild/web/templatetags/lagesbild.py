@@ -1,0 +1,61 @@
+"""Template filters for Swedish presentation: ISO weeks and numbers."""
+
+from django import template
+from django.utils.formats import number_format
+
+from lagesbild.incidents import weeks
+
+register = template.Library()
+
+
+@register.filter
+def week_label(code: int) -> str:
+    """202647 -> 'v. 47 2026'."""
+    return f"v. {code % 100} {code // 100}"
+
+
+@register.filter
+def week_iso(code: int) -> str:
+    return weeks.iso(code)
+
+
+@register.filter
+def decimal1(value) -> str:
+    """One decimal in the active locale (Swedish decimal comma)."""
+    if value is None:
+        return "–"
+    return number_format(value, 1, use_l10n=True)
+
+
+@register.filter
+def signed(value) -> str:
+    """+3 / −2 / 0 with a real minus sign, for changes between weeks."""
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        text = number_format(abs(value), 1, use_l10n=True)
+    else:
+        text = str(abs(value))
+    if value > 0:
+        return f"+{text}"
+    if value < 0:
+        return f"−{text}"
+    return text
+
+
+def _change_value(value) -> str:
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, dict):
+        return str(value.get("name", value.get("id", "")))
+    return str(value)
+
+
+@register.filter
+def join_change(values) -> str:
+    """[old, new] from an incident's history as 'old → new'; other values as they are."""
+    if isinstance(values, list) and len(values) == 2:
+        return f"{_change_value(values[0])} → {_change_value(values[1])}"
+    if isinstance(values, list):
+        return ", ".join(_change_value(v) for v in values)
+    return _change_value(values)
