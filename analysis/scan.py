@@ -1,0 +1,401 @@
+"""Space-time clusters: the prospective space-time permutation scan statistic
+(Kulldorff, Heffernan, Hartman, Assunção & Mostashari 2005, PLoS Med 2(3):e59), the method
+behind SaTScan's prospective space-time permutation analyses.
+
+Question: is there a place where, in the last days up to the analysis date, more incidents
+happened than that place's usual share of incidents would lead us to expect? It needs no
+population: a place's own history says how busy it normally is, and the whole area's recent
+days say how busy the period is.
+
+With c_zd incidents at location z on day d and C in all, the expected count of a cylinder A (a
+circle of locations S times a window of recent days D) is mu_A = C_S · C_D / C. Each cylinder
+with c_A > mu_A scores its log-likelihood ratio
+
+    LLR = c_A ln(c_A / mu_A) + (C - c_A) ln((C - c_A) / (C - mu_A)),
+
+and the most likely cluster is the cylinder with the highest LLR. Its p-value comes from Monte
+Carlo replicates that shuffle the dates among the incidents (so both margins stay fixed) and
+record each replicate's highest LLR. Secondary clusters are the best cylinders of other
+centres that share no location with a cluster already reported.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from numba import get_num_threads, njit, prange
+from scipy import stats
+
+from analysis.grid import TIE_TOLERANCE, distance_band
+from analysis.montecarlo import replicate_keys, uniform_below
+
+DEFAULT_REPLICATIONS = 999
+# Sequential Monte Carlo (Besag & Clifford 1991): once this many replicates reach the observed
+# maximum, p > 0.05 is certain at 999 replications and the rest would only refine a dull answer.
+DEFAULT_EARLY_STOP = 50
+_BATCH = 100
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """One cylinder: the ``locations`` within ``radius`` metres of ``centre`` over the
+    ``days`` days from ``start`` to ``end``.
+
+    ``p_value`` is the Monte Carlo p-value, ``p_gumbel`` a Gumbel approximation from the same
+    replicates (finer than 1/(R+1) for strong clusters), ``recurrence_interval_days`` how often
+    a cluster this strong would turn up by chance in analyses repeated every
+    ``analysis_interval_days`` (the interval divided by p).
+    """
+
+    centre: int
+    locations: np.ndarray
+    radius: float
+    start: np.datetime64
+    end: np.datetime64
+    days: int
+    observed: int
+    expected: float
+    llr: float
+    p_value: float
+    p_gumbel: float
+    recurrence_interval_days: float
+
+    @property
+    def ratio(self) -> float:
+        """Observed over expected incidents."""
+        return self.observed / self.expected
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """Clusters, the most likely first, then secondary ones; ``maxima`` are the replicates'
+    highest LLRs (fewer than asked for when the run stopped early)."""
+
+    clusters: list[Cluster]
+    cases: int
+    replications: int
+    stopped_early: bool
+    maxima: np.ndarray
+    seed: int | None
+
+
+def space_time_scan(
+    xy,
+    location,
+    days,
+    *,
+    end=None,
+    study_days: int | None = 365,
+    max_radius: float = 1000.0,
+    max_days: int = 28,
+    min_cases: int = 3,
+    max_share: float = 0.5,
+    replications: int = DEFAULT_REPLICATIONS,
+    seed: int | None = None,
+    early_stop: int | None = DEFAULT_EARLY_STOP,
+    max_clusters: int = 10,
+    analysis_interval_days: int = 7,
+) -> ScanResult:
+    """Prospective space-time permutation scan.
+
+    ``xy`` holds the coordinates (metres) of the locations (grid-cell centres or places),
+    ``location`` each incident's row in ``xy`` and ``days`` its date (or day number). Cylinders
+    are circles around every location up to ``max_radius`` metres and holding at most
+    ``max_share`` of all incidents, times windows of 1..``max_days`` days ending on ``end``
+    (default: the last date); they need at least ``min_cases`` incidents. Only incidents in the
+    ``study_days`` days up to ``end`` count (None: all up to ``end``).
+
+    ``replications`` seeded replicates give the p-values; with ``early_stop`` the run stops
+    once that many replicates reach the observed maximum (Besag-Clifford p = hits / runs).
+    Incidents are put in a canonical order first, so their input order changes nothing.
+    """
+    xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+    location, day_number, end_day = _cases(location, days, end, study_days, len(xy))
+    total = len(location)
+    if total == 0:
+        return ScanResult([], 0, 0, False, np.empty(0), seed)
+    offset = end_day - day_number  # 0 is the analysis date
+    in_window = offset < max_days
+    location_total = np.bincount(location, minlength=len(xy)).astype(np.int64)
+    day_total = np.cumsum(np.bincount(offset[in_window], minlength=max_days)).astype(np.int64)
+    observed = _window_counts(location[in_window], offset[in_window], len(xy), max_days)
+    neighbours = distance_band(xy, max_radius)
+    cylinders = _cylinder_arguments(
+        neighbours, location_total, day_total, max_share * total, min_cases
+    )
+    best = _best_per_centre(observed, cylinders)
+    if best[0].max(initial=0.0) <= 0.0:
+        return ScanResult([], total, 0, False, np.empty(0), seed)
+
+    # the W window dates, in a fixed order; replicates give them to W random incidents
+    window_offsets = np.sort(offset[in_window])
+    maxima, stopped = _monte_carlo(
+        cylinders, location, window_offsets, best[0].max(), replications, seed, early_stop
+    )
+    clusters = []
+    for centre, members, n_days in _non_overlapping(neighbours, *best, max_clusters):
+        p, p_gumbel = _p_values(best[0][centre], maxima, stopped)
+        clusters.append(
+            Cluster(
+                centre=int(centre),
+                locations=np.sort(members),
+                radius=float(neighbours.distances[neighbours.indptr[centre] + len(members) - 1]),
+                start=np.datetime64(end_day - n_days + 1, "D"),
+                end=np.datetime64(end_day, "D"),
+                days=n_days,
+                observed=int(observed[members, n_days - 1].sum()),
+                expected=float(location_total[members].sum() * day_total[n_days - 1] / total),
+                llr=float(best[0][centre]),
+                p_value=p,
+                p_gumbel=p_gumbel,
+                recurrence_interval_days=analysis_interval_days / p,
+            )
+        )
+    return ScanResult(clusters, total, len(maxima), stopped, maxima, seed)
+
+
+def _cases(location, days, end, study_days, n_locations):
+    """Incidents inside the study period, in canonical order, and the analysis day."""
+    location = np.asarray(location, dtype=np.int64)
+    day_number = np.asarray(days).astype("datetime64[D]").astype(np.int64)
+    if len(location) != len(day_number):
+        raise ValueError("location and days must have the same length")
+    if len(location) and (location.min() < 0 or location.max() >= n_locations):
+        raise ValueError("every location must be a row of xy")
+    if end is None:
+        if not len(day_number):
+            raise ValueError("no incidents and no analysis date")
+        end_day = int(day_number.max())
+    else:
+        end_day = int(np.datetime64(end, "D").astype(np.int64))
+    keep = day_number <= end_day
+    if study_days is not None:
+        keep &= day_number > end_day - study_days
+    order = np.lexsort((day_number[keep], location[keep]))
+    return location[keep][order], day_number[keep][order], end_day
+
+
+def _window_counts(location, offset, n_locations, max_days):
+    """Incidents per location in the last 1, 2 ... max_days days (cumulative over days)."""
+    counts = np.zeros((n_locations, max_days), dtype=np.int32)
+    np.add.at(counts, (location, offset), 1)
+    return np.cumsum(counts, axis=1, dtype=np.int32)
+
+
+def _cylinder_arguments(neighbours, location_total, day_total, max_spatial, min_cases):
+    """What every scan of the same incidents shares; only the window counts change."""
+    # a circle is scored only after the last neighbour at its radius is in
+    distances = neighbours.distances
+    group_end = np.ones(len(distances), dtype=np.bool_)
+    group_end[:-1] = distances[1:] - distances[:-1] > TIE_TOLERANCE
+    group_end[neighbours.indptr[1:] - 1] = True
+    total = int(location_total.sum())
+    counts = np.arange(total + 1, dtype=float)
+    with np.errstate(divide="ignore"):
+        ln_day_total = np.log(day_total.astype(float))
+    return (
+        neighbours.indptr,
+        neighbours.indices,
+        group_end,
+        location_total,
+        day_total.astype(float),
+        ln_day_total,
+        total,
+        float(max_spatial),
+        int(min_cases),
+        counts * np.log(np.maximum(counts, 1.0)),  # c ln c, with 0 ln 0 = 0
+    )
+
+
+def _best_per_centre(window_counts, cylinders):
+    """Each centre's best cylinder: LLR, number of neighbours in the circle, days."""
+    n = len(window_counts)
+    best = (np.zeros(n), np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64))
+    _best_cylinders(window_counts, *cylinders, True, *best)
+    return best
+
+
+def _non_overlapping(neighbours, best_llr, best_members, best_days, max_clusters):
+    """Centres' best cylinders by falling LLR, skipping any that shares a location with one
+    already taken (SaTScan's "no geographical overlap")."""
+    taken = np.zeros(neighbours.n, dtype=bool)
+    found = 0
+    for centre in np.argsort(-best_llr, kind="stable"):
+        if best_llr[centre] <= 0.0 or found == max_clusters:
+            return
+        first = neighbours.indptr[centre]
+        members = neighbours.indices[first : first + best_members[centre]]
+        if not taken[members].any():
+            taken[members] = True
+            found += 1
+            yield centre, members, int(best_days[centre])
+
+
+def _monte_carlo(cylinders, location, window_offsets, observed_max, replications, seed, early_stop):
+    """Replicate maxima, in batches so that a clearly dull result can stop early: once
+    ``early_stop`` replicates reach the observed maximum, the run ends at that replicate."""
+    keys = replicate_keys(seed, replications)
+    maxima = np.empty(0)
+    for start in range(0, replications, _BATCH):
+        batch = keys[start : start + _BATCH]
+        n_chunks = max(1, min(len(batch), get_num_threads()))
+        found = _replicate_maxima(location, window_offsets, batch, n_chunks, *cylinders)
+        maxima = np.concatenate([maxima, found])
+        hits = np.cumsum(maxima >= _reached(observed_max))
+        if early_stop is not None and hits[-1] >= early_stop:
+            runs = int(np.searchsorted(hits, early_stop)) + 1
+            return maxima[:runs], runs < replications
+    return maxima, False
+
+
+def _reached(llr: float) -> float:
+    """The replicate maximum that counts as reaching ``llr``: equal up to rounding."""
+    return llr - 1e-9 * max(1.0, abs(llr))
+
+
+def _p_values(llr: float, maxima: np.ndarray, stopped: bool) -> tuple[float, float]:
+    """Monte Carlo p (Besag-Clifford hits / runs when stopped early) and a Gumbel fit's p."""
+    if not len(maxima):
+        return np.nan, np.nan
+    hits = int((maxima >= _reached(llr)).sum())
+    p = hits / len(maxima) if stopped else (hits + 1) / (len(maxima) + 1)
+    location, scale = maxima.mean(), maxima.std() * np.sqrt(6) / np.pi
+    p_gumbel = float(stats.gumbel_r.sf(llr, location - np.euler_gamma * scale, scale))
+    return p, p_gumbel
+
+
+@njit(cache=True)
+def _best_cylinders(
+    window_counts,
+    indptr,
+    indices,
+    group_end,
+    location_total,
+    day_total,
+    ln_day_total,
+    total,
+    max_spatial,
+    min_cases,
+    xlogx,
+    per_centre,
+    best_llr,
+    best_members,
+    best_days,
+):
+    """Highest LLR over all cylinders; with ``per_centre`` also each centre's best cylinder
+    (LLR, number of neighbours in its circle, days in its window) in the ``best_*`` arrays.
+
+    Circles grow one neighbour at a time and are scored only once every location at the same
+    distance is in. c ln c comes from the table ``xlogx``, ln mu from logs of the margins, and
+    a cheap upper bound, LLR <= c ln(c/mu) - (C - c)(c - mu)/C, skips the one remaining log
+    for cylinders that cannot beat the best so far.
+    """
+    n_days = window_counts.shape[1]
+    ln_total = np.log(total)
+    inv_total = 1.0 / total
+    running = np.zeros(n_days, dtype=np.int64)
+    overall = 0.0
+    best = 0.0
+    for centre in range(len(indptr) - 1):
+        if per_centre:
+            best = 0.0
+        running[:] = 0
+        spatial = 0
+        start = indptr[centre]
+        for k in range(start, indptr[centre + 1]):
+            z = indices[k]
+            spatial += location_total[z]
+            if spatial > max_spatial:
+                break
+            for t in range(n_days):
+                running[t] += window_counts[z, t]
+            if not group_end[k] or running[n_days - 1] < min_cases:
+                continue
+            ln_spatial = np.log(spatial)
+            for t in range(n_days):
+                c = running[t]
+                if c < min_cases:
+                    continue
+                mu = spatial * day_total[t] * inv_total
+                if c <= mu:
+                    continue
+                lead = xlogx[c] - c * (ln_spatial + ln_day_total[t] - ln_total)
+                if lead - (total - c) * (c - mu) * inv_total <= best:
+                    continue
+                llr = lead + xlogx[total - c] - (total - c) * np.log(total - mu)
+                if llr > best:
+                    best = llr
+                    if per_centre:
+                        best_llr[centre] = llr
+                        best_members[centre] = k - start + 1
+                        best_days[centre] = t + 1
+        overall = max(overall, best)
+    return overall
+
+
+@njit(parallel=True, cache=True)
+def _replicate_maxima(
+    location,
+    window_offsets,
+    keys,
+    n_chunks,
+    indptr,
+    indices,
+    group_end,
+    location_total,
+    day_total,
+    ln_day_total,
+    total,
+    max_spatial,
+    min_cases,
+    xlogx,
+):
+    """Highest LLR of each replicate (one per key) with the dates shuffled among incidents.
+
+    Only the W incidents that get one of the W window dates matter, and in a uniform shuffle
+    they are a uniform random W-subset in random order: a partial Fisher-Yates shuffle of W
+    steps draws them, then is undone, so a replicate costs O(W), not O(N), and starts from the
+    same order on any thread.
+    """
+    n = len(location)
+    n_window = len(window_offsets)
+    n_locations = len(indptr) - 1
+    max_days = len(day_total)
+    maxima = np.zeros(len(keys))
+    for chunk in prange(n_chunks):
+        shuffled = location.copy()
+        swaps = np.empty(n_window, dtype=np.int64)
+        counts = np.zeros((n_locations, max_days), dtype=np.int32)
+        unused_llr = np.zeros(0)
+        unused_index = np.zeros(0, dtype=np.int64)
+        for r in range(chunk * len(keys) // n_chunks, (chunk + 1) * len(keys) // n_chunks):
+            for k in range(n_window):
+                j = k + uniform_below(keys[r], k, n - k)
+                swaps[k] = j
+                shuffled[k], shuffled[j] = shuffled[j], shuffled[k]
+            counts[:] = 0
+            for k in range(n_window):
+                counts[shuffled[k], window_offsets[k]] += 1
+            for z in range(n_locations):
+                for t in range(1, max_days):
+                    counts[z, t] += counts[z, t - 1]
+            maxima[r] = _best_cylinders(
+                counts,
+                indptr,
+                indices,
+                group_end,
+                location_total,
+                day_total,
+                ln_day_total,
+                total,
+                max_spatial,
+                min_cases,
+                xlogx,
+                False,
+                unused_llr,
+                unused_index,
+                unused_index,
+            )
+            for k in range(n_window - 1, -1, -1):
+                j = swaps[k]
+                shuffled[k], shuffled[j] = shuffled[j], shuffled[k]
+    return maxima

@@ -1,0 +1,183 @@
+import numba
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis.scan import space_time_scan
+
+SETTINGS = {"max_radius": 450.0, "max_days": 10, "min_cases": 3, "max_share": 0.5}
+
+
+def _circles(xy, max_radius):
+    """Every circle around every location, as membership rows (brute force: no running sums,
+    no tie groups, no pruning)."""
+    distance = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])
+    masks = []
+    for row in distance:
+        for radius in np.unique(row[row <= max_radius]):
+            masks.append(row <= radius + 1e-6)
+    return np.array(masks)
+
+
+def _brute_force(xy, location, days, end, max_radius, max_days, min_cases, max_share):
+    """Most likely cylinder by the textbook formula over every circle and window."""
+    total = len(location)
+    masks = _circles(xy, max_radius)
+    offset = end - days
+    counts = np.zeros((len(xy), max_days))
+    recent = offset < max_days
+    np.add.at(counts, (location[recent], offset[recent]), 1)
+    cases = masks @ np.cumsum(counts, axis=1)  # circles x windows
+    spatial = masks @ np.bincount(location, minlength=len(xy))
+    expected = np.outer(spatial, np.cumsum(np.bincount(offset[recent], minlength=max_days)))
+    expected = expected / total
+    valid = (cases >= min_cases) & (cases > expected) & (spatial[:, None] <= max_share * total)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        llr = cases * np.log(cases / expected)
+        llr += (total - cases) * np.log((total - cases) / (total - expected))
+    llr = np.where(valid, llr, 0.0)
+    circle, window = np.unravel_index(np.argmax(llr), llr.shape)
+    return llr[circle, window], set(np.flatnonzero(masks[circle])), window + 1
+
+
+def _brute_force_p(xy, location, days, end, replications, seed):
+    rng = np.random.default_rng(seed)
+    observed = _brute_force(xy, location, days, end, **SETTINGS)[0]
+    maxima = [
+        _brute_force(xy, location, rng.permutation(days), end, **SETTINGS)[0]
+        for _ in range(replications)
+    ]
+    return (np.sum(np.array(maxima) >= observed - 1e-9) + 1) / (replications + 1)
+
+
+def _incidents(n=120, locations=16, days=60, seed=0, lattice=False):
+    rng = np.random.default_rng(seed)
+    if lattice:
+        side = int(np.sqrt(locations))
+        xy = np.column_stack(np.divmod(np.arange(side * side), side)) * 200.0
+    else:
+        xy = rng.uniform(0, 1_500, (locations, 2))
+    weights = rng.gamma(2.0, size=len(xy))
+    location = rng.choice(len(xy), n, p=weights / weights.sum())
+    return xy, location, rng.integers(0, days, n)
+
+
+def _plant(location, days, centre, cases, seed=1):
+    """Add ``cases`` incidents at ``centre`` in the last three days."""
+    recent = days.max() - np.random.default_rng(seed).integers(0, 3, cases)
+    return np.append(location, np.full(cases, centre)), np.append(days, recent)
+
+
+@pytest.mark.parametrize(("seed", "lattice"), [(0, False), (1, False), (2, True), (3, True)])
+def test_most_likely_cluster_and_llr_equal_the_brute_force(seed, lattice):
+    xy, location, days = _incidents(seed=seed, lattice=lattice)
+    location, days = _plant(location, days, centre=5, cases=4, seed=seed)
+    result = space_time_scan(xy, location, days, **SETTINGS, replications=9, seed=0)
+    llr, members, window = _brute_force(xy, location, days, days.max(), **SETTINGS)
+    primary = result.clusters[0]
+    assert primary.llr == pytest.approx(llr, rel=1e-10)
+    assert set(primary.locations.tolist()) == members
+    assert primary.days == window
+    assert primary.observed > primary.expected
+
+
+def test_p_value_agrees_with_brute_force_replicates_within_monte_carlo_error():
+    xy, location, days = _incidents(n=150, seed=4)
+    location, days = _plant(location, days, centre=3, cases=3)
+    ours = space_time_scan(
+        xy, location, days, **SETTINGS, replications=999, seed=1, early_stop=None
+    ).clusters[0]
+    reference = _brute_force_p(xy, location, days, days.max(), replications=999, seed=2)
+    assert 0.005 < reference < 0.5  # a p-value that can disagree
+    error = np.sqrt(2 * reference * (1 - reference) / 999) + 2 / 1000
+    assert abs(ours.p_value - reference) <= 4 * error
+
+
+def test_a_planted_cluster_is_found_with_a_long_recurrence_interval():
+    xy, location, days = _incidents(n=2_000, locations=100, days=365, seed=5, lattice=True)
+    location, days = _plant(location, days, centre=44, cases=12)
+    result = space_time_scan(xy, location, days, seed=3)
+    primary = result.clusters[0]
+    assert 44 in primary.locations
+    assert primary.p_value == pytest.approx(1 / 1000)
+    assert primary.recurrence_interval_days == pytest.approx(7 * 1000)
+    assert primary.p_gumbel < 0.001
+    assert result.replications == 999 and not result.stopped_early
+
+
+def test_null_data_stop_early_with_an_unremarkable_p_value():
+    xy, location, days = _incidents(n=2_000, locations=100, days=365, seed=6, lattice=True)
+    result = space_time_scan(xy, location, days, seed=3)
+    assert result.stopped_early and result.replications < 999
+    assert result.clusters[0].p_value == pytest.approx(50 / result.replications)
+    assert result.clusters[0].p_value > 0.05
+
+
+def test_secondary_clusters_share_no_location_and_fall_in_llr():
+    xy, location, days = _incidents(n=600, locations=64, days=90, seed=7, lattice=True)
+    result = space_time_scan(xy, location, days, replications=19, seed=1, max_clusters=20)
+    assert len(result.clusters) > 2
+    seen = set()
+    for cluster in result.clusters:
+        assert seen.isdisjoint(cluster.locations.tolist())
+        seen.update(cluster.locations.tolist())
+    llrs = [cluster.llr for cluster in result.clusters]
+    assert llrs == sorted(llrs, reverse=True)
+    assert all(cluster.observed >= 3 for cluster in result.clusters)
+
+
+def test_only_the_study_period_up_to_the_analysis_date_counts():
+    xy, location, days = _incidents(n=300, seed=8)
+    end = int(days.max())
+    base = space_time_scan(xy, location, days, replications=19, seed=1)
+    later = np.full(30, 2)
+    earlier = np.full(30, 9)
+    padded = space_time_scan(
+        xy,
+        np.concatenate([location, later, earlier]),
+        np.concatenate([days, np.full(30, end + 3), np.full(30, end - 400)]),
+        end=end,
+        replications=19,
+        seed=1,
+    )
+    assert padded.cases == base.cases == 300
+    assert padded.clusters[0].llr == base.clusters[0].llr
+
+
+def test_a_seeded_run_is_reproducible_on_any_number_of_threads():
+    xy, location, days = _incidents(n=500, locations=36, seed=9)
+    threads = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        one = space_time_scan(xy, location, days, replications=199, seed=5, early_stop=None)
+    finally:
+        numba.set_num_threads(threads)
+    many = space_time_scan(xy, location, days, replications=199, seed=5, early_stop=None)
+    np.testing.assert_array_equal(one.maxima, many.maxima)
+    other = space_time_scan(xy, location, days, replications=199, seed=6, early_stop=None)
+    assert not np.array_equal(one.maxima, other.maxima)
+
+
+@given(st.randoms(), st.integers(0, 1_000))
+@settings(max_examples=15, deadline=None)
+def test_the_order_of_incidents_changes_nothing(random, seed):
+    xy, location, days = _incidents(n=80, locations=9, days=30, seed=seed)
+    order = np.array(random.sample(range(80), 80))
+    before = space_time_scan(xy, location, days, replications=19, seed=seed)
+    after = space_time_scan(xy, location[order], days[order], replications=19, seed=seed)
+    np.testing.assert_array_equal(after.maxima, before.maxima)
+    assert [c.llr for c in after.clusters] == [c.llr for c in before.clusters]
+
+
+def test_dates_are_reported_as_dates():
+    xy, location, days = _incidents(n=200, seed=10)
+    dates = np.datetime64("2026-01-05") + days
+    result = space_time_scan(xy, location, dates, replications=9, seed=1)
+    assert result.clusters[0].end == dates.max()
+    assert result.clusters[0].start == dates.max() - (result.clusters[0].days - 1)
+
+
+def test_no_incidents_no_clusters():
+    result = space_time_scan(np.zeros((1, 2)), [], [], end="2026-03-01")
+    assert result.clusters == [] and result.cases == 0
