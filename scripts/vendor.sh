@@ -9,9 +9,10 @@ target=lagesbild/web/static/vendor
 rm -rf "$target"/{htmx,leaflet,axe-core}
 mkdir -p "$target"/{htmx,leaflet/images,axe-core}
 cp node_modules/htmx.org/dist/htmx.min.js node_modules/htmx.org/LICENSE "$target/htmx/"
-cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/LICENSE "$target/leaflet/"
+cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map node_modules/leaflet/dist/leaflet.css node_modules/leaflet/LICENSE "$target/leaflet/"
 cp node_modules/leaflet/dist/images/*.png "$target/leaflet/images/"
 cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js \
+   node_modules/leaflet.markercluster/dist/leaflet.markercluster.js.map \
    node_modules/leaflet.markercluster/dist/MarkerCluster.css \
    node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css "$target/leaflet/"
 cp node_modules/leaflet.markercluster/MIT-LICENCE.txt "$target/leaflet/markercluster-LICENCE.txt"

@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from lagesbild.geography.models import Area, Place
 from lagesbild.geography.queries import areas, places
-from lagesbild.incidents import weeks
+from lagesbild.incidents import queries, weeks
 from lagesbild.incidents.models import Category, Incident
-from lagesbild.incidents.queries import categories, reportable_categories
+from lagesbild.incidents.queries import categories
 from lagesbild.partnerships.access import scoped
 from lagesbild.partnerships.models import Organisation
 
@@ -173,13 +173,18 @@ class CorrectForm(forms.Form):
     )
     reason = forms.CharField(label=_("Kommentar"), max_length=300, required=False)
 
-    def __init__(self, *args, membership, **kwargs):
+    def __init__(self, *args, membership, options: dict | None = None, **kwargs):
+        """`options` (from `correction_options`) may be passed in so a page with many of
+        these forms looks the choices up once."""
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = Category.objects.filter(
-            pk__in=[c.pk for c in reportable_categories(membership)]
-        ).order_by("sort_order")
-        self.fields["area"].queryset = areas(membership).order_by("name")
-        self.fields["place"].queryset = places(membership).order_by("name")
+        options = options or correction_options(membership)
+        for name, objects in options.items():
+            field = self.fields[name]
+            field.queryset = field.queryset.model.objects.filter(pk__in=[o.pk for o in objects])
+            field.choices = [
+                *([("", field.empty_label)] if field.empty_label else []),
+                *[(o.pk, str(o)) for o in objects],
+            ]
 
     def clean(self):
         data = super().clean()
@@ -187,6 +192,15 @@ class CorrectForm(forms.Form):
         if place and area and place.area_id != area.pk:
             self.add_error("place", _("Platsen ligger inte i det valda området."))
         return data
+
+
+def correction_options(membership) -> dict:
+    """The choices of a CorrectForm: reportable categories, areas and places."""
+    return {
+        "category": queries.reportable_categories(membership),
+        "area": list(areas(membership).order_by("name")),
+        "place": list(places(membership).order_by("name")),
+    }
 
 
 class MergeForm(forms.Form):

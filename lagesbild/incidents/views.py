@@ -17,7 +17,14 @@ from django.views.decorators.http import require_POST
 
 from lagesbild.audit.record import record
 from lagesbild.incidents import queries, services, weeks
-from lagesbild.incidents.forms import CorrectForm, FilterForm, MergeForm, RejectForm, ReportForm
+from lagesbild.incidents.forms import (
+    CorrectForm,
+    FilterForm,
+    MergeForm,
+    RejectForm,
+    ReportForm,
+    correction_options,
+)
 from lagesbild.incidents.models import Incident
 from lagesbild.partnerships.access import Role, get_for_member, member_required
 from lagesbild.web.htmx import add_service_errors, render_page_or_fragment
@@ -191,17 +198,19 @@ def weekly(request):
 def review(request):
     membership = request.membership
     page = Paginator(queries.review_queue(membership), 20).get_page(request.GET.get("page"))
-    items = [_review_context(membership, incident) for incident in page]
+    options = correction_options(membership)
+    items = [_review_context(membership, incident, options=options) for incident in page]
     return render(request, "incidents/review.html", {"nav": "review", "page": page, "items": items})
 
 
-def _review_context(membership, incident, **forms) -> dict:
+def _review_context(membership, incident, options=None, **forms) -> dict:
     return {
         "incident": incident,
         "candidates": queries.duplicate_candidates(incident, membership),
         "correct_form": forms.get("correct_form")
         or CorrectForm(
             membership=membership,
+            options=options,
             initial={
                 "category": incident.category_id,
                 "area": incident.area_id,
