@@ -425,8 +425,7 @@ def expected_counts(
     models = [CATEGORY_MODELS[code] for code in CATEGORY_CODES]
     curves = season_curves(days)
     season = np.stack([curves[m.season] for m in models])  # (C, D)
-    rhythm_index = np.array([list(RHYTHMS).index(m.rhythm) for m in models])
-    weekday = _day_weights()[rhythm_index][:, _weekday(days)]  # (C, D)
+    weekday = _day_weights()[_rhythm_index()][:, _weekday(days)]  # (C, D)
     daily = scale * np.array([m.annual for m in models]) / DAYS_PER_YEAR
     expected = (daily[:, None] * season * weekday).T[:, None, :] * area_weight[None, :, :]
     for episode in episodes:
@@ -577,7 +576,14 @@ def _day_weights() -> np.ndarray:
 
 
 @cache
+def _rhythm_index() -> np.ndarray:
+    """Per category (CATEGORY_CODES order), its row in RHYTHMS."""
+    return np.array([list(RHYTHMS).index(CATEGORY_MODELS[c].rhythm) for c in CATEGORY_CODES])
+
+
+@cache
 def _group_index() -> np.ndarray:
+    """Per category (CATEGORY_CODES order), its group's index in GROUP_CODES."""
     return np.array([GROUP_CODES.index(item.group) for item in all_items()])
 
 
@@ -614,10 +620,7 @@ def _draw(uniform: np.ndarray, cdf: np.ndarray, row: np.ndarray) -> np.ndarray:
 
 
 def _draw_hours(rng: np.random.Generator, category: np.ndarray, weekday: np.ndarray):
-    rhythm_index = np.array(
-        [list(RHYTHMS).index(CATEGORY_MODELS[c].rhythm) for c in CATEGORY_CODES]
-    )
-    row = rhythm_index[category] * 7 + weekday
+    row = _rhythm_index()[category] * 7 + weekday
     return _draw(rng.random(len(category)), _cdf(_week_grid().reshape(-1, 24)), row)
 
 
