@@ -5,7 +5,9 @@ own history (IncidentChange) and the audit trail, so a write never happens unrec
 """
 
 import uuid
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -214,13 +216,13 @@ def correct_incident(
         "severity": severity,
     }
     changes = {}
-    for field, new in proposed.items():
+    for name, new in proposed.items():
         if new is None:
             continue
-        old = getattr(incident, field)
+        old = getattr(incident, name)
         if old != new:
-            changes[field] = [_describe(old), _describe(new)]
-            setattr(incident, field, new)
+            changes[name] = [_describe(old), _describe(new)]
+            setattr(incident, name, new)
     if clear_place and incident.place is not None:
         changes["place"] = [_describe(incident.place), None]
         incident.place = None
@@ -298,3 +300,142 @@ def merge_incidents(
         request=request,
     )
     return target
+
+
+# Imports ---------------------------------------------------------------------------------
+
+IMPORT_NAMESPACE = uuid.UUID("0b7c2f4e-6a52-4d1b-9d8e-2f1c7a7d9e10")
+_SEVERITY_WORDS = {"lindrig": 1, "allvarlig": 2, "mycket allvarlig": 3}
+_TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M")
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    already_imported: int = 0
+    errors: list[tuple[int, list[str]]] = field(default_factory=list)  # (row number, messages)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class _RowError(Exception):
+    pass
+
+
+class _RollBack(Exception):
+    """Raised inside the import's transaction to undo it when a row was refused."""
+
+
+def _import_one(membership, number, row, categories, places, accept_warnings, result) -> None:
+    """Import one row in its own savepoint, counting the outcome in `result`."""
+    try:
+        with transaction.atomic():
+            _incident, created = _import_row(membership, row, categories, places, accept_warnings)
+    except _RowError as exc:
+        result.errors.append((number, [str(exc)]))
+    except ValidationError as exc:
+        result.errors.append((number, exc.messages))
+    else:
+        if created:
+            result.created += 1
+        else:
+            result.already_imported += 1
+
+
+def _parse_time(text: str, time_zone: str) -> datetime:
+    for fmt in _TIME_FORMATS:
+        try:
+            moment = datetime.strptime(text, fmt)
+            break
+        except ValueError:
+            continue
+    else:
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError as exc:
+            raise _RowError(_("Tidpunkten ska skrivas som 2026-11-24 21:30.")) from exc
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=ZoneInfo(time_zone))
+    return moment
+
+
+def _parse_number(text: str, what: str) -> float | None:
+    if not text:
+        return None
+    try:
+        return float(text.replace(",", ".").replace("\u2212", "-"))
+    except ValueError as exc:
+        raise _RowError(_("%(what)s är inte ett tal.") % {"what": what}) from exc
+
+
+def _import_row(membership, row: dict, categories: dict, places: dict, accept_warnings: bool):
+    partnership = membership.partnership
+    category = categories.get(row.get("category", "").strip().lower())
+    if category is None:
+        raise _RowError(_("Okänd kategori: %(c)s.") % {"c": row.get("category", "")})
+    severity_text = row.get("severity", "").strip().lower() or "1"
+    severity = _SEVERITY_WORDS.get(severity_text)
+    if severity is None:
+        severity = int(_parse_number(severity_text, _("Allvarlighetsgraden")) or 0)
+    place = None
+    if row.get("place"):
+        place = places.get(row["place"].strip().lower())
+        if place is None:
+            raise _RowError(_("Okänd plats: %(p)s.") % {"p": row["place"]})
+    external_id = row.get("external_id", "")[:100]
+    key = external_id or "|".join(str(row.get(k, "")) for k in sorted(row))
+    return report_incident(
+        membership=membership,
+        client_id=uuid.uuid5(IMPORT_NAMESPACE, f"{partnership.pk}:{key}"),
+        category=category,
+        occurred_at=_parse_time(row.get("occurred_at", "").strip(), partnership.time_zone),
+        severity=severity,
+        lon=_parse_number(row.get("lon", ""), _("Longituden")),
+        lat=_parse_number(row.get("lat", ""), _("Latituden")),
+        place=place,
+        description=row.get("description", ""),
+        confirmed_warnings=accept_warnings,
+        source=Incident.Source.IMPORT,
+        external_id=external_id,
+    )
+
+
+def import_incidents(
+    *,
+    membership: Membership,
+    rows: list[dict],
+    accept_warnings: bool = False,
+    skip_invalid: bool = False,
+    request=None,
+) -> ImportResult:
+    """Import rows read by `importers.tabular`. Every row passes the same rules as the form,
+    the privacy guard included. By default the import is all or nothing: one bad row and
+    nothing is saved. Re-importing the same rows creates nothing new."""
+    partnership = membership.partnership
+    categories = {}
+    for category in Category.objects.filter(partnership=partnership, active=True):
+        categories[category.code.lower()] = category
+        categories[category.name.lower()] = category
+    places = {p.name.lower(): p for p in Place.objects.filter(partnership=partnership)}
+    result = ImportResult()
+    try:
+        with transaction.atomic():
+            for number, row in enumerate(rows, start=2):  # row 1 is the header
+                _import_one(membership, number, row, categories, places, accept_warnings, result)
+            if result.errors and not skip_invalid:
+                raise _RollBack
+    except _RollBack:
+        result.created = 0
+    # Outside the transaction, so a refused import is recorded too.
+    record(
+        actor=membership.user,
+        action="incident.import",
+        partnership=partnership,
+        request=request,
+        created=result.created,
+        errors=len(result.errors),
+        rows=len(rows),
+    )
+    return result

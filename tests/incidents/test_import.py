@@ -1,0 +1,73 @@
+"""Importing incidents from CSV and Excel: same rules as the form, all or nothing."""
+
+import io
+
+import pytest
+from openpyxl import Workbook
+
+from lagesbild.incidents.importers.tabular import ImportFormatError, read_csv, read_xlsx
+from lagesbild.incidents.models import Incident
+from lagesbild.incidents.services import import_incidents
+
+CSV = (
+    "\ufeffExternt id;Inträffade;Kategori;Allvarlighetsgrad;Longitud;Latitud;Plats;Beskrivning\n"
+    "A-1;2025-03-01 21:30;klotter;1;17,905;59,435;;Klotter på väggen\n"
+    "A-2;2025-03-02 08:00;Bilbrand;mycket allvarlig;;;Torget;Bil brann vid torget\n"
+)
+
+
+def test_reads_swedish_csv_with_semicolons_and_decimal_commas():
+    rows = read_csv(CSV)
+    assert rows[0]["external_id"] == "A-1"
+    assert rows[0]["lon"] == "17,905"
+    assert rows[1]["place"] == "Torget"
+
+
+def test_reads_xlsx():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Inträffade", "Kategori", "Longitud", "Latitud"])
+    sheet.append(["2025-03-01 21:30", "klotter", 17.905, 59.435])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert read_xlsx(buffer.getvalue()) == [
+        {"occurred_at": "2025-03-01 21:30", "category": "klotter", "lon": "17.905", "lat": "59.435"}
+    ]
+
+
+def test_missing_columns_are_explained():
+    with pytest.raises(ImportFormatError, match="saknar kolumnerna"):
+        read_csv("Beskrivning\nnågot\n")
+
+
+def test_import_creates_incidents_and_is_idempotent(coordinator_a):
+    rows = read_csv(CSV)
+    first = import_incidents(membership=coordinator_a, rows=rows)
+    assert (first.created, first.errors) == (2, [])
+    again = import_incidents(membership=coordinator_a, rows=rows)
+    assert (again.created, again.already_imported) == (0, 2)
+    fire = Incident.objects.get(external_id="A-2")
+    assert (fire.source, fire.severity, fire.place.name) == ("import", 3, "Torget")
+
+
+def test_one_bad_row_imports_nothing_by_default(coordinator_a):
+    rows = read_csv(CSV + "A-3;2025-03-03 10:00;klotter;1;17,905;59,435;;Ring 811218-9876\n")
+    result = import_incidents(membership=coordinator_a, rows=rows)
+    assert result.created == 0
+    assert result.errors[0][0] == 4
+    assert "personnummer" in result.errors[0][1][0].lower()
+    assert Incident.objects.count() == 0
+
+
+def test_skip_invalid_imports_the_good_rows(coordinator_a):
+    rows = read_csv(CSV + "A-3;i morgon;okänd;1;17,905;59,435;;\n")
+    result = import_incidents(membership=coordinator_a, rows=rows, skip_invalid=True)
+    assert result.created == 2
+    assert len(result.errors) == 1
+    assert Incident.objects.count() == 2
+
+
+def test_phone_numbers_need_accept_warnings(coordinator_a):
+    rows = read_csv(CSV.replace("Klotter på väggen", "Jour 070-123 45 67"))
+    assert import_incidents(membership=coordinator_a, rows=rows).created == 0
+    assert import_incidents(membership=coordinator_a, rows=rows, accept_warnings=True).created == 2
