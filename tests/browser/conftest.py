@@ -1,0 +1,87 @@
+"""Browser fixtures: Debian's Chromium, driven by Playwright's sync API, against the live server.
+
+The browser is never downloaded: it is the executable in $CHROMIUM (default /usr/bin/chromium)
+and every test here is skipped with a clear message when it is missing. Base-map tiles are
+switched off for the live server, and each page refuses and records any request to another
+host, so a run never leaves the machine. A test fails if such a request was attempted, if a
+page threw a JavaScript error or if the Content Security Policy blocked something.
+"""
+
+import os
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from tests.browser import steps
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator:
+    if not os.access(steps.CHROMIUM, os.X_OK):
+        pytest.skip("Chromium not installed: apt-get install chromium")
+    with pytest.MonkeyPatch.context() as env, sync_api.sync_playwright() as playwright:
+        # Playwright's sync API leaves its event loop registered as running in this thread, so
+        # Django would take the (synchronous) test code for async code and refuse ORM calls.
+        env.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        browser = playwright.chromium.launch(executable_path=steps.CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def offline_maps(settings) -> None:
+    """No tile server: the maps must still draw areas and points on a plain background."""
+    settings.MAP_TILE_URL = ""
+
+
+def note_csp_violation(message, errors: list) -> None:
+    """A style or script the Content Security Policy blocked is a bug in a page, not noise."""
+    if "Content Security Policy" in message.text:
+        errors.append(message.text)
+
+
+@pytest.fixture
+def open_page(chromium, live_server, offline_maps) -> Iterator[Callable]:
+    """A factory for pages on the live server: `open_page("phone")` or `open_page("desktop")`,
+    with extra Playwright context options as keywords. Contexts are closed after the test."""
+    contexts, foreign, errors = [], [], []
+
+    def refuse_foreign(route) -> None:
+        foreign.append(route.request.url)
+        route.abort()
+
+    def factory(device: str = "desktop", **options):
+        context = chromium.new_context(
+            base_url=live_server.url,
+            locale="sv-SE",
+            timezone_id="Europe/Stockholm",
+            **(PHONE if device == "phone" else DESKTOP),
+            **options,
+        )
+        context.route(lambda url: not url.startswith(live_server.url), refuse_foreign)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("console", lambda message: note_csp_violation(message, errors))
+        return page
+
+    yield factory
+    for context in contexts:
+        context.close()
+    assert not foreign, f"requests left the machine: {foreign}"
+    assert not errors, f"JavaScript errors or blocked content: {errors}"

@@ -1,0 +1,66 @@
+"""Steps shared by the browser journeys: log in, reach a control by keyboard, check that a
+map has drawn, run axe-core, save a screenshot for the docs."""
+
+import os
+from pathlib import Path
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "lagesbild/web/static/vendor/axe-core/axe.min.js"
+SCREENSHOTS = ROOT / "docs/screenshots"
+PASSWORD = "secret-password-1"  # what tests.factories.make_member gives every user
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def log_in(page, membership) -> None:
+    """Log in through the login form, as a person would."""
+    page.goto("/konto/logga-in/")
+    page.get_by_label("Användarnamn").fill(membership.user.username)
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url(lambda url: "logga-in" not in url)
+
+
+def tab_to(page, selector: str, limit: int = 60) -> None:
+    """Press Tab until the element matching `selector` has focus; fail if it never gets it."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} cannot be reached with Tab")
+
+
+def painted_pixels(page, map_selector: str) -> int:
+    """How many pixels of the map's vector canvas are painted (areas and points)."""
+    canvas = page.locator(f"{map_selector} .leaflet-overlay-pane canvas")
+    canvas.wait_for()
+    return page.evaluate(
+        """canvas => {
+            const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
+            let painted = 0;
+            for (let i = 3; i < data.data.length; i += 4) if (data.data[i] > 0) painted++;
+            return painted;
+        }""",
+        canvas.element_handle(),
+    )
+
+
+def serious_axe_violations(page) -> list[str]:
+    """The page's serious and critical WCAG 2.1 A/AA violations, one readable line each."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA
+    )
+    return [
+        f"{v['impact']} {v['id']}: {v['help']} at "
+        + ", ".join(" ".join(node["target"]) for node in v["nodes"])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def screenshot_for_docs(page, name: str) -> None:
+    """Save docs/screenshots/<name>.png, only when SCREENSHOTS=1 (normal runs write nothing)."""
+    if os.environ.get("SCREENSHOTS") == "1":
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
