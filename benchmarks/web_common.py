@@ -1,0 +1,264 @@
+"""Plumbing shared by the web benchmarks (web_seed, web_pages, web_submit).
+
+A benchmark case is one database engine and one size of demo data. Each case runs against a
+throw-away database of its own: a SQLite file under var/bench/ or the PostgreSQL database
+"lagesbild_bench" on 127.0.0.1:5432. Django reads DATABASE_URL once, when it starts, so a
+script that runs several cases starts itself again once per case (`run_cases`).
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = ROOT / "var" / "bench"
+PG_SERVER = "postgres://postgres@127.0.0.1:5432"
+PG_NAME = "lagesbild_bench"
+DEMO_YEARS = 2.25  # seed_demo's default period
+DEMO_SEED = 2026
+
+
+def parse_size(text: str) -> int | None:
+    """'demo' is the demo's own scale (None); anything else a number of incidents."""
+    return None if text == "demo" else int(text)
+
+
+def size_label(incidents: int | None) -> str:
+    return "demo scale" if incidents is None else f"{incidents:,} incidents"
+
+
+def arguments(description: str, default_sizes: list[str]) -> argparse.ArgumentParser:
+    """The options every web benchmark takes; scripts add their own."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument(
+        "--db",
+        choices=["sqlite", "postgres"],
+        action="append",
+        help="database engine (repeatable; default: SQLite, and PostgreSQL when reachable)",
+    )
+    parser.add_argument(
+        "--incidents",
+        type=parse_size,
+        nargs="+",
+        default=[parse_size(s) for s in default_sizes],
+        help=f"sizes: numbers of incidents, or 'demo' (default: {' '.join(default_sizes)})",
+    )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the benchmark database afterwards, for the next script to reuse",
+    )
+    return parser
+
+
+def postgres_reachable() -> bool:
+    import psycopg
+
+    try:
+        psycopg.connect(f"{PG_SERVER}/postgres", connect_timeout=3).close()
+    except psycopg.OperationalError:
+        return False
+    return True
+
+
+def engines(args) -> list[str]:
+    if args.db:
+        return args.db
+    if postgres_reachable():
+        return ["sqlite", "postgres"]
+    print("PostgreSQL is not reachable on 127.0.0.1:5432: SQLite only.")
+    return ["sqlite"]
+
+
+def run_cases(args, extra: list[str]) -> bool:
+    """Run each (engine, size) case in a fresh interpreter with the script's own `extra`
+    options; False when there is only one case and the caller should run it in this process
+    (args.db and args.incidents then hold that case)."""
+    cases = [(db, n) for db in engines(args) for n in args.incidents]
+    if len(cases) == 1:
+        args.db, args.incidents = cases[0]
+        return False
+    keep = ["--keep"] if args.keep else []
+    for db, n in cases:
+        size = "demo" if n is None else str(n)
+        command = [sys.executable, sys.argv[0], "--db", db, "--incidents", size, *keep, *extra]
+        subprocess.run(command, check=True)
+    return True
+
+
+def slug(incidents: int | None) -> str:
+    return "bench-demo" if incidents is None else f"bench-{incidents}"
+
+
+def database_url(db: str, incidents: int | None) -> str:
+    if db == "postgres":
+        return f"{PG_SERVER}/{PG_NAME}"
+    return f"sqlite:///{sqlite_path(incidents)}"
+
+
+def sqlite_path(incidents: int | None) -> Path:
+    return BENCH_DIR / f"web-{slug(incidents)}.sqlite3"
+
+
+def environment(db: str, incidents: int | None) -> dict[str, str]:
+    """Settings for a benchmark process: production-like (no DEBUG, no TESTING), with its
+    own var/ directory so demo passwords and the secret key stay out of the real one."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "lagesbild.settings",
+        "DATABASE_URL": database_url(db, incidents),
+        "LAGESBILD_VAR_DIR": str(BENCH_DIR),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "DEBUG": "0",
+        "TESTING": "0",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def drop_database(db: str, incidents: int | None) -> None:
+    if db == "postgres":
+        _postgres(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
+    else:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{sqlite_path(incidents)}{suffix}").unlink(missing_ok=True)
+
+
+def create_database(db: str, incidents: int | None) -> None:
+    drop_database(db, incidents)
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    if db == "postgres":
+        _postgres(f'CREATE DATABASE "{PG_NAME}"')
+
+
+def _postgres(statement: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
+        connection.execute(statement)
+
+
+def setup_django(db: str, incidents: int | None) -> None:
+    """Point this process at the case's database and start Django."""
+    os.environ.update(environment(db, incidents))
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def has_demo(db: str, incidents: int | None) -> bool:
+    """True when the case's database exists and already holds its demo partnership."""
+    if db == "sqlite" and not sqlite_path(incidents).exists():
+        return False
+    from django.db import DatabaseError
+
+    from lagesbild.partnerships.models import Partnership
+
+    try:
+        return Partnership.objects.filter(slug=slug(incidents)).exists()
+    except DatabaseError:
+        return False
+
+
+def migrate() -> float:
+    """Create the schema; seconds taken."""
+    from django.core.management import call_command
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0, interactive=False)
+    return time.perf_counter() - started
+
+
+def demo_scale(incidents: int | None) -> float:
+    """The seed_demo scale that gives about `incidents` incidents over DEMO_YEARS."""
+    if incidents is None:
+        return 1.0
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from lagesbild.demo.areas import demo_areas
+    from lagesbild.demo.incidents import default_episodes, expected_counts
+
+    today = timezone.localdate()  # the same period as seed_demo's
+    start, end = today - timedelta(days=round(DEMO_YEARS * 365.25)), today + timedelta(days=1)
+    areas = demo_areas()
+    expected = expected_counts(
+        areas, start, end, seed=DEMO_SEED, episodes=default_episodes(areas, start, end)
+    ).sum()
+    return incidents / expected
+
+
+def seed(incidents: int | None):
+    """Load the case's demo partnership; (SeedResult, seconds)."""
+    from lagesbild.demo.seed import seed_demo
+
+    scale = demo_scale(incidents)
+    started = time.perf_counter()
+    result = seed_demo(
+        name=f"Benchmark {size_label(incidents)}",
+        slug=slug(incidents),
+        scale=scale,
+        years=DEMO_YEARS,
+        seed=DEMO_SEED,
+    )
+    return result, time.perf_counter() - started
+
+
+def collect_static() -> None:
+    """Static files with their manifest, which pages need when DEBUG is off (as in make run)."""
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def prepare(db: str, incidents: int | None) -> None:
+    """Make sure the case's database holds its demo partnership, reusing a kept one, and the
+    static files are collected."""
+    setup_django(db, incidents)
+    collect_static()
+    if has_demo(db, incidents):
+        print(f"Reusing the kept {db} benchmark database ({size_label(incidents)}).")
+        return
+    from django.db import connections
+
+    connections.close_all()
+    create_database(db, incidents)
+    migrate()
+    result, seconds = seed(incidents)
+    print(f"Loaded {result.incidents:,} incidents into {db} in {seconds:.1f} s.")
+
+
+def finish(args) -> None:
+    """Drop the case's database unless asked to keep it."""
+    if args.keep:
+        print(f"Kept the {args.db} benchmark database ({size_label(args.incidents)}).")
+        return
+    from django.db import connections
+
+    connections.close_all()
+    drop_database(args.db, args.incidents)
+
+
+def coordinator(incidents: int | None):
+    """The coordinator account of the case's demo partnership."""
+    from lagesbild.partnerships.models import Membership
+
+    return (
+        Membership.objects.filter(
+            partnership__slug=slug(incidents), role=Membership.Role.COORDINATOR
+        )
+        .select_related("user", "partnership")
+        .first()
+    )
+
+
+def milliseconds(seconds: list[float]) -> str:
+    """'median … ms, p95 … ms' of a list of durations in seconds."""
+    ordered = sorted(seconds)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return f"median {statistics.median(ordered) * 1000:7.1f} ms, p95 {p95 * 1000:7.1f} ms"

@@ -1,0 +1,140 @@
+"""Server time of the incident list and the weekly table, as a logged-in coordinator.
+
+    .venv/bin/python benchmarks/web_pages.py [--db sqlite|postgres] [--incidents 100000 ...]
+                                             [--requests 20] [--keep] [--sql]
+
+Requests go through Django's test Client, so they pass the whole middleware stack, the real
+views and template rendering, but no network or HTTP server. Each page is requested a few
+times to warm caches, then `--requests` times; the script prints the median and 95th
+percentile and, from one more request, how many SQL queries the page ran and how long they
+take when run again. --sql also prints each page's slowest query and its plan (EXPLAIN QUERY
+PLAN on SQLite, EXPLAIN ANALYZE on PostgreSQL). The case's database is created and
+loaded unless a kept one (web_seed.py --keep) is there; it is dropped afterwards unless
+--keep is given. Targets (issue 3): weekly table under 300 ms, incident list under 200 ms at
+1,000,000 incidents.
+"""
+
+import os
+import sys
+import time
+
+import web_common as bench
+
+WARM_UP = 3
+
+
+def pages(membership) -> list[tuple[str, str]]:
+    """(label, URL) of each page measured, with filters a coordinator would use."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from lagesbild.geography.models import Area
+    from lagesbild.incidents import weeks
+    from lagesbild.incidents.models import Category
+
+    partnership = membership.partnership
+    this_week = weeks.week_code(timezone.now(), partnership.time_zone)
+    last_week, year_ago = (
+        weeks.iso(weeks.shift(this_week, -1)),
+        weeks.iso(weeks.shift(this_week, -52)),
+    )
+    area = Area.objects.filter(partnership=partnership, parent__isnull=False).order_by("pk")[0]
+    category = Category.objects.get(partnership=partnership, code="klotter")
+    listing, weekly = reverse("incidents:list"), reverse("incidents:weekly")
+    return [
+        ("list, first page", listing),
+        ("list, page 100", f"{listing}?page=100"),
+        ("list, last week", f"{listing}?week={last_week}"),
+        ("list, a week a year ago", f"{listing}?week={year_ago}"),
+        ("list, area + category", f"{listing}?area={area.pk}&category={category.pk}"),
+        ("list, sorted by category", f"{listing}?sort=category"),
+        ("list, free text", f"{listing}?q=klotter"),
+        ("weekly, this week", weekly),
+        ("weekly, last week by category", f"{weekly}?week={last_week}&per=kategori"),
+    ]
+
+
+def timed_get(client, url: str) -> float:
+    started = time.perf_counter()
+    response = client.get(url)
+    seconds = time.perf_counter() - started
+    if response.status_code != 200:
+        raise SystemExit(f"{url} answered {response.status_code}")
+    return seconds
+
+
+def queries_of(client, url: str) -> list[str]:
+    """The SQL (with its parameters filled in) that one request to `url` runs."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    return [q["sql"] for q in captured.captured_queries]
+
+
+def rerun(sql: str) -> float:
+    """Seconds to run `sql` again and fetch all its rows. The Client's own capture times only
+    execute(), which on SQLite leaves most of the work to the fetch."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        started = time.perf_counter()
+        cursor.execute(sql)
+        cursor.fetchall()
+        return time.perf_counter() - started
+
+
+def plan(sql: str) -> list[str]:
+    from django.db import connection
+
+    explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN ANALYZE "
+    with connection.cursor() as cursor:
+        cursor.execute(explain + sql)
+        return [" ".join(str(c) for c in row) for row in cursor.fetchall()]
+
+
+def run_case(args) -> None:
+    db, incidents = args.db, args.incidents
+    bench.prepare(db, incidents)
+    from django.test import Client
+
+    from lagesbild.incidents.models import Incident
+
+    membership = bench.coordinator(incidents)
+    count = Incident.objects.filter(partnership=membership.partnership).count()
+    client = Client()
+    client.force_login(membership.user)
+    load = os.getloadavg()[0]
+    print(f"== {db}, {count:,} incidents, {args.requests} requests a page (load {load:.1f})")
+    for label, url in pages(membership):
+        for _ in range(WARM_UP):
+            timed_get(client, url)
+        seconds = [timed_get(client, url) for _ in range(args.requests)]
+        queries = [(rerun(sql), sql) for sql in queries_of(client, url)]
+        print(
+            f"  {label:30} {bench.milliseconds(seconds)}, {len(queries):2} queries "
+            f"({sum(t for t, _ in queries) * 1000:6.1f} ms of SQL when run again)",
+            flush=True,
+        )
+        if args.sql:
+            slowest, sql = max(queries)
+            print(f"      slowest {slowest * 1000:.1f} ms: {sql}")
+            print("\n".join(f"        {line}" for line in plan(sql)))
+    bench.finish(args)
+
+
+def main() -> None:
+    parser = bench.arguments(__doc__.splitlines()[0], ["100000", "1000000"])
+    parser.add_argument("--requests", type=int, default=20, help="timed requests per page")
+    parser.add_argument(
+        "--sql", action="store_true", help="print each page's slowest query and its plan"
+    )
+    args = parser.parse_args()
+    extra = ["--requests", str(args.requests), *(["--sql"] if args.sql else [])]
+    if not bench.run_cases(args, extra):
+        run_case(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
