@@ -26,7 +26,7 @@ DISPERSION_DID_NOT_CONVERGE = "dispersion_did_not_converge"
 # Below this many residual degrees of freedom a dispersion estimate is noise.
 MIN_DF_FOR_DISPERSION = 10
 # The search interval for the NB2 dispersion alpha (variance = mu + alpha * mu^2).
-LOG_ALPHA_BOUNDS = (np.log(1e-8), np.log(1e3))
+LOG_ALPHA_BOUNDS = (np.log(1e-7), np.log(1e3))
 POISSON_LIKE_ALPHA = 1e-6
 
 
@@ -131,7 +131,7 @@ def _fit_negative_binomial(panel: Panel, design: np.ndarray, poisson, max_rounds
     log_alpha = np.nan
     for _ in range(max_rounds):
         new_log_alpha = _ml_log_alpha(panel.y, results.mu)
-        settled = abs(new_log_alpha - log_alpha) < 1e-9
+        settled = abs(new_log_alpha - log_alpha) < 1e-8
         log_alpha = new_log_alpha
         model = CountModel(NEGATIVE_BINOMIAL, alpha=float(np.exp(log_alpha)))
         results = fit(panel, design, model, start=results.params)
@@ -172,25 +172,25 @@ def _poisson_score_for_alpha(y: np.ndarray, mu: np.ndarray) -> float:
 
 
 def _ml_log_alpha(y: np.ndarray, mu: np.ndarray) -> float:
-    """Log of the NB2 dispersion that maximises the likelihood for fixed means."""
-    fitted = optimize.minimize_scalar(
-        lambda log_alpha: -nb2_loglik(y, mu, np.exp(log_alpha)),
-        bounds=LOG_ALPHA_BOUNDS,
-        method="bounded",
-        options={"xatol": 1e-12},
-    )
-    return float(fitted.x)
+    """Log of the NB2 dispersion that maximises the likelihood for fixed means.
 
+    The root of the score in log alpha, clipped to ``LOG_ALPHA_BOUNDS``: the lower bound
+    when the likelihood still rises towards alpha = 0, the upper when it rises without end.
+    """
 
-def nb2_loglik(y: np.ndarray, mu: np.ndarray, alpha: float) -> float:
-    """NB2 log-likelihood (variance mu + alpha mu^2)."""
-    size = 1.0 / alpha
-    return float(
-        np.sum(
-            special.gammaln(y + size)
-            - special.gammaln(size)
-            - special.gammaln(y + 1)
-            + size * np.log(size / (size + mu))
-            + y * np.log(mu / (size + mu))
+    def score(log_alpha: float) -> float:
+        size = np.exp(-log_alpha)
+        by_size = (
+            special.digamma(y + size)
+            - special.digamma(size)
+            - np.log1p(mu / size)
+            + (mu - y) / (size + mu)
         )
-    )
+        return float(-size * by_size.sum())
+
+    low, high = LOG_ALPHA_BOUNDS
+    if score(low) <= 0:
+        return low
+    if score(high) >= 0:
+        return high
+    return float(optimize.brentq(score, low, high, xtol=1e-12))

@@ -127,15 +127,12 @@ def difference_in_differences(
     counts, treated, post, offset = _validated(counts, treated, post, exposure)
     totals = _group_totals(counts, treated, post)
     verdict = judge(
-        _requirements(
-            counts, treated, post, totals, min_events, min_expected_after, min_comparison_units
-        )
+        _requirements(treated, post, totals, min_events, min_expected_after, min_comparison_units)
     )
     if not verdict.ok:
         return _too_few(verdict, level, totals, treated)
 
-    full = _long_panel(counts, offset)
-    panel = full.without_empty()
+    panel = _long_panel(counts, offset).without_empty()
     exposed = treated[panel.unit] & post[panel.period]
     fitted_model, effect = _effect(panel, exposed, model, level)
     start = int(np.argmax(post))
@@ -203,7 +200,7 @@ def _group_totals(counts, treated, post) -> dict[str, float]:
 
 
 def _requirements(
-    counts, treated, post, totals, min_events, min_expected_after, min_comparison_units
+    treated, post, totals, min_events, min_expected_after, min_comparison_units
 ) -> list[Requirement]:
     comparison_ratio = (
         totals["comparison_after"] / totals["comparison_before"]
@@ -328,7 +325,7 @@ def _zero_effect(panel: Panel, exposed: np.ndarray, requested: str, level: float
     return model, _Effect(0.0, 0.0, float(np.exp(upper)), p_value, note)
 
 
-def _log_irr(panel: Panel, exposed: np.ndarray, model: CountModel, start=None) -> float:
+def _log_irr(panel: Panel, exposed: np.ndarray, model: CountModel, start: np.ndarray) -> float:
     if panel.y[exposed].sum() == 0:
         return -np.inf
     design = count_models.fixed_effects_design(panel, exposed.astype(float))
@@ -346,9 +343,12 @@ def _placebo(panel, treated, post, model, irr, max_assignments, seed):
     actual = frozenset(units[treated[units]].tolist())
     assignments = _assignments(units, actual, max_assignments, np.random.default_rng(seed))
     in_post = post[panel.period]
+    # Every reassignment starts from the no-effect fit, which is where the null puts it.
+    no_effect = count_models.fit(panel, count_models.fixed_effects_design(panel), model)
+    start = np.append(no_effect.params, 0.0)
     log_irrs = np.array(
         [
-            _log_irr(panel, np.isin(panel.unit, list(chosen)) & in_post, model)
+            _log_irr(panel, np.isin(panel.unit, list(chosen)) & in_post, model, start)
             for chosen in assignments
         ]
     )

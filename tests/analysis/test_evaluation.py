@@ -134,7 +134,7 @@ def test_poisson_is_used_and_said_when_dispersion_is_not_estimable():
 
 def test_irr_interval_covers_the_planted_effect_in_most_simulations():
     rng = np.random.default_rng(2024)
-    true_irr, runs = 0.6, 40
+    true_irr, runs = 0.6, 100
     covered, log_irrs = 0, []
     for _ in range(runs):
         counts, treated, post = simulate(
@@ -143,8 +143,9 @@ def test_irr_interval_covers_the_planted_effect_in_most_simulations():
         result = difference_in_differences(counts, treated, post, placebo_if_fewer_than=0)
         covered += result.ci_low <= true_irr <= result.ci_high
         log_irrs.append(math.log(result.irr))
-    # 95 % nominal; 34 of 40 is far below what a correct interval gives (p < 0.01).
-    assert covered >= 35
+    # 95 % nominal: fewer than 88 of 100 happens to a correct interval with p < 0.01
+    # (a Poisson interval on these overdispersed counts covers about 80).
+    assert covered >= 88
     assert abs(np.mean(log_irrs) - math.log(true_irr)) < 0.1
 
 
