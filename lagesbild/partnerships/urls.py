@@ -6,4 +6,23 @@ app_name = "partnerships"
 urlpatterns = [
     path("byt/", views.switch, name="switch"),
     path("administrera/", views.manage, name="manage"),
+    path("administrera/omraden/", views.area_list, name="area_list"),
+    path("administrera/omraden/ny/", views.area_edit, name="area_create"),
+    path("administrera/omraden/<int:pk>/", views.area_edit, name="area_edit"),
+    path("administrera/platser/", views.place_list, name="place_list"),
+    path("administrera/platser/ny/", views.place_edit, name="place_create"),
+    path("administrera/platser/<int:pk>/", views.place_edit, name="place_edit"),
+    path("administrera/kategorier/", views.category_list, name="category_list"),
+    path("administrera/kategorier/ny/", views.category_add, name="category_create"),
+    path("administrera/kategorier/<int:pk>/", views.category_edit, name="category_edit"),
+    path("administrera/organisationer/", views.organisation_list, name="organisation_list"),
+    path("administrera/organisationer/ny/", views.organisation_edit, name="organisation_create"),
+    path(
+        "administrera/organisationer/<int:pk>/",
+        views.organisation_edit,
+        name="organisation_edit",
+    ),
+    path("administrera/medlemmar/", views.member_list, name="member_list"),
+    path("administrera/medlemmar/ny/", views.member_add, name="member_create"),
+    path("administrera/medlemmar/<int:pk>/", views.member_edit, name="member_edit"),
 ]
