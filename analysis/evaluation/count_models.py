@@ -30,6 +30,10 @@ LOG_ALPHA_BOUNDS = (np.log(1e-7), np.log(1e3))
 POISSON_LIKE_ALPHA = 1e-6
 
 
+class FitFailed(RuntimeError):
+    """IRLS broke down or did not converge: these data do not support the model."""
+
+
 @dataclass(frozen=True)
 class CountModel:
     """The count model chosen for a data set: family, dispersion and why."""
@@ -84,17 +88,23 @@ def fixed_effects_design(panel: Panel, *columns: np.ndarray) -> np.ndarray:
 
 
 def fit(panel: Panel, design: np.ndarray, model: CountModel, start=None):
-    """Fit one GLM for a fixed model; returns the statsmodels results."""
+    """Fit one GLM for a fixed model; returns the statsmodels results or raises FitFailed."""
     if model.name == NEGATIVE_BINOMIAL:
         family = sm.families.NegativeBinomial(alpha=model.alpha)
     else:
         family = sm.families.Poisson()
     glm = sm.GLM(panel.y, design, family=family, offset=panel.offset)
     scale = "X2" if model.name == QUASI_POISSON else None
-    with warnings.catch_warnings():
-        # Cells with zero counts and tiny fitted means make IRLS warn about its own steps.
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return glm.fit(start_params=start, scale=scale, use_t=model.name == QUASI_POISSON)
+    try:
+        with warnings.catch_warnings():
+            # Cells with zero counts and tiny fitted means make IRLS warn about its own steps.
+            warnings.simplefilter("ignore", RuntimeWarning)
+            results = glm.fit(start_params=start, scale=scale, use_t=model.name == QUASI_POISSON)
+    except (ValueError, np.linalg.LinAlgError) as error:
+        raise FitFailed(str(error)) from error
+    if not results.converged or not np.all(np.isfinite(results.params)):
+        raise FitFailed(f"the {model.name} fit did not converge")
+    return results
 
 
 def choose_and_fit(panel: Panel, design: np.ndarray, requested: str = NEGATIVE_BINOMIAL):
@@ -129,16 +139,19 @@ def _fit_negative_binomial(panel: Panel, design: np.ndarray, poisson, max_rounds
     """Alternate the dispersion's maximum likelihood and the GLM fit until both settle."""
     results = poisson
     log_alpha = np.nan
-    for _ in range(max_rounds):
-        new_log_alpha = _ml_log_alpha(panel.y, results.mu)
-        settled = abs(new_log_alpha - log_alpha) < 1e-8
-        log_alpha = new_log_alpha
-        model = CountModel(NEGATIVE_BINOMIAL, alpha=float(np.exp(log_alpha)))
-        results = fit(panel, design, model, start=results.params)
-        if settled:
-            break
-    else:
-        return _quasi_poisson_fallback(panel, design, "did not settle")
+    try:
+        for _ in range(max_rounds):
+            new_log_alpha = _ml_log_alpha(panel.y, results.mu)
+            settled = abs(new_log_alpha - log_alpha) < 1e-8
+            log_alpha = new_log_alpha
+            model = CountModel(NEGATIVE_BINOMIAL, alpha=float(np.exp(log_alpha)))
+            results = fit(panel, design, model, start=results.params)
+            if settled:
+                break
+        else:
+            return _quasi_poisson_fallback(panel, design, "did not settle")
+    except FitFailed:
+        return _quasi_poisson_fallback(panel, design, "broke down")
     if log_alpha >= LOG_ALPHA_BOUNDS[1] - 1e-6:
         return _quasi_poisson_fallback(panel, design, "ran to the upper bound")
     if model.alpha < POISSON_LIKE_ALPHA:

@@ -16,10 +16,10 @@ import numpy as np
 from scipy import optimize, stats
 
 from analysis.evaluation import count_models
-from analysis.evaluation.count_models import NEGATIVE_BINOMIAL, CountModel, Panel
-from analysis.evaluation.verdict import Requirement, judge
+from analysis.evaluation.count_models import NEGATIVE_BINOMIAL, CountModel, FitFailed, Panel
+from analysis.evaluation.verdict import TOO_FEW_DATA, Requirement, Verdict, judge
 
-ZERO_TREATED_AFTER = "zero_treated_events_after"
+MODEL_DID_NOT_FIT = "model_did_not_fit"
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,9 @@ class DidResult:
     is not the negative binomial. ``estimate_note`` explains an IRR of 0 (no treated events
     after the start; the upper limit then comes from the profile likelihood).
     ``placebo_p`` is NaN when not computed (enough comparison units for the model interval).
+    ``event_study`` is None when the treated units have no events in the reference bin or
+    the model cannot be fitted per bin; ``pre_trend`` is None with fewer than 3 periods
+    before the start or when its model cannot be fitted.
     """
 
     verdict: str
@@ -134,7 +137,11 @@ def difference_in_differences(
 
     panel = _long_panel(counts, offset).without_empty()
     exposed = treated[panel.unit] & post[panel.period]
-    fitted_model, effect = _effect(panel, exposed, model, level)
+    try:
+        fitted_model, effect = _effect(panel, exposed, model, level)
+    except FitFailed as error:
+        reason = f"the count model cannot be fitted to these data ({error})"
+        return _too_few(Verdict(TOO_FEW_DATA, MODEL_DID_NOT_FIT, reason), level, totals, treated)
     start = int(np.argmax(post))
     placebo_p, placebo_irrs = np.nan, np.empty(0)
     if (~treated).sum() < placebo_if_fewer_than:
@@ -326,10 +333,14 @@ def _zero_effect(panel: Panel, exposed: np.ndarray, requested: str, level: float
 
 
 def _log_irr(panel: Panel, exposed: np.ndarray, model: CountModel, start: np.ndarray) -> float:
+    """Log IRR of one assignment; NaN when the model cannot be fitted to it."""
     if panel.y[exposed].sum() == 0:
         return -np.inf
     design = count_models.fixed_effects_design(panel, exposed.astype(float))
-    return float(count_models.fit(panel, design, model, start=start).params[-1])
+    try:
+        return float(count_models.fit(panel, design, model, start=start).params[-1])
+    except FitFailed:
+        return np.nan
 
 
 def _placebo(panel, treated, post, model, irr, max_assignments, seed):
@@ -338,6 +349,7 @@ def _placebo(panel, treated, post, model, irr, max_assignments, seed):
     Every other set of as many units as were treated (all of them when there are at most
     ``max_assignments``, else a seeded random sample) is treated in turn, with the same
     model and dispersion; the real assignment counts among them, so p >= 1/(1 + count).
+    An assignment the model cannot be fitted to counts as at least as large (conservative).
     """
     units = np.unique(panel.unit)
     actual = frozenset(units[treated[units]].tolist())
@@ -353,7 +365,7 @@ def _placebo(panel, treated, post, model, irr, max_assignments, seed):
         ]
     )
     observed = abs(math.log(irr)) if irr > 0 else np.inf
-    as_large = np.sum(np.abs(log_irrs) >= observed * (1 - 1e-9))
+    as_large = np.sum(~(np.abs(log_irrs) < observed * (1 - 1e-9)))
     return float((1 + as_large) / (1 + len(assignments))), np.exp(log_irrs)
 
 
@@ -395,7 +407,12 @@ def _event_study(panel, treated, start, model, level, bin_size) -> EventStudy | 
     fitted_treated = treated[fitted.unit]
     estimated = labels[estimable & ~reference]
     columns = [(fitted_treated & (fitted_bins == b)).astype(float) for b in estimated]
-    results = count_models.fit(fitted, count_models.fixed_effects_design(fitted, *columns), model)
+    try:
+        results = count_models.fit(
+            fitted, count_models.fixed_effects_design(fitted, *columns), model
+        )
+    except FitFailed:
+        return None
     n = len(estimated)
     ratio = np.where(reference, 1.0, 0.0)
     ci_low, ci_high, p_value = (np.full(len(labels), np.nan) for _ in range(3))
@@ -423,7 +440,10 @@ def _pre_trend(panel, treated, start, model, level, min_periods: int = 3) -> Pre
     if len(np.unique(before.period)) < min_periods:
         return None
     slope = treated[before.unit] * (before.period - (start - 1.0))
-    results = count_models.fit(before, count_models.fixed_effects_design(before, slope), model)
+    try:
+        results = count_models.fit(before, count_models.fixed_effects_design(before, slope), model)
+    except FitFailed:
+        return None
     low, high = np.exp(results.conf_int(alpha=1 - level)[-1])
     return PreTrend(
         float(np.exp(results.params[-1])), float(low), float(high), float(results.pvalues[-1])

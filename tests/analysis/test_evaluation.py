@@ -18,7 +18,11 @@ from analysis.evaluation import (
     wdd,
     wdq,
 )
-from analysis.evaluation.count_models import DISPERSION_NOT_ESTIMABLE, NO_OVERDISPERSION
+from analysis.evaluation.count_models import (
+    DISPERSION_DID_NOT_CONVERGE,
+    DISPERSION_NOT_ESTIMABLE,
+    NO_OVERDISPERSION,
+)
 from analysis.evaluation.displacement import (
     DIFFUSION,
     DISPLACEMENT_GREATER_THAN_EFFECT,
@@ -130,6 +134,31 @@ def test_poisson_is_used_and_said_when_dispersion_is_not_estimable():
     assert result.model_note_code == DISPERSION_NOT_ESTIMABLE
     # Saturated 2-period model: the IRR is the ratio of ratios of the counts.
     assert result.irr == pytest.approx((14 / 30) / (61 / 65), rel=1e-6)
+
+
+def test_quasi_poisson_is_used_and_said_when_the_negative_binomial_fit_breaks_down():
+    # Each area has two bursts and almost nothing else: the NB fit cannot settle.
+    bursts = np.array(
+        [
+            [0, 0, 0, 0, 158, 0, 198, 0, 1, 0, 0, 0],
+            [91, 0, 0, 0, 0, 0, 0, 0, 0, 0, 130, 0],
+            [0, 0, 0, 0, 0, 1, 0, 53, 59, 0, 1, 1],
+            [0, 0, 183, 100, 0, 0, 0, 0, 0, 0, 0, 0],
+            [0, 0, 0, 172, 70, 0, 0, 0, 0, 0, 0, 0],
+            [0, 0, 0, 111, 0, 0, 0, 0, 0, 179, 0, 0],
+            [0, 0, 0, 42, 0, 0, 0, 0, 0, 137, 0, 0],
+            [104, 0, 62, 0, 0, 0, 0, 0, 0, 1, 0, 0],
+        ]
+    )
+    treated, post = np.arange(8) < 2, np.arange(12) >= 8
+    with np.errstate(over="ignore"):
+        result = difference_in_differences(bursts, treated, post, placebo_if_fewer_than=0)
+    assert result.verdict == ESTIMATE
+    assert result.model == QUASI_POISSON
+    assert result.model_note_code == DISPERSION_DID_NOT_CONVERGE
+    frame = long_frame(bursts, treated, post)
+    reference = smf.glm(FORMULA, frame, family=sm.families.Poisson()).fit(scale="X2")
+    assert result.irr == pytest.approx(math.exp(reference.params["d"]), rel=1e-6)
 
 
 def test_irr_interval_covers_the_planted_effect_in_most_simulations():
