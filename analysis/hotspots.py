@@ -25,6 +25,8 @@ from analysis.montecarlo import replicate_keys, uniform_below
 
 DEFAULT_Q = 0.05
 DEFAULT_PERMUTATIONS = 999
+# Distance band for grids, in metres: 2.5 cells of 200 m, i.e. 20 neighbours plus the cell itself.
+DEFAULT_BAND = 500.0
 
 
 @dataclass(frozen=True)
