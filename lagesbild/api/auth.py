@@ -13,7 +13,13 @@ class TokenAuth(HttpBearer):
             ApiToken.objects.select_related(
                 "membership__user", "membership__partnership", "membership__organisation"
             )
-            .filter(key_hash=hash_token(token), revoked=False, membership__active=True)
+            .filter(
+                key_hash=hash_token(token),
+                revoked=False,
+                # The same rule as memberships_of() for logged-in users.
+                membership__active=True,
+                membership__organisation__active=True,
+            )
             .first()
         )
         if found is None:

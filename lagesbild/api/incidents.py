@@ -13,7 +13,7 @@ from lagesbild.audit.record import record
 from lagesbild.geography.models import Place
 from lagesbild.incidents import queries, services, weeks
 from lagesbild.incidents.models import Category, Incident
-from lagesbild.partnerships.access import Role, get_for_member
+from lagesbild.partnerships.access import Role, get_for_member, scoped
 
 router = Router(tags=["incidents"])
 
@@ -84,16 +84,21 @@ class ErrorsOut(Schema):
     errors: dict[str, list[str]]
 
 
+# The largest id the database holds (a signed 64-bit integer): larger numbers are refused with
+# 422 rather than crashing the query.
+MAX_ID = 2**63 - 1
+
+
 class IncidentFilters(Schema):
     week: str | None = Field(None, description="ISO week, e.g. 2026-W47")
     date_from: date | None = None
     date_to: date | None = None
-    area: int | None = None
-    category: int | None = None
+    area: int | None = Field(None, ge=1, le=MAX_ID)
+    category: int | None = Field(None, ge=1, le=MAX_ID)
     status: str | None = None
     q: str | None = None
     limit: int = Field(100, ge=1, le=1000)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_ID - 1000)
 
 
 class IncidentPage(Schema):
@@ -137,6 +142,10 @@ def create_incident(request, payload: IncidentIn):
         )
     except ValidationError as exc:
         return 422, validation_errors(exc)
+    if not created and not scoped(Incident.objects.filter(pk=incident.pk), membership).exists():
+        # Someone else's incident has this client id: answering with it would let a caller
+        # read an incident that is not theirs to see.
+        return 422, {"errors": {"client_id": ["Klient-id:t används redan. Skapa ett nytt."]}}
     return (201 if created else 200), IncidentOut.from_incident(incident)
 
 

@@ -1,0 +1,535 @@
+"""Every URL of the project, walked with a fixed cast of personas, is limited to the caller's
+partnership and role.
+
+The walk reads `django.urls.get_resolver()`, so a new URL pattern is tested the moment it
+exists: it needs an entry in ROUTES (its minimum role, the methods it offers and which of
+partnership A's objects fill its path parameters), otherwise its tests fail and say what to add.
+
+Everything partnership A owns carries MARK_A in its name or text, and the incidents that other
+reporters filed carry MARK_OTHER, so "B never sees A's data" is checked on every response body
+as a plain substring test. Coordinator A's pages must show MARK_A, which keeps that check from
+passing vacuously.
+"""
+
+import json
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import ForeignKey, Value
+from django.db.models.functions import Concat
+from django.shortcuts import resolve_url
+from django.test import Client
+from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from lagesbild.audit.record import record
+from lagesbild.geography.models import Area, Place
+from lagesbild.incidents import weeks
+from lagesbild.incidents.models import Category
+from lagesbild.partnerships.access import Role
+from lagesbild.partnerships.models import Organisation, Partnership
+from tests.factories import make_incident, make_member, make_partnership, square
+
+MARK_A = "qqA7"
+MARK_OTHER = "qqOther"
+
+# The roles from least to most; written out here rather than taken from access.py, so the test
+# does not agree with the code it checks by construction.
+ROLE_ORDER = [Role.REPORTER, Role.MEMBER, Role.ANALYST, Role.COORDINATOR]
+A_PERSONAS = ("coordinator_a", "reporter_a")
+FOREIGN_PERSONAS = ("member_b", "coordinator_b")
+PERSONAS = (*A_PERSONAS, *FOREIGN_PERSONAS, "anonymous")
+
+
+# --- the routes -------------------------------------------------------------------------------
+
+# What the walk leaves out, with the reason: whole includes by route prefix, single patterns
+# by name.
+SKIPPED_INCLUDES = {
+    "admin/": "Django admin: staff accounts only, guarded by Django's own staff check",
+}
+SKIPPED = {
+    "set_language": "language switch: stores a language choice, touches no partnership data",
+    "login": "login page: public by design",
+    "logout": "logout: ends the caller's own session only",
+    "api:openapi-json": "static API description: no partnership data (tests/api checks it)",
+    "api:openapi-view": "static API docs page: no partnership data",
+    "api:api-root": "API root: Django Ninja's placeholder that always answers 404",
+}
+
+# Path parameter names that mean the same kind of object in every view. A view whose parameter
+# means something else (every `pk`) says so in its own Route.params.
+DEFAULT_PARAMS = {
+    "incident_id": "incident",
+    "area_id": "area",
+    "place_id": "place",
+    "category_id": "category",
+    "organisation_id": "organisation",
+    "membership_id": "membership",
+    "week": "week",
+}
+# Kinds that are not one of A's objects, so they do not make a route answer 404 to B.
+NOT_OBJECTS = {"week"}
+
+
+@dataclass(frozen=True)
+class Route:
+    """What one URL pattern offers: its minimum role, its methods and what a permitted caller
+    gets, and which of A's objects fill its path parameters."""
+
+    role: str
+    methods: tuple[str, ...] = ("GET",)
+    params: dict[str, str] = field(default_factory=dict)
+    query: dict[str, str] = field(default_factory=dict)
+    body: Callable[["World"], dict] | None = None
+    ok: dict[str, int] = field(default_factory=lambda: {"GET": 200, "POST": 302})
+    # Status when B posts a body naming A's objects to a route without A's object in its path.
+    foreign_post: int | None = None
+    # A permitted GET by coordinator A shows A's names or texts.
+    shows_a: bool = False
+    api: bool = False
+
+
+def _report_form(world: "World") -> dict:
+    return {
+        "client_id": str(uuid.uuid4()),
+        "category": world.objects["category"].pk,
+        "lon": world.inside_a[0],
+        "lat": world.inside_a[1],
+        "occurred_at": (timezone.localtime() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "severity": "1",
+        "description": "Klotter på busskuren",
+    }
+
+
+def _report_json(world: "World") -> dict:
+    return {
+        "client_id": str(uuid.uuid4()),
+        "category": world.objects["category"].code,
+        "occurred_at": (timezone.now() - timedelta(hours=1)).isoformat(),
+        "lon": world.inside_a[0],
+        "lat": world.inside_a[1],
+        "description": "Klotter på busskuren",
+    }
+
+
+def _correct_form(world: "World") -> dict:
+    prefix = f"c{world.objects['incident'].pk}"
+    return {
+        f"{prefix}-category": world.objects["category"].pk,
+        f"{prefix}-area": world.objects["area"].pk,
+        f"{prefix}-place": world.objects["place"].pk,
+        f"{prefix}-severity": "2",
+        f"{prefix}-reason": "Rättad kategori",
+    }
+
+
+def _reject_form(world: "World") -> dict:
+    return {f"r{world.objects['incident'].pk}-reason": "Dubbelrapport"}
+
+
+def _merge_form(world: "World") -> dict:
+    return {"duplicates": [world.objects["duplicate"].pk]}
+
+
+def _switch_form(world: "World") -> dict:
+    return {"partnership": world.a.pk}
+
+
+def _area_form(world: "World") -> dict:
+    area = world.objects["area"]
+    return {"name": "Norr", "code": area.code, "kind": "omrade", "active": "on"}
+
+
+def _new_area_form(world: "World") -> dict:
+    inside = square(world.inside_a[0], world.inside_a[1], 0.002)
+    return {
+        "name": "Nytt område",
+        "code": "NYTT",
+        "kind": "omrade",
+        "parent": world.objects["area"].pk,
+        "geometry_text": json.dumps(inside),
+        "active": "on",
+    }
+
+
+def _place_form(world: "World") -> dict:
+    lon, lat = world.inside_a
+    return {"name": "Ny plats", "kind": "torg", "lon": lon, "lat": lat, "active": "on"}
+
+
+def _category_form(world: "World") -> dict:
+    return {"name": "Klotter", "weight": "1", "sort_order": "1", "active": "on"}
+
+
+def _new_category_form(world: "World") -> dict:
+    group = world.objects["category"].parent_id
+    return {"group": group, "name": "Ny kategori", "weight": "1"}
+
+
+def _organisation_form(world: "World") -> dict:
+    return {"name": "Ny organisation", "kind": "kommun", "active": "on"}
+
+
+def _member_form(world: "World") -> dict:
+    member = world.objects["membership"]
+    return {"organisation": member.organisation_id, "role": "reporter", "active": "on"}
+
+
+def _new_member_form(world: "World") -> dict:
+    return {
+        "account": "existing",
+        "username": world.memberships["member_b"].user.username,
+        "organisation": world.objects["organisation"].pk,
+        "role": "member",
+    }
+
+
+def _manage(kind: str | None, body, *, shows_a: bool = True, foreign_post: int = 400) -> Route:
+    """A coordinator's administration page: a list (body None), a form for a new object
+    (kind None) or the form of one of A's objects of `kind`."""
+    if body is None:
+        return Route(Role.COORDINATOR, shows_a=True)
+    return Route(
+        Role.COORDINATOR,
+        ("GET", "POST"),
+        params={"pk": kind} if kind else {},
+        body=body,
+        foreign_post=foreign_post,
+        shows_a=shows_a,
+    )
+
+
+REVIEW = {"role": Role.COORDINATOR, "methods": ("POST",), "params": {"pk": "incident"}}
+
+ROUTES: dict[str, Route] = {
+    "home": Route(Role.REPORTER),
+    "incidents:list": Route(Role.REPORTER, shows_a=True),
+    "incidents:report": Route(
+        Role.REPORTER, ("GET", "POST"), body=_report_form, foreign_post=400, shows_a=True
+    ),
+    "incidents:detail": Route(Role.REPORTER, params={"pk": "incident"}, shows_a=True),
+    "incidents:map": Route(Role.MEMBER, shows_a=True),
+    "incidents:map_points": Route(Role.MEMBER, shows_a=True),
+    "incidents:weekly": Route(Role.MEMBER, shows_a=True),
+    "incidents:review": Route(Role.COORDINATOR, shows_a=True),
+    "incidents:accept": Route(**REVIEW),
+    "incidents:correct": Route(**REVIEW, body=_correct_form),
+    "incidents:reject": Route(**REVIEW, body=_reject_form),
+    "incidents:merge": Route(**REVIEW, body=_merge_form),
+    "partnerships:switch": Route(Role.REPORTER, ("POST",), body=_switch_form, foreign_post=404),
+    "partnerships:manage": Route(Role.COORDINATOR, shows_a=True),
+    "partnerships:area_list": _manage(None, None),
+    "partnerships:area_create": _manage(None, _new_area_form),
+    "partnerships:area_edit": _manage("area", _area_form),
+    "partnerships:place_list": _manage(None, None),
+    "partnerships:place_create": _manage(None, _place_form, shows_a=False),
+    "partnerships:place_edit": _manage("place", _place_form),
+    "partnerships:category_list": _manage(None, None),
+    "partnerships:category_create": _manage(None, _new_category_form),
+    "partnerships:category_edit": _manage("category", _category_form),
+    "partnerships:organisation_list": _manage(None, None),
+    "partnerships:organisation_create": _manage(
+        None, _organisation_form, shows_a=False, foreign_post=302
+    ),
+    "partnerships:organisation_edit": _manage("organisation", _organisation_form),
+    "partnerships:member_list": _manage(None, None),
+    "partnerships:member_create": _manage(None, _new_member_form),
+    "partnerships:member_edit": _manage("membership", _member_form),
+    "geography:areas_geojson": Route(Role.REPORTER, shows_a=True),
+    "geography:search": Route(Role.REPORTER, query={"q": "Norr"}, shows_a=True),
+    "audit:trail": Route(Role.COORDINATOR, shows_a=True),
+    "api:list_incidents": Route(Role.REPORTER, api=True, shows_a=True),
+    "api:create_incident": Route(
+        Role.REPORTER,
+        ("POST",),
+        body=_report_json,
+        ok={"POST": 201},
+        foreign_post=422,
+        api=True,
+    ),
+    "api:get_incident": Route(Role.REPORTER, api=True, shows_a=True),
+    "api:weekly": Route(Role.MEMBER, api=True),
+    "api:categories": Route(Role.REPORTER, api=True, shows_a=True),
+    "api:areas": Route(Role.REPORTER, api=True, shows_a=True),
+    "api:places": Route(Role.REPORTER, api=True, shows_a=True),
+}
+
+
+def walk(resolver=None, prefix: str = "", namespace: str = ""):
+    """(name, route) of every URL pattern, descending into includes; name is
+    'namespace:name' (or the route itself for an unnamed pattern)."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            inner = ":".join(filter(None, [namespace, entry.namespace]))
+            yield from walk(entry, route, inner)
+        else:
+            name = entry.name and ":".join(filter(None, [namespace, entry.name]))
+            yield name or route, route
+
+
+def skip_reason(name: str, route: str) -> str | None:
+    for prefix, reason in SKIPPED_INCLUDES.items():
+        if route.startswith(prefix):
+            return reason
+    return SKIPPED.get(name)
+
+
+WALKED = [(name, route) for name, route in walk() if skip_reason(name, route) is None]
+
+
+# --- the world: partnerships A and B and the cast --------------------------------------------
+
+
+@dataclass
+class World:
+    a: Partnership
+    b: Partnership
+    memberships: dict
+    objects: dict
+    inside_a: tuple[float, float]
+    by_others: list  # A's incidents filed by someone other than reporter A
+    own: object  # reporter A's own incident
+
+    clients: dict = field(default_factory=dict)
+
+    def client(self, persona: str) -> Client:
+        """The persona's client, logged in afresh (each test rolls the sessions back). One
+        client per persona for the module, because a new client loads the middleware again,
+        WhiteNoise's scan of the static files included."""
+        client = self.clients.setdefault(persona, Client())
+        client.cookies.clear()
+        if persona != "anonymous":
+            client.force_login(self.memberships[persona].user)
+        return client
+
+    def secrets(self, persona: str) -> list[str]:
+        """What must never reach the persona: for B and the anonymous everything of A, for
+        reporter A the incidents other reporters filed (their texts and detail links; the
+        HTML list shows links, not texts)."""
+        if persona == "coordinator_a":
+            return []
+        if persona == "reporter_a":
+            hidden, mark = self.by_others, MARK_OTHER
+        else:
+            hidden, mark = [*self.by_others, self.own], MARK_A
+        links = [f'href="{reverse("incidents:detail", args=[i.pk])}"' for i in hidden]
+        return [mark, *links]
+
+    def fill(self, kind: str):
+        if kind == "week":
+            return weeks.iso(weeks.week_code(timezone.now()))
+        return self.objects[kind].pk
+
+
+def _mark(partnership: Partnership) -> None:
+    """Put MARK_A into every name of the partnership, so any leak of it shows in a body."""
+    marked = Concat(Value(f"{MARK_A} "), "name")
+    for model in (Area, Place, Category, Organisation):
+        model.objects.filter(partnership=partnership).update(name=marked)
+    Partnership.objects.filter(pk=partnership.pk).update(name=marked)
+    users = get_user_model().objects.filter(memberships__partnership=partnership)
+    for user in users:
+        user.username = f"{MARK_A}_{user.username}"
+        user.save(update_fields=["username"])
+
+
+def build_world() -> World:
+    """The fixed cast: coordinator and reporter of A (plus a member of A who files the
+    incidents the reporter must not see), member and coordinator of B."""
+    a = make_partnership("Samverkan A")
+    b = make_partnership("Samverkan B", lon=18.10, lat=59.30)
+    coordinator_a = make_member(a, Role.COORDINATOR, "coord_a")
+    reporter_a = make_member(a, Role.REPORTER, "reporter_a", kind=Organisation.Kind.HOUSING)
+    member_a = make_member(a, Role.MEMBER, "member_a", kind=Organisation.Kind.POLICE)
+    member_b = make_member(b, Role.MEMBER, "member_b")
+    coordinator_b = make_member(b, Role.COORDINATOR, "coord_b")
+    _mark(a)
+    norr = a.areas.get(name__endswith="Norr")
+    other_text = f"{MARK_A} {MARK_OTHER} klotter på muren"
+    incident = make_incident(member_a, area=norr, description=other_text)
+    duplicate = make_incident(member_a, area=norr, description=f"{other_text} igen")
+    own = make_incident(reporter_a, area=norr, description=f"{MARK_A} egen rapport")
+    make_incident(member_b, description="B:s klotter")
+    record(actor=coordinator_a.user, action="test.seed", partnership=a, summary=f"{MARK_A} logg")
+    return World(
+        a=a,
+        b=b,
+        memberships={
+            "coordinator_a": coordinator_a,
+            "reporter_a": reporter_a,
+            "member_b": member_b,
+            "coordinator_b": coordinator_b,
+        },
+        objects={
+            "incident": incident,
+            "duplicate": duplicate,
+            "area": norr,
+            "place": a.places.get(),
+            "category": a.categories.get(code="klotter"),
+            "organisation": member_a.organisation,
+            "membership": reporter_a,
+            "partnership": a,
+        },
+        inside_a=(norr.min_lon + 0.003, norr.min_lat + 0.003),
+        by_others=[incident, duplicate],
+        own=own,
+    )
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """One world for the whole module, built inside a transaction that is rolled back at the
+    end; each test runs in its own savepoint inside it (pytest-django's `db`), so what one
+    test's requests write is gone before the next test starts."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)
+
+
+# --- the state of A, to prove B's requests change nothing -------------------------------------
+
+
+def _path_to_partnership(model) -> str | None:
+    """The lookup from `model` to its partnership id: directly or through one foreign key."""
+    if model is Partnership:
+        return "pk"
+    fks = [f for f in model._meta.get_fields() if isinstance(f, ForeignKey)]
+    for f in fks:
+        if f.related_model is Partnership:
+            return f.name
+    for f in fks:
+        inner = _path_to_partnership(f.related_model) if f.related_model is not model else None
+        if inner is not None and inner != "pk":
+            return f"{f.name}__{inner}"
+    return None
+
+
+def snapshot(partnership: Partnership) -> dict:
+    """Every row that belongs to the partnership, in every model of the project (whole tables
+    for a model with no path to a partnership), plus its members' user accounts."""
+    state = {}
+    for config in apps.get_app_configs():
+        if not config.name.startswith("lagesbild."):
+            continue
+        for model in config.get_models():
+            path = _path_to_partnership(model)
+            rows = model._default_manager.all()
+            if path is not None:
+                rows = rows.filter(**{path: partnership.pk})
+            state[model._meta.label] = list(rows.order_by("pk").values())
+    users = get_user_model().objects.filter(memberships__partnership=partnership)
+    state["users"] = list(users.order_by("pk").values())
+    return state
+
+
+# --- the requests and what each persona must get ----------------------------------------------
+
+
+def _url(name: str, route: str, spec: Route, world: World) -> str:
+    def value(match: re.Match) -> str:
+        param = match.group(1)
+        kind = spec.params.get(param) or DEFAULT_PARAMS.get(param)
+        if kind is None:
+            pytest.fail(f"{name}: no object fills <{param}>; add it to its Route.params")
+        return str(world.fill(kind))
+
+    if "(?P" in route or route.startswith("^"):
+        pytest.fail(f"{name}: regex route {route!r}; give it a path() route or a SKIPPED entry")
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", value, route)
+
+
+def _kinds(route: str, spec: Route) -> set[str]:
+    params = re.findall(r"<(?:\w+:)?(\w+)>", route)
+    return {spec.params.get(p) or DEFAULT_PARAMS.get(p) for p in params}
+
+
+def _send(client: Client, method: str, url: str, spec: Route, world: World):
+    if method == "GET":
+        return client.get(url, spec.query)
+    body = spec.body(world) if spec.body else {}
+    if spec.api:
+        return client.post(url, json.dumps(body), content_type="application/json")
+    return client.post(url, body)
+
+
+def _expected(spec: Route, route: str, persona: str, method: str, world: World) -> int:
+    """The status the persona must get for a method the route offers."""
+    if persona == "anonymous":
+        return 401 if spec.api else 302
+    if ROLE_ORDER.index(world.memberships[persona].role) < ROLE_ORDER.index(spec.role):
+        return 403
+    objects = _kinds(route, spec) - NOT_OBJECTS
+    if objects and persona in FOREIGN_PERSONAS:
+        return 404
+    if "incident" in objects and persona == "reporter_a":
+        return 404  # the incident was filed by another reporter
+    if persona in FOREIGN_PERSONAS and method == "POST" and spec.foreign_post:
+        return spec.foreign_post
+    return spec.ok[method]
+
+
+def _check_response(response, persona: str, world: World) -> None:
+    """What holds for every answer, offered method or not: no crash, nothing that is not
+    the persona's to see, and nothing but a refusal for the anonymous."""
+    body = response.content.decode()
+    assert response.status_code < 500, body[:500]
+    for secret in world.secrets(persona):
+        assert secret not in body, _context(body, secret)
+    if persona == "anonymous":
+        assert response.status_code in (302, 401, 403, 405)
+        if response.status_code == 302:
+            assert response["Location"].startswith(resolve_url(settings.LOGIN_URL))
+
+
+def _context(body: str, mark: str) -> str:
+    at = body.find(mark)
+    return f"leaked: …{body[max(0, at - 200) : at + 200]}…"
+
+
+CASES = [
+    pytest.param(name, route, persona, id=f"{name}-{persona}")
+    for name, route in WALKED
+    for persona in PERSONAS
+]
+
+
+@pytest.mark.parametrize(("name", "route", "persona"), CASES)
+def test_route_is_scoped_to_partnership_and_role(name, route, persona, world, db):
+    spec = ROUTES.get(name)
+    if spec is None:
+        pytest.fail(f"new URL pattern {name} ({route}) is not checked: add it to ROUTES")
+    url = _url(name, route, spec, world)
+    client = world.client(persona)
+    before = snapshot(world.a) if persona not in A_PERSONAS else None
+    for method in ("GET", "POST"):
+        response = _send(client, method, url, spec, world)
+        _check_response(response, persona, world)
+        if method not in spec.methods:
+            continue
+        assert response.status_code == _expected(spec, route, persona, method, world), (
+            f"{method} {url} as {persona}: {response.content.decode()[:300]}"
+        )
+        if method == "GET" and persona == "coordinator_a" and spec.shows_a:
+            assert MARK_A in response.content.decode()
+    if before is not None:
+        assert snapshot(world.a) == before, f"{persona} changed partnership A through {url}"
+
+
+def test_every_route_is_known_and_every_skip_is_real():
+    walked = {name for name, _ in WALKED}
+    assert walked - ROUTES.keys() == set(), "URL patterns without a Route: add them to ROUTES"
+    everything = list(walk())
+    for prefix in SKIPPED_INCLUDES:
+        assert any(route.startswith(prefix) for _, route in everything), prefix
+    assert SKIPPED.keys() - {name for name, _ in everything} == set(), "stale SKIPPED entries"
