@@ -35,13 +35,25 @@ def best_time(function, repeat=3):
 
 
 def on_threads(threads, function, repeat=3):
-    """Best time of ``function`` with numba limited to ``threads`` threads."""
+    """Best wall time of ``function`` with numba limited to ``threads`` threads, the CPU time
+    this process spent per run (it shows whether the cores were really ours on a shared
+    machine), and the last result."""
     before = numba.get_num_threads()
     numba.set_num_threads(threads)
+    cpu_before = time.process_time()
     try:
-        return best_time(function, repeat)
+        wall, result = best_time(function, repeat)
     finally:
         numba.set_num_threads(before)
+    return wall, (time.process_time() - cpu_before) / repeat, result
+
+
+def threads_line(one, two):
+    """'1 thread ... 2 threads ...' with wall and CPU seconds and the speed-up."""
+    return (
+        f"1 thread {one[0]:.3g} s (CPU {one[1]:.3g} s), 2 threads {two[0]:.3g} s "
+        f"(CPU {two[1]:.3g} s): speed-up {one[0] / two[0]:.2f}x"
+    )
 
 
 def compile_time(kernel, *arguments):
@@ -89,16 +101,16 @@ def gi_star_speed():
     def run():
         return hotspots.gi_star(counts, neighbours, permutations=999, seed=1)
 
-    one, _ = on_threads(1, run)
-    two, result = on_threads(2, run)
+    one = on_threads(1, run)
+    two = on_threads(2, run)
+    result = two[2]
     gathers = grid.size * 999 * (k - 1)
     print(
-        f"999 permutations, all cells: 1 thread {one:.3f} s, 2 threads {two:.3f} s "
-        f"(speed-up {one / two:.2f}x; {gathers / two / 1e9:.1f} x 10^9 neighbour values/s "
-        "equivalent)"
+        f"999 permutations, all cells: {threads_line(one, two)}; "
+        f"{gathers / two[0] / 1e9:.1f} x 10^9 neighbour values/s equivalent"
     )
     print(f"hot cells {result.hot.sum()}, cold cells {result.cold.sum()} (BH q = 0.05)")
-    esda_comparison(counts, neighbours, two)
+    esda_comparison(counts, neighbours, two[0])
 
 
 def esda_comparison(counts, neighbours, ours):
@@ -194,13 +206,13 @@ def scan_speed():
     def run():
         return scan.space_time_scan(xy, location, day, seed=1, early_stop=None)
 
-    one, _ = on_threads(1, run, repeat=1)
-    two, result = on_threads(2, run, repeat=2)
-    primary = result.clusters[0]
+    one = on_threads(1, run, repeat=1)
+    two = on_threads(2, run, repeat=2)
+    primary = two[2].clusters[0]
+    print(f"total: {threads_line(one, two)}")
     print(
-        f"total: 1 thread {one:.1f} s, 2 threads {two:.1f} s (speed-up {one / two:.2f}x); "
-        f"on 2 threads {cylinders * 1000 / two / 1e6:.0f} M distinct cylinder evaluations/s, "
-        f"{steps * 1000 / two / 1e9:.2f} x 10^9 location-window steps/s"
+        f"on 2 threads {cylinders * 1000 / two[0] / 1e6:.0f} M distinct cylinder evaluations/s, "
+        f"{steps * 1000 / two[0] / 1e9:.2f} x 10^9 location-window steps/s"
     )
     hit = np.isin(primary.locations, planted).any()
     print(
@@ -268,6 +280,62 @@ def municipality(rng, n=3_000, nx=20, ny=20, cell=250.0, days=365):
     return xy, location, rng.integers(0, days, n)
 
 
+def municipality_stages():
+    print(
+        "\n== One municipality, spatial stages: 15,000 incidents over 5 years on 1,600 places "
+        "(10 x 10 km), the last year for the scan and Knox, 999 replications each"
+    )
+    rng = np.random.default_rng(SEED)
+    xy, location, day = municipality(rng, n=15_000, nx=40, ny=40, days=5 * 365)
+    x, y = (xy[location] + rng.uniform(-125, 125, (len(location), 2))).T
+    last_year = day >= day.max() - 364
+
+    def hot_spots():
+        grid = Grid.covering(x, y, margin=hotspots.DEFAULT_BAND)
+        neighbours = distance_band(grid.centres(), hotspots.DEFAULT_BAND)
+        return hotspots.gi_star(
+            grid.counts(x[last_year], y[last_year]), neighbours, permutations=999, seed=1
+        )
+
+    def space_time():
+        return scan.space_time_scan(xy, location, day, seed=1, early_stop=None)
+
+    def near_repeats():
+        return knox.knox(x[last_year], y[last_year], day[last_year], seed=1)
+
+    total = 0.0
+    for name, stage in (
+        ("Gi* (grid, 999 permutations)", hot_spots),
+        ("space-time scan (999 replications)", space_time),
+        ("Knox (999 permutations)", near_repeats),
+    ):
+        seconds, _ = best_time(stage, repeat=2)
+        total += seconds
+        print(f"{name}: {seconds:.2f} s")
+    print(f"spatial stages together: {total:.2f} s")
+    scan_against_brute_force(xy, location, day)
+
+
+def scan_against_brute_force(xy, location, day):
+    """One observed scan against the tests' brute-force reference (every circle and window by
+    the textbook formula, vectorised numpy) on the same input."""
+    from tests.analysis.test_scan import _brute_force
+
+    keep = day >= day.max() - 364
+    settings = {"max_radius": 1000.0, "max_days": 28, "min_cases": 3, "max_share": 0.5}
+    ours, result = best_time(
+        lambda: scan.space_time_scan(xy, location, day, replications=0, **settings)
+    )
+    reference, (llr, _, _) = best_time(
+        lambda: _brute_force(xy, location[keep], day[keep], day.max(), **settings), repeat=1
+    )
+    print(
+        f"one observed scan: ours {ours * 1000:.0f} ms (with set-up), brute force "
+        f"{reference:.1f} s -> {reference / ours:.0f}x; same LLR: "
+        f"{np.isclose(result.clusters[0].llr, llr, rtol=1e-10)}"
+    )
+
+
 def scan_validity(datasets=100, planted_sizes=(4, 6, 10)):
     print(
         f"\n== Scan validity: {datasets} data sets per row, 3,000 incidents a year on 400 places "
@@ -308,6 +376,7 @@ def main(parts):
         gi_star_speed()
         scan_speed()
         knox_speed()
+        municipality_stages()
     if "validity" in parts:
         scan_validity()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

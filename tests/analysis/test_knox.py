@@ -8,8 +8,6 @@ from hypothesis import strategies as st
 
 from analysis.knox import knox
 
-pointpats = pytest.importorskip("pointpats", reason="pointpats is the reference Knox test")
-
 
 def _incidents(n=150, seed=0, extent=2_000.0, days=120):
     rng = np.random.default_rng(seed)
@@ -29,6 +27,7 @@ def _brute_force_table(x, y, days, distance_step, distance_bands, time_step, tim
 
 @pytest.mark.parametrize(("delta_bands", "tau_bands"), [(1, 1), (2, 2), (3, 1)])
 def test_counts_and_expectations_equal_pointpats_knox(delta_bands, tau_bands):
+    pointpats = pytest.importorskip("pointpats", reason="pointpats is the reference Knox test")
     x, y, days = _incidents()
     ours = knox(x, y, days, permutations=0)
     ref = pointpats.Knox(
