@@ -35,7 +35,7 @@ import numba
 import numpy as np
 from scipy import stats
 
-from analysis.weeks import week_index, years_back
+from analysis.weeks import monday, week_index, years_back
 
 
 @dataclass(frozen=True)
@@ -109,6 +109,7 @@ def design(
     ``earliest`` is the first column with data. Returns None when not even one past year fits
     (or, without ``adaptive_years``, when ``config.years`` years do not fit).
     """
+    target = int(target)
     w = config.half_window
     target_week = first_week + target
     reference = [target] + [
@@ -166,14 +167,20 @@ def _label_blocks(label: np.ndarray, start: int, stop: int, n_blocks: int) -> No
 
 
 def _holiday_columns(holiday: Holiday, first_week: int, target: int) -> np.ndarray:
-    first_year = (dt.date(1969, 12, 29) + dt.timedelta(weeks=first_week)).year
-    last_year = (dt.date(1969, 12, 29) + dt.timedelta(weeks=first_week + target)).year + 1
+    first_year = monday(first_week).year
+    last_year = monday(first_week + target).year + 1
     weeks = {
         week_index(day) - first_week
         for year in range(first_year, last_year + 1)
         for day in holiday.dates(year)
     }
     return np.array(sorted(c for c in weeks if 0 <= c <= target), dtype=np.int64)
+
+
+def holiday_weeks(holidays: tuple[Holiday, ...], first_week: int, n_weeks: int) -> np.ndarray:
+    """Columns (``0..n_weeks-1``, column 0 is ``first_week``) of all the holidays' weeks."""
+    columns = [_holiday_columns(holiday, first_week, n_weeks - 1) for holiday in holidays]
+    return np.unique(np.concatenate(columns)) if columns else np.array([], np.int64)
 
 
 @dataclass(frozen=True)
@@ -185,7 +192,9 @@ class Baseline:
     ``tau`` are the level and trend coefficients (``tau`` is 0 where the trend was dropped),
     so the expected count in column ``j`` is ``exp(alpha[label[j]] + tau * (j - target))``.
     ``level_events`` and ``level_exposure`` are the weighted count and exposure of the
-    target's level: their ratio is the expected count. ``ok`` is False where the fit failed.
+    target's level: their ratio is the expected count. ``theta`` is the negative-binomial
+    overdispersion (variance ``mu + theta mu^2``) that makes the weighted Pearson statistic
+    equal its degrees of freedom, a moment estimate. ``ok`` is False where the fit failed.
     """
 
     eta: np.ndarray
@@ -197,6 +206,7 @@ class Baseline:
     ok: np.ndarray
     level_events: np.ndarray
     level_exposure: np.ndarray
+    theta: np.ndarray
     design: Design
 
     def expected_in(self, columns: np.ndarray) -> np.ndarray:
@@ -238,7 +248,7 @@ def fit(
     critical = stats.t.ppf(1 - config.p_threshold_trend / 2, np.maximum(np.arange(df_max), 1))
     out = {
         name: np.full(n_series, np.nan)
-        for name in ("eta", "se_eta", "phi", "tau", "level_events", "level_exposure")
+        for name in ("eta", "se_eta", "phi", "tau", "level_events", "level_exposure", "theta")
     }
     alpha = np.full((n_series, plan.n_levels), np.nan)
     trend = np.zeros(n_series, bool)
@@ -268,6 +278,7 @@ def fit(
         ok,
         out["level_events"],
         out["level_exposure"],
+        out["theta"],
     )
     return Baseline(alpha=alpha, trend=trend, ok=ok, design=plan, **out)
 
@@ -275,7 +286,7 @@ def fit(
 # --- the compiled fit ------------------------------------------------------------------
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _irls(y, prior, t, lev, n_levels, with_trend, stop, coef, mu, work, sums):
     """R's IRLS for log mu = alpha[lev] + tau t; returns (converged, rank).
 
@@ -338,7 +349,7 @@ def _irls(y, prior, t, lev, n_levels, with_trend, stop, coef, mu, work, sums):
     return False, rank
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _deviance(y, mu, prior):
     dev = 0.0
     for i in range(y.shape[0]):
@@ -350,7 +361,7 @@ def _deviance(y, mu, prior):
     return dev
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _dispersion(y, mu, prior, work, rank):
     """Pearson dispersion as R's summary.glm: last working weights times working residuals."""
     total = 0.0
@@ -364,7 +375,7 @@ def _dispersion(y, mu, prior, work, rank):
     return (total / df if df > 0 else np.nan), df
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _r_test_dispersion(y, mu, omega, df):
     """The dispersion R's trend test uses after reweighting.
 
@@ -380,7 +391,7 @@ def _r_test_dispersion(y, mu, omega, df):
     return total / df
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _leverage(i, t, lev, work, sums, with_trend):
     a = sums[0, lev[i]]
     h = 1.0 / a
@@ -390,7 +401,7 @@ def _leverage(i, t, lev, work, sums, with_trend):
     return work[i] * h
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _anscombe_weights(y, mu, prior, t, lev, work, sums, with_trend, phi, threshold, omega):
     """Farrington's weights: gamma / s^2 for Anscombe residuals s above the threshold."""
     n_ok = 0
@@ -411,7 +422,7 @@ def _anscombe_weights(y, mu, prior, t, lev, work, sums, with_trend, phi, thresho
         omega[i] *= gamma
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _fit_model(model, mask, with_trend, coef, mu, work, sums):
     """One model as R's algo.farrington.fitGLM.flexible; returns (ok, trend, disp, df)."""
     y, _, _, _, t, lev, n_levels, reweight, threshold, stop = model
@@ -433,7 +444,7 @@ def _fit_model(model, mask, with_trend, coef, mu, work, sums):
     return np.isfinite(disp), with_trend, disp, df
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _fit_observed(model, with_trend, coef, mu, work, sums):
     """``_fit_model`` with weight 1 on the weeks a series was observed, 0 before its start."""
     y, weight, columns, start = model[:4]
@@ -442,7 +453,7 @@ def _fit_observed(model, with_trend, coef, mu, work, sums):
     return _fit_model(model, weight, with_trend, coef, mu, work, sums)
 
 
-@numba.njit(cache=True, parallel=True)
+@numba.njit(cache=True, parallel=True, error_model="numpy")
 def _fit_all(
     counts,
     start,
@@ -468,6 +479,7 @@ def _fit_all(
     ok_out,
     events_out,
     exposure_out,
+    theta_out,
 ):
     n = columns.shape[0]
     for s in numba.prange(counts.shape[0]):
@@ -520,3 +532,32 @@ def _fit_all(
                 exposure += weight[i] * np.exp(tau_out[s] * t[i])
         events_out[s] = events
         exposure_out[s] = exposure
+        theta_out[s] = _moment_theta(y, mu, weight, df)
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _pearson_nb(y, mu, weight, theta):
+    total = 0.0
+    for i in range(y.shape[0]):
+        if weight[i] > 0:
+            r = y[i] - mu[i]
+            total += weight[i] * r * r / (mu[i] * (1.0 + theta * mu[i]))
+    return total
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _moment_theta(y, mu, weight, df):
+    """Solve Pearson(theta) = df for the NB overdispersion theta >= 0 by bisection."""
+    if df <= 0 or _pearson_nb(y, mu, weight, 0.0) <= df:
+        return 0.0
+    high = 1.0
+    while _pearson_nb(y, mu, weight, high) > df and high < 1e6:
+        high *= 4.0
+    low = 0.0
+    for _ in range(40):
+        middle = (low + high) / 2
+        if _pearson_nb(y, mu, weight, middle) > df:
+            low = middle
+        else:
+            high = middle
+    return high

@@ -1,0 +1,403 @@
+"""Weekly deviations: is this week's count unusually high for this area and category?
+
+``weekly_deviations(table, target)`` tests every series of a ``SeriesTable`` for one week
+(a column of the table) and returns a ``Deviations`` record with one row per series.
+
+How a series is tested depends on what it has (``Deviations.method``):
+
+- ``GLM``: at least a year of history and on average ``min_glm_mean`` incidents a week in
+  its baseline: the improved Farrington model of ``analysis.farrington``.
+- ``POOLED``: sparser series with a year of history: empirical-Bayes Poisson-gamma rate on
+  the seasonal profile of its parent series (``analysis.pooled``).
+- ``SHORT``: 8 weeks to a year of history: the same pooled rate on a flat profile over all
+  weeks seen so far.
+- ``UNTESTED``: fewer than ``min_history`` weeks: counts only, no test.
+
+Each tested series gets the negative-binomial predictive distribution of
+``analysis.predictive`` and from it the expected count, an 80 % "normal range", the upper
+threshold and a one-sided mid-p-value. Benjamini-Hochberg at ``q`` across the series of each
+group (a partnership's week) turns p-values into the "avvikelse" level; a raw p at most
+``watch_p`` is "bevaka". Neither is given unless the week has at least ``min_week_count``
+incidents or the last four weeks ``min_four_week_count`` (Farrington's 5-in-4 rule). A
+negative-binomial CUSUM over the recent weeks gives the separate "ökande" (rising) badge.
+
+``R_COMPATIBLE`` reproduces R's ``surveillance::farringtonFlexible`` with Noufaily's
+settings (plug-in threshold, P(Y >= y), no pooling); ``DEFAULT`` is the configuration to use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from analysis import cusum, farrington, fdr, pooled, predictive
+from analysis.aggregate import ALL, SeriesTable
+from analysis.farrington import SWEDISH_PEAKS, FarringtonConfig
+
+UNTESTED, GLM, POOLED, SHORT = 0, 1, 2, 3
+METHOD_NAMES = ("otestad", "säsongsmodell", "poolad", "kort historik")
+NONE, WATCH, DEVIATION = 0, 1, 2
+LEVEL_NAMES = ("", "bevaka", "avvikelse")
+JEFFREYS_FIT_CV2 = 2.0  # squared CV of a Gamma(0.5) posterior: a level with no events
+
+
+@dataclass(frozen=True)
+class DeviationConfig:
+    """Settings of the weekly test. See ``DEFAULT`` and ``R_COMPATIBLE``.
+
+    ``alpha``: the threshold is the (1 - alpha) quantile of the predictive distribution.
+    ``predictive``: mid-p-values from the predictive distribution with the fit's
+    uncertainty; False gives R's plug-in P(Y >= y). ``pooling``: use ``POOLED`` and
+    ``SHORT`` baselines and the floor for empty seasonal levels; False tests only by GLM.
+    ``nb_variance``: week-to-week variance ``mu + theta mu^2`` (negative binomial, as crime
+    counts are) instead of the quasi-Poisson ``phi mu``, which understates the spread of
+    high weeks such as yearly peaks.
+    """
+
+    baseline: FarringtonConfig = field(default_factory=FarringtonConfig)
+    alpha: float = 0.01
+    predictive: bool = True
+    pooling: bool = True
+    nb_variance: bool = True
+    r_quirks: bool = False
+    min_glm_mean: float = 0.5
+    min_history: int = 8
+    q: float = 0.05
+    watch_p: float = 0.01
+    min_week_count: int = 3
+    min_four_week_count: int = 5
+    normal_range: float = 0.8
+    rise_shift: float = 1.5
+    rise_arl: float = 104.0
+    rise_min_count: int = 5
+
+
+DEFAULT = DeviationConfig(
+    baseline=FarringtonConfig(
+        holidays=SWEDISH_PEAKS, adaptive_years=True, epsilon=1e-10, max_iter=50
+    )
+)
+R_COMPATIBLE = DeviationConfig(
+    alpha=0.05,
+    predictive=False,
+    pooling=False,
+    nb_variance=False,
+    r_quirks=True,
+    min_glm_mean=0.0,
+)
+
+
+@dataclass(frozen=True)
+class Deviations:
+    """The test of one week, one row per series of the table (same order).
+
+    Counts: ``observed`` (the week), ``observed_4w`` (the four weeks ending with it).
+    Baseline: ``expected``, the 80 % predictive range ``normal_low``..``normal_high``,
+    ``threshold`` (the (1 - alpha) quantile); the predictive variance is
+    ``phi m + (theta + fit_cv2) m^2`` with ``phi`` the quasi-Poisson dispersion (1 by
+    default), ``theta`` the negative-binomial overdispersion and ``fit_cv2`` the fit's squared
+    coefficient of variation; ``trend`` (the GLM kept its trend), ``method``.
+    Test: ``p_value`` (one-sided; mid-p by default), ``p_adjusted`` (Benjamini-Hochberg
+    within the group), ``enough`` (the minimum-count rule holds), ``level`` (NONE, WATCH,
+    DEVIATION) and ``alarm`` (R's rule: above the threshold, 5 in 4 weeks, not zero).
+    Rise: ``rising`` badge, the CUSUM value ``rise_score`` and its limit ``rise_limit``,
+    ``rising_since`` (week index where the current rise began, -1 if none).
+    Untested series have NaN baselines and p-values and level NONE.
+    """
+
+    week: int
+    observed: np.ndarray
+    observed_4w: np.ndarray
+    expected: np.ndarray
+    normal_low: np.ndarray
+    normal_high: np.ndarray
+    threshold: np.ndarray
+    phi: np.ndarray
+    theta: np.ndarray
+    fit_cv2: np.ndarray
+    trend: np.ndarray
+    method: np.ndarray
+    p_value: np.ndarray
+    p_adjusted: np.ndarray
+    enough: np.ndarray
+    level: np.ndarray
+    alarm: np.ndarray
+    rising: np.ndarray
+    rise_score: np.ndarray
+    rise_limit: np.ndarray
+    rising_since: np.ndarray
+
+
+@dataclass
+class _Predictions:
+    """Per-series predictive parameters and recent expected counts, filled method by method."""
+
+    method: np.ndarray
+    mean: np.ndarray
+    phi: np.ndarray
+    theta: np.ndarray
+    cv2: np.ndarray
+    trend: np.ndarray
+    recent_mean: np.ndarray  # series x recent weeks
+    glm: farrington.Baseline | None = None
+
+    @classmethod
+    def empty(cls, n_series: int, n_recent: int) -> _Predictions:
+        return cls(
+            method=np.full(n_series, UNTESTED, np.int8),
+            mean=np.full(n_series, np.nan),
+            phi=np.ones(n_series),
+            theta=np.zeros(n_series),
+            cv2=np.zeros(n_series),
+            trend=np.zeros(n_series, bool),
+            recent_mean=np.full((n_series, n_recent), np.nan),
+        )
+
+
+def weekly_deviations(
+    table: SeriesTable, target: int, config: DeviationConfig = DEFAULT
+) -> Deviations:
+    """Test column ``target`` of every series in ``table`` (see the module docstring)."""
+    start = np.asarray(table.start, np.int64)
+    recent = np.arange(max(target - config.baseline.past_weeks_not_included, 0), target + 1)
+    predictions = _Predictions.empty(table.n_series, len(recent))
+    testable = target - start >= config.min_history
+    plan = farrington.design(
+        target,
+        table.first_week,
+        config.baseline,
+        int(start.min()) if config.baseline.adaptive_years else 0,
+    )
+    if plan is not None:
+        _glm(table, target, plan, testable, recent, config, predictions)
+    if config.pooling:
+        _pooled(table, target, plan, testable, recent, predictions)
+    return _test(table, target, recent, predictions, config)
+
+
+def _observed_mask(columns: np.ndarray, start: np.ndarray) -> np.ndarray:
+    return columns[None, :] >= start[:, None]
+
+
+def _glm(table, target, plan, testable, recent, config, predictions) -> None:
+    start = np.asarray(table.start, np.int64)
+    observed = _observed_mask(plan.columns, start)
+    weeks_seen = observed.sum(axis=1)
+    events = np.where(observed, table.counts[:, plan.columns], 0).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rich = events / weeks_seen >= config.min_glm_mean
+    rows = np.flatnonzero(testable & (weeks_seen > 0) & (rich | ~config.pooling))
+    baseline = farrington.fit(
+        table.counts,
+        target,
+        first_week=table.first_week,
+        config=config.baseline,
+        start=start,
+        rows=rows,
+        r_quirks=config.r_quirks,
+    )
+    if baseline is None:
+        return
+    ok = baseline.ok
+    mean = np.exp(baseline.eta)
+    cv2 = baseline.se_eta**2 if config.predictive else np.zeros(len(mean))
+    if config.pooling:  # a seasonal level without events: the Jeffreys posterior, not ~1e-9
+        with np.errstate(divide="ignore", invalid="ignore"):
+            floor = pooled.JEFFREYS_SHAPE / baseline.level_exposure
+        mean = np.fmax(mean, floor)
+        cv2 = np.fmin(cv2, JEFFREYS_FIT_CV2)
+    predictions.method[ok] = GLM
+    predictions.mean[ok] = mean[ok]
+    if config.nb_variance:
+        predictions.theta[ok] = baseline.theta[ok]
+    else:
+        predictions.phi[ok] = baseline.phi[ok]
+    predictions.cv2[ok] = cv2[ok]
+    predictions.trend[ok] = baseline.trend[ok]
+    recent_mean = baseline.expected_in(recent)
+    if config.pooling:
+        recent_mean = np.fmax(recent_mean, floor[:, None])
+    predictions.recent_mean[ok] = recent_mean[ok]
+    predictions.glm = baseline
+
+
+def _pooled(table, target, plan, testable, recent, predictions) -> None:
+    """Fill the untested but testable series with POOLED (or SHORT) baselines."""
+    start = np.asarray(table.start, np.int64)
+    todo = testable & (predictions.method == UNTESTED)
+    seasonal = np.zeros(table.n_series, bool)
+    if plan is not None:
+        seasonal = (plan.window_start[None, :] >= start[:, None]).any(axis=1)
+    parent = _parents(table)
+    for method, rows in ((POOLED, todo & seasonal), (SHORT, todo & ~seasonal)):
+        if not rows.any():
+            continue
+        if method == POOLED:
+            columns = plan.columns
+            profile, profile_recent, profile_target = _profiles(
+                predictions, parent, columns, recent
+            )
+        else:
+            columns = np.arange(target)
+            profile = np.ones((table.n_series, len(columns)))
+            profile_recent = np.ones((table.n_series, len(recent)))
+            profile_target = np.ones(table.n_series)
+        observed = _observed_mask(columns, start)
+        events = np.where(observed, table.counts[:, columns], 0).sum(axis=1).astype(float)
+        exposure = np.where(observed, profile, 0.0).sum(axis=1)
+        shape, rate = _priors(table, events, exposure)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean, cv2 = pooled.posterior_predictive(events, exposure, profile_target, shape, rate)
+            scale = mean / profile_target
+        predictions.method[rows] = method
+        predictions.mean[rows] = mean[rows]
+        predictions.cv2[rows] = cv2[rows]
+        predictions.theta[rows] = _flat_theta(table.counts[:, columns], observed, scale)[rows]
+        predictions.recent_mean[rows] = (scale[:, None] * profile_recent)[rows]
+
+
+def _flat_theta(counts, observed, rate) -> np.ndarray:
+    """Negative-binomial overdispersion of a series around a constant rate, by moments.
+
+    Sparse series (on average under a few incidents in the weeks seen) get 0: their
+    spread is Poisson to within what the data can tell.
+    """
+    weeks = observed.sum(axis=1)
+    residual = np.where(observed, (counts - rate[:, None]) ** 2, 0.0).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        dispersion = residual / rate / np.maximum(weeks - 1, 1)
+        theta = np.maximum(dispersion - 1.0, 0.0) / rate
+    return np.where((rate * weeks >= 5) & np.isfinite(theta), theta, 0.0)
+
+
+def _parents(table: SeriesTable) -> np.ndarray:
+    """Row of each series' parent (category total for a cell, the total otherwise), or -1."""
+    index = {
+        (g, a, c): row
+        for row, (g, a, c) in enumerate(zip(table.group, table.area, table.category, strict=True))
+    }
+    parent = np.full(table.n_series, -1, np.int64)
+    for row, (g, a, c) in enumerate(zip(table.group, table.area, table.category, strict=True)):
+        key = (g, ALL, c) if a != ALL and c != ALL else (g, ALL, ALL)
+        if key != (g, a, c):
+            parent[row] = index.get(key, -1)
+    return parent
+
+
+def _profiles(predictions, parent, columns, recent):
+    """Each series' parent's expected counts (baseline, recent weeks, target); flat if none."""
+    n_series = len(parent)
+    profile = np.ones((n_series, len(columns)))
+    profile_recent = np.ones((n_series, len(recent)))
+    profile_target = np.ones(n_series)
+    baseline = predictions.glm
+    if baseline is None:
+        return profile, profile_recent, profile_target
+    has = (parent >= 0) & (predictions.method[np.maximum(parent, 0)] == GLM)
+    rows = parent[has]
+    profile[has] = baseline.expected_in(columns)[rows]
+    profile_recent[has] = predictions.recent_mean[rows]
+    profile_target[has] = predictions.mean[rows]
+    return profile, profile_recent, profile_target
+
+
+def _priors(table, events, exposure):
+    """Gamma prior (shape, rate) of each series' rate: pooled for cells, Jeffreys otherwise.
+
+    A cell's prior mean is its area's share of the group's incidents (smoothed by half an
+    incident per area), and its shape comes from Marshall's estimator over the group's cells.
+    """
+    shape = np.full(table.n_series, pooled.JEFFREYS_SHAPE)
+    rate = np.zeros(table.n_series)
+    cell = (table.area != ALL) & (table.category != ALL)
+    area_total = (table.area != ALL) & (table.category == ALL)
+    for group in np.unique(table.group[cell]):
+        in_group = table.group == group
+        areas = np.flatnonzero(in_group & area_total)
+        if len(areas) == 0:
+            continue
+        area_events = np.zeros(table.area[areas].max() + 1)
+        area_events[table.area[areas]] = events[areas]
+        share = (area_events + 0.5) / (area_events.sum() + 0.5 * len(areas))
+        cells = np.flatnonzero(in_group & cell & (table.area < len(share)))
+        prior_mean = share[table.area[cells]]
+        kappa = pooled.marshall_kappa(events[cells], prior_mean * exposure[cells])
+        shape[cells] = kappa
+        rate[cells] = kappa / prior_mean
+    return shape, rate
+
+
+def _test(table, target, recent, predictions, config) -> Deviations:
+    counts = table.counts
+    start = np.asarray(table.start, np.int64)
+    observed = counts[:, target].astype(np.int64)
+    four = np.arange(max(target - 3, 0), target + 1)
+    observed_4w = np.where(_observed_mask(four, start), counts[:, four], 0).sum(axis=1)
+    tested = predictions.method != UNTESTED
+    mean = np.where(tested, predictions.mean, np.nan)
+    shape = predictive.size(mean, predictions.phi, predictions.theta + predictions.cv2)
+    p_value = np.where(
+        tested, predictive.upper_p(observed, mean, shape, mid=config.predictive), np.nan
+    )
+    p_adjusted = fdr.bh_adjust(p_value, table.group)
+    enough = (observed >= config.min_week_count) | (observed_4w >= config.min_four_week_count)
+    level = np.full(table.n_series, NONE, np.int8)
+    level[enough & (p_value <= config.watch_p)] = WATCH
+    level[enough & (p_adjusted <= config.q)] = DEVIATION
+    threshold = predictive.quantile(1 - config.alpha, mean, shape)
+    alarm = (observed > threshold) & (observed_4w >= 5) & (observed > 0)
+    tail = (1 - config.normal_range) / 2
+    rise = _rise(counts, start, recent, predictions, shape, config)
+    rise["rising_since"] = np.where(rise["rising"], table.first_week + rise["rising_since"], -1)
+    return Deviations(
+        week=table.first_week + target,
+        observed=observed,
+        observed_4w=observed_4w,
+        expected=mean,
+        normal_low=predictive.quantile(tail, mean, shape),
+        normal_high=predictive.quantile(1 - tail, mean, shape),
+        threshold=threshold,
+        phi=np.where(tested, predictions.phi, np.nan),
+        theta=np.where(tested, predictions.theta, np.nan),
+        fit_cv2=np.where(tested, predictions.cv2, np.nan),
+        trend=predictions.trend,
+        method=predictions.method,
+        p_value=p_value,
+        p_adjusted=p_adjusted,
+        enough=enough,
+        level=level,
+        alarm=alarm,
+        **rise,
+    )
+
+
+def _rise(counts, start, recent, predictions, shape, config) -> dict[str, np.ndarray]:
+    """The CUSUM badge over the recent weeks (those left out of the baseline)."""
+    mean = np.where(_observed_mask(recent, start), predictions.recent_mean, np.nan)
+    extra = (predictions.theta + predictions.cv2)[:, None]
+    phi_eff = predictions.phi[:, None] + extra * mean
+    seen = np.isfinite(mean).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        typical = np.nansum(mean, axis=1) / seen
+        typical_phi = np.nansum(phi_eff, axis=1) / seen
+    tested = np.isfinite(typical) & np.isfinite(shape)
+    limit = np.full(len(typical), np.inf)
+    limit[tested] = cusum.limit(
+        typical[tested], typical_phi[tested], config.rise_shift, config.rise_arl
+    )
+    recent_shape = predictive.size(mean, predictions.phi[:, None], extra)
+    recent_counts = counts[:, recent].astype(float)
+    score, run_start, signal = cusum.statistic(
+        recent_counts, mean, recent_shape, config.rise_shift, limit
+    )
+    first = np.where(run_start < 0, len(recent), run_start)
+    in_run = np.arange(len(recent))[None, :] >= first[:, None]
+    run_count = np.where(in_run, recent_counts, 0).sum(axis=1)
+    rising = tested & signal & (run_count >= config.rise_min_count)
+    return {
+        "rising": rising,
+        "rise_score": np.where(tested, score, np.nan),
+        "rise_limit": np.where(tested, limit, np.nan),
+        "rising_since": np.where(rising, recent[np.maximum(run_start, 0)], -1),  # columns
+    }

@@ -1,0 +1,195 @@
+import datetime as dt
+import functools
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis import aggregate, deviations, farrington, simulation, weeks
+from analysis.aggregate import ALL
+
+FIRST = weeks.week_index(dt.date(2018, 1, 1))
+N_WEEKS = 6 * 52
+
+
+@functools.cache
+def partnership(seed, n_areas=10, n_categories=10, per_year=3000.0, peak_share=0.3):
+    rng = np.random.default_rng(seed)
+    shape = simulation.Partnership(
+        n_areas=n_areas,
+        n_categories=n_categories,
+        incidents_per_year=per_year,
+        peak_share=peak_share,
+    )
+    mean = simulation.expected_cube(rng, shape, FIRST, N_WEEKS)
+    cube = simulation.draw_counts(rng, mean, shape.dispersion_size)
+    return cube, mean
+
+
+def table_of(cube):
+    return aggregate.stack_series(cube, first_week=FIRST)
+
+
+def cells(table):
+    return (table.area != ALL) & (table.category != ALL)
+
+
+def test_one_incident_in_a_usually_empty_series_is_never_a_deviation():
+    cube, _ = partnership(1)
+    cube = cube.copy()
+    cube[0, 0, :] = 0
+    target = N_WEEKS - 1
+    cube[0, 0, [30, 80, 130, 185, 235]] = 1  # a few incidents, none in this season
+    cube[0, 0, target] = 1
+    result = deviations.weekly_deviations(table_of(cube), target)
+    assert result.method[0] == deviations.POOLED
+    assert result.level[0] == deviations.NONE
+    assert result.p_value[0] > 1e-3  # R's plug-in gives about 1e-9 here
+    r_result = deviations.weekly_deviations(table_of(cube), target, deviations.R_COMPATIBLE)
+    assert r_result.p_value[0] < 1e-6
+    single = result.observed == 1
+    assert (result.level[single] == deviations.NONE).all()
+
+
+def test_recurring_yearly_peaks_are_season_not_outbreaks():
+    cube, _ = partnership(2, n_categories=20, per_year=20000.0, peak_share=1.0)
+    table = table_of(cube)
+    peaks = farrington.holiday_weeks(farrington.SWEDISH_PEAKS, FIRST, N_WEEKS)
+    targets = peaks[peaks >= N_WEEKS - 52]
+    ours, theirs, n = 0, 0, 0
+    for target in targets:
+        result = deviations.weekly_deviations(table, target)
+        r_result = deviations.weekly_deviations(table, target, deviations.R_COMPATIBLE)
+        busy = cells(table) & (result.expected >= 1)
+        n += busy.sum()
+        ours += (result.level[busy] != deviations.NONE).sum()
+        theirs += r_result.alarm[busy].sum()
+    assert n > 200
+    assert theirs / n > 0.10  # R's way flags recurring peaks as outbreaks
+    assert ours / n < 0.05
+
+
+@pytest.mark.slow
+def test_null_weeks_with_any_deviation_stay_below_q_over_600_series():
+    weeks_with_deviation = []
+    for seed in (3, 4):
+        cube, _ = partnership(seed, n_areas=28, n_categories=20)
+        table = table_of(cube)
+        assert table.n_series >= 600
+        for target in range(N_WEEKS - 52, N_WEEKS, 2):
+            result = deviations.weekly_deviations(table, target)
+            weeks_with_deviation.append((result.level == deviations.DEVIATION).any())
+    assert len(weeks_with_deviation) == 52
+    assert np.mean(weeks_with_deviation) <= 0.05
+
+
+def test_a_planted_outbreak_is_flagged_and_explained_by_its_numbers():
+    cube, mean = partnership(5)
+    cube = cube.copy()
+    table = table_of(cube)
+    total = table.n_series - 1
+    target = N_WEEKS - 1
+    busiest = int(np.argmax(mean[:, :, target].ravel()))
+    area, category = divmod(busiest, cube.shape[1])
+    cube[area, category, target] += int(6 * mean[area, category, target]) + 6
+    result = deviations.weekly_deviations(table_of(cube), target)
+    assert result.level[busiest] == deviations.DEVIATION
+    assert result.p_adjusted[busiest] <= 0.05
+    assert result.p_value[busiest] <= result.p_adjusted[busiest]
+    assert result.observed[busiest] > result.threshold[busiest] >= result.normal_high[busiest]
+    assert result.normal_low[busiest] <= result.expected[busiest] <= result.normal_high[busiest]
+    assert result.method[total] == deviations.GLM
+
+
+def test_fewer_than_eight_weeks_of_history_gives_counts_only():
+    cube, _ = partnership(6)
+    result = deviations.weekly_deviations(table_of(cube[:, :, :8]), 7)
+    assert (result.method == deviations.UNTESTED).all()
+    assert np.isnan(result.p_value).all()
+    assert (result.level == deviations.NONE).all()
+    assert result.observed.sum() == cube[:, :, 7].sum() * 4
+
+
+def test_less_than_a_year_uses_the_short_pooled_rule():
+    cube, _ = partnership(7)
+    result = deviations.weekly_deviations(table_of(cube[:, :, :30]), 29)
+    assert (result.method == deviations.SHORT).all()
+    assert np.isfinite(result.p_value).all()
+    assert (result.level != deviations.DEVIATION).all()
+
+
+def test_a_series_added_later_is_tested_on_its_own_weeks_only():
+    cube, _ = partnership(8)
+    table = table_of(cube)
+    start = table.start.copy()
+    start[0] = N_WEEKS - 20
+    late = aggregate.SeriesTable(
+        table.counts, table.area, table.category, table.group, start, table.first_week
+    )
+    result = deviations.weekly_deviations(late, N_WEEKS - 1)
+    assert result.method[0] == deviations.SHORT
+    assert result.method[1] != deviations.SHORT
+
+
+def test_a_sustained_rise_gets_the_rising_badge_without_a_weekly_flag():
+    cube, mean = partnership(9)
+    cube = cube.copy()
+    end = N_WEEKS - 1
+    busiest = int(np.argmax(mean[:, :, end].ravel()))
+    area, category = divmod(busiest, cube.shape[1])
+    span = slice(end - 9, end + 1)
+    cube[area, category, span] += np.round(0.8 * mean[area, category, span]).astype(int)
+    table = table_of(cube)
+    signals = []
+    for target in range(end - 9, end + 1):
+        result = deviations.weekly_deviations(table, target)
+        assert result.level[busiest] != deviations.DEVIATION
+        if result.rising[busiest]:
+            signals.append(target)
+            assert result.rise_score[busiest] > result.rise_limit[busiest]
+            assert FIRST + end - 26 <= result.rising_since[busiest] <= FIRST + target
+    assert signals
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.integers(0, 3), st.integers(10, 60))
+def test_no_flag_on_an_all_zero_series(row, length):
+    cube, _ = partnership(10)
+    cube = cube[:, :, :length].copy()
+    cube[row] = 0
+    table = table_of(cube)
+    for config in (deviations.DEFAULT, deviations.R_COMPATIBLE):
+        result = deviations.weekly_deviations(table, length - 1, config)
+        zero = table.counts[:, :length].sum(axis=1) == 0
+        assert zero.any()
+        assert (result.level[zero] == deviations.NONE).all()
+        assert not result.alarm[zero].any()
+        assert not result.rising[zero].any()
+
+
+@settings(max_examples=5, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_permuting_incidents_changes_nothing(seed):
+    cube, _ = partnership(11, n_areas=4, n_categories=3)
+    area, category, week = np.nonzero(cube[:, :, :70])
+    repeat = cube[:, :, :70][area, category, week]
+    incidents = [np.repeat(x, repeat) for x in (week + FIRST, area, category)]
+    order = np.random.default_rng(seed).permutation(len(incidents[0]))
+    results = []
+    for permutation in (np.arange(len(order)), order):
+        w, a, c = (x[permutation] for x in incidents)
+        rebuilt = aggregate.count_cube(
+            w, a, c, n_areas=4, n_categories=3, first_week=FIRST, n_weeks=70
+        )
+        results.append(deviations.weekly_deviations(table_of(rebuilt), 69))
+    for name in ("expected", "p_value", "p_adjusted", "level", "rise_score"):
+        np.testing.assert_array_equal(getattr(results[0], name), getattr(results[1], name))
+
+
+def test_a_seeded_run_is_reproducible():
+    first = deviations.weekly_deviations(table_of(partnership(12)[0]), N_WEEKS - 1)
+    partnership.cache_clear()
+    second = deviations.weekly_deviations(table_of(partnership(12)[0]), N_WEEKS - 1)
+    for name in ("observed", "expected", "p_value", "threshold", "level", "rise_score"):
+        np.testing.assert_array_equal(getattr(first, name), getattr(second, name))
