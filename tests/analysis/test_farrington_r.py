@@ -1,0 +1,145 @@
+"""Our R-compatible configuration against R's surveillance::farringtonFlexible.
+
+Runs R through ``Rscript`` (no rpy2). Skips, saying why, where R or the package is missing;
+CI installs Debian's r-cran-surveillance.
+"""
+
+import datetime as dt
+import functools
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+
+from analysis import aggregate, deviations, weeks
+
+FIRST = weeks.week_index(dt.date(2017, 1, 2))
+N_WEEKS = 6 * 52 + 20
+TARGETS = range(N_WEEKS - 12, N_WEEKS)
+
+R_SCRIPT = """
+suppressMessages(library(surveillance))
+args <- commandArgs(trailingOnly = TRUE)
+observed <- as.matrix(read.csv(args[1], header = FALSE))
+mondays <- as.Date(readLines(args[2]))
+range <- as.integer(readLines(args[3]))
+data <- sts(observed = observed, epoch = mondays, frequency = 52, epochAsDate = TRUE)
+control <- list(range = range, b = 5, w = 3, noPeriods = 10, pastWeeksNotIncluded = 26,
+  weightsThreshold = 2.58, thresholdMethod = "nbPlugin", alpha = 0.05, limit54 = c(5, 4),
+  glmWarnings = FALSE)
+result <- suppressWarnings(farringtonFlexible(data, control = control))
+out <- function(x, name) write.table(x, paste0(args[4], name), sep = ",",
+  row.names = FALSE, col.names = FALSE, na = "NaN")
+out(result@control$mu0Vector, ".expected")
+out(upperbound(result), ".upper")
+out(alarms(result) * 1, ".alarm")
+out(result@control$pvalue, ".p")
+"""
+
+
+def r_available():
+    if shutil.which("Rscript") is None:
+        return "Rscript is not installed (apt-get install r-cran-surveillance)"
+    probe = subprocess.run(
+        ["Rscript", "-e", "library(surveillance)"], capture_output=True, text=True
+    )
+    if probe.returncode != 0:
+        return "R package surveillance is missing (apt-get install r-cran-surveillance)"
+    return None
+
+
+pytestmark = pytest.mark.skipif(r_available() is not None, reason=str(r_available()))
+
+
+def simulated_counts():
+    rng = np.random.default_rng(42)
+    n_series = 16
+    t = np.arange(N_WEEKS)
+    level = np.exp(rng.uniform(-1.0, 2.5, n_series))[:, None]
+    phase = rng.uniform(0, 2 * np.pi, n_series)[:, None]
+    mean = level * (1 + 0.5 * np.cos(2 * np.pi * t / 52.18 + phase)) * np.exp(0.001 * t)
+    counts = rng.negative_binomial(3, 3 / (3 + mean))
+    for row in rng.choice(n_series, 8, replace=False):  # outbreaks, so that there are alarms
+        week = rng.choice(list(TARGETS))
+        counts[row, week : week + 2] += rng.poisson(4 * mean[row, week : week + 2] + 4)
+    counts[0, :] = 0  # a sparse series: R's expectation ~1e-9 in an empty season
+    counts[0, [20, 75, 140, 190, 250]] = 1
+    return counts
+
+
+@functools.cache
+def r_results(tmp):
+    counts = simulated_counts()
+    np.savetxt(tmp / "observed.csv", counts.T, fmt="%d", delimiter=",")
+    (tmp / "mondays.txt").write_text(
+        "\n".join(str(weeks.monday(FIRST + j)) for j in range(N_WEEKS)) + "\n"
+    )
+    (tmp / "range.txt").write_text("\n".join(str(k + 1) for k in TARGETS) + "\n")
+    (tmp / "run.R").write_text(R_SCRIPT)
+    subprocess.run(
+        ["Rscript", str(tmp / "run.R"), str(tmp / "observed.csv"), str(tmp / "mondays.txt"),
+         str(tmp / "range.txt"), str(tmp / "r")],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    load = functools.partial(np.loadtxt, delimiter=",", ndmin=2)
+    names = ("expected", "upper", "alarm", "p")
+    return counts, {name: load(tmp / f"r.{name}") for name in names}
+
+
+@functools.cache
+def ours():
+    counts = simulated_counts()
+    table = aggregate.SeriesTable(
+        counts=counts,
+        area=np.arange(len(counts)),
+        category=np.zeros(len(counts), np.int64),
+        group=np.zeros(len(counts), np.int64),
+        start=np.zeros(len(counts), np.int64),
+        first_week=FIRST,
+    )
+    results = [deviations.weekly_deviations(table, k, deviations.R_COMPATIBLE) for k in TARGETS]
+    return {
+        "expected": np.array([r.expected for r in results]),
+        "upper": np.array([r.threshold for r in results]),
+        "alarm": np.array([r.alarm for r in results]),
+        "p": np.array([r.p_value for r in results]),
+    }
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory):
+    counts, theirs = r_results(tmp_path_factory.mktemp("farrington_r"))
+    return counts, theirs, ours()
+
+
+def test_fitted_expected_counts_agree_within_one_percent(both):
+    _, theirs, mine = both
+    assert theirs["expected"].shape == mine["expected"].shape
+    fitted = np.isfinite(theirs["expected"])
+    assert fitted.mean() > 0.9
+    np.testing.assert_array_equal(np.isfinite(mine["expected"]), fitted)
+    np.testing.assert_allclose(mine["expected"][fitted], theirs["expected"][fitted], rtol=0.01)
+    assert theirs["expected"][:, 0].max() < 1e-6  # the sparse series: R's near-zero too
+
+
+def test_upper_bounds_agree_where_r_reports_them(both):
+    _, theirs, mine = both
+    reported = np.isfinite(theirs["upper"])
+    assert reported.sum() > 50
+    np.testing.assert_allclose(mine["upper"][reported], theirs["upper"][reported], rtol=0.01)
+
+
+def test_alarms_overlap_with_jaccard_at_least_0_9(both):
+    _, theirs, mine = both
+    r_alarm = theirs["alarm"] == 1
+    assert r_alarm.sum() >= 5
+    jaccard = (r_alarm & mine["alarm"]).sum() / (r_alarm | mine["alarm"]).sum()
+    assert jaccard >= 0.9
+
+
+def test_plug_in_p_values_agree(both):
+    _, theirs, mine = both
+    reported = np.isfinite(theirs["p"])
+    np.testing.assert_allclose(mine["p"][reported], theirs["p"][reported], rtol=1e-6, atol=1e-12)
