@@ -81,7 +81,11 @@ INSTALLED_APPS = [
     "lagesbild.partnerships",
     "lagesbild.geography",
     "lagesbild.incidents",
+    "lagesbild.pictures",
+    "lagesbild.interventions",
     "lagesbild.api",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -184,6 +188,18 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": ["'self'"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
+    }
+}
+
+# Heavy analysis runs in the background on django-tasks with a database-backed queue, so no
+# broker is needed: `manage.py db_worker` (started by `make run`) executes the tasks.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if env_bool("TESTING") or env_bool("TASKS_IMMEDIATE")
+            else "django_tasks_db.DatabaseBackend"
+        )
     }
 }
 

@@ -11,6 +11,7 @@ admin.site.site_title = _("Lägesbild")
 urlpatterns = [
     path("", include("lagesbild.web.urls")),
     path("handelser/", include("lagesbild.incidents.urls")),
+    path("lagesbild/", include("lagesbild.pictures.urls")),
     path("samverkan/", include("lagesbild.partnerships.urls")),
     path("geografi/", include("lagesbild.geography.urls")),
     path("logg/", include("lagesbild.audit.urls")),

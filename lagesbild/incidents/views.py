@@ -4,13 +4,11 @@ Each view parses input, calls a service or query, and renders. Scoping and roles
 `partnerships.access`.
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -28,6 +26,7 @@ from lagesbild.incidents.forms import (
 from lagesbild.incidents.models import Incident
 from lagesbild.partnerships.access import Role, get_for_member, member_required
 from lagesbild.web.htmx import add_service_errors, render_page_or_fragment
+from lagesbild.web.maps import map_config
 
 PAGE_SIZE = 50
 MAP_POINT_LIMIT = 20000
@@ -76,18 +75,11 @@ def report(request):
             "form": form,
             "categories": categories,
             "needs_confirmation": needs_confirmation or bool(form.data.get("confirm_warnings")),
-            "map_config": _map_config(request),
+            "map_config": map_config(),
         },
         status=400 if form.errors else 200,
     )
 
-
-def _map_config(request) -> dict:
-    return {
-        "tiles": settings.MAP_TILE_URL,
-        "attribution": settings.MAP_TILE_ATTRIBUTION,
-        "areas_url": reverse("geography:areas_geojson"),
-    }
 
 
 def _filtered(request):
@@ -139,7 +131,7 @@ def incident_detail(request, pk: int):
             "incident": incident,
             "history": incident.changes.select_related("actor"),
             "absorbed": incident.absorbed.all(),
-            "map_config": _map_config(request),
+            "map_config": map_config(),
         },
     )
 
@@ -153,7 +145,7 @@ def incident_map(request):
         {
             "nav": "map",
             "form": form,
-            "map_config": _map_config(request),
+            "map_config": map_config(),
             "points_query": request.GET.urlencode(),
         },
     )

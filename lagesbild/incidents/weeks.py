@@ -51,3 +51,8 @@ def bounds(code: int, time_zone: str = "Europe/Stockholm") -> tuple[datetime, da
         datetime(start.year, start.month, start.day, tzinfo=tz),
         datetime.combine(start + timedelta(weeks=1), datetime.min.time(), tzinfo=tz),
     )
+
+
+def local_date(moment: datetime, time_zone: str = "Europe/Stockholm") -> date:
+    """The calendar date of a moment in the given time zone."""
+    return moment.astimezone(ZoneInfo(time_zone)).date()

@@ -5,6 +5,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def default_assessment_scale() -> list[dict]:
+    """The default four-level scale of the group's assessment (bedömning)."""
+    return [
+        {"level": 1, "name": "Lugnt"},
+        {"level": 2, "name": "Oroligt"},
+        {"level": 3, "name": "Ansträngt"},
+        {"level": 4, "name": "Allvarligt"},
+    ]
+
+
 class Partnership(models.Model):
     """A partnership (samverkan, EST-grupp): the tenant that owns areas, reports and pictures."""
 
@@ -15,6 +25,27 @@ class Partnership(models.Model):
     # Bumped by every change to areas so cached point-in-area indexes know they are stale.
     geography_version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    # Per-partnership policy for the situation picture.
+    assessment_scale = models.JSONField(
+        _("bedömningsskala"),
+        default=default_assessment_scale,
+        help_text=_("Nivåerna i gruppens bedömning, lägst först."),
+    )
+    reporters_see_picture = models.BooleanField(_("rapportörer ser lägesbilden"), default=False)
+    periodic_kind = models.CharField(
+        _("period för periodisk lägesbild"),
+        max_length=10,
+        choices=[("quarter", _("Kvartal")), ("tertial", _("Tertial"))],
+        default="quarter",
+    )
+    suppress_below = models.PositiveSmallIntegerField(
+        _("dölj antal under"),
+        default=0,
+        help_text=_(
+            'I exporter visas antal mellan 1 och detta värde minus ett som "<n", så att små '
+            "tal inte pekar ut personer. 0 = visa alla."
+        ),
+    )
 
     class Meta:
         verbose_name = _("samverkan")

@@ -6,12 +6,10 @@ hands typed values to a service; `_form_page` does the common part (success mess
 redirect, or the form's Swedish errors with status 400).
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -31,6 +29,7 @@ from lagesbild.partnerships.access import (
 )
 from lagesbild.partnerships.models import Membership, Organisation
 from lagesbild.web.htmx import add_service_errors
+from lagesbild.web.maps import map_config
 
 coordinator_required = member_required(Role.COORDINATOR)
 
@@ -85,13 +84,6 @@ def _form_page(
         status=400 if form.errors else 200,
     )
 
-
-def _map_config() -> dict:
-    return {
-        "tiles": settings.MAP_TILE_URL,
-        "attribution": settings.MAP_TILE_ATTRIBUTION,
-        "areas_url": reverse("geography:areas_geojson"),
-    }
 
 
 @coordinator_required
@@ -151,7 +143,7 @@ def area_edit(request, pk: int | None = None):
         title=area.name if area else _("Nytt område"),
         back=("partnerships:area_list", _("Områden")),
         area=area,
-        map_config=_map_config(),
+        map_config=map_config(),
     )
 
 
@@ -193,7 +185,7 @@ def place_edit(request, pk: int | None = None):
         title=place.name if place else _("Ny plats"),
         back=("partnerships:place_list", _("Platser")),
         place=place,
-        map_config=_map_config(),
+        map_config=map_config(),
     )
 
 

@@ -59,3 +59,27 @@ def join_change(values) -> str:
     if isinstance(values, list):
         return ", ".join(_change_value(v) for v in values)
     return _change_value(values)
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key] in templates, trying the key as given and as a string."""
+    if mapping is None:
+        return None
+    if key in mapping:
+        return mapping[key]
+    return mapping.get(str(key)) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def decimal0(value) -> str:
+    if value is None:
+        return "–"
+    return number_format(value, 0, use_l10n=True)
+
+
+@register.filter
+def week_short(iso: str) -> str:
+    """'2026-W47' -> 'v. 47 2026'."""
+    year, week = iso.split("-W")
+    return f"v. {int(week)} {year}"

@@ -1,0 +1,274 @@
+"""The heavy part of a weekly picture: deviations, trends, hot spots and space-time clusters.
+
+`compute_week()` assembles the partnership's incidents (`inputs`), calls the pure `analysis`
+package and returns plain JSON-ready results, which `runs.py` stores on an AnalysisRun. The
+picture page and the snapshot read those stored results; nothing here runs in a request.
+"""
+
+from dataclasses import replace
+from datetime import timedelta
+
+import numpy as np
+
+from analysis import aggregate, grid, hotspots, scan
+from analysis import weeks as aweeks
+from analysis.aggregate import ALL
+from analysis.deviations import LEVEL_NAMES, METHOD_NAMES, weekly_deviations
+from lagesbild.geography.geometry import to_wgs84
+from lagesbild.incidents import weeks
+from lagesbild.pictures.inputs import (
+    IncidentArrays,
+    Layout,
+    first_code_before,
+    load_incidents,
+    week_index,
+)
+
+HISTORY_YEARS = 5
+SPARK_WEEKS = 12
+TREND_WEEKS = 52
+HOTSPOT_CELL = 200.0  # metres
+HOTSPOT_BAND = 500.0  # metres: Gi* neighbourhood
+HOTSPOT_WEEKS = 4  # Gi* on the last four weeks: one week is too few points for a grid
+SCAN_RADIUS = 1000.0
+SCAN_DAYS = 28
+SCAN_REPLICATIONS = 999
+SCAN_SEED = 4711
+
+
+def _number(value) -> float | None:
+    """A JSON-safe float (NaN becomes None), rounded for storage."""
+    value = float(value)
+    return None if np.isnan(value) else round(value, 4)
+
+
+def compute_week(partnership, code: int) -> dict:
+    """All stored figures of the weekly picture for ISO week `code` (YYYYWW)."""
+    layout = Layout.for_partnership(partnership)
+    first_code = first_code_before(code, HISTORY_YEARS)
+    data = load_incidents(partnership, layout, first_code, code)
+    first_week = week_index(first_code)
+    n_weeks = week_index(code) - first_week + 1
+    target = n_weeks - 1
+    cube = aggregate.count_cube(
+        data.week,
+        data.row,
+        data.column,
+        n_areas=len(layout.areas),
+        n_categories=len(layout.groups),
+        first_week=first_week,
+        n_weeks=n_weeks,
+    )
+    table = aggregate.stack_series(cube, first_week=first_week)
+    # Weeks before the partnership's first incident are unknown, not zeros.
+    observed_from = int(data.week.min()) - first_week if len(data.week) else target
+    table = replace(table, start=np.full(table.n_series, max(observed_from, 0)))
+    deviations = weekly_deviations(table, target)
+    points = aggregate.count_cube(
+        data.week,
+        data.row,
+        data.column,
+        n_areas=len(layout.areas),
+        n_categories=len(layout.groups),
+        first_week=first_week,
+        n_weeks=n_weeks,
+        weights=data.points,
+    )
+    return {
+        "week": weeks.iso(code),
+        "areas": [{"id": a.pk, "name": a.name, "population": a.population} for a in layout.areas],
+        "groups": [{"id": g.pk, "name": g.name} for g in layout.groups],
+        "series": _series(layout, table, deviations, target),
+        "area_points": _area_points(points, layout, target),
+        "trends": _trends(table, target),
+        "hotspots": _hotspots(data, week_index(code)),
+        "clusters": _clusters(data, layout, code, partnership.time_zone),
+        "incident_count": int((data.week == week_index(code)).sum()),
+    }
+
+
+def _series(layout: Layout, table, dev, target: int) -> list[dict]:
+    series = []
+    last_year = target - 52
+    spark_from = max(target - SPARK_WEEKS + 1, 0)
+    for s in range(table.n_series):
+        area = table.area[s]
+        column = table.category[s]
+        since = int(dev.rising_since[s])
+        series.append(
+            {
+                "area": layout.areas[area].pk if area != ALL else None,
+                "group": layout.groups[column].pk if column != ALL else None,
+                "observed": int(dev.observed[s]),
+                "observed_4w": int(dev.observed_4w[s]),
+                "expected": _number(dev.expected[s]),
+                "normal_low": _number(dev.normal_low[s]),
+                "normal_high": _number(dev.normal_high[s]),
+                "threshold": _number(dev.threshold[s]),
+                "p": _number(dev.p_value[s]),
+                "p_adjusted": _number(dev.p_adjusted[s]),
+                "method": METHOD_NAMES[int(dev.method[s])],
+                "level": LEVEL_NAMES[int(dev.level[s])],
+                "rising": bool(dev.rising[s]),
+                "rising_since": _iso_of_index(table.first_week + since) if since >= 0 else None,
+                "spark": [int(v) for v in table.counts[s, spark_from : target + 1]],
+                "last_year": int(table.counts[s, last_year]) if last_year >= 0 else None,
+            }
+        )
+    return series
+
+
+def _iso_of_index(index: int) -> str:
+    year, week = aweeks.iso_week(int(index))
+    return f"{year}-W{week:02d}"
+
+
+def _area_points(points, layout: Layout, target: int) -> list[dict]:
+    """Severity points per area this week, the mean of the eight weeks before, and per
+    1,000 inhabitants where the population is known."""
+    week = points[:, :, target].sum(axis=1)
+    before = points[:, :, max(target - 8, 0) : target].sum(axis=(1, 2)) / 8
+    result = []
+    for i, area in enumerate(layout.areas):
+        per_1000 = 1000 * week[i] / area.population if area.population else None
+        result.append(
+            {
+                "area": area.pk,
+                "points": _number(week[i]),
+                "mean8": _number(before[i]),
+                "per_1000": _number(per_1000) if per_1000 is not None else None,
+            }
+        )
+    return result
+
+
+def _trends(table, target: int) -> dict:
+    """For the area totals, group totals and the total: the last year's counts with the
+    expected count and 80 % normal range each week had (tested as if it were that week)."""
+    totals = np.flatnonzero((table.area == ALL) | (table.category == ALL))
+    sub = replace(
+        table,
+        counts=table.counts[totals],
+        area=table.area[totals],
+        category=table.category[totals],
+        group=table.group[totals],
+        start=table.start[totals],
+    )
+    first = max(target - TREND_WEEKS + 1, 0)
+    expected = np.full((len(totals), target - first + 1), np.nan)
+    low = expected.copy()
+    high = expected.copy()
+    for j, column in enumerate(range(first, target + 1)):
+        dev = weekly_deviations(sub, column)
+        expected[:, j], low[:, j], high[:, j] = dev.expected, dev.normal_low, dev.normal_high
+    out = {}
+    for k, s in enumerate(totals):
+        key = f"{int(table.area[s])}:{int(table.category[s])}"
+        out[key] = {
+            "first_week": _iso_of_index(table.first_week + first),
+            "observed": [int(v) for v in table.counts[s, first : target + 1]],
+            "expected": [_number(v) for v in expected[k]],
+            "low": [_number(v) for v in low[k]],
+            "high": [_number(v) for v in high[k]],
+            "last_year": [int(v) for v in table.counts[s, max(first - 52, 0) : target - 51]]
+            if target - 52 >= 0
+            else [],
+        }
+    return out
+
+
+def _hotspots(data: IncidentArrays, week: int) -> dict:
+    """Gi* hot spots on a 200 m grid over the last four weeks' incidents."""
+    recent = data.week > week - HOTSPOT_WEEKS
+    if recent.sum() < 10:
+        return {"cells": [], "cell": HOTSPOT_CELL, "weeks": HOTSPOT_WEEKS, "incidents": 0}
+    x, y = data.x[recent], data.y[recent]
+    cells = grid.Grid.covering(x, y, cell=HOTSPOT_CELL, margin=HOTSPOT_BAND)
+    counts = cells.counts(x, y)
+    neighbours = grid.distance_band(cells.centres(), HOTSPOT_BAND)
+    result = hotspots.gi_star(counts, neighbours)
+    hot = np.flatnonzero(result.hot)
+    centres = cells.centres(hot)
+    lon, lat = to_wgs84(centres[:, 0], centres[:, 1])
+    half = HOTSPOT_CELL / 2
+    corners = [
+        to_wgs84(centres[:, 0] + dx, centres[:, 1] + dy)
+        for dx, dy in ((-half, -half), (half, half))
+    ]
+    return {
+        "cell": HOTSPOT_CELL,
+        "band": HOTSPOT_BAND,
+        "weeks": HOTSPOT_WEEKS,
+        "incidents": int(recent.sum()),
+        "cells": [
+            {
+                "lon": _number(lon[i]),
+                "lat": _number(lat[i]),
+                "bounds": [
+                    [_number(corners[0][1][i]), _number(corners[0][0][i])],
+                    [_number(corners[1][1][i]), _number(corners[1][0][i])],
+                ],
+                "z": _number(result.z[c]),
+                "p_adjusted": _number(result.p_adjusted[c]),
+                "count": int(counts[c]),
+            }
+            for i, c in enumerate(hot)
+        ],
+    }
+
+
+def _clusters(data: IncidentArrays, layout: Layout, code: int, time_zone: str) -> list[dict]:
+    """Space-time permutation scan clusters ending on the week's Sunday, for all categories
+    and for each category group, over the last 365 days on the 200 m grid."""
+    end = np.datetime64(weeks.monday(code) + timedelta(days=6), "D")
+    in_year = (data.day <= end) & (data.day > end - 365)
+    if in_year.sum() < 10:
+        return []
+    found = []
+    groups = [(None, in_year)] + [
+        (g.pk, in_year & (data.column == j)) for j, g in enumerate(layout.groups)
+    ]
+    for group_id, mask in groups:
+        if mask.sum() < 10:
+            continue
+        found.extend(_scan_one(data.x[mask], data.y[mask], data.day[mask], end, group_id))
+    return found
+
+
+def _scan_one(x, y, days, end, group_id) -> list[dict]:
+    cells = grid.Grid.covering(x, y, cell=HOTSPOT_CELL)
+    cell = cells.cell_of(x, y)
+    used, location = np.unique(cell, return_inverse=True)
+    xy = cells.centres(used)
+    result = scan.space_time_scan(
+        xy,
+        location,
+        days,
+        end=end,
+        max_radius=SCAN_RADIUS,
+        max_days=SCAN_DAYS,
+        replications=SCAN_REPLICATIONS,
+        seed=SCAN_SEED,
+        max_clusters=3,
+    )
+    out = []
+    for c in result.clusters:
+        if c.p_value > 0.05:
+            continue
+        lon, lat = to_wgs84(xy[c.centre, 0], xy[c.centre, 1])
+        out.append(
+            {
+                "group": group_id,
+                "lon": _number(lon),
+                "lat": _number(lat),
+                "radius": round(max(c.radius, HOTSPOT_CELL / 2), 1),
+                "start": str(c.start),
+                "end": str(c.end),
+                "days": c.days,
+                "observed": c.observed,
+                "expected": _number(c.expected),
+                "p": _number(c.p_value),
+                "recurrence_years": _number(c.recurrence_interval_days / 365),
+            }
+        )
+    return out

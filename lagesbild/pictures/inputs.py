@@ -1,0 +1,127 @@
+"""Assemble a partnership's incidents into the arrays the `analysis` package takes.
+
+Rows of the picture are the leaf areas, columns the category groups (top-level categories);
+an incident in a category inside a group counts in its group. Weeks are converted from the
+stored ISO week (YYYYWW) to `analysis.weeks`' integer axis.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from analysis import weeks as aweeks
+from lagesbild.geography.geometry import to_sweref
+from lagesbild.geography.models import Area
+from lagesbild.incidents import weeks
+from lagesbild.incidents.models import Category, Incident
+from lagesbild.incidents.queries import COUNTED
+
+
+@dataclass
+class Layout:
+    """Which area is row i and which category group is column j of the picture."""
+
+    areas: list[Area]
+    groups: list[Category]
+    area_row: dict[int, int]  # area id -> row (incidents in the root or a gap: no row)
+    group_column: dict[int, int]  # category id (leaf or group) -> column
+
+    @classmethod
+    def for_partnership(cls, partnership) -> "Layout":
+        areas = list(
+            Area.objects.filter(partnership=partnership, active=True)
+            .exclude(children__active=True)
+            .distinct()
+            .order_by("name")
+        )
+        categories = list(Category.objects.filter(partnership=partnership))
+        groups = sorted(
+            (c for c in categories if c.parent_id is None and c.active),
+            key=lambda c: (c.sort_order, c.name),
+        )
+        column = {g.pk: j for j, g in enumerate(groups)}
+        group_column = {
+            c.pk: column[c.parent_id or c.pk] for c in categories if (c.parent_id or c.pk) in column
+        }
+        return cls(areas, groups, {a.pk: i for i, a in enumerate(areas)}, group_column)
+
+
+@dataclass
+class IncidentArrays:
+    """Counted incidents as columns; rows outside the layout are dropped."""
+
+    ids: np.ndarray
+    week: np.ndarray  # analysis week index
+    day: np.ndarray  # datetime64[D], local date
+    row: np.ndarray
+    column: np.ndarray
+    points: np.ndarray  # category weight x severity
+    x: np.ndarray  # SWEREF 99 TM
+    y: np.ndarray
+
+
+def week_index(code: int) -> int:
+    return aweeks.from_iso(code // 100, code % 100)
+
+
+def load_incidents(partnership, layout: Layout, first_code: int, last_code: int) -> IncidentArrays:
+    """Counted incidents with ISO week in [first_code, last_code]."""
+    rows = list(
+        Incident.objects.filter(
+            partnership=partnership,
+            status__in=COUNTED,
+            iso_week__gte=first_code,
+            iso_week__lte=last_code,
+        ).values_list(
+            "id",
+            "iso_week",
+            "occurred_at",
+            "area_id",
+            "category_id",
+            "severity",
+            "category__weight",
+            "lon",
+            "lat",
+        )
+    )
+    if not rows:
+        empty = np.empty(0, dtype=np.int64)
+        return IncidentArrays(
+            empty,
+            empty,
+            np.empty(0, "datetime64[D]"),
+            empty,
+            empty,
+            empty,
+            np.empty(0),
+            np.empty(0),
+        )
+    ids, codes, occurred, area_ids, category_ids, severity, weight, lon, lat = zip(
+        *rows, strict=True
+    )
+    row = np.array([layout.area_row.get(a, -1) for a in area_ids])
+    column = np.array([layout.group_column.get(c, -1) for c in category_ids])
+    keep = (row >= 0) & (column >= 0)
+    codes = np.asarray(codes)
+    unique, inverse = np.unique(codes, return_inverse=True)
+    week = np.array([week_index(int(c)) for c in unique], dtype=np.int64)[inverse]
+    tz = partnership.time_zone
+    days = np.array([weeks.local_date(t, tz) for t in occurred], dtype="datetime64[D]")
+    x, y = to_sweref(np.asarray(lon), np.asarray(lat))
+    return IncidentArrays(
+        ids=np.asarray(ids)[keep],
+        week=week[keep],
+        day=days[keep],
+        row=row[keep],
+        column=column[keep],
+        points=(np.asarray(severity) * np.asarray(weight))[keep],
+        x=np.asarray(x)[keep],
+        y=np.asarray(y)[keep],
+    )
+
+
+def first_code_before(code: int, years: int) -> int:
+    """The ISO week `years` years (52-53 weeks each) before `code`."""
+    start = weeks.monday(code)
+    return weeks.week_of_date(date(start.year - years, start.month, min(start.day, 28)))

@@ -1,0 +1,224 @@
+"""Numbers into words, tables and chart geometry for the situation picture (Swedish first).
+
+Everything here is deterministic: the same figures always give the same sentences, so an
+approved picture reads the same whenever it is opened.
+"""
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+
+def num(value, decimals: int = 1) -> str:
+    """A number in the active locale (decimal comma in Swedish)."""
+    if value is None:
+        return "–"
+    return number_format(round(value, decimals), decimals, use_l10n=True)
+
+
+def week_label(iso: str) -> str:
+    """'2026-W47' -> 'vecka 47'."""
+    return _("vecka %(w)s") % {"w": int(iso.split("W")[1])}
+
+
+def explain(series: dict, area_name: str, group_name: str, iso: str) -> str:
+    """One sentence a person can judge a flag by, e.g. 'Skadegörelse i Tureberg: 9 händelser
+    vecka 47, normalt 2–5 (förväntat 3,1). Ovanligt högt.'"""
+    where = f"{group_name} i {area_name}" if group_name and area_name else group_name or area_name
+    count = ngettext("%(n)s händelse", "%(n)s händelser", series["observed"]) % {
+        "n": series["observed"]
+    }
+    if series["expected"] is None:
+        return _("%(where)s: %(count)s %(week)s (för kort historik för en jämförelse).") % {
+            "where": where,
+            "count": count,
+            "week": week_label(iso),
+        }
+    low = int(series["normal_low"] or 0)
+    high = int(series["normal_high"] or 0)
+    verdict = {
+        "avvikelse": _("Ovanligt högt."),
+        "bevaka": _("Högre än vanligt – bevaka."),
+    }.get(
+        series["level"],
+        _("Inom det normala.")
+        if series["observed"] <= high
+        else _("Något högre än vanligt, men inte ovanligt med tanke på slumpen."),
+    )
+    text = _("%(where)s: %(count)s %(week)s, normalt %(low)s–%(high)s (förväntat %(exp)s).") % {
+        "where": where,
+        "count": count,
+        "week": week_label(iso),
+        "low": low,
+        "high": high,
+        "exp": num(series["expected"]),
+    }
+    return f"{text} {verdict}"
+
+
+def rising_sentence(series: dict, area_name: str, group_name: str) -> str:
+    where = f"{group_name} i {area_name}" if group_name and area_name else group_name or area_name
+    since = week_label(series["rising_since"]) if series.get("rising_since") else ""
+    if since:
+        return _("%(where)s har ökat stadigt sedan %(since)s.") % {"where": where, "since": since}
+    return _("%(where)s har ökat stadigt de senaste veckorna.") % {"where": where}
+
+
+def cluster_sentence(cluster: dict, group_name: str | None) -> str:
+    what = group_name or _("alla kategorier")
+    return _(
+        "%(n)s händelser (%(what)s) inom %(r)s m på %(d)s dagar, %(start)s–%(end)s; förväntat "
+        "%(exp)s. Så tydliga kluster uppstår av slump ungefär vart %(ri)s:e år."
+    ) % {
+        "n": cluster["observed"],
+        "what": what.lower(),
+        "r": int(cluster["radius"]),
+        "d": cluster["days"],
+        "start": cluster["start"],
+        "end": cluster["end"],
+        "exp": num(cluster["expected"]),
+        "ri": num(cluster["recurrence_years"], 0),
+    }
+
+
+def sparkline(values: list[int], width: int = 72, height: int = 20) -> dict:
+    """Polyline points of a small SVG chart of the last weeks, scaled to the box."""
+    if not values:
+        return {"points": "", "width": width, "height": height, "last": None}
+    top = max(max(values), 1)
+    step = width / max(len(values) - 1, 1)
+    points = " ".join(
+        f"{i * step:.1f},{height - 2 - (v / top) * (height - 4):.1f}" for i, v in enumerate(values)
+    )
+    last_x = (len(values) - 1) * step
+    last_y = height - 2 - (values[-1] / top) * (height - 4)
+    return {
+        "points": points,
+        "width": width,
+        "height": height,
+        "last": (round(last_x, 1), round(last_y, 1)),
+    }
+
+
+def trend_chart(trend: dict, width: int = 640, height: int = 200) -> dict:
+    """Geometry of the trend chart: observed line, expected line, the normal band and last
+    year's line, in SVG coordinates, plus axis labels."""
+    observed = trend["observed"]
+    n = len(observed)
+    if n == 0:
+        return {}
+    values = [
+        v
+        for v in observed + trend.get("last_year", []) + [h for h in trend["high"] if h is not None]
+        if v is not None
+    ]
+    top = max(max(values, default=1), 1) * 1.1
+    left, bottom, plot_h = 36, height - 24, height - 34
+    step = (width - left - 8) / max(n - 1, 1)
+
+    def x(i):
+        return left + i * step
+
+    def y(v):
+        return bottom - (v / top) * plot_h
+
+    def line(series):
+        return " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(series) if v is not None)
+
+    band_top = [(x(i), y(h)) for i, h in enumerate(trend["high"]) if h is not None]
+    band_bottom = [(x(i), y(lo)) for i, lo in enumerate(trend["low"]) if lo is not None]
+    band = " ".join(f"{a:.1f},{b:.1f}" for a, b in band_top + band_bottom[::-1])
+    ticks = [round(top / 1.1 * f) for f in (0, 0.5, 1)]
+    return {
+        "width": width,
+        "height": height,
+        "left": left,
+        "bottom": bottom,
+        "observed": line(observed),
+        "expected": line(trend["expected"]),
+        "band": band,
+        "last_year": line(trend.get("last_year", [])),
+        "y_ticks": [{"y": round(y(t), 1), "label": t} for t in sorted(set(ticks))],
+        "first_week": trend["first_week"],
+        "weeks": n,
+    }
+
+
+LEVEL_LABELS = {
+    "avvikelse": ("▲", "Avvikelse"),
+    "bevaka": ("●", "Bevaka"),
+    "": ("", ""),
+}
+
+
+def matrix(content: dict, sort: str = "area", descending: bool = False) -> dict:
+    """Rows (areas) and columns (category groups) of the status matrix, sortable by area
+    name, total, points or a group's count."""
+    series = content["series"]
+    groups = content["groups"]
+    rows = []
+    for area in content["areas"]:
+        cells = []
+        for group in groups:
+            s = series[f"{area['id']}:{group['id']}"]
+            cells.append({**s, "group_name": group["name"], "spark_svg": sparkline(s["spark"])})
+        total = series[f"{area['id']}:"]
+        points = content["area_points"][str(area["id"])]
+        rows.append(
+            {
+                "area": area,
+                "cells": cells,
+                "total": total,
+                "points": points,
+                "assessment": content["assessments"][str(area["id"])],
+            }
+        )
+    keys = {
+        "area": lambda r: r["area"]["name"],
+        "total": lambda r: r["total"]["observed"],
+        "points": lambda r: r["points"]["points"] or 0,
+    }
+    for j, group in enumerate(groups):
+        keys[str(group["id"])] = lambda r, j=j: r["cells"][j]["observed"]
+    rows.sort(key=keys.get(sort, keys["area"]), reverse=descending)
+    footer = [series[f":{g['id']}"] for g in groups]
+    return {
+        "rows": rows,
+        "groups": groups,
+        "footer": footer,
+        "grand": series[":"],
+        "sort": sort if sort in keys else "area",
+        "descending": descending,
+    }
+
+
+def choropleth(content: dict) -> dict:
+    """Per-area severity points per 1,000 inhabitants and the class breaks of the legend."""
+    values = {
+        k: p["per_1000"] for k, p in content["area_points"].items() if p["per_1000"] is not None
+    }
+    top = max(values.values(), default=0)
+    breaks = [round(top * f, 2) for f in (0.25, 0.5, 0.75)] if top else [0, 0, 0]
+    return {"values": values, "breaks": breaks, "max": round(top, 2)}
+
+
+def trend_charts(content: dict) -> list[tuple[str, dict]]:
+    """The trend charts in display order: the total, each category group, each area."""
+    areas = content["areas"]
+    groups = content["groups"]
+    order = [("-1:-1", _("Totalt"))]
+    order += [(f"-1:{j}", g["name"]) for j, g in enumerate(groups)]
+    order += [(f"{i}:-1", a["name"]) for i, a in enumerate(areas)]
+    charts = []
+    for key, title in order:
+        trend = content["trends"].get(key)
+        if not trend or not trend["observed"]:
+            continue
+        chart = trend_chart(trend)
+        chart["title"] = title
+        chart["summary"] = _("senaste veckan %(n)s, förväntat %(e)s") % {
+            "n": trend["observed"][-1],
+            "e": num(trend["expected"][-1]),
+        }
+        charts.append((key, chart))
+    return charts

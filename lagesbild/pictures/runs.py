@@ -1,0 +1,99 @@
+"""Analysis runs: when to compute, running one, and finding the results a page should show.
+
+A run is requested when incidents change or a page finds its stored results stale, and is
+executed by a background task (`tasks.py`) or the `run_analysis` command. A partnership has
+at most one queued run per period, so a burst of reports queues one run, not hundreds.
+"""
+
+import hashlib
+import logging
+import traceback
+
+from django.db import transaction
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from lagesbild.incidents import weeks
+from lagesbild.incidents.models import Incident, IncidentChange
+from lagesbild.pictures.compute import compute_week
+from lagesbild.pictures.models import AnalysisRun, PeriodKind
+
+log = logging.getLogger(__name__)
+ACTIVE = (AnalysisRun.Status.QUEUED, AnalysisRun.Status.RUNNING)
+
+
+def data_version(partnership) -> str:
+    """A fingerprint of the partnership's incidents: it changes with every new report and
+    every review (each writes an IncidentChange)."""
+    incidents = Incident.objects.filter(partnership=partnership).aggregate(
+        n=Count("id"), last=Max("id")
+    )
+    last_change = IncidentChange.objects.filter(incident__partnership=partnership).aggregate(
+        last=Max("id")
+    )["last"]
+    raw = f"{incidents['n']}:{incidents['last']}:{last_change}:{partnership.geography_version}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def latest_run(partnership, period: str, kind: str = PeriodKind.WEEK) -> AnalysisRun | None:
+    """The newest finished run of the period."""
+    return (
+        AnalysisRun.objects.filter(
+            partnership=partnership, period_kind=kind, period=period, status=AnalysisRun.Status.DONE
+        )
+        .order_by("-finished_at", "-id")
+        .first()
+    )
+
+
+def active_run(partnership, period: str, kind: str = PeriodKind.WEEK) -> AnalysisRun | None:
+    return AnalysisRun.objects.filter(
+        partnership=partnership, period_kind=kind, period=period, status__in=ACTIVE
+    ).first()
+
+
+def request_run(partnership, period: str, kind: str = PeriodKind.WEEK) -> AnalysisRun:
+    """Queue a run for the period unless one is already queued or running."""
+    from lagesbild.pictures.tasks import execute_analysis_run
+
+    with transaction.atomic():
+        existing = active_run(partnership, period, kind)
+        if existing is not None:
+            return existing
+        run = AnalysisRun.objects.create(partnership=partnership, period_kind=kind, period=period)
+        transaction.on_commit(lambda: execute_analysis_run.enqueue(run.pk))
+    return run
+
+
+def execute(run: AnalysisRun) -> AnalysisRun:
+    """Compute and store the run's results (or its error)."""
+    claimed = AnalysisRun.objects.filter(pk=run.pk, status=AnalysisRun.Status.QUEUED).update(
+        status=AnalysisRun.Status.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:
+        return run  # another worker took it
+    run.refresh_from_db()
+    version = data_version(run.partnership)
+    try:
+        results = compute_week(run.partnership, weeks.parse(run.period))
+    except Exception:
+        log.exception("analysis run %s failed", run.pk)
+        run.status, run.error = AnalysisRun.Status.FAILED, traceback.format_exc()[-4000:]
+    else:
+        run.status, run.results = AnalysisRun.Status.DONE, results
+    run.data_version = version
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "results", "error", "data_version", "finished_at"])
+    return run
+
+
+def run_now(partnership, period: str) -> AnalysisRun:
+    """Queue and execute a run in this process (management command, tests)."""
+    run = AnalysisRun.objects.create(
+        partnership=partnership, period_kind=PeriodKind.WEEK, period=period
+    )
+    return execute(run)
+
+
+def is_stale(run: AnalysisRun | None, partnership) -> bool:
+    return run is None or run.data_version != data_version(partnership)

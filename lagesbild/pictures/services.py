@@ -1,0 +1,374 @@
+"""The situation picture: assemble its content from stored analysis results and the group's
+assessments, save assessments, approve (freeze) versions and compare weeks.
+
+`assemble()` returns one plain dict, the picture's content. The page, the approved snapshot
+and every export are made from such a dict, so they show the same numbers.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lagesbild.audit.record import record
+from lagesbild.geography.models import Area
+from lagesbild.incidents import weeks
+from lagesbild.incidents.models import Incident
+from lagesbild.incidents.queries import COUNTED
+from lagesbild.pictures import presenters
+from lagesbild.pictures.models import AnalysisRun, Assessment, PeriodKind, Picture
+
+WEEK = PeriodKind.WEEK
+
+
+def _key(area, group) -> str:
+    return f"{area or ''}:{group or ''}"
+
+
+def assemble(partnership, code: int, run: AnalysisRun) -> dict:
+    """The content of the weekly picture for ISO week `code` from a finished run."""
+    results = run.results
+    iso = weeks.iso(code)
+    areas = {a["id"]: a for a in results["areas"]}
+    groups = {g["id"]: g for g in results["groups"]}
+    series = {_key(s["area"], s["group"]): s for s in results["series"]}
+    for s in series.values():
+        area_name = areas[s["area"]]["name"] if s["area"] else ""
+        group_name = groups[s["group"]]["name"] if s["group"] else ""
+        s["explanation"] = presenters.explain(s, area_name, group_name, iso)
+        if s["rising"]:
+            s["rising_text"] = presenters.rising_sentence(s, area_name, group_name)
+    assessments = _assessments(partnership, iso, results, series)
+    counted = Incident.objects.filter(partnership=partnership, iso_week=code, status__in=COUNTED)
+    content = {
+        "period_kind": WEEK,
+        "period": iso,
+        "week_start": weeks.monday(code).isoformat(),
+        "computed_at": run.finished_at.isoformat() if run.finished_at else None,
+        "data_version": run.data_version,
+        "partnership": partnership.name,
+        "scale": partnership.assessment_scale,
+        "areas": results["areas"],
+        "groups": results["groups"],
+        "series": series,
+        "area_points": {str(p["area"]): p for p in results["area_points"]},
+        "trends": results["trends"],
+        "hotspots": results["hotspots"],
+        "clusters": [
+            {
+                **c,
+                "text": presenters.cluster_sentence(
+                    c, groups[c["group"]]["name"] if c["group"] else None
+                ),
+            }
+            for c in results["clusters"]
+        ],
+        "assessments": assessments,
+        "incident_ids": sorted(counted.values_list("id", flat=True)),
+        "organisations": counted.values("organisation").distinct().count(),
+    }
+    content["summary"] = _summary(content, series, areas, groups)
+    return content
+
+
+def flagged(series: dict) -> list[dict]:
+    return sorted(
+        (s for s in series.values() if s["level"] == "avvikelse" and s["area"] and s["group"]),
+        key=lambda s: s["p"] if s["p"] is not None else 1,
+    )
+
+
+def _summary(content: dict, series: dict, areas: dict, groups: dict) -> list[str]:
+    """The Swedish sentences at the top of the picture."""
+    iso = content["period"]
+    total = series[_key(None, None)]
+    sentences = [
+        _(
+            "%(week)s rapporterades %(n)s händelser från %(orgs)s organisationer "
+            "(förväntat %(exp)s, normalt %(low)s–%(high)s)."
+        )
+        % {
+            "week": presenters.week_label(iso).capitalize(),
+            "n": total["observed"],
+            "orgs": content["organisations"],
+            "exp": presenters.num(total["expected"]),
+            "low": int(total["normal_low"] or 0),
+            "high": int(total["normal_high"] or 0),
+        }
+    ]
+    deviations = flagged(series)
+    watch = [s for s in series.values() if s["level"] == "bevaka" and s["area"] and s["group"]]
+    if deviations:
+        sentences.append(_("Avvikelser: %(n)s.") % {"n": len(deviations)})
+        sentences.extend(s["explanation"] for s in deviations[:5])
+    else:
+        sentences.append(_("Inga avvikelser denna vecka."))
+    if watch:
+        sentences.append(
+            _("Att bevaka: %(n)s område och kategori med högre tal än vanligt.") % {"n": len(watch)}
+        )
+    rising = [s for s in series.values() if s["rising"] and s["area"] and s["group"]]
+    sentences.extend(s["rising_text"] for s in rising[:3])
+    changes = sorted(
+        (
+            (p["points"] - p["mean8"], p["area"])
+            for p in content["area_points"].values()
+            if p["points"] is not None and p["mean8"] is not None
+        ),
+        reverse=True,
+    )
+    if changes and changes[0][0] > 0:
+        delta, area = changes[0]
+        sentences.append(
+            _(
+                "Störst ökning i viktade poäng: %(area)s (%(d)s mot snittet av de "
+                "åtta veckorna före)."
+            )
+            % {"area": areas[area]["name"], "d": "+" + presenters.num(delta)}
+        )
+    if content["clusters"]:
+        sentences.append(_("Kluster i tid och rum: %(n)s.") % {"n": len(content["clusters"])})
+    return sentences
+
+
+def propose_level(series: dict, area_id: int, points: dict, scale: list[dict]) -> tuple[int, str]:
+    """A level on the partnership's scale from the area's figures, with the reason."""
+    own = [s for s in series.values() if s["area"] == area_id and s["group"]]
+    deviations = [s for s in own if s["level"] == "avvikelse"]
+    watch = [s for s in own if s["level"] == "bevaka"]
+    rising = [s for s in own if s["rising"]]
+    ratio = (points["points"] / points["mean8"]) if points.get("mean8") else None
+    if len(deviations) >= 2 or (deviations and ratio and ratio >= 2):
+        step, reason = 4, _("flera avvikelser eller avvikelse med dubbla poängen mot snittet")
+    elif deviations or rising:
+        step, reason = 3, _("avvikelse eller stadig ökning")
+    elif watch or (ratio and ratio >= 1.25):
+        step, reason = 2, _("något högre än vanligt (bevaka eller poäng över snittet)")
+    else:
+        step, reason = 1, _("inget utöver det vanliga")
+    levels = [entry["level"] for entry in scale]
+    index = round((step - 1) * (len(levels) - 1) / 3)
+    return levels[index], reason
+
+
+def _assessments(partnership, iso: str, results: dict, series: dict) -> dict:
+    saved = {
+        a.area_id: a
+        for a in Assessment.objects.filter(
+            partnership=partnership, period_kind=WEEK, period=iso
+        ).select_related("updated_by")
+    }
+    points = {p["area"]: p for p in results["area_points"]}
+    out = {}
+    for area in results["areas"]:
+        proposed, reason = propose_level(
+            series, area["id"], points[area["id"]], partnership.assessment_scale
+        )
+        entry = saved.get(area["id"])
+        out[str(area["id"])] = {
+            "level": entry.level if entry else None,
+            "comment": entry.comment if entry else "",
+            "proposed_level": proposed,
+            "proposed_reason": reason,
+            "by": entry.updated_by.get_full_name() if entry and entry.updated_by else "",
+        }
+    return out
+
+
+@transaction.atomic
+def save_assessment(
+    *, actor, partnership, area: Area, iso: str, level: int | None, comment: str, request=None
+) -> Assessment:
+    """Record the group's judgement of an area for a week (coordinators decide)."""
+    if area.partnership_id != partnership.pk:
+        raise ValidationError(_("Området hör inte till samverkan."))
+    levels = [entry["level"] for entry in partnership.assessment_scale]
+    if level is not None and level not in levels:
+        raise ValidationError({"level": _("Välj en nivå på skalan.")})
+    assessment, _created = Assessment.objects.get_or_create(
+        partnership=partnership, area=area, period_kind=WEEK, period=iso
+    )
+    old = (assessment.level, assessment.comment)
+    assessment.level, assessment.comment, assessment.updated_by = level, comment.strip(), actor
+    assessment.save()
+    record(
+        actor=actor,
+        action="assessment.save",
+        obj=assessment,
+        partnership=partnership,
+        request=request,
+        summary=f"{area.name} {iso}",
+        old=list(old),
+        new=[level, assessment.comment],
+    )
+    return assessment
+
+
+@transaction.atomic
+def approve_picture(
+    *, actor, partnership, content: dict, change_note: str = "", request=None
+) -> Picture:
+    """Freeze `content` as the next version of the period's approved picture."""
+    period = content["period"]
+    previous = (
+        Picture.objects.select_for_update()
+        .filter(partnership=partnership, period_kind=content["period_kind"], period=period)
+        .order_by("-version")
+        .first()
+    )
+    if previous is not None and not change_note.strip():
+        raise ValidationError(
+            {
+                "change_note": _(
+                    "Bilden är redan godkänd. Skriv vad rättelsen gäller för att godkänna en "
+                    "ny version."
+                )
+            }
+        )
+    frozen = dict(content)
+    if previous is not None:
+        frozen["changes_from_previous"] = differences(previous.content, content)
+    picture = Picture.objects.create(
+        partnership=partnership,
+        period_kind=content["period_kind"],
+        period=period,
+        version=(previous.version + 1) if previous else 1,
+        supersedes=previous,
+        approved_by=actor,
+        change_note=change_note.strip()[:500],
+        content=frozen,
+        approved_at=timezone.now(),
+    )
+    record(
+        actor=actor,
+        action="picture.approve",
+        obj=picture,
+        partnership=partnership,
+        request=request,
+        summary=f"{period} v{picture.version}",
+        incidents=len(content["incident_ids"]),
+    )
+    return picture
+
+
+def latest_approved(partnership, iso: str) -> Picture | None:
+    return (
+        Picture.objects.filter(partnership=partnership, period_kind=WEEK, period=iso)
+        .select_related("approved_by")
+        .order_by("-version")
+        .first()
+    )
+
+
+def approved_periods(partnership) -> list[dict]:
+    """Every approved period with its newest version, newest period first."""
+    rows = (
+        Picture.objects.filter(partnership=partnership)
+        .values("period_kind", "period")
+        .annotate(version=Max("version"))
+        .order_by("-period")
+    )
+    return list(rows)
+
+
+def differences(old: dict, new: dict) -> list[str]:
+    """What changed between two contents of the same or consecutive periods, in words."""
+    lines = []
+    names = {str(a["id"]): a["name"] for a in new["areas"]}
+    groups = {str(g["id"]): g["name"] for g in new["groups"]}
+    for key, s in new["series"].items():
+        before = old["series"].get(key)
+        area, group = key.split(":")
+        if not area or not group:
+            continue
+        where = f"{groups.get(group, '')} i {names.get(area, '')}"
+        if before is None:
+            continue
+        if before["observed"] != s["observed"]:
+            lines.append(
+                _("%(where)s: %(a)s → %(b)s händelser.")
+                % {"where": where, "a": before["observed"], "b": s["observed"]}
+            )
+        if before["level"] != s["level"]:
+            lines.append(
+                _("%(where)s: flagga %(a)s → %(b)s.")
+                % {"where": where, "a": before["level"] or "–", "b": s["level"] or "–"}
+            )
+    for area_id, entry in new["assessments"].items():
+        before = old.get("assessments", {}).get(area_id, {})
+        if before.get("level") != entry["level"]:
+            lines.append(
+                _("Bedömning %(area)s: %(a)s → %(b)s.")
+                % {
+                    "area": names.get(area_id, area_id),
+                    "a": before.get("level") or "–",
+                    "b": entry["level"] or "–",
+                }
+            )
+    removed = len(set(old["incident_ids"]) - set(new["incident_ids"]))
+    added = len(set(new["incident_ids"]) - set(old["incident_ids"]))
+    if removed or added:
+        lines.append(
+            _("Underlaget: %(a)s händelser tillkom, %(r)s föll bort.") % {"a": added, "r": removed}
+        )
+    return lines
+
+
+def compare_weeks(current: dict, previous: dict) -> dict:
+    """New, continuing and resolved deviations and the assessment changes between weeks."""
+
+    def flagged(content):
+        return {
+            k
+            for k, s in content["series"].items()
+            if s["level"] == "avvikelse" and s["area"] and s["group"]
+        }
+
+    now, before = flagged(current), flagged(previous)
+    worse, better = [], []
+    for area_id, entry in current["assessments"].items():
+        old = previous["assessments"].get(area_id, {}).get("level")
+        if entry["level"] and old and entry["level"] != old:
+            (worse if entry["level"] > old else better).append(area_id)
+    return {
+        "new": sorted(now - before),
+        "continuing": sorted(now & before),
+        "resolved": sorted(before - now),
+        "worse": worse,
+        "better": better,
+    }
+
+
+def map_layers(membership, content: dict) -> dict:
+    """GeoJSON-ready layers for the picture map: areas with the severity index, Gi* hot
+    cells, space-time clusters and the week's incident points (ids from the content, so a
+    version's map shows the incidents it counted, as far as the viewer may see them)."""
+    from lagesbild.geography.queries import areas as scoped_areas
+    from lagesbild.incidents.queries import map_points
+    from lagesbild.partnerships.access import scoped
+
+    index = content["area_points"]
+    features = []
+    for area in scoped_areas(membership).filter(pk__in=[a["id"] for a in content["areas"]]):
+        figures = index.get(str(area.pk), {})
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": area.geometry,
+                "properties": {
+                    "id": area.pk,
+                    "name": area.name,
+                    "points": figures.get("points"),
+                    "per_1000": figures.get("per_1000"),
+                    "level": content["assessments"].get(str(area.pk), {}).get("level"),
+                },
+            }
+        )
+    incidents = scoped(Incident.objects.all(), membership).filter(pk__in=content["incident_ids"])
+    return {
+        "areas": {"type": "FeatureCollection", "features": features},
+        "hotspots": content["hotspots"],
+        "clusters": content["clusters"],
+        "points": map_points(incidents, 20000),
+    }

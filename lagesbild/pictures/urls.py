@@ -1,0 +1,16 @@
+from django.urls import path
+
+from lagesbild.pictures import views
+
+app_name = "pictures"
+urlpatterns = [
+    path("", views.latest, name="latest"),
+    path("arkiv/", views.archive, name="archive"),
+    path("vecka/<str:iso>/", views.week, name="week"),
+    path("vecka/<str:iso>/status/", views.status, name="status"),
+    path("vecka/<str:iso>/karta.json", views.map_data, name="map_data"),
+    path("vecka/<str:iso>/jamfor/", views.compare, name="compare"),
+    path("vecka/<str:iso>/godkann/", views.approve, name="approve"),
+    path("vecka/<str:iso>/bedomning/<int:area_id>/", views.assess, name="assess"),
+    path("vecka/<str:iso>/version/<int:version>/", views.version, name="version"),
+]

@@ -1,0 +1,312 @@
+"""Pages of the situation picture: the week, its progress state, assessments, approval,
+versions, comparison and the map data."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lagesbild.geography.models import Area
+from lagesbild.incidents import weeks
+from lagesbild.partnerships.access import Role, get_for_member, has_role, member_required
+from lagesbild.pictures import presenters, runs, services
+from lagesbild.pictures.forms import ApproveForm, AssessmentForm
+from lagesbild.pictures.models import Picture
+from lagesbild.web.maps import map_config
+
+
+def _require_picture_access(request):
+    membership = request.membership
+    if not (has_role(membership, Role.MEMBER) or membership.partnership.reporters_see_picture):
+        raise PermissionDenied
+
+
+def _week(request, iso: str) -> int:
+    try:
+        code = weeks.parse(iso)
+    except ValueError as exc:
+        raise Http404 from exc
+    current = weeks.week_code(timezone.now(), request.membership.partnership.time_zone)
+    if code > current:
+        raise Http404
+    return code
+
+
+@member_required(Role.REPORTER)
+def latest(request):
+    """The picture of the week that just ended (Tuesday's meeting looks at last week)."""
+    _require_picture_access(request)
+    partnership = request.membership.partnership
+    last = weeks.shift(weeks.week_code(timezone.now(), partnership.time_zone), -1)
+    return redirect("pictures:week", iso=weeks.iso(last))
+
+
+def _live_content(request, code: int):
+    """The draft content from the newest run, or None while the first run is computing.
+    A stale run is shown (with a note) while a fresh one is queued."""
+    partnership = request.membership.partnership
+    iso = weeks.iso(code)
+    run = runs.latest_run(partnership, iso)
+    stale = runs.is_stale(run, partnership)
+    pending = runs.request_run(partnership, iso) if stale else None
+    content = services.assemble(partnership, code, run) if run else None
+    return content, run, pending
+
+
+def _page_context(request, content: dict, **extra) -> dict:
+    sort = request.GET.get("sort", "area")
+    descending = request.GET.get("dir") == "desc"
+    return {
+        "nav": "picture",
+        "content": content,
+        "matrix": presenters.matrix(content, sort, descending),
+        "choropleth": presenters.choropleth(content),
+        "flags": services.flagged(content["series"]),
+        "trend_charts": presenters.trend_charts(content),
+        "map_config": map_config(),
+        "can_assess": has_role(request.membership, Role.COORDINATOR),
+        **extra,
+    }
+
+
+@member_required(Role.REPORTER)
+def week(request, iso: str):
+    _require_picture_access(request)
+    code = _week(request, iso)
+    partnership = request.membership.partnership
+    content, run, pending = _live_content(request, code)
+    approved = services.latest_approved(partnership, weeks.iso(code))
+    base = {
+        "iso": weeks.iso(code),
+        "previous_iso": weeks.iso(weeks.shift(code, -1)),
+        "next_iso": weeks.iso(weeks.shift(code, 1)),
+        "run": run,
+        "pending": pending,
+        "approved": approved,
+        "snapshot": None,
+    }
+    if content is None:
+        return render(request, "pictures/computing.html", {"nav": "picture", **base})
+    context = _page_context(
+        request,
+        content,
+        **base,
+        assessment_forms=_assessment_forms(request, content),
+        approve_form=ApproveForm(needs_note=approved is not None),
+    )
+    return render(request, "pictures/week.html", context)
+
+
+def _assessment_forms(request, content):
+    if not has_role(request.membership, Role.COORDINATOR):
+        return {}
+    scale = content["scale"]
+    return {
+        area_id: AssessmentForm(
+            scale=scale,
+            prefix=f"a{area_id}",
+            initial={"level": entry["level"] or "", "comment": entry["comment"]},
+        )
+        for area_id, entry in content["assessments"].items()
+    }
+
+
+@member_required(Role.REPORTER)
+def status(request, iso: str):
+    """htmx polling target while a run computes: tells the page to reload when done."""
+    _require_picture_access(request)
+    code = _week(request, iso)
+    partnership = request.membership.partnership
+    active = runs.active_run(partnership, weeks.iso(code))
+    if active is None:
+        response = render(request, "pictures/_status.html", {"done": True})
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "pictures/_status.html", {"run": active, "iso": weeks.iso(code)})
+
+
+@require_POST
+@member_required(Role.COORDINATOR)
+def assess(request, iso: str, area_id: int):
+    code = _week(request, iso)
+    partnership = request.membership.partnership
+    area = get_for_member(Area.objects.all(), request.membership, area_id)
+    form = AssessmentForm(request.POST, scale=partnership.assessment_scale, prefix=f"a{area.pk}")
+    if form.is_valid():
+        try:
+            services.save_assessment(
+                actor=request.user,
+                partnership=partnership,
+                area=area,
+                iso=weeks.iso(code),
+                level=form.cleaned_data["level"],
+                comment=form.cleaned_data["comment"],
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if request.htmx:
+                return render(request, "pictures/_assessment_saved.html", {"area": area})
+            messages.success(request, _("Bedömningen av %(a)s är sparad.") % {"a": area.name})
+            return redirect(reverse("pictures:week", args=[weeks.iso(code)]) + "#bedomning")
+    if request.htmx:
+        return render(
+            request,
+            "pictures/_assessment_form.html",
+            {"form": form, "area": area, "iso": weeks.iso(code)},
+            status=400,
+        )
+    messages.error(request, " ".join(str(e) for e in form.errors.values()))
+    return redirect(reverse("pictures:week", args=[weeks.iso(code)]) + "#bedomning")
+
+
+@require_POST
+@member_required(Role.COORDINATOR)
+def approve(request, iso: str):
+    code = _week(request, iso)
+    partnership = request.membership.partnership
+    content, _run, pending = _live_content(request, code)
+    if content is None or pending is not None:
+        messages.error(
+            request,
+            _(
+                "Beräkningen är inte klar med de senaste uppgifterna. "
+                "Vänta tills den är klar och godkänn sedan."
+            ),
+        )
+        return redirect("pictures:week", iso=weeks.iso(code))
+    approved = services.latest_approved(partnership, weeks.iso(code))
+    form = ApproveForm(request.POST, needs_note=approved is not None)
+    if form.is_valid():
+        try:
+            picture = services.approve_picture(
+                actor=request.user,
+                partnership=partnership,
+                content=content,
+                change_note=form.cleaned_data["change_note"],
+                request=request,
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("Lägesbilden för %(w)s är godkänd (version %(v)s).")
+                % {"w": presenters.week_label(picture.period), "v": picture.version},
+            )
+            return redirect("pictures:version", iso=picture.period, version=picture.version)
+    else:
+        messages.error(request, " ".join(" ".join(e) for e in form.errors.values()))
+    return redirect("pictures:week", iso=weeks.iso(code))
+
+
+@member_required(Role.REPORTER)
+def version(request, iso: str, version: int):
+    """An approved picture exactly as it was approved."""
+    _require_picture_access(request)
+    code = _week(request, iso)
+    picture = get_for_member(
+        Picture.objects.filter(period=weeks.iso(code), version=version).select_related(
+            "approved_by", "supersedes"
+        ),
+        request.membership,
+        _picture_pk(request, weeks.iso(code), version),
+    )
+    versions = Picture.objects.filter(
+        partnership=picture.partnership, period=picture.period, period_kind=picture.period_kind
+    ).order_by("version")
+    context = _page_context(
+        request,
+        picture.content,
+        iso=picture.period,
+        snapshot=picture,
+        versions=versions,
+        previous_iso=weeks.iso(weeks.shift(code, -1)),
+        next_iso=weeks.iso(weeks.shift(code, 1)),
+    )
+    context["can_assess"] = False
+    return render(request, "pictures/week.html", context)
+
+
+def _picture_pk(request, iso: str, version: int) -> int:
+    pk = (
+        Picture.objects.filter(
+            partnership=request.membership.partnership, period=iso, version=version
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if pk is None:
+        raise Http404
+    return pk
+
+
+@member_required(Role.REPORTER)
+def archive(request):
+    _require_picture_access(request)
+    partnership = request.membership.partnership
+    return render(
+        request,
+        "pictures/archive.html",
+        {"nav": "picture", "periods": services.approved_periods(partnership)},
+    )
+
+
+@member_required(Role.REPORTER)
+def compare(request, iso: str):
+    """This week against the previous: new, continuing and resolved deviations."""
+    _require_picture_access(request)
+    code = _week(request, iso)
+    partnership = request.membership.partnership
+    contents = []
+    for c in (code, weeks.shift(code, -1)):
+        run = runs.latest_run(partnership, weeks.iso(c))
+        if run is None:
+            runs.request_run(partnership, weeks.iso(c))
+            return render(
+                request,
+                "pictures/computing.html",
+                {"nav": "picture", "iso": weeks.iso(code), "pending": True},
+            )
+        contents.append(services.assemble(partnership, c, run))
+    current, previous = contents
+    return render(
+        request,
+        "pictures/compare.html",
+        {
+            "nav": "picture",
+            "iso": weeks.iso(code),
+            "previous_iso": weeks.iso(weeks.shift(code, -1)),
+            "current": current,
+            "previous": previous,
+            "comparison": services.compare_weeks(current, previous),
+            "area_names": {str(a["id"]): a["name"] for a in current["areas"]},
+        },
+    )
+
+
+@member_required(Role.REPORTER)
+def map_data(request, iso: str):
+    """The map layers of a picture (live or a version): areas with their index, hot-spot
+    cells, clusters and the week's incident points."""
+    _require_picture_access(request)
+    code = _week(request, iso)
+    partnership = request.membership.partnership
+    version_number = request.GET.get("version")
+    if version_number:
+        content = get_for_member(
+            Picture.objects.all(),
+            request.membership,
+            _picture_pk(request, weeks.iso(code), int(version_number)),
+        ).content
+    else:
+        run = runs.latest_run(partnership, weeks.iso(code))
+        if run is None:
+            raise Http404
+        content = services.assemble(partnership, code, run)
+    return JsonResponse(services.map_layers(request.membership, content))

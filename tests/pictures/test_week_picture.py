@@ -1,0 +1,147 @@
+"""The weekly situation picture: figures, page, assessment, approval and frozen versions."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from lagesbild.incidents import services as incident_services
+from lagesbild.incidents import weeks
+from lagesbild.pictures import runs, services
+from lagesbild.pictures.models import AnalysisRun, Picture
+from tests.factories import make_incident
+
+
+@pytest.fixture
+def last_week():
+    return weeks.shift(weeks.week_code(timezone.now()), -1)
+
+
+@pytest.fixture
+def history(member_a, last_week):
+    """Ten weeks of incidents in Norr (2 klotter a week) and a burst of 6 in the last week."""
+    partnership = member_a.partnership
+    norr = partnership.areas.get(name="Norr")
+    start = weeks.bounds(last_week)[0] + timedelta(hours=12)
+    for k in range(1, 10):
+        for _ in range(2):
+            make_incident(member_a, area=norr, occurred_at=start - timedelta(weeks=k))
+    burst = [make_incident(member_a, area=norr, occurred_at=start) for _ in range(6)]
+    make_incident(
+        member_a,
+        area=partnership.areas.get(name="Söder"),
+        category="bilbrand",
+        severity=3,
+        occurred_at=start,
+    )
+    return burst
+
+
+def week_url(name, code, *args):
+    return reverse(f"pictures:{name}", args=[weeks.iso(code), *args])
+
+
+def test_run_stores_counts_that_match_the_database(member_a, history, last_week):
+    run = runs.run_now(member_a.partnership, weeks.iso(last_week))
+    assert run.status == AnalysisRun.Status.DONE, run.error
+    content = services.assemble(member_a.partnership, last_week, run)
+    norr = member_a.partnership.areas.get(name="Norr")
+    graffiti = member_a.partnership.categories.get(code="grupp-skadegorelse")
+    cell = content["series"][f"{norr.pk}:{graffiti.pk}"]
+    assert cell["observed"] == 6
+    assert cell["spark"][-3:] == [2, 2, 6]
+    assert content["series"][":"]["observed"] == 7
+    assert len(content["incident_ids"]) == 7
+    # severity points: 6 x (klotter weight 1 x severity 1) in Norr
+    assert content["area_points"][str(norr.pk)]["points"] == 6
+    assert content["summary"][0].startswith("Vecka")
+
+
+def test_page_shows_matrix_and_drills_down(login, member_a, history, last_week):
+    runs.run_now(member_a.partnership, weeks.iso(last_week))
+    response = login(member_a).get(week_url("week", last_week))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Statusmatris" in text
+    assert f"?week={weeks.iso(last_week)}&amp;area=" in text
+    assert "Godkänn lägesbilden" not in text  # members read, coordinators approve
+
+
+def test_page_without_results_shows_progress(login, member_a, last_week):
+    response = login(member_a).get(week_url("week", last_week))
+    assert response.status_code == 200
+    assert "beräknas" in response.content.decode()
+    assert AnalysisRun.objects.filter(status=AnalysisRun.Status.QUEUED).count() == 1
+
+
+def test_reporters_see_no_picture_unless_allowed(login, reporter_a, last_week):
+    client = login(reporter_a)
+    assert client.get(week_url("week", last_week)).status_code == 403
+    reporter_a.partnership.reporters_see_picture = True
+    reporter_a.partnership.save()
+    assert client.get(week_url("week", last_week)).status_code == 200
+
+
+def test_assess_approve_and_frozen_version(login, coordinator_a, member_a, history, last_week):
+    partnership = coordinator_a.partnership
+    iso = weeks.iso(last_week)
+    runs.run_now(partnership, iso)
+    client = login(coordinator_a)
+    norr = partnership.areas.get(name="Norr")
+    response = client.post(
+        week_url("assess", last_week, norr.pk),
+        {f"a{norr.pk}-level": "3", f"a{norr.pk}-comment": "Klotter vid torget"},
+    )
+    assert response.status_code == 302
+    response = client.post(week_url("approve", last_week))
+    first = Picture.objects.get()
+    assert response.url == week_url("version", last_week, 1)
+    assert first.content["assessments"][str(norr.pk)]["level"] == 3
+    assert len(first.content["incident_ids"]) == 7
+
+    # A later correction changes the live picture but not the approved version.
+    incident_services.reject_incident(
+        actor=coordinator_a.user, incident=history[0], reason="Dubbel"
+    )
+    runs.run_now(partnership, iso)
+    version_page = client.get(week_url("version", last_week, 1))
+    assert version_page.status_code == 200
+    assert version_page.context["content"]["series"][":"]["observed"] == 7
+    live = client.get(week_url("week", last_week))
+    assert live.context["content"]["series"][":"]["observed"] == 6
+
+    # A second approval needs a note and records what changed.
+    client.post(week_url("approve", last_week))
+    assert Picture.objects.count() == 1
+    client.post(week_url("approve", last_week), {"change_note": "En dubblett avvisad"})
+    second = Picture.objects.get(version=2)
+    assert second.supersedes == first
+    changes = second.content["changes_from_previous"]
+    assert any("6 → 5 händelser" in line for line in changes), changes
+    first.refresh_from_db()
+    assert first.content["series"][":"]["observed"] == 7
+
+
+def test_members_cannot_assess_or_approve(login, member_a, history, last_week):
+    runs.run_now(member_a.partnership, weeks.iso(last_week))
+    norr = member_a.partnership.areas.get(name="Norr")
+    client = login(member_a)
+    assert client.post(week_url("assess", last_week, norr.pk), {}).status_code == 403
+    assert client.post(week_url("approve", last_week)).status_code == 403
+
+
+def test_other_partnership_sees_nothing(login, coordinator_a, member_b, history, last_week):
+    iso = weeks.iso(last_week)
+    runs.run_now(coordinator_a.partnership, iso)
+    services.approve_picture(
+        actor=coordinator_a.user,
+        partnership=coordinator_a.partnership,
+        content=services.assemble(
+            coordinator_a.partnership, last_week, runs.latest_run(coordinator_a.partnership, iso)
+        ),
+    )
+    client = login(member_b)
+    assert client.get(week_url("version", last_week, 1)).status_code == 404
+    page = client.get(week_url("week", last_week))
+    assert "Norr" not in page.content.decode() or page.context["content"] is None
