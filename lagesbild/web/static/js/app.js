@@ -18,40 +18,76 @@ function setUpListFilters() {
 // The reporting form keeps a copy of an unsent report in localStorage, so a report typed
 // on a flaky connection is not lost: it is restored on the next visit and can be sent again.
 // The hidden client_id travels with it, so the server never files it twice.
+// Once the receipt shows, that copy becomes the last sent report: the fresh form under the
+// receipt stays empty (a new report gets a new client_id), and going back to the sent form
+// gives it its client_id and place again, which the browser does not restore for hidden fields.
 var OUTBOX_KEY = "lagesbild-unsent-report";
+var SENT_KEY = "lagesbild-sent-report";
+
+function formValues(form) {
+  var data = {};
+  new FormData(form).forEach(function (value, name) { data[name] = value; });
+  return data;
+}
+
+function readStored(key) {
+  try {
+    return JSON.parse(localStorage.getItem(key));
+  } catch (e) {
+    localStorage.removeItem(key);
+    return null;
+  }
+}
+
+function fillForm(form, data) {
+  Object.keys(data).forEach(function (name) {
+    if (name === "csrfmiddlewaretoken") return;
+    form.querySelectorAll('[name="' + name + '"]').forEach(function (field) {
+      if (field.type === "radio" || field.type === "checkbox") field.checked = field.value === data[name];
+      else field.value = data[name];
+    });
+  });
+  form.dispatchEvent(new Event("report:restored"));
+}
+
+// True when the browser has put back, by history navigation, the form that was last sent.
+function isSentFormAgain(form, sent) {
+  var navigation = performance.getEntriesByType ? performance.getEntriesByType("navigation")[0] : null;
+  if (!sent || !navigation || navigation.type !== "back_forward") return false;
+  var now = formValues(form);
+  return now.category === sent.category && now.description === sent.description;
+}
 
 function setUpReportOutbox() {
   var form = document.getElementById("report-form");
   if (!form || !window.localStorage) return;
   var status = document.getElementById("outbox-status");
+  var button = document.getElementById("submit-report");
   var hasErrors = form.querySelector(".field-errors, .errors") !== null;
-  var saved = localStorage.getItem(OUTBOX_KEY);
-  if (saved && !hasErrors) {
-    try {
-      var data = JSON.parse(saved);
-      Object.keys(data).forEach(function (name) {
-        var fields = form.querySelectorAll('[name="' + name + '"]');
-        fields.forEach(function (field) {
-          if (field.type === "radio" || field.type === "checkbox") {
-            field.checked = field.value === data[name];
-          } else if (name !== "csrfmiddlewaretoken") {
-            field.value = data[name];
-          }
-        });
-      });
-      if (status) status.textContent = form.dataset.restoredText || "Ett osänt utkast har återställts. Kontrollera och skicka igen.";
-      form.dispatchEvent(new Event("report:restored"));
-    } catch (e) {
-      localStorage.removeItem(OUTBOX_KEY);
-    }
+  if (document.querySelector(".messages .success")) {
+    var justSent = localStorage.getItem(OUTBOX_KEY);
+    if (justSent) localStorage.setItem(SENT_KEY, justSent);
+    localStorage.removeItem(OUTBOX_KEY);
   }
-  if (document.querySelector(".messages .success")) localStorage.removeItem(OUTBOX_KEY);
+  var unsent = readStored(OUTBOX_KEY);
+  if (unsent && !hasErrors) {
+    fillForm(form, unsent);
+    status.textContent = form.dataset.restoredText;
+  }
   form.addEventListener("submit", function () {
-    var data = {};
-    new FormData(form).forEach(function (value, name) { data[name] = value; });
-    localStorage.setItem(OUTBOX_KEY, JSON.stringify(data));
-    var button = document.getElementById("submit-report");
-    if (button) button.setAttribute("aria-disabled", "true");
+    localStorage.setItem(OUTBOX_KEY, JSON.stringify(formValues(form)));
+    button.setAttribute("aria-disabled", "true");
+  });
+  // Chromium puts back the visible fields of a form reached through history only just before
+  // "pageshow"; a page kept whole in the back-forward cache comes back as it was left.
+  window.addEventListener("pageshow", function (event) {
+    button.removeAttribute("aria-disabled");
+    if (event.persisted || unsent || hasErrors) return;
+    var sent = readStored(SENT_KEY);
+    if (isSentFormAgain(form, sent)) {
+      fillForm(form, sent);
+      status.textContent = form.dataset.sentText;
+    }
   });
 }
 
