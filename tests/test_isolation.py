@@ -35,7 +35,7 @@ from lagesbild.geography.models import Area, Place
 from lagesbild.incidents import weeks
 from lagesbild.incidents.models import Category
 from lagesbild.partnerships.access import Role
-from lagesbild.partnerships.models import Organisation, Partnership
+from lagesbild.partnerships.models import Membership, Organisation, Partnership
 from tests.factories import make_incident, make_member, make_partnership, square
 
 MARK_A = "qqA7"
@@ -75,6 +75,8 @@ DEFAULT_PARAMS = {
     "organisation_id": "organisation",
     "membership_id": "membership",
     "week": "week",
+    "iso": "week",
+    "version": "picture_version",
 }
 # Kinds that are not one of A's objects, so they do not make a route answer 404 to B.
 NOT_OBJECTS = {"week"}
@@ -93,6 +95,10 @@ class Route:
     ok: dict[str, int] = field(default_factory=lambda: {"GET": 200, "POST": 302})
     # Status when B posts a body naming A's objects to a route without A's object in its path.
     foreign_post: int | None = None
+    # Status of B's GET where it differs from A's (a query naming something only A has).
+    foreign_get: int | None = None
+    # Prepares what the route shows (run inside each test's transaction).
+    setup: Callable[["World"], object] | None = None
     # A permitted GET by coordinator A shows A's names or texts.
     shows_a: bool = False
     api: bool = False
@@ -208,6 +214,11 @@ def _manage(kind: str | None, body, *, shows_a: bool = True, foreign_post: int =
     )
 
 
+def _assessment_form(world: "World") -> dict:
+    prefix = f"a{world.objects['area'].pk}"
+    return {f"{prefix}-level": "2", f"{prefix}-comment": "Lugnare än förra veckan"}
+
+
 REVIEW = {"role": Role.COORDINATOR, "methods": ("POST",), "params": {"pk": "incident"}}
 
 ROUTES: dict[str, Route] = {
@@ -244,6 +255,26 @@ ROUTES: dict[str, Route] = {
     "partnerships:member_list": _manage(None, None),
     "partnerships:member_create": _manage(None, _new_member_form),
     "partnerships:member_edit": _manage("membership", _member_form),
+    # A reporter sees the picture only where the partnership allows it (not by default).
+    "pictures:latest": Route(Role.MEMBER, ok={"GET": 302}),
+    "pictures:archive": Route(Role.MEMBER),
+    "pictures:week": Route(Role.MEMBER),
+    "pictures:status": Route(Role.MEMBER),
+    "pictures:compare": Route(Role.MEMBER),
+    "pictures:map_data": Route(
+        Role.MEMBER,
+        query={"version": "1"},
+        setup=lambda world: world.fill("picture_version"),
+        foreign_get=404,
+        shows_a=True,
+    ),
+    "pictures:version": Route(Role.MEMBER, shows_a=True),
+    "pictures:approve": Route(
+        Role.COORDINATOR, ("POST",), body=lambda world: {"change_note": ""}, foreign_post=302
+    ),
+    "pictures:assess": Route(
+        Role.COORDINATOR, ("POST",), params={"area_id": "area"}, body=_assessment_form
+    ),
     "geography:areas_geojson": Route(Role.REPORTER, shows_a=True),
     "geography:search": Route(Role.REPORTER, query={"q": "Norr"}, shows_a=True),
     "audit:trail": Route(Role.COORDINATOR, shows_a=True),
@@ -329,6 +360,8 @@ class World:
     def fill(self, kind: str):
         if kind == "week":
             return weeks.iso(weeks.week_code(timezone.now()))
+        if kind == "picture_version":
+            return _approved_picture(self).version
         return self.objects[kind].pk
 
 
@@ -347,13 +380,13 @@ def _mark(partnership: Partnership) -> None:
 def build_world() -> World:
     """The fixed cast: coordinator and reporter of A (plus a member of A who files the
     incidents the reporter must not see), member and coordinator of B."""
-    a = make_partnership("Samverkan A")
-    b = make_partnership("Samverkan B", lon=18.10, lat=59.30)
-    coordinator_a = make_member(a, Role.COORDINATOR, "coord_a")
-    reporter_a = make_member(a, Role.REPORTER, "reporter_a", kind=Organisation.Kind.HOUSING)
-    member_a = make_member(a, Role.MEMBER, "member_a", kind=Organisation.Kind.POLICE)
-    member_b = make_member(b, Role.MEMBER, "member_b")
-    coordinator_b = make_member(b, Role.COORDINATOR, "coord_b")
+    a = make_partnership("Isolering A")
+    b = make_partnership("Isolering B", lon=18.10, lat=59.30)
+    coordinator_a = make_member(a, Role.COORDINATOR, "iso_coord_a")
+    reporter_a = make_member(a, Role.REPORTER, "iso_reporter_a", kind=Organisation.Kind.HOUSING)
+    member_a = make_member(a, Role.MEMBER, "iso_member_a", kind=Organisation.Kind.POLICE)
+    member_b = make_member(b, Role.MEMBER, "iso_member_b")
+    coordinator_b = make_member(b, Role.COORDINATOR, "iso_coord_b")
     _mark(a)
     norr = a.areas.get(name__endswith="Norr")
     other_text = f"{MARK_A} {MARK_OTHER} klotter på muren"
@@ -385,6 +418,21 @@ def build_world() -> World:
         by_others=[incident, duplicate],
         own=own,
     )
+
+
+def _approved_picture(world: World):
+    """An approved situation picture of A for this week, computed and frozen the way the
+    coordinator's approval does it (built on demand: only the picture's routes need it)."""
+    from lagesbild.pictures import runs, services
+
+    a, iso = world.a, world.fill("week")
+    picture = services.latest_approved(a, iso)
+    if picture is None:
+        run = runs.execute(runs.request_run(a, iso))
+        content = services.assemble(a, weeks.parse(iso), run)
+        coordinator = world.memberships["coordinator_a"].user
+        picture = services.approve_picture(actor=coordinator, partnership=a, content=content)
+    return picture
 
 
 @pytest.fixture(scope="module")
@@ -474,8 +522,9 @@ def _expected(spec: Route, route: str, persona: str, method: str, world: World) 
         return 404
     if "incident" in objects and persona == "reporter_a":
         return 404  # the incident was filed by another reporter
-    if persona in FOREIGN_PERSONAS and method == "POST" and spec.foreign_post:
-        return spec.foreign_post
+    foreign = {"GET": spec.foreign_get, "POST": spec.foreign_post}[method]
+    if persona in FOREIGN_PERSONAS and foreign:
+        return foreign
     return spec.ok[method]
 
 
@@ -509,6 +558,8 @@ def test_route_is_scoped_to_partnership_and_role(name, route, persona, world, db
     spec = ROUTES.get(name)
     if spec is None:
         pytest.fail(f"new URL pattern {name} ({route}) is not checked: add it to ROUTES")
+    if spec.setup:
+        spec.setup(world)
     url = _url(name, route, spec, world)
     client = world.client(persona)
     before = snapshot(world.a) if persona not in A_PERSONAS else None
@@ -533,3 +584,57 @@ def test_every_route_is_known_and_every_skip_is_real():
     for prefix in SKIPPED_INCLUDES:
         assert any(route.startswith(prefix) for _, route in everything), prefix
     assert SKIPPED.keys() - {name for name, _ in everything} == set(), "stale SKIPPED entries"
+
+
+# Text where a number is expected, and a number larger than any database integer.
+GARBAGE = ("abc", "99999999999999999999999")
+# Every query parameter a page or endpoint reads, so each one meets the garbage.
+QUERY_KEYS = (
+    "page", "week", "area", "category", "organisation", "status", "severity", "q", "sort",
+    "date_from", "date_to", "limit", "offset", "by", "per", "action", "grupp", "place_query",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "route"), [pytest.param(n, r, id=n) for n, r in WALKED])
+def test_route_survives_garbage_input(name, route, world, db):
+    """Bad input never crashes a page: garbage in every path parameter, every query parameter
+    and every field of the route's form, sent by the coordinator, who may use every page."""
+    spec = ROUTES.get(name)
+    if spec is None:
+        pytest.fail(f"new URL pattern {name} ({route}) is not checked: add it to ROUTES")
+    client = world.client("coordinator_a")
+    fields = spec.body(world) if spec.body else {}
+    for value in GARBAGE:
+        url = "/" + re.sub(r"<(?:\w+:)?\w+>", value, route)
+        query = dict.fromkeys([*QUERY_KEYS, *spec.query], value)
+        body = dict.fromkeys(fields, value)
+        for response in (
+            client.get(url, query),
+            client.post(url, json.dumps(body), content_type="application/json")
+            if spec.api
+            else client.post(url, body),
+        ):
+            assert response.status_code < 500, f"{url} with {value}: {response.status_code}"
+
+
+def test_switching_partnership_changes_what_the_pages_show(coordinator_a, partnership_b, login):
+    """A user in two partnerships sees one at a time, chosen in the session; a partnership
+    they do not belong to, or garbage, answers 404 and changes nothing."""
+    Membership.objects.create(
+        user=coordinator_a.user,
+        partnership=partnership_b,
+        organisation=make_member(partnership_b, Role.MEMBER).organisation,
+        role=Role.MEMBER,
+    )
+    third = make_partnership("Samverkan C", lon=16.0, lat=58.0)
+    client = login(coordinator_a)
+    switch = reverse("partnerships:switch")
+    for refused in (third.pk, "abc", "99999999999999999999999", ""):
+        assert client.post(switch, {"partnership": refused}).status_code == 404
+    assert client.get(reverse("partnerships:manage")).status_code == 200
+    assert client.post(switch, {"partnership": partnership_b.pk}).status_code == 302
+    # Now a member in B: the coordinator pages are closed, B's name is on the page.
+    assert client.get(reverse("partnerships:manage")).status_code == 403
+    assert partnership_b.name in client.get(reverse("home")).content.decode()
+    assert client.post(switch, {"partnership": coordinator_a.partnership_id}).status_code == 302
+    assert client.get(reverse("partnerships:manage")).status_code == 200

@@ -116,9 +116,16 @@ def get_for_member(source: QuerySet | type[Model], membership: Membership | None
         raise Http404 from exc
 
 
-def switch_partnership(request, partnership_id: int) -> Membership:
-    """Make another of the user's partnerships the current one (404 if not a member)."""
-    membership = memberships_of(request.user).filter(partnership_id=partnership_id).first()
+def switch_partnership(request, partnership_id) -> Membership:
+    """Make another of the user's partnerships the current one (404 if not a member).
+
+    `partnership_id` comes straight from a form, so it is matched against the user's own few
+    memberships as text: garbage or a huge number is simply not one of them (and never
+    reaches the database as an id, where it would crash the query)."""
+    wanted = str(partnership_id).strip()
+    membership = next(
+        (m for m in memberships_of(request.user) if str(m.partnership_id) == wanted), None
+    )
     if membership is None:
         raise Http404
     request.session[SESSION_KEY] = membership.partnership_id
