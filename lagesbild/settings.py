@@ -203,6 +203,10 @@ TASKS = {
     }
 }
 
+# Queue a recomputation of the week's picture whenever its incidents change. Off in tests,
+# where each test runs the analysis it needs explicitly.
+ANALYSIS_ON_CHANGE = env_bool("ANALYSIS_ON_CHANGE", default=not env_bool("TESTING"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

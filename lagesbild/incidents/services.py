@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -57,6 +58,11 @@ def check_occurred_at(occurred_at: datetime) -> None:
 
 
 def _log(incident: Incident, *, actor, action: str, changes=None, reason="", request=None):
+    """Write the incident's history and the audit trail, and have the week's picture
+    recomputed once the transaction commits."""
+    transaction.on_commit(
+        lambda: _data_changed(incident.partnership_id, weeks.iso(incident.iso_week))
+    )
     IncidentChange.objects.create(
         incident=incident, actor=actor, action=action, changes=changes or {}, reason=reason
     )
@@ -152,6 +158,16 @@ def report_incident(
             raise
         return existing, False
     return incident, True
+
+
+def _data_changed(partnership_id: int, iso_week: str) -> None:
+    if not settings.ANALYSIS_ON_CHANGE:
+        return
+    # Imported here: the picture builds on incidents, not the other way round.
+    from lagesbild.partnerships.models import Partnership
+    from lagesbild.pictures.runs import request_run
+
+    request_run(Partnership.objects.get(pk=partnership_id), iso_week)
 
 
 def _require_open(incident: Incident) -> None:

@@ -145,3 +145,25 @@ def test_other_partnership_sees_nothing(login, coordinator_a, member_b, history,
     assert client.get(week_url("version", last_week, 1)).status_code == 404
     page = client.get(week_url("week", last_week))
     assert "Norr" not in page.content.decode() or page.context["content"] is None
+
+
+def test_a_new_report_queues_and_runs_the_weeks_analysis(
+    reporter_a, settings, django_capture_on_commit_callbacks
+):
+    import uuid
+
+    settings.ANALYSIS_ON_CHANGE = True
+    with django_capture_on_commit_callbacks(execute=True):
+        incident, _ = incident_services.report_incident(
+            membership=reporter_a,
+            client_id=uuid.uuid4(),
+            category=reporter_a.partnership.categories.get(code="klotter"),
+            occurred_at=timezone.now() - timedelta(hours=1),
+            severity=1,
+            lon=17.905,
+            lat=59.435,
+        )
+    run = AnalysisRun.objects.get()
+    assert run.period == weeks.iso(incident.iso_week)
+    assert run.status == AnalysisRun.Status.DONE, run.error
+    assert not runs.is_stale(run, reporter_a.partnership)
