@@ -64,6 +64,9 @@ class DidResult:
     change predicts. ``model`` is the count model used and ``model_note`` says why when it
     is not the negative binomial. ``estimate_note`` explains an IRR of 0 (no treated events
     after the start; the upper limit then comes from the profile likelihood).
+    ``dispersion`` is the NB alpha (variance mu + alpha mu^2) and ``variance_scale`` the
+    factor on the model variance behind the interval (Pearson dispersion when above 1, or
+    the quasi-Poisson scale).
     ``placebo_p`` is NaN when not computed (enough comparison units for the model interval).
     ``event_study`` is None when the treated units have no events in the reference bin or
     the model cannot be fitted per bin; ``pre_trend`` is None with fewer than 3 periods
@@ -82,6 +85,7 @@ class DidResult:
     model_note_code: str
     model_note: str
     dispersion: float
+    variance_scale: float
     estimate_note: str
     placebo_p: float
     placebo_irrs: np.ndarray
@@ -161,6 +165,7 @@ def difference_in_differences(
         model_note_code=fitted_model.note_code,
         model_note=fitted_model.note,
         dispersion=fitted_model.alpha,
+        variance_scale=effect.variance_scale,
         estimate_note=effect.note,
         placebo_p=placebo_p,
         placebo_irrs=placebo_irrs,
@@ -261,6 +266,7 @@ def _too_few(verdict, level, totals, treated) -> DidResult:
         model_note_code="",
         model_note="",
         dispersion=nan,
+        variance_scale=nan,
         estimate_note="",
         placebo_p=nan,
         placebo_irrs=np.empty(0),
@@ -285,6 +291,7 @@ class _Effect:
     ci_low: float
     ci_high: float
     p_value: float
+    variance_scale: float
     note: str = ""
 
 
@@ -294,9 +301,10 @@ def _effect(panel: Panel, exposed: np.ndarray, requested: str, level: float):
         return _zero_effect(panel, exposed, requested, level)
     design = count_models.fixed_effects_design(panel, exposed.astype(float))
     model, results = count_models.choose_and_fit(panel, design, requested)
-    low, high = np.exp(results.conf_int(alpha=1 - level)[-1])
-    irr = float(np.exp(results.params[-1]))
-    return model, _Effect(irr, float(low), float(high), float(results.pvalues[-1]))
+    irr, low, high, p_value = (
+        float(value[0]) for value in count_models.wald(results, model, 1, level)
+    )
+    return model, _Effect(irr, low, high, p_value, count_models.variance_scale(results, model))
 
 
 def _zero_effect(panel: Panel, exposed: np.ndarray, requested: str, level: float):
@@ -312,7 +320,7 @@ def _zero_effect(panel: Panel, exposed: np.ndarray, requested: str, level: float
         limit_panel, count_models.fixed_effects_design(limit_panel), requested
     )
     design = count_models.fixed_effects_design(panel)
-    scale = limit.scale if model.name == count_models.QUASI_POISSON else 1.0
+    scale = count_models.variance_scale(limit, model)
 
     def ratio_statistic(log_irr: float) -> float:
         shifted = Panel(panel.y, panel.unit, panel.period, panel.offset + log_irr * exposed)
@@ -329,7 +337,7 @@ def _zero_effect(panel: Panel, exposed: np.ndarray, requested: str, level: float
         "No events in the treated units after the start: the rate ratio is 0 and its upper "
         "limit comes from the profile likelihood."
     )
-    return model, _Effect(0.0, 0.0, float(np.exp(upper)), p_value, note)
+    return model, _Effect(0.0, 0.0, float(np.exp(upper)), p_value, scale, note)
 
 
 def _log_irr(panel: Panel, exposed: np.ndarray, model: CountModel, start: np.ndarray) -> float:
@@ -413,15 +421,12 @@ def _event_study(panel, treated, start, model, level, bin_size) -> EventStudy | 
         )
     except FitFailed:
         return None
-    n = len(estimated)
     ratio = np.where(reference, 1.0, 0.0)
     ci_low, ci_high, p_value = (np.full(len(labels), np.nan) for _ in range(3))
     where = np.isin(labels, estimated)
-    if n:
-        ratio[where] = np.exp(results.params[-n:])
-        bounds = np.exp(results.conf_int(alpha=1 - level)[-n:])
-        ci_low[where], ci_high[where] = bounds[:, 0], bounds[:, 1]
-        p_value[where] = results.pvalues[-n:]
+    if where.any():
+        summary = count_models.wald(results, model, int(where.sum()), level)
+        ratio[where], ci_low[where], ci_high[where], p_value[where] = summary
     return EventStudy(
         labels,
         ratio,
@@ -444,7 +449,4 @@ def _pre_trend(panel, treated, start, model, level, min_periods: int = 3) -> Pre
         results = count_models.fit(before, count_models.fixed_effects_design(before, slope), model)
     except FitFailed:
         return None
-    low, high = np.exp(results.conf_int(alpha=1 - level)[-1])
-    return PreTrend(
-        float(np.exp(results.params[-1])), float(low), float(high), float(results.pvalues[-1])
-    )
+    return PreTrend(*(float(value[0]) for value in count_models.wald(results, model, 1, level)))
