@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("lagesbild.web.urls")),
     path("handelser/", include("lagesbild.incidents.urls")),
     path("lagesbild/", include("lagesbild.pictures.urls")),
+    path("", include("lagesbild.interventions.urls")),
     path("samverkan/", include("lagesbild.partnerships.urls")),
     path("geografi/", include("lagesbild.geography.urls")),
     path("logg/", include("lagesbild.audit.urls")),

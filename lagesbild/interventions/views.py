@@ -1,0 +1,227 @@
+"""Meetings (agenda, projector view, minutes, decisions) and the interventions list."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lagesbild.incidents import weeks
+from lagesbild.interventions import services
+from lagesbild.interventions.forms import DecisionForm, MeetingForm, MinutesForm, StatusForm
+from lagesbild.interventions.models import Intervention, Meeting
+from lagesbild.partnerships.access import Role, get_for_member, member_required, scoped
+from lagesbild.pictures import runs
+from lagesbild.pictures import services as pictures
+from lagesbild.web.htmx import add_service_errors
+
+
+def _picture_content(partnership, iso: str) -> dict | None:
+    """The approved picture of the week if there is one, else the live draft."""
+    approved = pictures.latest_approved(partnership, iso)
+    if approved is not None:
+        return approved.content
+    run = runs.latest_run(partnership, iso)
+    return pictures.assemble(partnership, weeks.parse(iso), run) if run else None
+
+
+@member_required(Role.MEMBER)
+def meeting_list(request):
+    membership = request.membership
+    today = timezone.localdate()
+    held_on = services.next_meeting_date(today)
+    form = MeetingForm(initial={"held_on": held_on, "week": services.week_before(held_on)})
+    meetings = scoped(Meeting.objects.all(), membership)
+    return render(
+        request,
+        "interventions/meeting_list.html",
+        {
+            "nav": "meetings",
+            "meetings": Paginator(meetings, 30).get_page(request.GET.get("page")),
+            "form": form,
+            "can_create": membership.role == Role.COORDINATOR,
+        },
+    )
+
+
+@require_POST
+@member_required(Role.COORDINATOR)
+def meeting_create(request):
+    membership = request.membership
+    form = MeetingForm(request.POST)
+    if form.is_valid():
+        try:
+            code = weeks.parse(form.cleaned_data["week"])
+        except ValueError:
+            form.add_error("week", _("Ange veckan som 2026-W47."))
+        else:
+            iso = weeks.iso(code)
+            partnership = membership.partnership
+            current = _picture_content(partnership, iso)
+            previous = _picture_content(partnership, weeks.iso(weeks.shift(code, -1)))
+            if current is None:
+                runs.request_run(partnership, iso)
+            agenda = services.build_agenda(
+                partnership, iso, current, previous, form.cleaned_data["held_on"]
+            )
+            meeting = services.create_meeting(
+                actor=request.user,
+                partnership=partnership,
+                iso=iso,
+                held_on=form.cleaned_data["held_on"],
+                agenda=agenda,
+                request=request,
+            )
+            return redirect("interventions:meeting", pk=meeting.pk)
+    meetings = scoped(Meeting.objects.all(), membership)
+    return render(
+        request,
+        "interventions/meeting_list.html",
+        {
+            "nav": "meetings",
+            "meetings": Paginator(meetings, 30).get_page(1),
+            "form": form,
+            "can_create": True,
+        },
+        status=400,
+    )
+
+
+def _meeting_context(request, meeting, **forms):
+    partnership = request.membership.partnership
+    return {
+        "nav": "meetings",
+        "meeting": meeting,
+        "decisions": meeting.decisions.select_related("intervention", "created_by"),
+        "can_edit": request.membership.role == Role.COORDINATOR,
+        "minutes_form": forms.get("minutes_form")
+        or MinutesForm(
+            initial={
+                "minutes": meeting.minutes,
+                "attendees": meeting.attendees,
+                "closed": meeting.closed,
+            }
+        ),
+        "decision_form": forms.get("decision_form") or DecisionForm(partnership=partnership),
+    }
+
+
+@member_required(Role.MEMBER)
+def meeting_detail(request, pk: int):
+    meeting = get_for_member(Meeting.objects.all(), request.membership, pk)
+    return render(request, "interventions/meeting.html", _meeting_context(request, meeting))
+
+
+@member_required(Role.MEMBER)
+def meeting_projector(request, pk: int):
+    """Large type for the wall: the agenda, one item under the other, numbered."""
+    meeting = get_for_member(Meeting.objects.all(), request.membership, pk)
+    return render(
+        request,
+        "interventions/projector.html",
+        {"meeting": meeting, "decisions": meeting.decisions.all()},
+    )
+
+
+@require_POST
+@member_required(Role.COORDINATOR)
+def meeting_minutes(request, pk: int):
+    meeting = get_for_member(Meeting.objects.all(), request.membership, pk)
+    form = MinutesForm(request.POST)
+    if form.is_valid():
+        services.save_minutes(
+            actor=request.user, meeting=meeting, request=request, **form.cleaned_data
+        )
+        messages.success(request, _("Protokollet är sparat."))
+        return redirect("interventions:meeting", pk=meeting.pk)
+    return render(
+        request,
+        "interventions/meeting.html",
+        _meeting_context(request, meeting, minutes_form=form),
+        status=400,
+    )
+
+
+@require_POST
+@member_required(Role.COORDINATOR)
+def meeting_decision(request, pk: int):
+    meeting = get_for_member(Meeting.objects.all(), request.membership, pk)
+    form = DecisionForm(request.POST, partnership=request.membership.partnership)
+    if form.is_valid():
+        try:
+            services.add_decision(
+                actor=request.user,
+                meeting=meeting,
+                text=form.cleaned_data["text"],
+                intervention=form.intervention_data(),
+                request=request,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Beslutet är protokollfört."))
+            return redirect("interventions:meeting", pk=meeting.pk)
+    return render(
+        request,
+        "interventions/meeting.html",
+        _meeting_context(request, meeting, decision_form=form),
+        status=400,
+    )
+
+
+@member_required(Role.MEMBER)
+def intervention_list(request):
+    membership = request.membership
+    items = scoped(Intervention.objects.select_related("area", "responsible"), membership)
+    status = request.GET.get("status", "open")
+    if status == "open":
+        items = items.filter(status__in=services.OPEN)
+    elif status in Intervention.Status.values:
+        items = items.filter(status=status)
+    today = timezone.localdate()
+    rows = [
+        {
+            "item": i,
+            "overdue": i.status in services.OPEN and i.due_date < today,
+            "can_update": services.can_update(membership, i),
+            "form": StatusForm(initial={"status": i.status}, prefix=f"s{i.pk}"),
+        }
+        for i in items
+    ]
+    return render(
+        request,
+        "interventions/list.html",
+        {
+            "nav": "interventions",
+            "rows": rows,
+            "status": status,
+            "statuses": Intervention.Status.choices,
+        },
+    )
+
+
+@require_POST
+@member_required(Role.MEMBER)
+def intervention_status(request, pk: int):
+    intervention = get_for_member(Intervention.objects.all(), request.membership, pk)
+    form = StatusForm(request.POST, prefix=f"s{pk}")
+    if form.is_valid():
+        try:
+            services.update_status(
+                actor=request.user,
+                membership=request.membership,
+                intervention=intervention,
+                status=form.cleaned_data["status"],
+                request=request,
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, _("Status för %(t)s är uppdaterad.") % {"t": intervention.title}
+            )
+    else:
+        messages.error(request, _("Välj en status."))
+    return redirect("interventions:list")
