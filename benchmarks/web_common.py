@@ -222,7 +222,11 @@ def prepare(db: str, incidents: int | None) -> None:
     setup_django(db, incidents)
     collect_static()
     if has_demo(db, incidents):
-        print(f"Reusing the kept {db} benchmark database ({size_label(incidents)}).")
+        seconds = migrate()  # the schema may have moved on since the database was kept
+        print(
+            f"Reusing the kept {db} benchmark database ({size_label(incidents)}); "
+            f"migrations took {seconds:.1f} s."
+        )
         return
     from django.db import connections
 
