@@ -54,6 +54,20 @@ def _apply_geometry(area: Area, geojson: dict) -> None:
     area.min_lon, area.min_lat, area.max_lon, area.max_lat = geometry.bbox(geom)
 
 
+def _check_parent(partnership: Partnership, area: Area, parent: Area | None) -> None:
+    """The parent must be the partnership's and must not be the area or one of its own
+    sub-areas (that would make a loop)."""
+    if parent is None:
+        return
+    if parent.partnership_id != partnership.pk:
+        raise ValidationError({"parent": _("Välj ett annat överordnat område.")})
+    ancestor = parent
+    while ancestor is not None:
+        if area.pk is not None and ancestor.pk == area.pk:
+            raise ValidationError({"parent": _("Ett område kan inte ligga inuti sig självt.")})
+        ancestor = ancestor.parent
+
+
 @transaction.atomic
 def save_area(
     *,
@@ -77,8 +91,9 @@ def save_area(
         area = Area(partnership=partnership)
         if geojson is None:
             raise ValidationError({"geometry": _("Ett nytt område behöver en geometri.")})
-    if parent is not None and (parent.partnership_id != partnership.pk or parent.pk == area.pk):
-        raise ValidationError({"parent": _("Välj ett annat överordnat område.")})
+    _check_parent(partnership, area, parent)
+    if Area.objects.filter(partnership=partnership, code=code).exclude(pk=area.pk).exists():
+        raise ValidationError({"code": _("Koden används redan av ett annat område.")})
     area.name, area.code, area.parent, area.kind = name, code, parent, kind
     area.scb_code, area.population, area.population_year = scb_code, population, population_year
     area.active = active

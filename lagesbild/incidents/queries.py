@@ -40,7 +40,12 @@ def reportable_categories(membership) -> list[Category]:
     """Active categories a reporter can choose (not the groups), the partnership's most used
     of the last 90 days first, then in checklist order."""
     active = list(categories(membership).select_related("parent"))
-    groups = {c.parent_id for c in active if c.parent_id}
+    # A group stays a group when all its categories are disabled: never reportable itself.
+    groups = set(
+        categories(membership, active_only=False)
+        .filter(parent__isnull=False)
+        .values_list("parent_id", flat=True)
+    )
     leaves = [c for c in active if c.pk not in groups]
     since = timezone.now() - timedelta(days=90)
     recent = dict(

@@ -79,7 +79,7 @@ def _log(incident: Incident, *, actor, action: str, changes=None, reason="", req
 def _category_for(membership: Membership, category: Category) -> Category:
     if category.partnership_id != membership.partnership_id or not category.active:
         raise ValidationError({"category": _("Välj en kategori ur samverkans checklista.")})
-    if category.parent_id is None and category.children.filter(active=True).exists():
+    if category.parent_id is None and category.children.exists():
         raise ValidationError({"category": _("Välj en kategori, inte en hel grupp.")})
     return category
 

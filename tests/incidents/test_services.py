@@ -138,3 +138,10 @@ def test_merge_links_duplicates_to_target(reporter_a, coordinator_a):
     assert target.changes.filter(action="absorbed").get().changes == {"absorbed": [duplicate.pk]}
     with pytest.raises(ValidationError):
         services.accept_incident(actor=coordinator_a.user, incident=duplicate)
+
+
+def test_a_group_with_all_categories_disabled_is_still_not_reportable(reporter_a):
+    group = reporter_a.partnership.categories.get(code="grupp-positivt")
+    group.children.update(active=False)
+    with pytest.raises(ValidationError):
+        report(reporter_a, category=group)
