@@ -27,7 +27,7 @@ settings (plug-in threshold, P(Y >= y), no pooling); ``DEFAULT`` is the configur
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -180,11 +180,29 @@ def _observed_mask(columns: np.ndarray, start: np.ndarray) -> np.ndarray:
     return columns[None, :] >= start[:, None]
 
 
+def _window_sums(
+    values: np.ndarray, columns: np.ndarray, start: np.ndarray, *, squared: bool = False
+) -> np.ndarray:
+    """Row sums of ``values`` (or their squares) over ``columns``, a run of consecutive
+    columns, from each row's ``start`` on; no copy of the window when all rows see it all."""
+    first, stop = int(columns[0]), int(columns[-1]) + 1
+    lower = np.clip(start, first, stop)
+    sums = np.empty(values.shape[0])
+    for begin in np.unique(lower):
+        rows = np.flatnonzero(lower == begin)
+        window = values[:, begin:stop] if len(rows) == len(sums) else values[rows, begin:stop]
+        sums[rows] = np.einsum("ij,ij->i", window, window) if squared else window.sum(axis=1)
+    return sums
+
+
+def _weeks_seen(columns: np.ndarray, start: np.ndarray) -> np.ndarray:
+    return len(columns) - np.searchsorted(columns, start)
+
+
 def _glm(table, target, plan, testable, recent, config, predictions) -> None:
     start = np.asarray(table.start, np.int64)
-    observed = _observed_mask(plan.columns, start)
-    weeks_seen = observed.sum(axis=1)
-    events = np.where(observed, table.counts[:, plan.columns], 0).sum(axis=1)
+    weeks_seen = _weeks_seen(plan.columns, start)
+    events = _window_sums(table.counts, plan.columns, start)
     with np.errstate(invalid="ignore", divide="ignore"):
         rich = events / weeks_seen >= config.min_glm_mean
     rows = np.flatnonzero(testable & (weeks_seen > 0) & (rich | ~config.pooling))
@@ -215,10 +233,11 @@ def _glm(table, target, plan, testable, recent, config, predictions) -> None:
         predictions.phi[ok] = baseline.phi[ok]
     predictions.cv2[ok] = cv2[ok]
     predictions.trend[ok] = baseline.trend[ok]
-    recent_mean = baseline.expected_in(recent)
+    rows = np.flatnonzero(ok)
+    recent_mean = baseline.expected_in(recent, rows)
     if config.pooling:
-        recent_mean = np.fmax(recent_mean, floor[:, None])
-    predictions.recent_mean[ok] = recent_mean[ok]
+        recent_mean = np.fmax(recent_mean, floor[rows, None])
+    predictions.recent_mean[rows] = recent_mean
     predictions.glm = baseline
 
 
@@ -229,46 +248,90 @@ def _pooled(table, target, plan, testable, recent, predictions) -> None:
     seasonal = np.zeros(table.n_series, bool)
     if plan is not None:
         seasonal = (plan.window_start[None, :] >= start[:, None]).any(axis=1)
-    parent = _parents(table)
     for method, rows in ((POOLED, todo & seasonal), (SHORT, todo & ~seasonal)):
         if not rows.any():
             continue
-        if method == POOLED:
-            columns = plan.columns
-            profile, profile_recent, profile_target = _profiles(
-                predictions, parent, columns, recent
-            )
-        else:
-            columns = np.arange(target)
-            profile = np.ones((table.n_series, len(columns)))
-            profile_recent = np.ones((table.n_series, len(recent)))
-            profile_target = np.ones(table.n_series)
-        observed = _observed_mask(columns, start)
-        events = np.where(observed, table.counts[:, columns], 0).sum(axis=1).astype(float)
-        exposure = np.where(observed, profile, 0.0).sum(axis=1)
+        columns = plan.columns if method == POOLED else np.arange(target)
+        profile = _Profile.flat(table.n_series, columns, len(recent))
+        if method == POOLED and predictions.glm is not None:
+            profile = _Profile.of_parents(_parents(table), predictions, columns, recent)
+        events = _window_sums(table.counts, columns, start)
+        exposure = profile.exposure(start)
         shape, rate = _priors(table, events, exposure)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            mean, cv2 = pooled.posterior_predictive(events, exposure, profile_target, shape, rate)
-            scale = mean / profile_target
+        rows = np.flatnonzero(rows)
+        mean, cv2 = pooled.posterior_predictive(
+            events[rows], exposure[rows], profile.target[rows], shape[rows], rate[rows]
+        )
+        scale = mean / profile.target[rows]
         predictions.method[rows] = method
-        predictions.mean[rows] = mean[rows]
-        predictions.cv2[rows] = cv2[rows]
-        predictions.theta[rows] = _flat_theta(table.counts[:, columns], observed, scale)[rows]
-        predictions.recent_mean[rows] = (scale[:, None] * profile_recent)[rows]
+        predictions.mean[rows] = mean
+        predictions.cv2[rows] = cv2
+        theta = _flat_theta(table.counts, columns, start, events)
+        predictions.theta[rows] = theta(rows, scale)
+        predictions.recent_mean[rows] = scale[:, None] * profile.recent[rows]
 
 
-def _flat_theta(counts, observed, rate) -> np.ndarray:
-    """Negative-binomial overdispersion of a series around a constant rate, by moments.
+@dataclass(frozen=True)
+class _Profile:
+    """Each series' borrowed seasonal profile: its parent's expected counts, or flat (1).
 
-    Sparse series (on average under a few incidents in the weeks seen) get 0: their
-    spread is Poisson to within what the data can tell.
+    ``values`` holds one row per distinct parent (row 0 is the flat profile) over the
+    baseline ``columns``; ``row[s]`` says which row series ``s`` uses. ``recent`` and
+    ``target`` are the profile per series in the recent weeks and the target week.
     """
-    weeks = observed.sum(axis=1)
-    residual = np.where(observed, (counts - rate[:, None]) ** 2, 0.0).sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        dispersion = residual / rate / np.maximum(weeks - 1, 1)
-        theta = np.maximum(dispersion - 1.0, 0.0) / rate
-    return np.where((rate * weeks >= 5) & np.isfinite(theta), theta, 0.0)
+
+    columns: np.ndarray
+    values: np.ndarray
+    row: np.ndarray
+    recent: np.ndarray
+    target: np.ndarray
+
+    @classmethod
+    def flat(cls, n_series: int, columns: np.ndarray, n_recent: int) -> _Profile:
+        return cls(
+            columns=columns,
+            values=np.ones((1, len(columns))),
+            row=np.zeros(n_series, np.int64),
+            recent=np.ones((n_series, n_recent)),
+            target=np.ones(n_series),
+        )
+
+    @classmethod
+    def of_parents(cls, parent, predictions, columns, recent) -> _Profile:
+        has = (parent >= 0) & (predictions.method[np.maximum(parent, 0)] == GLM)
+        parents, row = np.unique(parent[has], return_inverse=True)
+        flat = cls.flat(len(parent), columns, len(recent))
+        values = predictions.glm.expected_in(columns, parents)
+        flat.row[has] = row + 1
+        flat.recent[has] = predictions.recent_mean[parent[has]]
+        flat.target[has] = predictions.mean[parent[has]]
+        return replace(flat, values=np.vstack([flat.values, values]))
+
+    def exposure(self, start: np.ndarray) -> np.ndarray:
+        """Sum of the profile over the baseline weeks each series observed."""
+        suffix = np.cumsum(self.values[:, ::-1], axis=1)[:, ::-1]
+        suffix = np.hstack([suffix, np.zeros((len(suffix), 1))])
+        return suffix[self.row, np.searchsorted(self.columns, start)]
+
+
+def _flat_theta(counts, columns, start, events):
+    """Negative-binomial overdispersion of series around a constant rate, by moments.
+
+    Returns ``theta(rows, rate)``. Sparse series (under five expected incidents in the weeks
+    seen) get 0: their spread is Poisson to within what the data can tell.
+    """
+    weeks = _weeks_seen(columns, start)
+    squares = _window_sums(counts, columns, start, squared=True)
+
+    def theta(rows, rate):
+        seen = weeks[rows]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            residual = squares[rows] - 2 * rate * events[rows] + rate**2 * seen
+            dispersion = residual / rate / np.maximum(seen - 1, 1)
+            value = np.maximum(dispersion - 1.0, 0.0) / rate
+        return np.where((rate * seen >= 5) & np.isfinite(value), value, 0.0)
+
+    return theta
 
 
 def _parents(table: SeriesTable) -> np.ndarray:
@@ -283,23 +346,6 @@ def _parents(table: SeriesTable) -> np.ndarray:
         if key != (g, a, c):
             parent[row] = index.get(key, -1)
     return parent
-
-
-def _profiles(predictions, parent, columns, recent):
-    """Each series' parent's expected counts (baseline, recent weeks, target); flat if none."""
-    n_series = len(parent)
-    profile = np.ones((n_series, len(columns)))
-    profile_recent = np.ones((n_series, len(recent)))
-    profile_target = np.ones(n_series)
-    baseline = predictions.glm
-    if baseline is None:
-        return profile, profile_recent, profile_target
-    has = (parent >= 0) & (predictions.method[np.maximum(parent, 0)] == GLM)
-    rows = parent[has]
-    profile[has] = baseline.expected_in(columns)[rows]
-    profile_recent[has] = predictions.recent_mean[rows]
-    profile_target[has] = predictions.mean[rows]
-    return profile, profile_recent, profile_target
 
 
 def _priors(table, events, exposure):

@@ -209,10 +209,11 @@ class Baseline:
     theta: np.ndarray
     design: Design
 
-    def expected_in(self, columns: np.ndarray) -> np.ndarray:
-        """Expected counts of every series in the given columns (rows x columns)."""
+    def expected_in(self, columns: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+        """Expected counts of the series (all, or ``rows``) in the given columns."""
+        rows = slice(None) if rows is None else rows
         label = self.design.label[columns]
-        eta = self.alpha[:, label] + self.tau[:, None] * (columns - self.design.target)
+        eta = self.alpha[rows][:, label] + self.tau[rows, None] * (columns - self.design.target)
         return np.where(label >= 0, np.exp(eta), np.nan)
 
 
