@@ -1,0 +1,118 @@
+"""What an export of the situation picture is made of, and the rules every format follows.
+
+An `Edition` is the picture's content (the live draft or an approved version's frozen
+snapshot), the membership of the person exporting and the approved `Picture`, if any. Every
+format takes its figures from `content` only, so the page, the snapshot and each export show
+the same numbers. The database is read only for what the content points at (the areas'
+outlines and the counted incidents), and always through the reader's scope.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from lagesbild.geography.queries import areas
+from lagesbild.incidents.models import Incident
+from lagesbild.partnerships.access import scoped
+from lagesbild.partnerships.models import Membership
+from lagesbild.pictures import presenters
+from lagesbild.pictures.models import Picture
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One picture as it is exported by one reader."""
+
+    content: dict
+    membership: Membership
+    picture: Picture | None = None  # None: the live draft
+
+    @property
+    def period(self) -> str:
+        return self.content["period"]
+
+    @property
+    def suppress_below(self) -> int:
+        """The partnership's current rule, also for old versions: it is about handing over."""
+        return self.membership.partnership.suppress_below
+
+    @property
+    def time_zone(self) -> ZoneInfo:
+        return ZoneInfo(self.membership.partnership.time_zone)
+
+    def title(self) -> str:
+        """'Lägesbild vecka 47, 2026'."""
+        year = self.period.split("-W")[0]
+        return _("Lägesbild %(week)s, %(year)s") % {
+            "week": presenters.week_label(self.period),
+            "year": year,
+        }
+
+    def status(self) -> str:
+        """Who approved which version, or that this is an unapproved draft."""
+        if self.picture is None:
+            return _("UTKAST – ej godkänd")
+        user = self.picture.approved_by
+        return _("Godkänd version %(v)s av %(who)s %(when)s") % {
+            "v": self.picture.version,
+            "who": user.get_full_name() or user.username,
+            "when": self.picture.approved_at.astimezone(self.time_zone).strftime("%Y-%m-%d %H:%M"),
+        }
+
+    def computed(self) -> str:
+        """When the figures were computed, in the partnership's time zone."""
+        raw = self.content.get("computed_at")
+        if not raw:
+            return ""
+        at = datetime.fromisoformat(raw).astimezone(self.time_zone)
+        return _("Beräknad %(when)s") % {"when": at.strftime("%Y-%m-%d %H:%M")}
+
+    def filename(self, extension: str, variant: str = "") -> str:
+        """'lagesbild-2026-W47-v2.pdf', 'lagesbild-2026-W47-utkast.xlsx'."""
+        version = f"v{self.picture.version}" if self.picture else "utkast"
+        parts = ["lagesbild", self.period, version, variant]
+        return "-".join(p for p in parts if p) + f".{extension}"
+
+
+def shown_count(count: int, below: int) -> int | str:
+    """A count as handed over: with `below` set, 1 .. below-1 become '<below', so that a small
+    number does not point at identifiable people. Zero stays zero: it points at no one."""
+    return f"<{below}" if 0 < count < below else count
+
+
+def flag_words(series: dict) -> list[str]:
+    """The flags of one matrix cell as words, so they survive black-and-white printing."""
+    words = {"avvikelse": _("Avvikelse"), "bevaka": _("Bevaka")}
+    flags = [words[series["level"]]] if series["level"] in words else []
+    if series["rising"]:
+        flags.append(_("Ökar"))
+    return flags
+
+
+def scale_name(content: dict, level: int | None) -> str:
+    """'3 Ansträngt' for a level of the partnership's assessment scale; '' for none."""
+    if level is None:
+        return ""
+    names = {entry["level"]: entry["name"] for entry in content["scale"]}
+    return f"{level} {names.get(level, '')}".strip()
+
+
+def area_geometries(edition: Edition) -> dict[int, dict]:
+    """The GeoJSON (WGS 84) outline of each area of the picture that the reader may see.
+    Inactive areas are included: an approved version keeps the areas it was made with."""
+    ids = [a["id"] for a in edition.content["areas"]]
+    rows = areas(edition.membership, active_only=False).filter(pk__in=ids)
+    return dict(rows.values_list("pk", "geometry"))
+
+
+def counted_incidents(edition: Edition) -> QuerySet[Incident]:
+    """The incidents the picture counted, as far as the reader's role may see them."""
+    return (
+        scoped(Incident.objects.all(), edition.membership)
+        .filter(pk__in=edition.content["incident_ids"])
+        .select_related("category__parent", "area", "place", "organisation")
+        .order_by("occurred_at", "pk")
+    )

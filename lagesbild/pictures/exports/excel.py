@@ -1,0 +1,250 @@
+"""The situation picture as an Excel workbook (.xlsx) with Swedish headers and formats.
+
+Sheets: "Sammanfattning" (the sentences), "Matris" (areas x category groups: count, expected
+count and flags, with the partnership's small-count suppression), "Händelser" (the counted
+incidents the reader may see) and "Bedömningar" (the group's assessments). Numbers are
+stored as numbers and times as real Excel date-times in the partnership's time zone; the
+number formats are Excel's locale-neutral codes, which a Swedish Excel or LibreOffice shows
+with a decimal comma and a space between thousands.
+"""
+
+from io import BytesIO
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from lagesbild.pictures import presenters
+from lagesbild.pictures.exports.edition import (
+    Edition,
+    counted_incidents,
+    flag_words,
+    scale_name,
+    shown_count,
+)
+
+INTEGER = "#,##0"
+DECIMAL = "#,##0.0"
+DATETIME = "yyyy-mm-dd hh:mm"
+BOLD = Font(bold=True)
+MAX_WIDTH = 60
+
+
+def build(edition: Edition) -> bytes:
+    """The workbook as .xlsx bytes."""
+    book = Workbook()
+    summary = book.active
+    summary.title = "Sammanfattning"
+    incidents = list(counted_incidents(edition))
+    _summary_sheet(summary, edition, shown=len(incidents))
+    _matrix_sheet(book.create_sheet("Matris"), edition)
+    _incident_sheet(book.create_sheet("Händelser"), edition, incidents)
+    _assessment_sheet(book.create_sheet("Bedömningar"), edition)
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _append(sheet: Worksheet, values: list, formats: list[str | None] | None = None) -> None:
+    """Add a row. Text is kept as text: a description that starts with '=' must not become a
+    formula in the reader's spreadsheet, and control characters are not allowed in xlsx."""
+    sheet.append([_clean(v) for v in values])
+    for cell, number_format in zip(sheet[sheet.max_row], formats or [], strict=False):
+        if number_format and not isinstance(cell.value, str):
+            cell.number_format = number_format
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+            if cell.value.startswith("<"):  # a suppressed count sits right, like the numbers
+                cell.alignment = Alignment(horizontal="right")
+
+
+def _clean(value):
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
+def _table_header(sheet: Worksheet, headers: list[str]) -> None:
+    """A bold, frozen header row and column widths that fit the headers."""
+    _append(sheet, headers)
+    for cell in sheet[1]:
+        cell.font = BOLD
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "B2"
+
+
+def _fit_columns(sheet: Worksheet, minimum: int = 8) -> None:
+    for index, column in enumerate(sheet.iter_cols(values_only=True), start=1):
+        longest = max((len(str(v)) for v in column if v is not None), default=0)
+        width = min(max(longest + 2, minimum), MAX_WIDTH)
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+
+def _summary_sheet(sheet: Worksheet, edition: Edition, shown: int) -> None:
+    content = edition.content
+    counted = len(content["incident_ids"])
+    rows = [
+        [edition.title()],
+        [content["partnership"]],
+        [edition.status()],
+        [edition.computed()],
+        [],
+        [_("Sammanfattning")],
+        *([sentence] for sentence in content["summary"]),
+    ]
+    if content["clusters"]:
+        rows += [[], [_("Kluster i tid och rum")], *([c["text"]] for c in content["clusters"])]
+    if content.get("changes_from_previous"):
+        rows += [[], [_("Ändrat mot föregående version")]]
+        rows += [[line] for line in content["changes_from_previous"]]
+    rows += [[], [_("Om exporten")]]
+    rows.append(
+        [
+            _(
+                "Fliken Händelser visar %(shown)s av de %(counted)s händelser som räknades; "
+                "övriga får din roll inte se i detalj."
+            )
+            % {"shown": shown, "counted": counted}
+        ]
+    )
+    if edition.suppress_below > 1:
+        rows.append(
+            [
+                _('I matrisen visas antal från 1 till %(n)s som "<%(m)s".')
+                % {"n": edition.suppress_below - 1, "m": edition.suppress_below}
+            ]
+        )
+    for row in rows:
+        _append(sheet, row)
+    sheet["A1"].font = Font(bold=True, size=14)
+    headings = {_("Sammanfattning"), _("Kluster i tid och rum"), _("Om exporten")}
+    headings.add(_("Ändrat mot föregående version"))
+    for (cell,) in sheet.iter_rows(min_col=1, max_col=1):
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if cell.value in headings:
+            cell.font = BOLD
+    sheet.column_dimensions["A"].width = 120
+
+
+def _matrix_sheet(sheet: Worksheet, edition: Edition) -> None:
+    """Areas down, category groups across: count, expected count and flags per group."""
+    content = edition.content
+    matrix = presenters.matrix(content)
+    below = edition.suppress_below
+    headers = [_("Område")]
+    formats: list[str | None] = [None]
+    for name in [g["name"] for g in matrix["groups"]] + [_("Totalt")]:
+        headers += [
+            _("%(g)s – antal") % {"g": name},
+            _("%(g)s – förväntat") % {"g": name},
+            _("%(g)s – flagga") % {"g": name},
+        ]
+        formats += [INTEGER, DECIMAL, None]
+    headers += [_("Poäng"), _("Poäng per 1 000 inv."), _("Invånare"), _("Bedömning")]
+    formats += [DECIMAL, "#,##0.00", INTEGER, None]
+    _table_header(sheet, headers)
+
+    def cells(series_list):
+        values = []
+        for s in series_list:
+            flags = ", ".join(flag_words(s)) or None
+            values += [shown_count(s["observed"], below), s["expected"], flags]
+        return values
+
+    for row in matrix["rows"]:
+        points = row["points"]
+        _append(
+            sheet,
+            [
+                row["area"]["name"],
+                *cells([*row["cells"], row["total"]]),
+                points["points"],
+                points["per_1000"],
+                row["area"]["population"],
+                scale_name(content, row["assessment"]["level"]),
+            ],
+            formats,
+        )
+    _append(sheet, [_("Totalt"), *cells([*matrix["footer"], matrix["grand"]])], formats)
+    for cell in sheet[sheet.max_row]:
+        cell.font = BOLD
+    _fit_columns(sheet)
+    sheet.column_dimensions["A"].width = 24
+
+
+INCIDENT_HEADERS = [
+    gettext_lazy("Nr"),
+    gettext_lazy("Inträffade"),
+    gettext_lazy("Vecka"),
+    gettext_lazy("Kategori"),
+    gettext_lazy("Grupp"),
+    gettext_lazy("Område"),
+    gettext_lazy("Plats"),
+    gettext_lazy("Allvarlighetsgrad (1–3)"),
+    gettext_lazy("Organisation"),
+    gettext_lazy("Status"),
+    gettext_lazy("Beskrivning"),
+]
+
+
+def _incident_sheet(sheet: Worksheet, edition: Edition, incidents: list) -> None:
+    _table_header(sheet, [str(h) for h in INCIDENT_HEADERS])
+    formats = [INTEGER, DATETIME, None, None, None, None, None, INTEGER]
+    for i in incidents:
+        category = i.category
+        _append(
+            sheet,
+            [
+                i.pk,
+                # Excel has no time zones: the wall-clock time where the partnership is.
+                i.occurred_at.astimezone(edition.time_zone).replace(tzinfo=None),
+                i.iso_week % 100,
+                category.name,
+                category.parent.name if category.parent else category.name,
+                i.area.name,
+                i.place.name if i.place else "",
+                i.severity,
+                i.organisation.name if i.organisation else "",
+                i.get_status_display(),
+                i.description,
+            ],
+            formats,
+        )
+    _fit_columns(sheet)
+    sheet.column_dimensions["B"].width = 17
+    sheet.column_dimensions["K"].width = MAX_WIDTH
+
+
+def _assessment_sheet(sheet: Worksheet, edition: Edition) -> None:
+    content = edition.content
+    _table_header(
+        sheet,
+        [
+            _("Område"),
+            _("Nivå"),
+            _("Bedömning"),
+            _("Kommentar"),
+            _("Förslag"),
+            _("Skäl för förslaget"),
+            _("Bedömd av"),
+        ],
+    )
+    for area in sorted(content["areas"], key=lambda a: a["name"]):
+        entry = content["assessments"][str(area["id"])]
+        _append(
+            sheet,
+            [
+                area["name"],
+                entry["level"],
+                scale_name(content, entry["level"]),
+                entry["comment"],
+                entry["proposed_level"],
+                entry["proposed_reason"],
+                entry["by"],
+            ],
+            [None, INTEGER, None, None, INTEGER],
+        )
+    _fit_columns(sheet)

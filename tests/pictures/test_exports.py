@@ -1,0 +1,264 @@
+"""Exports of the weekly picture (PDF, Excel, GIS): the same figures as the picture's content
+and as counted by hand from the fixture, only what the reader may see, readable by the tools
+people open them with, and every export in the audit trail."""
+
+import io
+import zipfile
+from datetime import timedelta
+
+import openpyxl
+import pandas as pd
+import pyogrio
+import pytest
+from django.utils import timezone
+
+from lagesbild.incidents import weeks
+from lagesbild.incidents.models import Incident
+from lagesbild.pictures import runs, services
+from lagesbild.pictures.exports import excel, gis
+from lagesbild.pictures.exports.edition import Edition
+from tests.factories import make_incident
+
+FORMULA = '=HYPERLINK("http://example.invalid","klicka")'
+
+
+@pytest.fixture
+def last_week():
+    return weeks.shift(weeks.week_code(timezone.now()), -1)
+
+
+@pytest.fixture
+def monday_noon(last_week):
+    return weeks.bounds(last_week)[0] + timedelta(hours=12)
+
+
+@pytest.fixture
+def picture(member_a, coordinator_a, last_week, monday_noon):
+    """Nine weeks of 2 klotter a week in Norr, then last week 6 klotter in Norr (member A's
+    police organisation) and 1 bilbrand of severity 3 in Söder that the municipality
+    (coordinator A) reported as restricted: the member may not see it, but it counts.
+
+    By hand, last week: Norr Skadegörelse 6, Söder Brand 1, total 7; points Norr 6 x 1 x 1 = 6
+    (6.0 per 1,000 of 1,000 inhabitants), Söder 1 x 3 (weight) x 3 (severity) = 9 (4.5 per
+    1,000 of 2,000)."""
+    partnership = member_a.partnership
+    norr = partnership.areas.get(name="Norr")
+    soder = partnership.areas.get(name="Söder")
+    for k in range(1, 10):
+        for _ in range(2):
+            make_incident(member_a, area=norr, occurred_at=monday_noon - timedelta(weeks=k))
+    visible = [make_incident(member_a, area=norr, occurred_at=monday_noon) for _ in range(5)]
+    visible.append(
+        make_incident(
+            member_a,
+            area=norr,
+            occurred_at=monday_noon,
+            description=FORMULA,
+            place=partnership.places.get(name="Torget"),
+        )
+    )
+    restricted = make_incident(
+        coordinator_a,
+        area=soder,
+        category="bilbrand",
+        severity=3,
+        occurred_at=monday_noon,
+        visibility=Incident.Visibility.RESTRICTED,
+    )
+    run = runs.run_now(partnership, weeks.iso(last_week))
+    assert run.error == ""
+    content = services.assemble(partnership, last_week, run)
+    return {"content": content, "visible": visible, "restricted": restricted}
+
+
+def ids(partnership):
+    norr = partnership.areas.get(name="Norr").pk
+    soder = partnership.areas.get(name="Söder").pk
+    graffiti = partnership.categories.get(code="grupp-skadegorelse").pk
+    fire = partnership.categories.get(code="grupp-brand").pk
+    return norr, soder, graffiti, fire
+
+
+def test_hand_computed_figures_of_the_fixture(member_a, picture):
+    content = picture["content"]
+    norr, soder, graffiti, fire = ids(member_a.partnership)
+    assert content["series"][f"{norr}:{graffiti}"]["observed"] == 6
+    assert content["series"][f"{soder}:{fire}"]["observed"] == 1
+    assert content["series"][":"]["observed"] == 7
+    assert content["area_points"][str(norr)]["per_1000"] == 6.0
+    assert content["area_points"][str(soder)]["points"] == 9
+    assert content["area_points"][str(soder)]["per_1000"] == 4.5
+
+
+# --- Excel ------------------------------------------------------------------------------
+
+
+def workbook(membership, content, picture=None):
+    data = excel.build(Edition(content, membership, picture))
+    return openpyxl.load_workbook(io.BytesIO(data)), data
+
+
+def rows_by_name(sheet) -> dict[str, dict]:
+    """{first column: {header: value}} of a table sheet."""
+    rows = sheet.iter_rows(values_only=True)
+    headers = next(rows)
+    return {row[0]: dict(zip(headers, row, strict=True)) for row in rows}
+
+
+def test_excel_has_the_sheets_and_the_contents_matrix(member_a, picture):
+    content = picture["content"]
+    book, _ = workbook(member_a, content)
+
+    assert book.sheetnames == ["Sammanfattning", "Matris", "Händelser", "Bedömningar"]
+    matrix = rows_by_name(book["Matris"])
+    assert matrix["Norr"]["Skadegörelse – antal"] == 6
+    assert matrix["Söder"]["Brand – antal"] == 1
+    assert matrix["Söder"]["Poäng"] == 9
+    assert matrix["Söder"]["Poäng per 1 000 inv."] == 4.5
+    assert matrix["Totalt"]["Totalt – antal"] == 7
+    # every cell equals the content's figure
+    for area in content["areas"]:
+        row = matrix[area["name"]]
+        for group in content["groups"]:
+            cell = content["series"][f"{area['id']}:{group['id']}"]
+            assert row[f"{group['name']} – antal"] == cell["observed"]
+            assert row[f"{group['name']} – förväntat"] == cell["expected"]
+    assert book["Matris"].freeze_panes == "B2"
+    summary = [row[0] for row in book["Sammanfattning"].iter_rows(values_only=True)]
+    assert content["summary"][0] in summary
+    assert "UTKAST – ej godkänd" in summary
+
+
+def test_excel_lists_only_the_counted_incidents_the_reader_may_see(
+    member_a, coordinator_a, picture, monday_noon
+):
+    content = picture["content"]
+    book, data = workbook(member_a, content)
+
+    incidents = rows_by_name(book["Händelser"])
+    assert sorted(incidents) == sorted(i.pk for i in picture["visible"])
+    assert picture["restricted"].pk not in incidents
+    first = incidents[picture["visible"][0].pk]
+    local_noon = monday_noon.replace(tzinfo=None)
+    assert first["Inträffade"] == local_noon  # a real date-time, Stockholm wall-clock time
+    assert first["Vecka"] == weeks.week_code(monday_noon) % 100
+    assert first["Grupp"] == "Skadegörelse"
+    assert first["Område"] == "Norr"
+    with_place = incidents[picture["visible"][-1].pk]
+    assert with_place["Plats"] == "Torget"
+    # a description that looks like a formula stays text
+    assert with_place["Beskrivning"] == FORMULA
+    with zipfile.ZipFile(io.BytesIO(data)) as xlsx:
+        assert "<f>" not in xlsx.read("xl/worksheets/sheet3.xml").decode()
+
+    coordinators, _ = workbook(coordinator_a, content)
+    assert picture["restricted"].pk in rows_by_name(coordinators["Händelser"])
+
+
+def test_excel_suppresses_small_counts_in_the_matrix(member_a, picture):
+    partnership = member_a.partnership
+    partnership.suppress_below = 3
+    partnership.save()
+
+    matrix = rows_by_name(workbook(member_a, picture["content"])[0]["Matris"])
+
+    assert matrix["Söder"]["Brand – antal"] == "<3"
+    assert matrix["Söder"]["Totalt – antal"] == "<3"
+    assert matrix["Norr"]["Skadegörelse – antal"] == 6
+    assert matrix["Norr"]["Brand – antal"] == 0
+
+
+def test_excel_opens_in_libreoffice(member_a, picture, tmp_path):
+    import shutil
+    import subprocess
+
+    office = shutil.which("libreoffice") or shutil.which("soffice")
+    if office is None:
+        pytest.skip("LibreOffice is not installed (Debian: apt-get install libreoffice-calc-nogui)")
+    source = tmp_path / "lagesbild.xlsx"
+    source.write_bytes(workbook(member_a, picture["content"])[1])
+
+    result = subprocess.run(
+        [
+            office,
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "lagesbild.pdf").read_bytes().startswith(b"%PDF")
+
+
+# --- GIS --------------------------------------------------------------------------------
+
+
+def by_name(frame) -> dict[str, dict]:
+    return {row["namn"]: row for row in frame.to_dict("records")}
+
+
+def assert_figures(frame, member_a, content):
+    norr, *_ = ids(member_a.partnership)
+    rows = by_name(frame)
+    assert rows["Norr"]["totalt"] == 6
+    assert rows["Norr"]["antal_skadegorelse"] == 6
+    assert rows["Söder"]["antal_brand"] == 1
+    assert rows["Söder"]["poang"] == 9
+    assert rows["Söder"]["per_1000"] == 4.5
+    assert rows["Norr"]["vecka"] == content["period"]
+    flagged = sum(
+        content["series"][f"{norr}:{g['id']}"]["level"] == "avvikelse" for g in content["groups"]
+    )
+    assert rows["Norr"]["avvikelser"] == flagged
+
+
+def test_geojson_in_wgs84_and_sweref(member_a, picture):
+    content = picture["content"]
+    edition = Edition(content, member_a)
+
+    wgs84 = pyogrio.read_dataframe(io.BytesIO(gis.geojson(edition)))
+    sweref = pyogrio.read_dataframe(io.BytesIO(gis.geojson(edition, gis.SWEREF99TM)))
+
+    assert wgs84.crs.to_epsg() == 4326
+    assert sweref.crs.to_epsg() == 3006
+    assert_figures(wgs84, member_a, content)
+    assert_figures(sweref, member_a, content)
+    norr = member_a.partnership.areas.get(name="Norr")
+    west, south, *_ = wgs84[wgs84.namn == "Norr"].total_bounds
+    assert (west, south) == pytest.approx((norr.min_lon, norr.min_lat))
+    x, y, *_ = sweref[sweref.namn == "Norr"].total_bounds
+    assert 600_000 < x < 700_000 and 6_500_000 < y < 6_700_000  # metres, around Stockholm
+
+
+def test_geopackage_has_both_layers(member_a, picture, tmp_path):
+    content = picture["content"]
+    path = tmp_path / "lagesbild.gpkg"
+    path.write_bytes(gis.geopackage(Edition(content, member_a)))
+
+    layers = {name for name, _ in pyogrio.list_layers(path)}
+    assert layers == {"omraden_wgs84", "omraden_sweref99tm"}
+    for layer, epsg in (("omraden_wgs84", 4326), ("omraden_sweref99tm", 3006)):
+        frame = pyogrio.read_dataframe(path, layer=layer)
+        assert frame.crs.to_epsg() == epsg
+        assert_figures(frame, member_a, content)
+
+
+def test_gis_leaves_suppressed_counts_empty(member_a, picture):
+    member_a.partnership.suppress_below = 3
+    member_a.partnership.save()
+
+    frame = pyogrio.read_dataframe(io.BytesIO(gis.geojson(Edition(picture["content"], member_a))))
+
+    rows = by_name(frame)
+    assert pd.isna(rows["Söder"]["antal_brand"])
+    assert pd.isna(rows["Söder"]["totalt"])
+    assert rows["Norr"]["antal_skadegorelse"] == 6
+    assert rows["Norr"]["antal_brand"] == 0
