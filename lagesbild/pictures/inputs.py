@@ -26,6 +26,7 @@ class Layout:
     groups: list[Category]
     area_row: dict[int, int]  # area id -> row (incidents in the root or a gap: no row)
     group_column: dict[int, int]  # category id (leaf or group) -> column
+    leaf_categories: list[Category]  # the categories incidents are reported on
 
     @classmethod
     def for_partnership(cls, partnership) -> "Layout":
@@ -44,7 +45,12 @@ class Layout:
         group_column = {
             c.pk: column[c.parent_id or c.pk] for c in categories if (c.parent_id or c.pk) in column
         }
-        return cls(areas, groups, {a.pk: i for i, a in enumerate(areas)}, group_column)
+        parents = {c.parent_id for c in categories if c.parent_id}
+        leaves = sorted(
+            (c for c in categories if c.pk not in parents and c.pk in group_column),
+            key=lambda c: (c.sort_order, c.name),
+        )
+        return cls(areas, groups, {a.pk: i for i, a in enumerate(areas)}, group_column, leaves)
 
 
 @dataclass

@@ -178,16 +178,27 @@ def _assessments(partnership, iso: str, results: dict, series: dict) -> dict:
 
 @transaction.atomic
 def save_assessment(
-    *, actor, partnership, area: Area, iso: str, level: int | None, comment: str, request=None
+    *,
+    actor,
+    partnership,
+    area: Area,
+    iso: str,
+    level: int | None,
+    comment: str,
+    period_kind: str = WEEK,
+    scale: list[dict] | None = None,
+    request=None,
 ) -> Assessment:
-    """Record the group's judgement of an area for a week (coordinators decide)."""
+    """Record the group's judgement of an area for a period (coordinators decide): the
+    state on the partnership's scale for a week, the possibility to influence for a
+    periodic picture."""
     if area.partnership_id != partnership.pk:
         raise ValidationError(_("Området hör inte till samverkan."))
-    levels = [entry["level"] for entry in partnership.assessment_scale]
+    levels = [entry["level"] for entry in (scale or partnership.assessment_scale)]
     if level is not None and level not in levels:
         raise ValidationError({"level": _("Välj en nivå på skalan.")})
     assessment, _created = Assessment.objects.get_or_create(
-        partnership=partnership, area=area, period_kind=WEEK, period=iso
+        partnership=partnership, area=area, period_kind=period_kind, period=iso
     )
     old = (assessment.level, assessment.comment)
     assessment.level, assessment.comment, assessment.updated_by = level, comment.strip(), actor
@@ -273,7 +284,48 @@ def approved_periods(partnership) -> list[dict]:
 
 
 def differences(old: dict, new: dict) -> list[str]:
-    """What changed between two contents of the same or consecutive periods, in words."""
+    """What changed between two versions of a picture, in words."""
+    lines = (
+        _periodic_differences(old, new)
+        if new["period_kind"] != WEEK
+        else _weekly_differences(old, new)
+    )
+    removed = len(set(old["incident_ids"]) - set(new["incident_ids"]))
+    added = len(set(new["incident_ids"]) - set(old["incident_ids"]))
+    if removed or added:
+        lines.append(
+            _("Underlaget: %(a)s händelser tillkom, %(r)s föll bort.") % {"a": added, "r": removed}
+        )
+    return lines
+
+
+def _periodic_differences(old: dict, new: dict) -> list[str]:
+    lines = []
+    before = {r["area"]: r for r in old["ranking"]}
+    for r in new["ranking"]:
+        was = before.get(r["area"])
+        if was and (was["rank"], was["index"]) != (r["rank"], r["index"]):
+            lines.append(
+                _("%(a)s: rang %(r1)s → %(r2)s, index %(i1)s → %(i2)s.")
+                % {
+                    "a": r["name"],
+                    "r1": was["rank"],
+                    "r2": r["rank"],
+                    "i1": presenters.num(was["index"]),
+                    "i2": presenters.num(r["index"]),
+                }
+            )
+        old_level = old["influence"].get(str(r["area"]), {}).get("level")
+        new_level = new["influence"].get(str(r["area"]), {}).get("level")
+        if old_level != new_level:
+            lines.append(
+                _("Påverkbarhet %(a)s: %(o)s → %(n)s.")
+                % {"a": r["name"], "o": old_level or "–", "n": new_level or "–"}
+            )
+    return lines
+
+
+def _weekly_differences(old: dict, new: dict) -> list[str]:
     lines = []
     names = {str(a["id"]): a["name"] for a in new["areas"]}
     groups = {str(g["id"]): g["name"] for g in new["groups"]}
@@ -306,12 +358,6 @@ def differences(old: dict, new: dict) -> list[str]:
                     "b": entry["level"] or "–",
                 }
             )
-    removed = len(set(old["incident_ids"]) - set(new["incident_ids"]))
-    added = len(set(new["incident_ids"]) - set(old["incident_ids"]))
-    if removed or added:
-        lines.append(
-            _("Underlaget: %(a)s händelser tillkom, %(r)s föll bort.") % {"a": added, "r": removed}
-        )
     return lines
 
 

@@ -13,4 +13,13 @@ urlpatterns = [
     path("vecka/<str:iso>/godkann/", views.approve, name="approve"),
     path("vecka/<str:iso>/bedomning/<int:area_id>/", views.assess, name="assess"),
     path("vecka/<str:iso>/version/<int:version>/", views.version, name="version"),
+    path("period/<str:kind>/senaste/", views.periodic_latest, name="periodic_latest"),
+    path("period/<str:period>/", views.period_page, name="period"),
+    path(
+        "period/<str:period>/paverkan/<int:area_id>/",
+        views.period_influence,
+        name="period_influence",
+    ),
+    path("period/<str:period>/godkann/", views.period_approve, name="period_approve"),
+    path("period/<str:period>/version/<int:version>/", views.period_version, name="period_version"),
 ]

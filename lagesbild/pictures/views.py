@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from lagesbild.geography.models import Area
 from lagesbild.incidents import weeks
 from lagesbild.partnerships.access import Role, get_for_member, has_role, member_required
-from lagesbild.pictures import presenters, runs, services
+from lagesbild.pictures import periodic, presenters, runs, services
 from lagesbild.pictures.forms import ApproveForm, AssessmentForm
 from lagesbild.pictures.models import Picture
 from lagesbild.web.maps import map_config
@@ -310,3 +310,155 @@ def map_data(request, iso: str):
             raise Http404
         content = services.assemble(partnership, code, run)
     return JsonResponse(services.map_layers(request.membership, content))
+
+
+def _period(text: str):
+    try:
+        return periodic.Period.parse(text)
+    except ValueError as exc:
+        raise Http404 from exc
+
+
+@member_required(Role.REPORTER)
+def periodic_latest(request, kind: str):
+    """The latest complete quarter/tertial/year."""
+    _require_picture_access(request)
+    kinds = {"kvartal": "quarter", "tertial": "tertial", "ar": "year"}
+    if kind not in kinds:
+        raise Http404
+    current = periodic.Period.containing(kinds[kind], timezone.localdate())
+    return redirect("pictures:period", period=str(current.shift(-1)))
+
+
+@member_required(Role.REPORTER)
+def period_page(request, period: str):
+    _require_picture_access(request)
+    chosen = _period(period)
+    partnership = request.membership.partnership
+    content = periodic.compute_period(partnership, chosen)
+    approved = (
+        Picture.objects.filter(partnership=partnership, period_kind=chosen.kind, period=str(chosen))
+        .order_by("-version")
+        .first()
+    )
+    return render(
+        request,
+        "pictures/period.html",
+        _period_context(
+            request,
+            content,
+            chosen,
+            approved=approved,
+            snapshot=None,
+            forms=_influence_forms(request, content),
+        ),
+    )
+
+
+def _period_context(request, content, chosen, **extra) -> dict:
+    return {
+        "nav": "picture",
+        "content": content,
+        "period": chosen,
+        "previous": str(chosen.shift(-1)),
+        "next": str(chosen.shift(1)),
+        "chart": periodic.need_influence_chart(content),
+        "influence_scale": periodic.INFLUENCE_SCALE,
+        "can_assess": has_role(request.membership, Role.COORDINATOR) and not extra.get("snapshot"),
+        "approve_form": ApproveForm(needs_note=extra.get("approved") is not None),
+        **extra,
+    }
+
+
+def _influence_forms(request, content) -> dict:
+    if not has_role(request.membership, Role.COORDINATOR):
+        return {}
+    return {
+        str(r["area"]): AssessmentForm(
+            scale=periodic.INFLUENCE_SCALE,
+            prefix=f"i{r['area']}",
+            initial={
+                "level": content["influence"].get(str(r["area"]), {}).get("level") or "",
+                "comment": content["influence"].get(str(r["area"]), {}).get("comment", ""),
+            },
+        )
+        for r in content["ranking"]
+    }
+
+
+@require_POST
+@member_required(Role.COORDINATOR)
+def period_influence(request, period: str, area_id: int):
+    chosen = _period(period)
+    area = get_for_member(Area.objects.all(), request.membership, area_id)
+    form = AssessmentForm(request.POST, scale=periodic.INFLUENCE_SCALE, prefix=f"i{area.pk}")
+    if form.is_valid():
+        services.save_assessment(
+            actor=request.user,
+            partnership=request.membership.partnership,
+            area=area,
+            iso=str(chosen),
+            period_kind=chosen.kind,
+            scale=periodic.INFLUENCE_SCALE,
+            level=form.cleaned_data["level"],
+            comment=form.cleaned_data["comment"],
+            request=request,
+        )
+        messages.success(request, _("Påverkbarheten för %(a)s är sparad.") % {"a": area.name})
+    else:
+        messages.error(request, _("Välj en nivå på skalan."))
+    return redirect(reverse("pictures:period", args=[str(chosen)]) + "#paverkan")
+
+
+@require_POST
+@member_required(Role.COORDINATOR)
+def period_approve(request, period: str):
+    chosen = _period(period)
+    partnership = request.membership.partnership
+    approved = Picture.objects.filter(
+        partnership=partnership, period_kind=chosen.kind, period=str(chosen)
+    ).exists()
+    form = ApproveForm(request.POST, needs_note=approved)
+    if not form.is_valid():
+        messages.error(request, " ".join(" ".join(e) for e in form.errors.values()))
+        return redirect("pictures:period", period=str(chosen))
+    content = periodic.compute_period(partnership, chosen)
+    picture = services.approve_picture(
+        actor=request.user,
+        partnership=partnership,
+        content=content,
+        change_note=form.cleaned_data["change_note"],
+        request=request,
+    )
+    messages.success(
+        request,
+        _("Lägesbilden för %(p)s är godkänd (version %(v)s).")
+        % {"p": chosen.label(), "v": picture.version},
+    )
+    return redirect("pictures:period_version", period=picture.period, version=picture.version)
+
+
+@member_required(Role.REPORTER)
+def period_version(request, period: str, version: int):
+    _require_picture_access(request)
+    chosen = _period(period)
+    pk = (
+        Picture.objects.filter(
+            partnership=request.membership.partnership,
+            period_kind=chosen.kind,
+            period=str(chosen),
+            version=version,
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if pk is None:
+        raise Http404
+    picture = get_for_member(Picture.objects.select_related("approved_by"), request.membership, pk)
+    return render(
+        request,
+        "pictures/period.html",
+        _period_context(
+            request, picture.content, chosen, snapshot=picture, approved=picture, forms={}
+        ),
+    )

@@ -83,3 +83,13 @@ def week_short(iso: str) -> str:
     """'2026-W47' -> 'v. 47 2026'."""
     year, week = iso.split("-W")
     return f"v. {int(week)} {year}"
+
+
+@register.filter
+def percent_change(ratio) -> str:
+    """A rate ratio as a signed percentage: 1.12 -> '+12 %', 0.8 -> '−20 %'."""
+    if ratio is None:
+        return "–"
+    change = round((ratio - 1) * 100)
+    sign = "+" if change > 0 else "−" if change < 0 else "±"
+    return f"{sign}{abs(change)} %"

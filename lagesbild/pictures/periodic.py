@@ -1,0 +1,252 @@
+"""Periodic pictures (quarter, tertial, year): areas ranked by need with trend and
+uncertainty, the group's view of what can be influenced, and each category group's
+development against the same period a year earlier.
+
+Counts come from one grouped query by month, so a period is the union of its months.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext as _
+from scipy import stats
+
+from analysis.ranking import rank_areas
+from lagesbild.incidents.models import Incident
+from lagesbild.incidents.queries import COUNTED
+from lagesbild.pictures.inputs import Layout
+from lagesbild.pictures.models import Assessment, PeriodKind
+
+TREND_PERIODS = 4  # the trend is read over this many periods ending with the chosen one
+_PATTERNS = {
+    PeriodKind.QUARTER: (re.compile(r"^(\d{4})-Q([1-4])$"), 3),
+    PeriodKind.TERTIAL: (re.compile(r"^(\d{4})-T([1-3])$"), 4),
+    PeriodKind.YEAR: (re.compile(r"^(\d{4})$"), 12),
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str
+    year: int
+    number: int  # quarter 1-4, tertial 1-3, 1 for a year
+    months: int  # months per period
+
+    @classmethod
+    def parse(cls, text: str) -> "Period":
+        for kind, (pattern, months) in _PATTERNS.items():
+            match = pattern.match(text or "")
+            if match:
+                number = int(match.group(2)) if kind != PeriodKind.YEAR else 1
+                return cls(kind, int(match.group(1)), number, months)
+        raise ValueError(text)
+
+    @classmethod
+    def containing(cls, kind: str, day: date) -> "Period":
+        months = _PATTERNS[kind][1]
+        return cls(kind, day.year, (day.month - 1) // months + 1, months)
+
+    def __str__(self) -> str:
+        if self.kind == PeriodKind.YEAR:
+            return str(self.year)
+        letter = "Q" if self.kind == PeriodKind.QUARTER else "T"
+        return f"{self.year}-{letter}{self.number}"
+
+    @property
+    def first_month(self) -> date:
+        return date(self.year, (self.number - 1) * self.months + 1, 1)
+
+    def shift(self, steps: int) -> "Period":
+        per_year = 12 // self.months
+        index = self.year * per_year + self.number - 1 + steps
+        return Period(self.kind, index // per_year, index % per_year + 1, self.months)
+
+    def label(self) -> str:
+        if self.kind == PeriodKind.YEAR:
+            return _("år %(y)s") % {"y": self.year}
+        name = _("kvartal") if self.kind == PeriodKind.QUARTER else _("tertial")
+        return f"{name} {self.number} {self.year}"
+
+
+def _monthly_counts(partnership, layout: Layout, first: date, months: int) -> np.ndarray:
+    """areas x leaf categories x months of counted incidents."""
+    categories = layout.leaf_categories
+    column = {c.pk: j for j, c in enumerate(categories)}
+    cube = np.zeros((len(layout.areas), len(categories), months), dtype=np.int64)
+    last_year, last_month = divmod(first.month - 1 + months, 12)
+    end = date(first.year + last_year, last_month + 1, 1)
+    rows = (
+        Incident.objects.filter(
+            partnership=partnership,
+            status__in=COUNTED,
+            occurred_at__date__gte=first,
+            occurred_at__date__lt=end,
+        )
+        .annotate(month=TruncMonth("occurred_at"))
+        .values("month", "area_id", "category_id")
+        .annotate(n=Count("id"))
+    )
+    for r in rows:
+        a, c = layout.area_row.get(r["area_id"]), column.get(r["category_id"])
+        if a is None or c is None:
+            continue
+        month = r["month"]
+        offset = (month.year - first.year) * 12 + month.month - first.month
+        if 0 <= offset < months:
+            cube[a, c, offset] += r["n"]
+    return cube
+
+
+def _ratio_interval(now: int, before: int, level: float = 0.95) -> tuple:
+    """Rate ratio now/before with an exact interval conditional on the total (binomial)."""
+    total = now + before
+    if before == 0 or total == 0:
+        return None, None, None
+    alpha = 1 - level
+    low = stats.beta.ppf(alpha / 2, now, before + 1) if now > 0 else 0.0
+    high = stats.beta.ppf(1 - alpha / 2, now + 1, before)
+    return now / before, low / (1 - low), high / (1 - high)
+
+
+def compute_period(partnership, period: Period) -> dict:
+    """The figures of a periodic picture (small enough to compute on request)."""
+    layout = Layout.for_partnership(partnership)
+    first = period.shift(-(TREND_PERIODS - 1)).first_month
+    months = TREND_PERIODS * period.months
+    cube = _monthly_counts(partnership, layout, first, months)
+    by_period = cube.reshape(cube.shape[0], cube.shape[1], TREND_PERIODS, period.months).sum(3)
+    weights = np.array([c.weight for c in layout.leaf_categories], dtype=float)
+    population = np.array([a.population or 0 for a in layout.areas], dtype=float)
+    ranking = rank_areas(
+        by_period, weights, population if population.all() else None, index_periods=1
+    )
+    year_before = _monthly_counts(
+        partnership, layout, period.shift(-12 // period.months).first_month, period.months
+    )
+    return {
+        "period_kind": period.kind,
+        "period": str(period),
+        "label": period.label(),
+        "partnership": partnership.name,
+        "basis": ranking.basis,
+        "trend_periods": [str(period.shift(k - TREND_PERIODS + 1)) for k in range(TREND_PERIODS)],
+        "ranking": [_ranked(layout, ranking, i) for i in ranking.order],
+        "groups": _development(layout, cube[:, :, -period.months :], year_before),
+        "scale": partnership.assessment_scale,
+        "influence": _influence(partnership, period),
+        "incident_ids": _incident_ids(partnership, period),
+    }
+
+
+def _incident_ids(partnership, period: Period) -> list[int]:
+    first = period.first_month
+    end = period.shift(1).first_month
+    return sorted(
+        Incident.objects.filter(
+            partnership=partnership,
+            status__in=COUNTED,
+            occurred_at__date__gte=first,
+            occurred_at__date__lt=end,
+        ).values_list("id", flat=True)
+    )
+
+
+def _number(value):
+    value = float(value)
+    return None if np.isnan(value) else round(value, 3)
+
+
+def _ranked(layout: Layout, ranking, i: int) -> dict:
+    area = layout.areas[i]
+    return {
+        "area": area.pk,
+        "name": area.name,
+        "index": _number(ranking.index[i]),
+        "low": _number(ranking.index_low[i]),
+        "high": _number(ranking.index_high[i]),
+        "rank": int(ranking.rank[i]),
+        "rank_low": int(ranking.rank_low[i]),
+        "rank_high": int(ranking.rank_high[i]),
+        "events": int(ranking.events[i]),
+        "trend": _number(ranking.trend_ratio[i]),
+        "trend_low": _number(ranking.trend_low[i]),
+        "trend_high": _number(ranking.trend_high[i]),
+        "trend_p": _number(ranking.trend_p[i]),
+    }
+
+
+def _development(layout: Layout, now: np.ndarray, before: np.ndarray) -> list[dict]:
+    out = []
+    for group in layout.groups:
+        members = [
+            j for j, c in enumerate(layout.leaf_categories) if (c.parent_id or c.pk) == group.pk
+        ]
+        a, b = int(now[:, members].sum()), int(before[:, members].sum())
+        ratio, low, high = _ratio_interval(a, b)
+        out.append(
+            {
+                "group": group.pk,
+                "name": group.name,
+                "now": a,
+                "year_before": b,
+                "ratio": _number(ratio) if ratio is not None else None,
+                "low": _number(low) if low is not None else None,
+                "high": _number(high) if high is not None else None,
+                "monthly": [int(v) for v in now[:, members].sum(axis=(0, 1))],
+            }
+        )
+    return out
+
+
+def _influence(partnership, period: Period) -> dict:
+    rows = Assessment.objects.filter(
+        partnership=partnership, period_kind=period.kind, period=str(period)
+    )
+    return {str(a.area_id): {"level": a.level, "comment": a.comment} for a in rows}
+
+
+INFLUENCE_SCALE = [
+    {"level": 1, "name": "Liten"},
+    {"level": 2, "name": "Viss"},
+    {"level": 3, "name": "God"},
+    {"level": 4, "name": "Stor"},
+]
+
+
+def need_influence_chart(content: dict, width: int = 560, height: int = 360) -> dict:
+    """Points of the need-versus-influence chart: x the need index, y the group's view of
+    the possibility to influence (areas not yet judged are listed beside the chart)."""
+    ranked = content["ranking"]
+    top = max((r["index"] or 0 for r in ranked), default=0) or 1
+    left, bottom = 48, height - 40
+    points, unjudged = [], []
+    for r in ranked:
+        judged = content["influence"].get(str(r["area"]), {}).get("level")
+        if not judged:
+            unjudged.append(r["name"])
+            continue
+        x = left + (r["index"] or 0) / top * (width - left - 20)
+        y = bottom - (judged - 0.5) / 4 * (bottom - 20)
+        points.append(
+            {
+                "x": round(x, 1),
+                "y": round(y, 1),
+                "name": r["name"],
+                "index": r["index"],
+                "level": judged,
+            }
+        )
+    return {
+        "width": width,
+        "height": height,
+        "left": left,
+        "bottom": bottom,
+        "mid_x": round(left + (width - left - 20) / 2, 1),
+        "mid_y": round(bottom - (bottom - 20) / 2, 1),
+        "points": points,
+        "unjudged": unjudged,
+    }
