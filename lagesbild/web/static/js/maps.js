@@ -7,10 +7,13 @@ function mapConfig() {
   return node ? JSON.parse(node.textContent) : {};
 }
 
+var MAX_ZOOM = 19;
+
 function baseMap(element, config) {
-  var map = L.map(element, { preferCanvas: true });
+  // The map's own maxZoom: without a tile layer to give one, clustering refuses to start.
+  var map = L.map(element, { preferCanvas: true, maxZoom: MAX_ZOOM });
   if (config.tiles) {
-    L.tileLayer(config.tiles, { maxZoom: 19, attribution: config.attribution || "" }).addTo(map);
+    L.tileLayer(config.tiles, { maxZoom: MAX_ZOOM, attribution: config.attribution || "" }).addTo(map);
   }
   return map;
 }
@@ -50,7 +53,8 @@ function setUpReportMap() {
     summary.textContent = (label ? label + " – " : "") + lat.value + ", " + lon.value;
   }
 
-  loadAreas(map, config, !lat.value).then(function () {
+  // A marker needs the map's view, which the areas set: place one only after them.
+  var areasDrawn = loadAreas(map, config, !lat.value).then(function () {
     if (lat.value && lon.value) {
       choose(lat.value, lon.value, "", place.value);
       map.setView([lat.value, lon.value], 15);
@@ -80,7 +84,9 @@ function setUpReportMap() {
     map.setView([choice.dataset.lat, choice.dataset.lon], 16);
   });
   document.getElementById("report-form").addEventListener("report:restored", function () {
-    if (lat.value && lon.value) choose(lat.value, lon.value, "", place.value);
+    areasDrawn.then(function () {
+      if (lat.value && lon.value) choose(lat.value, lon.value, "", place.value);
+    });
   });
 }
 
@@ -101,10 +107,12 @@ function setUpIncidentsMap() {
   var config = mapConfig();
   var map = baseMap(element, config);
   var status = document.getElementById("map-status");
-  loadAreas(map, config, true);
-  fetch(element.dataset.points, { credentials: "same-origin" })
-    .then(function (r) { return r.json(); })
-    .then(function (data) {
+  var points = fetch(element.dataset.points, { credentials: "same-origin" })
+    .then(function (r) { return r.json(); });
+  // Clustering needs the map's view, which fitting the areas sets: add the points after them.
+  Promise.all([loadAreas(map, config, true), points])
+    .then(function (loaded) {
+      var data = loaded[1];
       var cluster = L.markerClusterGroup ? L.markerClusterGroup({ chunkedLoading: true }) : L.layerGroup();
       data.points.forEach(function (p) {
         var marker = L.circleMarker([p[1], p[2]], { radius: 6, color: "#a11a1a", fillOpacity: 0.7 });
