@@ -1,5 +1,6 @@
 """Scoped reads of incidents: the filtered list, map points, the weekly table, the start page."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -104,21 +105,39 @@ def review_queue(membership) -> QuerySet[Incident]:
     return filter_incidents(membership, {"status": Incident.Status.NEW, "sort": "reported"})
 
 
-def duplicate_candidates(incident: Incident, membership, hours: int = 24) -> QuerySet[Incident]:
-    """Incidents of the same category in the same area within `hours` of this one."""
+def duplicate_candidates(incidents, membership, hours: int = 24, limit: int = 5) -> dict:
+    """For each of `incidents`: others of the same category in the same area within `hours`
+    of it, in one query for the whole page (incident id -> list)."""
+    incidents = list(incidents)
+    if not incidents:
+        return {}
     window = timedelta(hours=hours)
-    return (
+    nearby = (
         scoped(Incident.objects.all(), membership)
         .filter(
-            category=incident.category,
-            area=incident.area,
-            occurred_at__range=(incident.occurred_at - window, incident.occurred_at + window),
+            category__in={i.category_id for i in incidents},
+            area__in={i.area_id for i in incidents},
+            occurred_at__range=(
+                min(i.occurred_at for i in incidents) - window,
+                max(i.occurred_at for i in incidents) + window,
+            ),
             status__in=COUNTED,
         )
-        .exclude(pk=incident.pk)
-        .select_related("category", "area", "place")
-        .order_by("occurred_at")[:5]
+        .select_related("place")
+        .order_by("occurred_at")
     )
+    by_key = defaultdict(list)
+    for other in nearby:
+        by_key[(other.category_id, other.area_id)].append(other)
+    result = {}
+    for incident in incidents:
+        matches = [
+            other
+            for other in by_key[(incident.category_id, incident.area_id)]
+            if other.pk != incident.pk and abs(other.occurred_at - incident.occurred_at) <= window
+        ]
+        result[incident.pk] = matches[:limit]
+    return result
 
 
 @dataclass

@@ -81,7 +81,6 @@ def report(request):
     )
 
 
-
 def _filtered(request):
     form = FilterForm(request.GET or None, membership=request.membership)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -190,15 +189,31 @@ def weekly(request):
 def review(request):
     membership = request.membership
     page = Paginator(queries.review_queue(membership), 20).get_page(request.GET.get("page"))
-    options = correction_options(membership)
-    items = [_review_context(membership, incident, options=options) for incident in page]
+    items = _review_items(membership, page)
     return render(request, "incidents/review.html", {"nav": "review", "page": page, "items": items})
 
 
-def _review_context(membership, incident, options=None, **forms) -> dict:
+def _review_items(membership, page, failed: dict | None = None) -> list[dict]:
+    """The queue's items with their forms and duplicate candidates, looked up once per page;
+    `failed` replaces the item whose form had errors."""
+    options = correction_options(membership)
+    candidates = queries.duplicate_candidates(page, membership)
+    return [
+        failed
+        if failed and failed["incident"].pk == incident.pk
+        else _review_context(
+            membership, incident, options=options, candidates=candidates[incident.pk]
+        )
+        for incident in page
+    ]
+
+
+def _review_context(membership, incident, options=None, candidates=None, **forms) -> dict:
+    if candidates is None:
+        candidates = queries.duplicate_candidates([incident], membership)[incident.pk]
     return {
         "incident": incident,
-        "candidates": queries.duplicate_candidates(incident, membership),
+        "candidates": candidates,
         "correct_form": forms.get("correct_form")
         or CorrectForm(
             membership=membership,
@@ -230,9 +245,7 @@ def _review_failed(request, membership, incident, **forms):
     if request.htmx:
         return render(request, "incidents/_review_item.html", context, status=400)
     page = Paginator(queries.review_queue(membership), 20).get_page(1)
-    items = [
-        context["item"] if i.pk == incident.pk else _review_context(membership, i) for i in page
-    ]
+    items = _review_items(membership, page, failed=context["item"])
     return render(
         request,
         "incidents/review.html",

@@ -1,0 +1,52 @@
+"""Heavy pages must not grow N+1 queries: their query count does not depend on how many
+incidents, areas or assessments there are."""
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from lagesbild.incidents import weeks
+from lagesbild.pictures import runs
+from tests.factories import make_area, make_incident
+
+
+def _grow(membership, code, areas: int, per_area: int):
+    start = weeks.bounds(code)[0] + timedelta(hours=10)
+    for k in range(areas):
+        area = make_area(membership.partnership, f"Extra {k}", 17.70 + 0.01 * k, 59.50)
+        for _ in range(per_area):
+            make_incident(membership, area=area, occurred_at=start)
+
+
+def _count(client, url, django_assert_max_num_queries, limit):
+    with django_assert_max_num_queries(limit):
+        assert client.get(url).status_code == 200
+
+
+def test_picture_list_and_weekly_pages_have_fixed_query_counts(
+    login, coordinator_a, django_assert_max_num_queries
+):
+    code = weeks.shift(weeks.week_code(timezone.now()), -1)
+    iso = weeks.iso(code)
+    client = login(coordinator_a)
+    pages = [
+        reverse("pictures:week", args=[iso]),
+        reverse("incidents:list") + f"?week={iso}",
+        reverse("incidents:weekly") + f"?week={iso}",
+        reverse("incidents:review"),
+    ]
+    _grow(coordinator_a, code, areas=1, per_area=2)
+    runs.run_now(coordinator_a.partnership, iso)
+    small = {}
+    for url in pages:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        small[url] = len(queries)
+    _grow(coordinator_a, code, areas=4, per_area=6)
+    runs.run_now(coordinator_a.partnership, iso)
+    for url in pages:
+        _count(client, url, django_assert_max_num_queries, small[url])
