@@ -1,0 +1,120 @@
+"""Validity of the weekly deviation flags on synthetic partnerships with planted outbreaks.
+
+    .venv/bin/python -m benchmarks.validity_flags [--partnerships 12] [--weeks 8]
+
+Each partnership (25 areas x 20 categories, about 3,000 incidents a year, NB size 5, yearly
+season and peaks) gets outbreaks of 1-4 weeks at 2-10 times the baseline in 10 % of its
+area x category series, ending in the tested weeks. For each of the last ``weeks`` weeks
+the flags are computed and compared with the truth. Printed, for DEFAULT and for the
+R-compatible configuration:
+
+- sensitivity: share of the planted (area x category) outbreak weeks flagged, overall and
+  by the true baseline mean of the series;
+- detection in the first outbreak week;
+- false-alarm rate: flags per series-week on series (any level) without an outbreak that
+  week (a total containing an outbreak counts as an outbreak series);
+- realised FDR: share of flags that are not outbreak weeks.
+
+A "flag" is level "avvikelse"; for the R-compatible configuration R's own alarm rule
+(above the 95 % bound, 5 in 4 weeks) is printed too. Prints figures only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+
+import numpy as np
+
+from analysis import aggregate, deviations, simulation, weeks
+
+FIRST = weeks.week_index(dt.date(2018, 1, 1))
+N_WEEKS = 6 * 52
+SIZE_BANDS = ((0.0, 0.5), (0.5, 2.0), (2.0, np.inf))
+
+
+def partnership(rng, group: int, n_weeks_tested: int):
+    """A partnership's series table, the outbreak truth per series-week, and true means."""
+    shape = simulation.Partnership()
+    mean = simulation.expected_cube(rng, shape, FIRST, N_WEEKS)
+    counts = simulation.draw_counts(rng, mean, shape.dispersion_size)
+    n_cells = shape.n_areas * shape.n_categories
+    flat = counts.reshape(n_cells, N_WEEKS)
+    flat, truth = simulation.plant_outbreaks(
+        rng,
+        flat,
+        mean.reshape(n_cells, N_WEEKS),
+        n_outbreaks=n_cells // 10,
+        last_week=N_WEEKS - 1 - rng.integers(0, n_weeks_tested // 2),
+    )
+    cube = flat.reshape(counts.shape)
+    table = aggregate.stack_series(cube, first_week=FIRST, group=group)
+    truth_table = aggregate.stack_series(truth.reshape(counts.shape), first_week=FIRST)
+    true_mean = aggregate.stack_series(mean, first_week=FIRST)
+    planted = (table.area != aggregate.ALL) & (table.category != aggregate.ALL)
+    return table, truth_table.counts > 0, true_mean.counts, planted
+
+
+def evaluate(tables, flag_of, n_weeks_tested: int) -> dict[str, float]:
+    flagged, truth, first_week, baseline, cell = [], [], [], [], []
+    for table, outbreak, true_mean, planted in tables:
+        for target in range(N_WEEKS - n_weeks_tested, N_WEEKS):
+            flagged.append(flag_of(table, target))
+            truth.append(outbreak[:, target])
+            first_week.append(outbreak[:, target] & ~outbreak[:, target - 1] & planted)
+            baseline.append(true_mean[:, target])
+            cell.append(planted)
+    flagged, truth, cell = np.concatenate(flagged), np.concatenate(truth), np.concatenate(cell)
+    first_week, baseline = np.concatenate(first_week), np.concatenate(baseline)
+    figures = {
+        "sensitivity (planted series)": flagged[truth & cell].mean(),
+        "detection in the first week": flagged[first_week].mean(),
+        "false-alarm rate": flagged[~truth].mean(),
+        "realised FDR": (flagged & ~truth).sum() / max(flagged.sum(), 1),
+        "flags": flagged.sum(),
+        "outbreak series-weeks": truth.sum(),
+    }
+    for low, high in SIZE_BANDS:
+        band = truth & cell & (baseline >= low) & (baseline < high)
+        share = flagged[band].mean() if band.any() else np.nan
+        figures[f"sensitivity, baseline {low}-{high}/week (n={band.sum()})"] = share
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--partnerships", type=int, default=12)
+    parser.add_argument("--weeks", type=int, default=8)
+    args = parser.parse_args()
+    rng = np.random.default_rng(2013)
+    tables = [partnership(rng, group, args.weeks) for group in range(args.partnerships)]
+    n_series = sum(table.n_series for table, *_ in tables)
+    print(
+        f"{args.partnerships} partnerships, {n_series:,} series, last {args.weeks} weeks "
+        f"tested; outbreaks 1-4 weeks at 2-10x baseline in 10 % of area x category series"
+    )
+    configurations = {
+        "DEFAULT avvikelse (BH q=0.05)": lambda table, target: (
+            deviations.weekly_deviations(table, target).level == deviations.DEVIATION
+        ),
+        "DEFAULT avvikelse or bevaka": lambda table, target: (
+            deviations.weekly_deviations(table, target).level != deviations.NONE
+        ),
+        "R-compatible avvikelse (BH on plug-in p)": lambda table, target: (
+            deviations.weekly_deviations(table, target, deviations.R_COMPATIBLE).level
+            == deviations.DEVIATION
+        ),
+        "R-compatible alarm (R's rule)": lambda table, target: (
+            deviations.weekly_deviations(table, target, deviations.R_COMPATIBLE).alarm
+        ),
+    }
+    for name, flag_of in configurations.items():
+        figures = evaluate(tables, flag_of, args.weeks)
+        print(f"\n{name}")
+        for key, value in figures.items():
+            text = f"{value:,}" if isinstance(value, (int, np.integer)) else f"{value:.4f}"
+            print(f"  {key:44s} {text}")
+
+
+if __name__ == "__main__":
+    main()
