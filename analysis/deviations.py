@@ -392,10 +392,9 @@ def _test(table, target, recent, predictions, config) -> Deviations:
     level[enough & (p_value <= config.watch_p)] = WATCH
     level[enough & (p_adjusted <= config.q)] = DEVIATION
     threshold = predictive.quantile(1 - config.alpha, mean, shape)
-    alarm = (observed > threshold) & (observed_4w >= 5) & (observed > 0)
+    alarm = (observed > threshold) & (observed_4w >= config.min_four_week_count) & (observed > 0)
     tail = (1 - config.normal_range) / 2
-    rise = _rise(counts, start, recent, predictions, shape, config)
-    rise["rising_since"] = np.where(rise["rising"], table.first_week + rise["rising_since"], -1)
+    rise = _rise(table, recent, predictions, shape, config)
     return Deviations(
         week=table.first_week + target,
         observed=observed,
@@ -418,8 +417,9 @@ def _test(table, target, recent, predictions, config) -> Deviations:
     )
 
 
-def _rise(counts, start, recent, predictions, shape, config) -> dict[str, np.ndarray]:
+def _rise(table, recent, predictions, shape, config) -> dict[str, np.ndarray]:
     """The CUSUM badge over the recent weeks (those left out of the baseline)."""
+    start = np.asarray(table.start, np.int64)
     mean = np.where(_observed_mask(recent, start), predictions.recent_mean, np.nan)
     extra = (predictions.theta + predictions.cv2)[:, None]
     phi_eff = predictions.phi[:, None] + extra * mean
@@ -433,7 +433,7 @@ def _rise(counts, start, recent, predictions, shape, config) -> dict[str, np.nda
         typical[tested], typical_phi[tested], config.rise_shift, config.rise_arl
     )
     recent_shape = predictive.size(mean, predictions.phi[:, None], extra)
-    recent_counts = counts[:, recent].astype(float)
+    recent_counts = table.counts[:, recent].astype(float)
     score, run_start, signal = cusum.statistic(
         recent_counts, mean, recent_shape, config.rise_shift, limit
     )
@@ -445,5 +445,5 @@ def _rise(counts, start, recent, predictions, shape, config) -> dict[str, np.nda
         "rising": rising,
         "rise_score": np.where(tested, score, np.nan),
         "rise_limit": np.where(tested, limit, np.nan),
-        "rising_since": np.where(rising, recent[np.maximum(run_start, 0)], -1),  # columns
+        "rising_since": np.where(rising, table.first_week + recent[np.maximum(run_start, 0)], -1),
     }
