@@ -34,6 +34,7 @@ from lagesbild.audit.record import record
 from lagesbild.geography.models import Area, Place
 from lagesbild.incidents import weeks
 from lagesbild.incidents.models import Category
+from lagesbild.interventions.models import Intervention, Meeting
 from lagesbild.partnerships.access import Role
 from lagesbild.partnerships.models import Membership, Organisation, Partnership
 from tests.factories import make_incident, make_member, make_partnership, square
@@ -77,9 +78,11 @@ DEFAULT_PARAMS = {
     "week": "week",
     "iso": "week",
     "version": "picture_version",
+    "period": "quarter",
+    "kind": "period_kind",
 }
 # Kinds that are not one of A's objects, so they do not make a route answer 404 to B.
-NOT_OBJECTS = {"week"}
+NOT_OBJECTS = {"week", "quarter", "period_kind"}
 
 
 @dataclass(frozen=True)
@@ -219,6 +222,35 @@ def _assessment_form(world: "World") -> dict:
     return {f"{prefix}-level": "2", f"{prefix}-comment": "Lugnare än förra veckan"}
 
 
+def _meeting_form(world: "World") -> dict:
+    return {"held_on": timezone.localdate().isoformat(), "week": world.fill("week")}
+
+
+def _minutes_form(world: "World") -> dict:
+    return {"attendees": "Polisen, bostadsbolaget", "minutes": "Genomgång av veckan"}
+
+
+def _decision_form(world: "World") -> dict:
+    return {
+        "text": "Extra belysning vid torget",
+        "create_intervention": "on",
+        "title": "Belysning",
+        "area": world.objects["area"].pk,
+        "categories": [world.objects["category"].pk],
+        "responsible": world.objects["organisation"].pk,
+        "due_date": (timezone.localdate() + timedelta(days=14)).isoformat(),
+    }
+
+
+def _status_form(world: "World") -> dict:
+    return {f"s{world.objects['intervention'].pk}-status": "ongoing"}
+
+
+def _influence_form(world: "World") -> dict:
+    prefix = f"i{world.objects['area'].pk}"
+    return {f"{prefix}-level": "2", f"{prefix}-comment": "Går att påverka"}
+
+
 REVIEW = {"role": Role.COORDINATOR, "methods": ("POST",), "params": {"pk": "incident"}}
 
 ROUTES: dict[str, Route] = {
@@ -269,11 +301,36 @@ ROUTES: dict[str, Route] = {
         shows_a=True,
     ),
     "pictures:version": Route(Role.MEMBER, shows_a=True),
+    "pictures:periodic_latest": Route(Role.MEMBER, ok={"GET": 302}),
+    "pictures:period": Route(Role.MEMBER, shows_a=True),
+    "pictures:period_version": Route(
+        Role.MEMBER, params={"version": "period_version"}, shows_a=True
+    ),
+    "pictures:period_approve": Route(
+        Role.COORDINATOR, ("POST",), body=lambda world: {"change_note": ""}, foreign_post=302
+    ),
+    "pictures:period_influence": Route(Role.COORDINATOR, ("POST",), body=_influence_form),
     "pictures:approve": Route(
         Role.COORDINATOR, ("POST",), body=lambda world: {"change_note": ""}, foreign_post=302
     ),
     "pictures:assess": Route(
         Role.COORDINATOR, ("POST",), params={"area_id": "area"}, body=_assessment_form
+    ),
+    "interventions:meetings": Route(Role.MEMBER, shows_a=True),
+    "interventions:meeting_create": Route(
+        Role.COORDINATOR, ("POST",), body=_meeting_form, foreign_post=302
+    ),
+    "interventions:meeting": Route(Role.MEMBER, params={"pk": "meeting"}, shows_a=True),
+    "interventions:projector": Route(Role.MEMBER, params={"pk": "meeting"}, shows_a=True),
+    "interventions:minutes": Route(
+        Role.COORDINATOR, ("POST",), params={"pk": "meeting"}, body=_minutes_form
+    ),
+    "interventions:decision": Route(
+        Role.COORDINATOR, ("POST",), params={"pk": "meeting"}, body=_decision_form
+    ),
+    "interventions:list": Route(Role.MEMBER, shows_a=True),
+    "interventions:status": Route(
+        Role.MEMBER, ("POST",), params={"pk": "intervention"}, body=_status_form
     ),
     "geography:areas_geojson": Route(Role.REPORTER, shows_a=True),
     "geography:search": Route(Role.REPORTER, query={"q": "Norr"}, shows_a=True),
@@ -360,8 +417,15 @@ class World:
     def fill(self, kind: str):
         if kind == "week":
             return weeks.iso(weeks.week_code(timezone.now()))
+        if kind == "quarter":
+            today = timezone.localdate()
+            return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+        if kind == "period_kind":
+            return "kvartal"
         if kind == "picture_version":
             return _approved_picture(self).version
+        if kind == "period_version":
+            return _approved_period_picture(self).version
         return self.objects[kind].pk
 
 
@@ -395,6 +459,21 @@ def build_world() -> World:
     own = make_incident(reporter_a, area=norr, description=f"{MARK_A} egen rapport")
     make_incident(member_b, description="B:s klotter")
     record(actor=coordinator_a.user, action="test.seed", partnership=a, summary=f"{MARK_A} logg")
+    today = timezone.localdate()
+    meeting = Meeting.objects.create(
+        partnership=a,
+        held_on=today,
+        period=weeks.iso(weeks.week_code(timezone.now())),
+        title=f"{MARK_A} Tisdagsmöte",
+        minutes=f"{MARK_A} protokoll",
+    )
+    intervention = Intervention.objects.create(
+        partnership=a,
+        title=f"{MARK_A} Belysning vid torget",
+        area=norr,
+        responsible=member_a.organisation,
+        due_date=today + timedelta(days=14),
+    )
     return World(
         a=a,
         b=b,
@@ -413,6 +492,8 @@ def build_world() -> World:
             "organisation": member_a.organisation,
             "membership": reporter_a,
             "partnership": a,
+            "meeting": meeting,
+            "intervention": intervention,
         },
         inside_a=(norr.min_lon + 0.003, norr.min_lat + 0.003),
         by_others=[incident, duplicate],
@@ -430,6 +511,20 @@ def _approved_picture(world: World):
     if picture is None:
         run = runs.execute(runs.request_run(a, iso))
         content = services.assemble(a, weeks.parse(iso), run)
+        coordinator = world.memberships["coordinator_a"].user
+        picture = services.approve_picture(actor=coordinator, partnership=a, content=content)
+    return picture
+
+
+def _approved_period_picture(world: World):
+    """An approved quarterly picture of A for this quarter (built on demand)."""
+    from lagesbild.pictures import periodic, services
+    from lagesbild.pictures.models import Picture
+
+    a, period = world.a, periodic.Period.parse(world.fill("quarter"))
+    picture = Picture.objects.filter(partnership=a, period=str(period)).first()
+    if picture is None:
+        content = periodic.compute_period(a, period)
         coordinator = world.memberships["coordinator_a"].user
         picture = services.approve_picture(actor=coordinator, partnership=a, content=content)
     return picture
