@@ -261,6 +261,23 @@ def coordinator(incidents: int | None):
     )
 
 
+def cpu_seconds() -> float:
+    """CPU time used so far by this process and, on PostgreSQL, by the server process behind
+    Django's connection (read from /proc, so only for a server on this machine; parallel
+    query workers are not included). On a shared machine wall time also counts the wait for
+    a free core; CPU time says what the work itself costs."""
+    from django.db import connection
+
+    total = time.process_time()
+    if connection.vendor == "postgresql":
+        connection.ensure_connection()
+        stat = Path(f"/proc/{connection.connection.info.backend_pid}/stat")
+        if stat.exists():
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def milliseconds(seconds: list[float]) -> str:
     """'median … ms, p95 … ms' of a list of durations in seconds."""
     ordered = sorted(seconds)

@@ -6,12 +6,13 @@
 Requests go through Django's test Client, so they pass the whole middleware stack, the real
 views and template rendering, but no network or HTTP server. Each page is requested a few
 times to warm caches, then `--requests` times; the script prints the median and 95th
-percentile and, from one more request, how many SQL queries the page ran and how long they
-take when run again. --sql also prints each page's slowest query and its plan (EXPLAIN QUERY
-PLAN on SQLite, EXPLAIN ANALYZE on PostgreSQL). The case's database is created and
-loaded unless a kept one (web_seed.py --keep) is there; it is dropped afterwards unless
---keep is given. Targets (issue 3): weekly table under 300 ms, incident list under 200 ms at
-1,000,000 incidents.
+percentile of the wall time, the mean CPU time a request took (this process plus, on
+PostgreSQL, its server process; see web_common.cpu_seconds) and, from one more request, how
+many SQL queries the page ran and how long they take when run again. --sql also prints each
+page's slowest query and its plan (EXPLAIN QUERY PLAN on SQLite, EXPLAIN ANALYZE on
+PostgreSQL). The case's database is created and loaded unless a kept one (web_seed.py
+--keep) is there; it is dropped afterwards unless --keep is given. Targets (issue 3): weekly
+table under 300 ms, incident list under 200 ms at 1,000,000 incidents.
 """
 
 import os
@@ -110,11 +111,14 @@ def run_case(args) -> None:
     for label, url in pages(membership):
         for _ in range(WARM_UP):
             timed_get(client, url)
+        cpu = bench.cpu_seconds()
         seconds = [timed_get(client, url) for _ in range(args.requests)]
+        cpu = (bench.cpu_seconds() - cpu) / args.requests
         queries = [(rerun(sql), sql) for sql in queries_of(client, url)]
         print(
-            f"  {label:30} {bench.milliseconds(seconds)}, {len(queries):2} queries "
-            f"({sum(t for t, _ in queries) * 1000:6.1f} ms of SQL when run again)",
+            f"  {label:30} {bench.milliseconds(seconds)}, CPU {cpu * 1000:6.1f} ms; "
+            f"{len(queries):2} queries ({sum(t for t, _ in queries) * 1000:6.1f} ms of SQL "
+            "when run again)",
             flush=True,
         )
         if args.sql:
