@@ -53,7 +53,20 @@ def explain(series: dict, area_name: str, group_name: str, iso: str) -> str:
         "high": high,
         "exp": num(series["expected"]),
     }
+    if series["level"] and series["p"] is not None:
+        verdict += " " + chance(series["p"])
     return f"{text} {verdict}"
+
+
+def chance(p: float) -> str:
+    """How often at least this many happen by chance, in words (as analysis.explain says it)."""
+    if p >= 0.01:
+        share = _("ungefär %(n)s gånger på 100") % {"n": round(p * 100)}
+    elif p >= 0.001:
+        share = _("ungefär %(n)s gånger på 1 000") % {"n": round(p * 1000)}
+    else:
+        share = _("färre än 1 gång på 1 000")
+    return _("Så många eller fler inträffar av slump %(share)s.") % {"share": share}
 
 
 def rising_sentence(series: dict, area_name: str, group_name: str) -> str:
