@@ -4,6 +4,10 @@ A benchmark case is one database engine and one size of demo data. Each case run
 throw-away database of its own: a SQLite file under var/bench/ or the PostgreSQL database
 "lagesbild_bench" on 127.0.0.1:5432. Django reads DATABASE_URL once, when it starts, so a
 script that runs several cases starts itself again once per case (`run_cases`).
+
+The web_* scripts share their databases (web_seed.py --keep loads, web_pages.py reuses);
+any other script that imports this module gets databases named after itself, so two
+benchmarks run at the same time never drop each other's data.
 """
 
 import argparse
@@ -17,7 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "var" / "bench"
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
-PG_NAME = "lagesbild_bench"
+_SCRIPT = Path(sys.argv[0]).stem
+OWNER = "web" if _SCRIPT.startswith("web_") else _SCRIPT
+PG_NAME = "lagesbild_bench" if OWNER == "web" else f"lagesbild_bench_{OWNER}"
 DEMO_YEARS = 2.25  # seed_demo's default period
 DEMO_SEED = 2026
 
@@ -101,7 +107,7 @@ def database_url(db: str, incidents: int | None) -> str:
 
 
 def sqlite_path(incidents: int | None) -> Path:
-    return BENCH_DIR / f"web-{slug(incidents)}.sqlite3"
+    return BENCH_DIR / f"{OWNER}-{slug(incidents)}.sqlite3"
 
 
 def environment(db: str, incidents: int | None) -> dict[str, str]:
