@@ -262,3 +262,89 @@ def test_gis_leaves_suppressed_counts_empty(member_a, picture):
     assert pd.isna(rows["Söder"]["totalt"])
     assert rows["Norr"]["antal_skadegorelse"] == 6
     assert rows["Norr"]["antal_brand"] == 0
+
+
+# --- PDF --------------------------------------------------------------------------------
+
+
+def pdf_text(data: bytes, tmp_path) -> str:
+    """The PDF's text laid out as on the page (poppler's pdftotext), or skip without it."""
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext is not installed (Debian: apt-get install poppler-utils)")
+    path = tmp_path / "lagesbild.pdf"
+    path.write_bytes(data)
+    result = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True
+    )
+    return result.stdout
+
+
+@pytest.fixture
+def pdf():
+    """The PDF module; skipped until reportlab is one of the project's dependencies."""
+    pytest.importorskip("reportlab")
+    from lagesbild.pictures.exports import pdf
+
+    return pdf
+
+
+def matrix_lines(text: str, names: list[str]) -> dict[str, list[str]]:
+    """The words after each row name on the first line that starts with it and goes on with
+    a count (a heading of the same name goes on with nothing or with words)."""
+    lines = {}
+    for line in text.splitlines():
+        words = line.split()
+        counts = len(words) > 1 and (words[1][0].isdigit() or words[1].startswith("<"))
+        if counts and words[0] in names and words[0] not in lines:
+            lines[words[0]] = words[1:]
+    return lines
+
+
+def test_pdf_holds_the_summary_and_the_matrix_numbers(member_a, picture, pdf, tmp_path):
+    content = picture["content"]
+    data = pdf.build(Edition(content, member_a))
+
+    assert data.startswith(b"%PDF")
+    text = pdf_text(data, tmp_path)
+    words = " ".join(text.split())
+    assert " ".join(content["summary"][0].split()) in words
+    assert "UTKAST – ej godkänd" in words
+    assert "Lägesbild – Samverkan A – " + content["period"] in text
+    assert "Sida 1 av " in text
+    groups = content["groups"]
+    rows = matrix_lines(text, ["Norr", "Söder", "Totalt"])
+    for area in content["areas"]:
+        keys = [f"{area['id']}:{g['id']}" for g in groups] + [f"{area['id']}:"]
+        counts = [str(content["series"][key]["observed"]) for key in keys]
+        assert rows[area["name"]][: len(counts)] == counts
+    assert rows["Norr"][0] == "6"  # Skadegörelse, the first group, by hand
+    assert rows["Söder"][1] == "1"  # Brand
+    assert rows["Söder"][len(groups) + 1] == "4,5"  # points per 1,000, decimal comma
+    assert rows["Totalt"][: len(groups) + 1] == [
+        str(content["series"][key]["observed"]) for key in [f":{g['id']}" for g in groups] + [":"]
+    ]
+    assert rows["Totalt"][len(groups)] == "7"
+
+
+def test_pdf_of_an_approved_version_suppressing_small_counts(coordinator_a, picture, pdf, tmp_path):
+    partnership = coordinator_a.partnership
+    partnership.suppress_below = 3
+    partnership.save()
+    approved = services.approve_picture(
+        actor=coordinator_a.user, partnership=partnership, content=picture["content"]
+    )
+
+    text = pdf_text(pdf.build(Edition(approved.content, coordinator_a, approved)), tmp_path)
+
+    assert "Godkänd version 1 av coord_a" in text
+    assert "UTKAST" not in text
+    rows = matrix_lines(text, ["Norr", "Söder"])
+    assert rows["Söder"][1] == "<3"
+    assert rows["Norr"][0] == "6"
+
+
+def test_pdf_text_survives_markup_and_missing_glyphs(pdf):
+    assert pdf.text("a < b & c → d 🙂") == "a &lt; b &amp; c -&gt; d ?"
