@@ -5,6 +5,8 @@ assessments, save assessments, approve (freeze) versions and compare weeks.
 and every export are made from such a dict, so they show the same numbers.
 """
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -16,6 +18,7 @@ from lagesbild.geography.models import Area
 from lagesbild.incidents import weeks
 from lagesbild.incidents.models import Incident
 from lagesbild.incidents.queries import COUNTED
+from lagesbild.interventions.services import due_interventions
 from lagesbild.pictures import presenters
 from lagesbild.pictures.models import AnalysisRun, Assessment, PeriodKind, Picture
 
@@ -67,6 +70,7 @@ def assemble(partnership, code: int, run: AnalysisRun) -> dict:
         "assessments": assessments,
         "incident_ids": sorted(counted.values_list("id", flat=True)),
         "organisations": counted.values("organisation").distinct().count(),
+        "interventions_due": _interventions_due(partnership, code),
     }
     content["summary"] = _summary(content, series, areas, groups)
     return content
@@ -129,7 +133,29 @@ def _summary(content: dict, series: dict, areas: dict, groups: dict) -> list[str
         )
     if content["clusters"]:
         sentences.append(_("Kluster i tid och rum: %(n)s.") % {"n": len(content["clusters"])})
+    if content["interventions_due"]:
+        overdue = sum(1 for i in content["interventions_due"] if i["overdue"])
+        sentences.append(
+            _("Insatser som ska vara klara senast veckans slut: %(n)s, varav %(o)s försenade.")
+            % {"n": len(content["interventions_due"]), "o": overdue}
+        )
     return sentences
+
+
+def _interventions_due(partnership, code: int) -> list[dict]:
+    """Open interventions due by the end of the week (overdue ones marked)."""
+    end = weeks.monday(code) + timedelta(days=6)
+    return [
+        {
+            "id": i.pk,
+            "title": i.title,
+            "area": i.area.name,
+            "responsible": i.responsible.name,
+            "due_date": i.due_date.isoformat(),
+            "overdue": i.due_date < weeks.monday(code),
+        }
+        for i in due_interventions(partnership, end)
+    ]
 
 
 def propose_level(series: dict, area_id: int, points: dict, scale: list[dict]) -> tuple[int, str]:

@@ -167,3 +167,20 @@ def test_a_new_report_queues_and_runs_the_weeks_analysis(
     assert run.period == weeks.iso(incident.iso_week)
     assert run.status == AnalysisRun.Status.DONE, run.error
     assert not runs.is_stale(run, reporter_a.partnership)
+
+
+def test_summary_lists_interventions_due(member_a, history, last_week):
+    from lagesbild.interventions.models import Intervention
+
+    partnership = member_a.partnership
+    Intervention.objects.create(
+        partnership=partnership,
+        title="Ny belysning",
+        area=partnership.areas.get(name="Norr"),
+        responsible=member_a.organisation,
+        due_date=weeks.monday(last_week) - timedelta(days=2),
+    )
+    run = runs.run_now(partnership, weeks.iso(last_week))
+    content = services.assemble(partnership, last_week, run)
+    assert content["interventions_due"][0]["overdue"] is True
+    assert any("varav 1 försenade" in s for s in content["summary"])
