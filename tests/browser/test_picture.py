@@ -1,0 +1,112 @@
+"""The coordinator's week with the situation picture in a browser: read the summary and the
+status matrix, sort it, drill down to the incidents behind a cell, see the map without tiles,
+assess an area, approve and export; and an approved picture stays as it was approved after
+an incident of its week is corrected."""
+
+import pytest
+from django.utils import timezone
+
+from lagesbild.incidents import weeks
+from lagesbild.pictures.models import Picture
+from tests.browser.picture.history import BURST, build_burst
+from tests.browser.steps import log_in, painted_pixels, screenshot_for_docs
+
+pytestmark = pytest.mark.browser
+
+AREAS, POINTS = "Områden (index)", "Händelser"
+
+
+@pytest.fixture
+def last_week(partnership_a) -> int:
+    return weeks.shift(weeks.week_code(timezone.now(), partnership_a.time_zone), -1)
+
+
+def norr_id(membership) -> int:
+    return membership.partnership.areas.get(name="Norr").pk
+
+
+def matrix_row(page, area: str):
+    return page.locator("table.matrix tbody tr", has=page.get_by_role("rowheader", name=area))
+
+
+def matrix_cell(page, area: str, column: str):
+    """The cell of `area`'s row under the column headed `column` (the header text begins with
+    it; a sorted column's header ends with an arrow)."""
+    headers = page.locator("table.matrix thead th").all_inner_texts()
+    index = next(i for i, text in enumerate(headers) if text.startswith(column))
+    return matrix_row(page, area).locator("th, td").nth(index)
+
+
+def row_order(page) -> list[str]:
+    return [
+        text.splitlines()[0] for text in page.locator("table.matrix tbody th").all_inner_texts()
+    ]
+
+
+def show_map_layers(page, *shown: str) -> int:
+    """Switch the picture map's layers so that only `shown` are on; the painted pixels after
+    the canvas has redrawn."""
+    control = page.locator("#picture-map .leaflet-control-layers-overlays")
+    for label in control.locator("label").all():
+        label.get_by_role("checkbox").set_checked(label.inner_text().strip() in shown)
+    # Leaflet redraws its canvas on the next animation frame.
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    return painted_pixels(page, "#picture-map")
+
+
+def test_coordinator_reads_assesses_and_approves_last_week(
+    open_page, coordinator_a, member_a, last_week
+):
+    build_burst(member_a, last_week)
+    page = open_page("desktop")
+    log_in(page, coordinator_a)
+    page.get_by_role("navigation").get_by_role("link", name="Lägesbild").click()
+    page.wait_for_url(f"**/lagesbild/vecka/{weeks.iso(last_week)}/")
+
+    summary = page.get_by_role("region", name="Sammanfattning")
+    assert summary.locator("li").first.inner_text().startswith("Vecka")
+    burst_cell = matrix_cell(page, "Norr", "Skadegörelse")
+    assert burst_cell.get_by_role("link").inner_text() == str(BURST)
+    assert "▲ Avvikelse" in burst_cell.inner_text()  # said in words, not only by colour
+
+    assert row_order(page) == ["Norr", "Söder"]
+    page.locator("table.matrix thead").get_by_role("link", name="Totalt").click()
+    page.wait_for_url("**sort=total**")
+    assert row_order(page) == ["Söder", "Norr"]
+    total = page.locator("table.matrix thead th", has_text="Totalt")
+    assert total.get_attribute("aria-sort") == "ascending"
+    page.locator("table.matrix thead").get_by_role("link", name="Totalt").click()
+    page.wait_for_url("**dir=desc**")
+    assert row_order(page) == ["Norr", "Söder"]
+
+    matrix_cell(page, "Norr", "Skadegörelse").get_by_role("link").click()
+    page.get_by_text(f"{BURST} händelser", exact=True).wait_for()
+    assert page.locator("#results tbody tr").count() == BURST
+    page.go_back()
+
+    assert painted_pixels(page, "#picture-map") > 0
+    assert page.locator("#picture-map .leaflet-tile").count() == 0
+    screenshot_for_docs(page, "picture-week")
+    assert show_map_layers(page, AREAS) > 0
+    assert show_map_layers(page, POINTS) > 0  # the single car fire in Söder
+    assert page.locator("#picture-map .marker-cluster").inner_text() == str(BURST)
+    assert show_map_layers(page) == 0
+
+    page.evaluate("window.sameDocument = true")  # gone if saving reloads the page
+    assessment = page.get_by_role("region", name="Bedömning")
+    assessment.get_by_label("Bedömning av Norr").select_option("3")
+    assessment.get_by_label("Kommentar om Norr").fill("Klotter vid torget")
+    assessment.locator("form", has=page.get_by_label("Bedömning av Norr")).get_by_role(
+        "button", name="Spara"
+    ).click()
+    assessment.get_by_text("Bedömningen av Norr är sparad.").wait_for()
+    assert page.evaluate("window.sameDocument") is True
+
+    page.get_by_role("button", name="Godkänn lägesbilden").click()
+    page.wait_for_url(f"**/lagesbild/vecka/{weeks.iso(last_week)}/version/1/")
+    page.get_by_text("Godkänd version 1, godkänd av coord_a").wait_for()
+    assert "▲ Avvikelse" in matrix_cell(page, "Norr", "Skadegörelse").inner_text()
+    norr = page.get_by_role("region", name="Bedömning").get_by_role("row", name="Norr")
+    assert "3 Klotter vid torget" in norr.inner_text()
+    picture = Picture.objects.get()
+    assert picture.content["assessments"][str(norr_id(coordinator_a))]["level"] == 3
