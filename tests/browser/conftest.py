@@ -11,6 +11,8 @@ import os
 from collections.abc import Callable, Iterator
 
 import pytest
+from django.conf import settings as django_settings
+from django.test import Client
 
 from tests.browser import steps
 
@@ -48,6 +50,14 @@ def offline_maps(settings) -> None:
     settings.MAP_TILE_URL = ""
 
 
+def session_cookie(user, url: str) -> dict:
+    """A logged-in session for `user` (journeys that are not about logging in skip the form)."""
+    client = Client()
+    client.force_login(user)
+    name = django_settings.SESSION_COOKIE_NAME
+    return {"name": name, "value": client.cookies[name].value, "url": url}
+
+
 def note_csp_violation(message, errors: list) -> None:
     """A style or script the Content Security Policy blocked is a bug in a page, not noise."""
     if "Content Security Policy" in message.text:
@@ -57,24 +67,26 @@ def note_csp_violation(message, errors: list) -> None:
 @pytest.fixture
 def open_page(chromium, live_server, offline_maps) -> Iterator[Callable]:
     """A factory for pages on the live server: `open_page("phone")` or `open_page("desktop")`,
-    with extra Playwright context options as keywords. Contexts are closed after the test."""
+    logged in as `member=` a membership if given, with extra Playwright context options as
+    keywords. Contexts are closed after the test."""
     contexts, foreign, errors = [], [], []
 
     def refuse_foreign(route) -> None:
         foreign.append(route.request.url)
         route.abort()
 
-    def factory(device: str = "desktop", **options):
+    def factory(device: str = "desktop", member=None, **options):
         context = chromium.new_context(
             base_url=live_server.url,
             locale="sv-SE",
             timezone_id="Europe/Stockholm",
-            **(PHONE if device == "phone" else DESKTOP),
-            **options,
+            **{**(PHONE if device == "phone" else DESKTOP), **options},
         )
         context.route(lambda url: not url.startswith(live_server.url), refuse_foreign)
         context.set_default_timeout(10_000)
         contexts.append(context)
+        if member is not None:
+            context.add_cookies([session_cookie(member.user, live_server.url)])
         page = context.new_page()
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.on("console", lambda message: note_csp_violation(message, errors))

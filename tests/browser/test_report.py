@@ -5,7 +5,7 @@ personal identity number refused."""
 import pytest
 
 from lagesbild.incidents.models import Incident
-from tests.browser.steps import log_in, painted_pixels
+from tests.browser.steps import log_in, painted_pixels, screenshot_for_docs
 
 pytestmark = pytest.mark.browser
 
@@ -13,9 +13,9 @@ SODER = {"latitude": 59.425, "longitude": 17.905}  # inside the factories' area 
 RECEIPT = "Tack! Händelsen är registrerad som nr"
 
 
-def start_report(page, reporter) -> None:
-    """Log in, open the form and pick "Klotter" through the category search."""
-    log_in(page, reporter)
+def start_report(page) -> None:
+    """From the start page, open the form and pick "Klotter" through the category search."""
+    page.goto("/")
     page.get_by_role("link", name="Rapportera", exact=True).click()
     page.wait_for_load_state()  # the category filter and htmx are set up by deferred scripts
     page.get_by_placeholder("Sök kategori").fill("klott")
@@ -45,7 +45,8 @@ def luhn_valid_identity_number(birth: str, serial: str) -> str:
 
 def test_report_with_place_search(open_page, reporter_a):
     page = open_page("phone")
-    start_report(page, reporter_a)
+    log_in(page, reporter_a)
+    start_report(page)
     choose_torget(page)
     finish_report(page)
     receipt = page.get_by_text(RECEIPT)
@@ -64,13 +65,14 @@ def test_report_with_place_search(open_page, reporter_a):
 
 
 def test_report_by_tapping_the_map(open_page, reporter_a):
-    page = open_page("phone")
-    start_report(page, reporter_a)
+    page = open_page("phone", member=reporter_a)
+    start_report(page)
     assert painted_pixels(page, "#report-map") > 0, "the areas are not drawn without tiles"
     box = page.locator("#report-map").bounding_box()
     # The map is fitted to Norr above Söder, so below the centre lies Söder.
     page.locator("#report-map").tap(position={"x": box["width"] / 2, "y": box["height"] * 0.65})
     page.locator("#report-map .leaflet-marker-icon").wait_for()
+    screenshot_for_docs(page, "report-phone")
     finish_report(page)
     page.get_by_text(RECEIPT).wait_for()
     incident = Incident.objects.get()
@@ -78,10 +80,10 @@ def test_report_by_tapping_the_map(open_page, reporter_a):
 
 
 def test_report_with_my_position(open_page, reporter_a, live_server):
-    page = open_page("phone")
+    page = open_page("phone", member=reporter_a)
     page.context.grant_permissions(["geolocation"], origin=live_server.url)
     page.context.set_geolocation(SODER)
-    start_report(page, reporter_a)
+    start_report(page)
     page.get_by_role("button", name="Använd min position").click()
     page.get_by_text("Min position – 59.425000, 17.905000").wait_for()
     finish_report(page)
@@ -95,10 +97,10 @@ def test_sending_the_same_form_again_files_one_incident(open_page, reporter_a):
     """Send, go back to the filled form and send it again: the second answer says the report
     was already received. (A literal double tap is not used: Chromium drops a second submit
     made before the first request leaves, so it would often send once and prove nothing.)"""
-    page = open_page("phone")
+    page = open_page("phone", member=reporter_a)
     posts = []
     page.on("request", lambda request: request.method == "POST" and posts.append(request.url))
-    start_report(page, reporter_a)
+    start_report(page)
     choose_torget(page)
     finish_report(page)
     page.get_by_text(RECEIPT).wait_for()
@@ -113,8 +115,8 @@ def test_sending_the_same_form_again_files_one_incident(open_page, reporter_a):
 def test_retry_after_a_dropped_connection_files_one_incident(open_page, reporter_a):
     """The server files the report but its answer never arrives; the unsent copy kept on the
     phone is restored on the next visit and sent again with the same client id."""
-    page = open_page("phone")
-    start_report(page, reporter_a)
+    page = open_page("phone", member=reporter_a)
+    start_report(page)
     choose_torget(page)
 
     def drop_answer(route) -> None:
@@ -138,8 +140,8 @@ def test_retry_after_a_dropped_connection_files_one_incident(open_page, reporter
 
 
 def test_identity_number_is_refused_and_nothing_saved(open_page, reporter_a):
-    page = open_page("phone")
-    start_report(page, reporter_a)
+    page = open_page("phone", member=reporter_a)
+    start_report(page)
     choose_torget(page)
     finish_report(page, f"Anmälaren har nr {luhn_valid_identity_number('850314', '123')}")
     page.get_by_text("Texten innehåller ett personnummer").wait_for()

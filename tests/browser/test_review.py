@@ -7,7 +7,6 @@ import pytest
 from django.utils import timezone
 
 from lagesbild.incidents.models import Incident
-from tests.browser.steps import log_in
 from tests.factories import make_incident
 
 pytestmark = pytest.mark.browser
@@ -30,8 +29,8 @@ def queue(reporter_a) -> dict[str, Incident]:
 
 
 def test_review_queue(open_page, coordinator_a, queue):
-    page = open_page("desktop")
-    log_in(page, coordinator_a)
+    page = open_page("desktop", member=coordinator_a)
+    page.goto("/")
     page.get_by_role("navigation").get_by_role("link", name="Granska").click()
     page.get_by_text("5 nya händelser väntar.").wait_for()
     page.evaluate("window.sameDocument = true")  # gone if any action reloads the page
