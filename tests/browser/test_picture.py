@@ -3,10 +3,15 @@ status matrix, sort it, drill down to the incidents behind a cell, see the map w
 assess an area, approve and export; and an approved picture stays as it was approved after
 an incident of its week is corrected."""
 
+from pathlib import Path
+from urllib.parse import urlsplit
+
 import pytest
+from django.urls import Resolver404, get_resolver, resolve
 from django.utils import timezone
 
 from lagesbild.incidents import weeks
+from lagesbild.pictures import runs, services
 from lagesbild.pictures.models import Picture
 from tests.browser.picture.history import BURST, build_burst
 from tests.browser.steps import log_in, painted_pixels, screenshot_for_docs
@@ -110,3 +115,79 @@ def test_coordinator_reads_assesses_and_approves_last_week(
     assert "3 Klotter vid torget" in norr.inner_text()
     picture = Picture.objects.get()
     assert picture.content["assessments"][str(norr_id(coordinator_a))]["level"] == 3
+
+
+def test_last_months_approved_picture_is_unchanged_after_an_incident_is_corrected(
+    open_page, coordinator_a, member_a, last_week
+):
+    partnership = coordinator_a.partnership
+    month_ago = weeks.iso(weeks.shift(last_week, -4))
+    burst = build_burst(member_a, weeks.parse(month_ago), burst_status="new")
+    page = open_page("desktop")
+    log_in(page, coordinator_a)
+    page.goto(f"/lagesbild/vecka/{month_ago}/")
+    page.get_by_role("button", name="Godkänn lägesbilden").click()
+    page.wait_for_url(f"**/lagesbild/vecka/{month_ago}/version/1/")
+    approved_matrix = page.locator("table.matrix").inner_text()
+
+    page.get_by_role("navigation").get_by_role("link", name="Granska").click()
+    item = page.locator(f"#review-{burst[0].pk}")
+    item.get_by_text("Rätta kategori, område eller plats").click()
+    item.get_by_label("Kategori").select_option(label="Bilbrand")
+    item.get_by_role("button", name="Spara rättelse och godkänn").click()
+    item.get_by_text("rättad och godkänd").wait_for()
+    runs.run_now(partnership, month_ago)
+
+    page.goto(f"/lagesbild/vecka/{month_ago}/version/1/")
+    assert page.locator("table.matrix").inner_text() == approved_matrix
+    assert matrix_cell(page, "Norr", "Skadegörelse").get_by_role("link").inner_text() == "10"
+    page.goto(f"/lagesbild/vecka/{month_ago}/")
+    page.get_by_text("Godkänd version 1 finns").wait_for()
+    assert matrix_cell(page, "Norr", "Skadegörelse").get_by_role("link").inner_text() == "9"
+    assert matrix_cell(page, "Norr", "Brand").get_by_role("link").inner_text() == "1"
+
+
+def export_url_names() -> list[str]:
+    """The names of the picture's export URLs (another part of the work adds them)."""
+    _, resolver = get_resolver().namespace_dict["pictures"]
+    return sorted(
+        name
+        for name in resolver.reverse_dict
+        if isinstance(name, str) and name.startswith("export")
+    )
+
+
+def test_version_page_exports_pdf_and_excel(open_page, coordinator_a, member_a, last_week):
+    if not export_url_names():
+        pytest.skip("no pictures:export* URLs yet: the PDF and Excel export step waits for them")
+    iso = weeks.iso(last_week)
+    build_burst(member_a, last_week)
+    services.approve_picture(
+        actor=coordinator_a.user,
+        partnership=coordinator_a.partnership,
+        content=services.assemble(
+            coordinator_a.partnership, last_week, runs.latest_run(coordinator_a.partnership, iso)
+        ),
+    )
+    page = open_page("desktop")
+    log_in(page, coordinator_a)
+    page.goto(f"/lagesbild/vecka/{iso}/version/1/")
+    links = [
+        link for link in page.locator("a[href]").all() if is_export(link.get_attribute("href"))
+    ]
+    starts = {}
+    for link in links:
+        with page.expect_download() as download:
+            link.click()
+        name = download.value.suggested_filename
+        starts[name.rsplit(".", 1)[-1]] = Path(download.value.path()).read_bytes()[:4]
+    assert starts.get("pdf") == b"%PDF", f"no PDF among the version page's exports: {starts}"
+    assert starts.get("xlsx", b"")[:2] == b"PK", f"no Excel among the exports: {starts}"
+
+
+def is_export(href: str) -> bool:
+    try:
+        match = resolve(urlsplit(href).path)
+    except Resolver404:
+        return False
+    return match.namespace == "pictures" and match.url_name.startswith("export")
