@@ -33,7 +33,7 @@ from django.utils import timezone
 from lagesbild.audit.record import record
 from lagesbild.geography.models import Area, Place
 from lagesbild.incidents import weeks
-from lagesbild.incidents.models import Category
+from lagesbild.incidents.models import Category, Incident
 from lagesbild.interventions.models import Intervention, Meeting
 from lagesbild.partnerships.access import Role
 from lagesbild.partnerships.models import Membership, Organisation, Partnership
@@ -733,3 +733,22 @@ def test_switching_partnership_changes_what_the_pages_show(coordinator_a, partne
     assert partnership_b.name in client.get(reverse("home")).content.decode()
     assert client.post(switch, {"partnership": coordinator_a.partnership_id}).status_code == 302
     assert client.get(reverse("partnerships:manage")).status_code == 200
+
+
+def test_restricted_incident_stays_within_its_organisation(reporter_a, member_a, login):
+    """A restricted incident is for coordinators, analysts and the reporting organisation: a
+    member of another organisation of the same partnership finds it on no list, map or API."""
+    hidden = make_incident(
+        reporter_a, visibility=Incident.Visibility.RESTRICTED, description="Begränsad uppgift"
+    )
+    shown = make_incident(reporter_a, description="Öppen uppgift")
+    client = login(member_a)
+    assert client.get(reverse("incidents:detail", args=[hidden.pk])).status_code == 404
+    assert client.get(f"/api/v1/incidents/{hidden.pk}").status_code == 404
+    listing = client.get(reverse("incidents:list")).content.decode()
+    assert f'href="{reverse("incidents:detail", args=[shown.pk])}"' in listing
+    assert f'href="{reverse("incidents:detail", args=[hidden.pk])}"' not in listing
+    api_ids = {row["id"] for row in client.get("/api/v1/incidents").json()["results"]}
+    assert api_ids == {shown.pk}
+    points = client.get(reverse("incidents:map_points")).json()["points"]
+    assert [p[0] for p in points] == [shown.pk]
