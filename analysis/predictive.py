@@ -22,7 +22,7 @@ def size(mean: np.ndarray, phi: np.ndarray, c: np.ndarray) -> np.ndarray:
     ``inf`` means Poisson.
     """
     excess = (np.asarray(phi, float) - 1.0) + np.asarray(c, float) * mean
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         return np.where(excess > 0, mean / excess, np.inf)
 
 

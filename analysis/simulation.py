@@ -66,16 +66,19 @@ def plant_outbreaks(
     last_week: int,
     length: tuple[int, int] = (1, 4),
     factor: tuple[float, float] = (2.0, 10.0),
+    weights: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Add outbreaks to random series of a series x weeks matrix, each ending by ``last_week``.
 
     An outbreak lasts a uniform 1-4 weeks and adds Poisson counts with mean
     ``(factor - 1) * mean`` (factor uniform in 2-10), so the series runs at 2-10 times its
-    baseline. Returns the new counts and a boolean matrix marking the outbreak weeks.
+    baseline. Series are drawn with probability proportional to ``weights`` (uniform if
+    None). Returns the new counts and a boolean matrix marking the outbreak weeks.
     """
     counts = counts.copy()
     truth = np.zeros(counts.shape, bool)
-    rows = rng.choice(counts.shape[0], n_outbreaks, replace=False)
+    p = None if weights is None else weights / weights.sum()
+    rows = rng.choice(counts.shape[0], n_outbreaks, replace=False, p=p)
     for row in rows:
         weeks = rng.integers(length[0], length[1] + 1)
         begin = last_week - weeks + 1 - rng.integers(0, 4)
