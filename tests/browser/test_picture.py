@@ -8,11 +8,11 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.urls import Resolver404, get_resolver, resolve
-from django.utils import timezone
 
 from lagesbild.incidents import weeks
 from lagesbild.pictures import runs, services
 from lagesbild.pictures.models import Picture
+from tests.browser.picture import history
 from tests.browser.picture.history import BURST, build_burst
 from tests.browser.steps import log_in, painted_pixels, screenshot_for_docs
 
@@ -23,7 +23,7 @@ AREAS, POINTS = "Områden (index)", "Händelser"
 
 @pytest.fixture
 def last_week(partnership_a) -> int:
-    return weeks.shift(weeks.week_code(timezone.now(), partnership_a.time_zone), -1)
+    return history.last_week(partnership_a)
 
 
 def norr_id(membership) -> int:

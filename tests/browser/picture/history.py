@@ -4,6 +4,8 @@ then the week's analysis computed in this process (runs.run_now)."""
 
 from datetime import timedelta
 
+from django.utils import timezone
+
 from lagesbild.incidents import weeks
 from lagesbild.incidents.models import Incident
 from lagesbild.pictures import runs
@@ -11,6 +13,11 @@ from tests.factories import make_incident
 
 BACKGROUND_WEEKS = 9
 BURST = 10
+
+
+def last_week(partnership) -> int:
+    """The week a Tuesday meeting looks at: the one before this."""
+    return weeks.shift(weeks.week_code(timezone.now(), partnership.time_zone), -1)
 
 
 def build_burst(member, week: int, *, burst_status=Incident.Status.ACCEPTED) -> list[Incident]:
