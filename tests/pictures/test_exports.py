@@ -10,13 +10,17 @@ import openpyxl
 import pandas as pd
 import pyogrio
 import pytest
+from django.urls import URLResolver, include, path, reverse
 from django.utils import timezone
 
+from lagesbild import urls as root_urls
+from lagesbild.audit.models import Entry
 from lagesbild.incidents import weeks
 from lagesbild.incidents.models import Incident
-from lagesbild.pictures import runs, services
+from lagesbild.pictures import export_views, runs, services
 from lagesbild.pictures.exports import excel, gis
 from lagesbild.pictures.exports.edition import Edition
+from lagesbild.pictures.models import AnalysisRun
 from tests.factories import make_incident
 
 FORMULA = '=HYPERLINK("http://example.invalid","klicka")'
@@ -346,5 +350,167 @@ def test_pdf_of_an_approved_version_suppressing_small_counts(coordinator_a, pict
     assert rows["Norr"][0] == "6"
 
 
+def with_hot_spot_and_cluster(content: dict, area) -> dict:
+    """The content with one Gi* cell and one space-time cluster in the area (the fixture is
+    too small for the analysis to find any)."""
+    lon, lat = area.min_lon + 0.005, area.min_lat + 0.005
+    cluster = {
+        "group": None,
+        "lon": lon,
+        "lat": lat,
+        "radius": 300.0,
+        "text": "5 händelser (alla kategorier) inom 300 m på 3 dagar.",
+    }
+    cell = {"lon": lon, "lat": lat, "z": 3.2, "p_adjusted": 0.01, "count": 5}
+    return {
+        **content,
+        "hotspots": {**content["hotspots"], "cells": [cell]},
+        "clusters": [cluster],
+    }
+
+
+def test_pdf_and_excel_show_the_clusters(member_a, picture, pdf, tmp_path):
+    norr = member_a.partnership.areas.get(name="Norr")
+    content = with_hot_spot_and_cluster(picture["content"], norr)
+    edition = Edition(content, member_a)
+
+    words = " ".join(pdf_text(pdf.build(edition), tmp_path).split())
+    summary = workbook(member_a, content)[0]["Sammanfattning"]
+
+    assert "5 händelser (alla kategorier) inom 300 m på 3 dagar." in words
+    assert "Brännpunkt (Gi*, 200 m-rutor" in words
+    assert "5 händelser (alla kategorier) inom 300 m på 3 dagar." in [
+        row[0] for row in summary.iter_rows(values_only=True)
+    ]
+
+
 def test_pdf_text_survives_markup_and_missing_glyphs(pdf):
     assert pdf.text("a < b & c → d 🙂") == "a &lt; b &amp; c -&gt; d ?"
+
+
+# --- the download views -------------------------------------------------------------------
+
+
+def _with_export_routes(patterns: list) -> list:
+    """The project's URLs with the export routes in the "pictures" namespace. They join
+    lagesbild/pictures/urls.py when the lead includes `export_views.urlpatterns`; until then
+    these tests add them here (and after that this adds nothing)."""
+    out = []
+    for entry in patterns:
+        if isinstance(entry, URLResolver) and entry.namespace == "pictures":
+            names = {p.name for p in entry.url_patterns}
+            extra = [p for p in export_views.urlpatterns if p.name not in names]
+            entry = path(str(entry.pattern), include(([*entry.url_patterns, *extra], "pictures")))
+        out.append(entry)
+    return out
+
+
+urlpatterns = _with_export_routes(root_urls.urlpatterns)
+views = pytest.mark.urls(__name__)
+
+SIGNATURES = {
+    "pdf": b"%PDF",
+    "xlsx": b"PK",
+    "geojson": b"{",
+    "geojson-sweref": b"{",
+    "gpkg": b"SQLite format 3",
+}
+
+
+def export_url(code: int, fmt: str, version: int | None = None) -> str:
+    if version is None:
+        return reverse("pictures:export", args=[weeks.iso(code), fmt])
+    return reverse("pictures:export_version", args=[weeks.iso(code), version, fmt])
+
+
+@views
+def test_a_member_downloads_the_draft_and_the_export_is_audited(
+    login, member_a, picture, last_week
+):
+    iso = weeks.iso(last_week)
+
+    response = login(member_a).get(export_url(last_week, "xlsx"))
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="lagesbild-{iso}-utkast.xlsx"'
+    assert "no-store" in response["Cache-Control"]
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert rows_by_name(book["Matris"])["Norr"]["Skadegörelse – antal"] == 6
+    entry = Entry.objects.get(action="picture.export")
+    assert entry.actor == member_a.user
+    assert entry.partnership == member_a.partnership
+    assert entry.details == {"format": "xlsx", "period": iso, "version": None}
+
+
+@views
+@pytest.mark.parametrize("fmt", SIGNATURES)
+def test_every_format_of_an_approved_version(login, coordinator_a, picture, last_week, fmt):
+    if fmt == "pdf":
+        pytest.importorskip("reportlab")
+    services.approve_picture(
+        actor=coordinator_a.user, partnership=coordinator_a.partnership, content=picture["content"]
+    )
+    iso = weeks.iso(last_week)
+
+    response = login(coordinator_a).get(export_url(last_week, fmt, version=1))
+
+    assert response.status_code == 200
+    assert response.content.startswith(SIGNATURES[fmt])
+    chosen = export_views.FORMATS[fmt]
+    variant = f"-{chosen.variant}" if chosen.variant else ""
+    expected = f"lagesbild-{iso}-v1{variant}.{chosen.extension}"
+    assert response["Content-Disposition"] == f'attachment; filename="{expected}"'
+    entry = Entry.objects.get(action="picture.export")
+    assert entry.object_type == "picture"
+    assert entry.details == {"format": fmt, "period": iso, "version": 1}
+
+
+@views
+def test_another_partnership_gets_404_for_a_version_and_its_own_draft(
+    login, coordinator_a, member_b, picture, last_week
+):
+    services.approve_picture(
+        actor=coordinator_a.user, partnership=coordinator_a.partnership, content=picture["content"]
+    )
+    client = login(member_b)
+
+    for fmt in ("xlsx", "geojson", "gpkg"):
+        assert client.get(export_url(last_week, fmt, version=1)).status_code == 404
+
+    runs.run_now(member_b.partnership, weeks.iso(last_week))
+    own = client.get(export_url(last_week, "xlsx"))
+    book = openpyxl.load_workbook(io.BytesIO(own.content))
+    assert rows_by_name(book["Matris"])["Totalt"]["Totalt – antal"] == 0
+    assert list(book["Händelser"].iter_rows(min_row=2, values_only=True)) == []
+    assert not Entry.objects.filter(action="picture.export", partnership=coordinator_a.partnership)
+
+
+@views
+def test_reporters_export_only_where_allowed_and_see_only_their_own(
+    login, reporter_a, member_a, picture, last_week
+):
+    client = login(reporter_a)
+    url = export_url(last_week, "xlsx")
+    assert client.get(url).status_code == 403
+
+    reporter_a.partnership.reporters_see_picture = True
+    reporter_a.partnership.save()
+    response = client.get(url)
+
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert rows_by_name(book["Matris"])["Totalt"]["Totalt – antal"] == 7
+    assert list(book["Händelser"].iter_rows(min_row=2, values_only=True)) == []
+
+
+@views
+def test_no_export_before_the_first_run_and_unknown_formats(login, member_a, last_week):
+    client = login(member_a)
+
+    response = client.get(export_url(last_week, "pdf"))
+
+    assert response.status_code == 302
+    assert response.url == reverse("pictures:week", args=[weeks.iso(last_week)])
+    assert AnalysisRun.objects.filter(partnership=member_a.partnership).count() == 1
+    assert not Entry.objects.filter(action="picture.export").exists()
+    assert client.get(export_url(last_week, "docx")).status_code == 404

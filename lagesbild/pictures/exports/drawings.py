@@ -31,7 +31,7 @@ from lagesbild.pictures import presenters
 FONT = "Vera"
 BOLD = "Vera-Bold"
 # Fill of the four classes of points per 1,000 inhabitants, lightest first; no population: white.
-GREYS = [colors.Color(g, g, g) for g in (0.93, 0.78, 0.6, 0.42)]
+GREYS = [colors.Color(g, g, g) for g in (0.9, 0.75, 0.58, 0.42)]
 BAND = colors.Color(0.85, 0.85, 0.85)
 DASH = [3, 2]
 

@@ -1,0 +1,133 @@
+"""Downloads of the situation picture: PDF, Excel and GIS files of the live draft or of an
+approved version.
+
+Who may export is who may read the picture: members and up, reporters only where the
+partnership lets reporters see it; the Excel file's incidents are further limited to what the
+reader's role may see. Every export is written to the audit trail.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from lagesbild.audit.record import record
+from lagesbild.incidents import weeks
+from lagesbild.partnerships.access import Role, get_for_member, member_required
+from lagesbild.pictures import runs, services
+from lagesbild.pictures.exports import excel, gis
+from lagesbild.pictures.exports.edition import Edition
+from lagesbild.pictures.models import Picture
+from lagesbild.pictures.views import _picture_pk, _require_picture_access, _week
+
+
+def _pdf(edition: Edition) -> bytes:
+    # ReportLab takes a noticeable moment to import (0.1-0.5 s measured), so web and task
+    # processes load it on the first PDF rather than at start-up.
+    from lagesbild.pictures.exports import pdf
+
+    return pdf.build(edition)
+
+
+@dataclass(frozen=True)
+class Format:
+    """How one export format is made, served and named."""
+
+    build: Callable[[Edition], bytes]
+    content_type: str
+    extension: str
+    variant: str = ""  # told apart in the file name where two formats share an extension
+
+
+FORMATS = {
+    "pdf": Format(_pdf, "application/pdf", "pdf"),
+    "xlsx": Format(
+        excel.build,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "xlsx",
+    ),
+    "geojson": Format(gis.geojson, "application/geo+json", "geojson"),
+    "geojson-sweref": Format(
+        partial(gis.geojson, crs=gis.SWEREF99TM), "application/geo+json", "geojson", "sweref99tm"
+    ),
+    "gpkg": Format(gis.geopackage, "application/geopackage+sqlite3", "gpkg"),
+}
+
+
+def _format(fmt: str) -> Format:
+    try:
+        return FORMATS[fmt]
+    except KeyError as exc:
+        raise Http404 from exc
+
+
+@require_GET
+@never_cache
+@member_required(Role.REPORTER)
+def export_week(request, iso: str, fmt: str):
+    """The live draft of the week, from the newest finished analysis run (the one the page
+    shows). While the first run computes there is nothing to export: back to the page."""
+    _require_picture_access(request)
+    chosen = _format(fmt)
+    code = _week(request, iso)
+    partnership = request.membership.partnership
+    run = runs.latest_run(partnership, weeks.iso(code))
+    if run is None:
+        runs.request_run(partnership, weeks.iso(code))
+        messages.info(request, _("Lägesbilden beräknas. Exportera när beräkningen är klar."))
+        return redirect("pictures:week", iso=weeks.iso(code))
+    content = services.assemble(partnership, code, run)
+    return _download(request, Edition(content, request.membership), fmt, chosen)
+
+
+@require_GET
+@never_cache
+@member_required(Role.REPORTER)
+def export_version(request, iso: str, version: int, fmt: str):
+    """An approved version exactly as it was approved."""
+    _require_picture_access(request)
+    chosen = _format(fmt)
+    period = weeks.iso(_week(request, iso))
+    picture = get_for_member(
+        Picture.objects.select_related("approved_by"),
+        request.membership,
+        _picture_pk(request, period, version),
+    )
+    return _download(request, Edition(picture.content, request.membership, picture), fmt, chosen)
+
+
+def _download(request, edition: Edition, fmt: str, chosen: Format) -> HttpResponse:
+    data = chosen.build(edition)
+    version = edition.picture.version if edition.picture else None
+    record(
+        actor=request.user,
+        action="picture.export",
+        partnership=request.membership.partnership,
+        obj=edition.picture,
+        summary=f"{edition.period} {fmt}" + (f" v{version}" if version else ""),
+        request=request,
+        format=fmt,
+        period=edition.period,
+        version=version,
+    )
+    response = HttpResponse(data, content_type=chosen.content_type)
+    filename = edition.filename(chosen.extension, chosen.variant)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+urlpatterns = [
+    path("vecka/<str:iso>/export/<str:fmt>/", export_week, name="export"),
+    path(
+        "vecka/<str:iso>/version/<int:version>/export/<str:fmt>/",
+        export_version,
+        name="export_version",
+    ),
+]
