@@ -31,7 +31,8 @@ demo: migrate
 run: demo
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@echo "Lägesbild körs på http://$(HOST):$(PORT)/ (avsluta med Ctrl+C)"
-	$(BIN)/python manage.py db_worker --interval 2 --no-startup-delay & worker=$$!; \
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python manage.py db_worker --interval 2 --no-startup-delay & \
+	worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn lagesbild.wsgi --bind $(HOST):$(PORT) --workers 3 --threads 4 \
 		--access-logfile - --graceful-timeout 5
@@ -55,7 +56,8 @@ test: check browser-deps
 	@url="$(PG_URL)"; \
 	if [ "$(DB)" = sqlite ] || { [ -z "$(DB)" ] && ! $(BIN)/python scripts/pg_reachable.py "$$url"; }; then url=""; fi; \
 	if [ -n "$$url" ]; then echo "== tests on PostgreSQL ($$url)"; else echo "== tests on SQLite"; fi; \
-	TESTING=1 DATABASE_URL="$$url" CHROMIUM="$(CHROMIUM)" $(BIN)/pytest -n 2 $(PYTEST_ARGS)
+	TESTING=1 DATABASE_URL="$$url" CHROMIUM="$(CHROMIUM)" OPENBLAS_NUM_THREADS=1 \
+		$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 lint: check
 
