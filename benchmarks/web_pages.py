@@ -18,6 +18,7 @@ table under 300 ms, incident list under 200 ms at 1,000,000 incidents.
 import os
 import sys
 import time
+from datetime import timedelta
 
 import web_common as bench
 
@@ -35,10 +36,10 @@ def pages(membership) -> list[tuple[str, str]]:
 
     partnership = membership.partnership
     this_week = weeks.week_code(timezone.now(), partnership.time_zone)
-    last_week, year_ago = (
-        weeks.iso(weeks.shift(this_week, -1)),
-        weeks.iso(weeks.shift(this_week, -52)),
-    )
+    last_week = weeks.iso(weeks.shift(this_week, -1))
+    year_ago = weeks.iso(weeks.shift(this_week, -52))
+    today = timezone.localdate()
+    month = [(today - timedelta(days=days)).isoformat() for days in (400, 370)]
     area = Area.objects.filter(partnership=partnership, parent__isnull=False).order_by("pk")[0]
     category = Category.objects.get(partnership=partnership, code="klotter")
     listing, weekly = reverse("incidents:list"), reverse("incidents:weekly")
@@ -47,6 +48,7 @@ def pages(membership) -> list[tuple[str, str]]:
         ("list, page 100", f"{listing}?page=100"),
         ("list, last week", f"{listing}?week={last_week}"),
         ("list, a week a year ago", f"{listing}?week={year_ago}"),
+        ("list, a month by dates", f"{listing}?date_from={month[0]}&date_to={month[1]}"),
         ("list, area + category", f"{listing}?area={area.pk}&category={category.pk}"),
         ("list, sorted by category", f"{listing}?sort=category"),
         ("list, free text", f"{listing}?q=klotter"),
