@@ -15,6 +15,7 @@ from lagesbild.incidents.models import Category, Incident
 from lagesbild.partnerships.models import Membership, Organisation, Partnership
 
 _counter = itertools.count(1)
+PASSWORD = "secret-password-1"  # every test member's password
 
 
 def square(lon: float, lat: float, size: float = 0.01) -> dict:
@@ -74,7 +75,7 @@ def make_member(partnership, role, username=None, kind=Organisation.Kind.MUNICIP
         partnership=partnership, name=f"Org {kind}", defaults={"kind": kind}
     )
     user = get_user_model().objects.create_user(
-        username or f"user{next(_counter)}", password="secret-password-1"
+        username or f"user{next(_counter)}", password=PASSWORD
     )
     return Membership.objects.create(
         user=user, partnership=partnership, organisation=organisation, role=role

@@ -4,11 +4,13 @@ map has drawn, run axe-core, save a screenshot for the docs."""
 import os
 from pathlib import Path
 
+from tests.factories import PASSWORD
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "lagesbild/web/static/vendor/axe-core/axe.min.js"
 SCREENSHOTS = ROOT / "docs/screenshots"
-PASSWORD = "secret-password-1"  # what tests.factories.make_member gives every user
+
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
