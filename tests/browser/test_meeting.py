@@ -8,7 +8,11 @@ import pytest
 from django.utils import timezone
 
 from lagesbild.incidents import weeks
-from lagesbild.interventions.models import Intervention
+from lagesbild.interventions import services
+from lagesbild.interventions.models import Intervention, Meeting
+from lagesbild.pictures import runs
+from lagesbild.pictures import services as pictures
+from tests.browser.picture.accessibility import axe_findings
 from tests.browser.picture.history import build_burst, last_week
 from tests.browser.steps import log_in, screenshot_for_docs
 
@@ -65,3 +69,48 @@ def test_meeting_decides_an_intervention_that_its_organisation_completes(
     member.get_by_text("Status för Sanera klotter vid torget är uppdaterad.").wait_for()
     intervention.refresh_from_db()
     assert intervention.status == Intervention.Status.DONE
+
+
+def test_meeting_pages_have_no_serious_accessibility_violations(open_page, coordinator_a, member_a):
+    meeting = hold_meeting(coordinator_a, member_a)
+    # axe is injected as an inline script, which the Content Security Policy would block.
+    page = open_page("desktop", bypass_csp=True)
+    log_in(page, coordinator_a)
+    findings = [
+        *axe_findings(page, "/moten/"),
+        *axe_findings(page, f"/moten/{meeting.pk}/"),
+        *axe_findings(page, f"/moten/{meeting.pk}/projektor/"),
+        *axe_findings(page, "/insatser/"),
+    ]
+    assert not findings, "\n".join(findings)
+
+
+def hold_meeting(coordinator, member) -> Meeting:
+    """Last week's meeting with its agenda and one decided intervention for `member`'s
+    organisation, written through the services."""
+    partnership = coordinator.partnership
+    week = last_week(partnership)
+    build_burst(member, week)
+    iso = weeks.iso(week)
+    content = pictures.assemble(partnership, week, runs.latest_run(partnership, iso))
+    today = timezone.localdate()
+    meeting = services.create_meeting(
+        actor=coordinator.user,
+        partnership=partnership,
+        iso=iso,
+        held_on=today,
+        agenda=services.build_agenda(partnership, iso, content, None, today),
+    )
+    services.add_decision(
+        actor=coordinator.user,
+        meeting=meeting,
+        text="Klottret vid torget saneras.",
+        intervention={
+            "title": "Sanera klotter vid torget",
+            "area": partnership.areas.get(name="Norr"),
+            "responsible": member.organisation,
+            "due_date": today + timedelta(days=14),
+        },
+    )
+    assert meeting.agenda, "the burst should put a deviation on the agenda"
+    return meeting

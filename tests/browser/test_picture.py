@@ -10,11 +10,17 @@ import pytest
 from django.urls import Resolver404, get_resolver, resolve
 
 from lagesbild.incidents import weeks
-from lagesbild.pictures import runs, services
-from lagesbild.pictures.models import Picture
+from lagesbild.pictures import periodic, runs, services
+from lagesbild.pictures.models import Assessment, Picture
 from tests.browser.picture import history
+from tests.browser.picture.accessibility import axe_findings
 from tests.browser.picture.history import BURST, build_burst
-from tests.browser.steps import log_in, painted_pixels, screenshot_for_docs
+from tests.browser.steps import (
+    log_in,
+    painted_pixels,
+    screenshot_for_docs,
+    tab_to,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -147,6 +153,17 @@ def test_last_months_approved_picture_is_unchanged_after_an_incident_is_correcte
     assert matrix_cell(page, "Norr", "Brand").get_by_role("link").inner_text() == "1"
 
 
+def approve(coordinator, week: int) -> Picture:
+    """Approve the week's computed picture as `coordinator` (without the page)."""
+    partnership = coordinator.partnership
+    run = runs.latest_run(partnership, weeks.iso(week))
+    return services.approve_picture(
+        actor=coordinator.user,
+        partnership=partnership,
+        content=services.assemble(partnership, week, run),
+    )
+
+
 def export_url_names() -> list[str]:
     """The names of the picture's export URLs (another part of the work adds them)."""
     _, resolver = get_resolver().namespace_dict["pictures"]
@@ -162,13 +179,7 @@ def test_version_page_exports_pdf_and_excel(open_page, coordinator_a, member_a, 
         pytest.skip("no pictures:export* URLs yet: the PDF and Excel export step waits for them")
     iso = weeks.iso(last_week)
     build_burst(member_a, last_week)
-    services.approve_picture(
-        actor=coordinator_a.user,
-        partnership=coordinator_a.partnership,
-        content=services.assemble(
-            coordinator_a.partnership, last_week, runs.latest_run(coordinator_a.partnership, iso)
-        ),
-    )
+    approve(coordinator_a, last_week)
     page = open_page("desktop")
     log_in(page, coordinator_a)
     page.goto(f"/lagesbild/vecka/{iso}/version/1/")
@@ -191,3 +202,45 @@ def is_export(href: str) -> bool:
     except Resolver404:
         return False
     return match.namespace == "pictures" and match.url_name.startswith("export")
+
+
+def test_picture_pages_have_no_serious_accessibility_violations(
+    open_page, coordinator_a, member_a, last_week
+):
+    iso = weeks.iso(last_week)
+    build_burst(member_a, last_week)
+    approve(coordinator_a, last_week)
+    quarter = periodic.Period.containing("quarter", weeks.monday(last_week))
+    # axe is injected as an inline script, which the Content Security Policy would block.
+    page = open_page("desktop", bypass_csp=True)
+    log_in(page, coordinator_a)
+    findings = [
+        *axe_findings(page, f"/lagesbild/vecka/{iso}/"),
+        *axe_findings(page, f"/lagesbild/vecka/{iso}/version/1/"),
+        *axe_findings(page, f"/lagesbild/period/{quarter}/"),
+    ]
+    screenshot_for_docs(page, "picture-period")
+    assert not findings, "\n".join(findings)
+
+
+def test_picture_with_the_keyboard_only(open_page, coordinator_a, member_a, last_week):
+    build_burst(member_a, last_week)
+    norr = norr_id(coordinator_a)
+    page = open_page("desktop")
+    log_in(page, coordinator_a)
+    page.goto(f"/lagesbild/vecka/{weeks.iso(last_week)}/")
+    page.locator(".leaflet-control-layers").wait_for()
+    keyboard = page.keyboard
+
+    tab_to(page, "table.matrix tbody td a")
+    assert page.evaluate("document.activeElement.textContent.trim()") == str(BURST)
+    tab_to(page, f"#id_a{norr}-level", limit=100)
+    keyboard.type("3")  # a closed select picks the option its typed text begins
+    tab_to(page, f"#id_a{norr}-comment")
+    keyboard.type("Klotter vid torget")
+    tab_to(page, f"form[action$='/bedomning/{norr}/'] button")
+    keyboard.press("Enter")
+
+    page.get_by_text("Bedömningen av Norr är sparad.").wait_for()
+    assessment = Assessment.objects.get(area_id=norr)
+    assert (assessment.level, assessment.comment) == (3, "Klotter vid torget")
