@@ -1,10 +1,13 @@
 """Incident submissions per second through the real HTTP stack (gunicorn as `make run` starts it).
 
     .venv/bin/python benchmarks/web_submit.py [--db sqlite|postgres] [--incidents demo]
-                                              [--requests 2000] [--threads 8] [--keep]
+                                              [--requests 2000] [--threads 8] [--no-worker]
+                                              [--keep]
 
 Loads the demo partnership (at `--incidents` size) into the case's benchmark database, starts
-gunicorn (lagesbild.wsgi, 3 workers, 4 threads) on a free 127.0.0.1 port, and POSTs incidents
+what `make run` serves: gunicorn (lagesbild.wsgi, 3 workers, 4 threads) on a free 127.0.0.1
+port and, unless --no-worker, the background task worker (db_worker) that recomputes a week's
+picture after its incidents change. It then POSTs incidents
 to /api/v1/incidents with a reporter's API token from a pool of `--threads` client threads,
 each keeping its connection open. Three rounds:
 
@@ -15,8 +18,8 @@ each keeping its connection open. Three rounds:
 
 Prints requests/s, latency p50/p95 and unexpected answers per round, then checks that the
 partnership gained exactly one row per distinct client id. Only 127.0.0.1 is contacted; each
-round stops after `--max-seconds`; gunicorn is stopped at the end. Target (issue 3): over 100
-submissions per second.
+round stops after `--max-seconds`; the server processes are stopped at the end. Target
+(issue 3): over 100 submissions per second.
 """
 
 import http.client
@@ -31,7 +34,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -71,25 +74,9 @@ def wait_until_serving(port: int, process: subprocess.Popen, timeout: float = 60
 
 
 @contextmanager
-def gunicorn(db: str, incidents: int | None):
-    """gunicorn with make run's options on a free local port; stopped on exit."""
-    port = free_port()
-    log_path = bench.BENCH_DIR / "gunicorn.log"
-    command = [
-        str(Path(sys.executable).parent / "gunicorn"),
-        "lagesbild.wsgi",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        "3",
-        "--threads",
-        "4",
-        "--access-logfile",
-        "-",
-        "--graceful-timeout",
-        "5",
-    ]
-    with log_path.open("w") as log:
+def running(name: str, command: list[str], db: str, incidents: int | None):
+    """A server process of this case, logging to var/bench/<name>.log; stopped on exit."""
+    with (bench.BENCH_DIR / f"{name}.log").open("w") as log:
         process = subprocess.Popen(
             command,
             cwd=bench.ROOT,
@@ -98,8 +85,7 @@ def gunicorn(db: str, incidents: int | None):
             stderr=subprocess.STDOUT,
         )
         try:
-            wait_until_serving(port, process)
-            yield port
+            yield process
         finally:
             process.terminate()
             try:
@@ -107,6 +93,24 @@ def gunicorn(db: str, incidents: int | None):
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+@contextmanager
+def server(db: str, incidents: int | None, *, worker: bool):
+    """What `make run` serves: gunicorn with its options on a free local port and, with
+    `worker`, the background task worker beside it. Yields the port."""
+    port = free_port()
+    bin_dir = Path(sys.executable).parent
+    gunicorn = [
+        *(str(bin_dir / "gunicorn"), "lagesbild.wsgi", "--bind", f"127.0.0.1:{port}"),
+        *("--workers", "3", "--threads", "4", "--access-logfile", "-", "--graceful-timeout", "5"),
+    ]
+    db_worker = [sys.executable, "manage.py", "db_worker", "--interval", "2", "--no-startup-delay"]
+    with ExitStack() as stack:
+        if worker:
+            stack.enter_context(running("db_worker", db_worker, db, incidents))
+        wait_until_serving(port, stack.enter_context(running("gunicorn", gunicorn, db, incidents)))
+        yield port
 
 
 def warm_up(port: int, token: str, threads: int) -> None:
@@ -252,9 +256,10 @@ def run_case(args) -> None:
     load = os.getloadavg()[0]
     print(
         f"== {db}, {partnership.incidents.count():,} incidents before, gunicorn 3 workers x "
-        f"4 threads, {args.threads} client threads (load {load:.1f})"
+        f"4 threads{' and the task worker' if args.worker else ''}, {args.threads} client "
+        f"threads (load {load:.1f})"
     )
-    with gunicorn(db, incidents) as port:
+    with server(db, incidents, worker=args.worker) as port:
         warm_up(port, raw_token, args.threads)
         for label, bodies, expected in rounds:
             answers, seconds = send_all(port, raw_token, bodies, args.threads, args.max_seconds)
@@ -271,6 +276,12 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000, help="new incidents to submit")
     parser.add_argument("--threads", type=int, default=8, help="client threads")
     parser.add_argument(
+        "--no-worker",
+        dest="worker",
+        action="store_false",
+        help="serve without the background task worker that make run starts beside gunicorn",
+    )
+    parser.add_argument(
         "--max-seconds", type=float, default=180, help="stop a round after this long"
     )
     args = parser.parse_args()
@@ -278,6 +289,7 @@ def main() -> None:
         *("--requests", str(args.requests)),
         *("--threads", str(args.threads)),
         *("--max-seconds", str(args.max_seconds)),
+        *([] if args.worker else ["--no-worker"]),
     ]
     if not bench.run_cases(args, extra):
         run_case(args)
