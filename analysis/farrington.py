@@ -533,6 +533,10 @@ def _fit_all(
                 exposure += weight[i] * np.exp(tau_out[s] * t[i])
         events_out[s] = events
         exposure_out[s] = exposure
+        # all observed weeks count, not the down-weighted ones: reweighting trims the upper
+        # tail of ordinary weeks too, and a dispersion without it makes p-values too small
+        for i in range(n):
+            weight[i] = 1.0 if columns[i] >= start[s] else 0.0
         theta_out[s] = _moment_theta(y, mu, weight, df)
 
 
