@@ -13,8 +13,9 @@ from functools import partial
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -40,6 +41,7 @@ def _pdf(edition: Edition) -> bytes:
 class Format:
     """How one export format is made, served and named."""
 
+    label: str
     build: Callable[[Edition], bytes]
     content_type: str
     extension: str
@@ -47,18 +49,41 @@ class Format:
 
 
 FORMATS = {
-    "pdf": Format(_pdf, "application/pdf", "pdf"),
+    "pdf": Format(gettext_lazy("PDF"), _pdf, "application/pdf", "pdf"),
     "xlsx": Format(
+        gettext_lazy("Excel"),
         excel.build,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "xlsx",
     ),
-    "geojson": Format(gis.geojson, "application/geo+json", "geojson"),
-    "geojson-sweref": Format(
-        partial(gis.geojson, crs=gis.SWEREF99TM), "application/geo+json", "geojson", "sweref99tm"
+    "geojson": Format(
+        gettext_lazy("GeoJSON (WGS 84)"), gis.geojson, "application/geo+json", "geojson"
     ),
-    "gpkg": Format(gis.geopackage, "application/geopackage+sqlite3", "gpkg"),
+    "geojson-sweref": Format(
+        gettext_lazy("GeoJSON (SWEREF 99 TM)"),
+        partial(gis.geojson, crs=gis.SWEREF99TM),
+        "application/geo+json",
+        "geojson",
+        "sweref99tm",
+    ),
+    "gpkg": Format(
+        gettext_lazy("GeoPackage"), gis.geopackage, "application/geopackage+sqlite3", "gpkg"
+    ),
 }
+
+
+def links(iso: str, version: int | None = None) -> list[dict]:
+    """The download links of a picture page: the draft's, or those of an approved version."""
+    return [
+        {
+            "format": fmt,
+            "label": chosen.label,
+            "url": reverse("pictures:export", args=[iso, fmt])
+            if version is None
+            else reverse("pictures:export_version", args=[iso, version, fmt]),
+        }
+        for fmt, chosen in FORMATS.items()
+    ]
 
 
 def _format(fmt: str) -> Format:

@@ -514,3 +514,15 @@ def test_no_export_before_the_first_run_and_unknown_formats(login, member_a, las
     assert AnalysisRun.objects.filter(partnership=member_a.partnership).count() == 1
     assert not Entry.objects.filter(action="picture.export").exists()
     assert client.get(export_url(last_week, "docx")).status_code == 404
+
+
+@views
+def test_links_of_the_draft_and_of_a_version(last_week):
+    iso = weeks.iso(last_week)
+
+    draft = {link["format"]: link["url"] for link in export_views.links(iso)}
+    approved = {link["format"]: link["url"] for link in export_views.links(iso, 2)}
+
+    assert set(draft) == set(SIGNATURES)
+    assert draft["pdf"] == export_url(last_week, "pdf")
+    assert approved["gpkg"] == export_url(last_week, "gpkg", version=2)
