@@ -72,7 +72,7 @@ def test_recurring_yearly_peaks_are_season_not_outbreaks():
 
 @pytest.mark.slow
 def test_null_weeks_with_any_deviation_stay_below_q_over_600_series():
-    weeks_with_deviation = []
+    weeks_with_deviation, glm_p = [], []
     for seed in (3, 4):
         cube, _ = partnership(seed, n_areas=28, n_categories=20)
         table = table_of(cube)
@@ -80,8 +80,13 @@ def test_null_weeks_with_any_deviation_stay_below_q_over_600_series():
         for target in range(N_WEEKS - 52, N_WEEKS, 2):
             result = deviations.weekly_deviations(table, target)
             weeks_with_deviation.append((result.level == deviations.DEVIATION).any())
+            glm_p.append(result.p_value[result.method == deviations.GLM])
     assert len(weeks_with_deviation) == 52
     assert np.mean(weeks_with_deviation) <= 0.05
+    glm_p = np.concatenate(glm_p)  # the seasonal model's p-values are calibrated too
+    assert len(glm_p) > 1000
+    assert 0.03 <= np.mean(glm_p <= 0.05) <= 0.07
+    assert np.mean(glm_p <= 0.01) <= 0.02
 
 
 def test_a_planted_outbreak_is_flagged_and_explained_by_its_numbers():
