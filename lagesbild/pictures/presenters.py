@@ -6,6 +6,7 @@ approved picture reads the same whenever it is opened.
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 
@@ -21,10 +22,24 @@ def week_label(iso: str) -> str:
     return _("vecka %(w)s") % {"w": int(iso.split("W")[1])}
 
 
+def place_phrase(group_name: str, area_name: str) -> str:
+    """'Skadegörelse i Tureberg', or whichever of the two names there is."""
+    if group_name and area_name:
+        return _("%(group)s i %(area)s") % {"group": group_name, "area": area_name}
+    return group_name or area_name
+
+
+LEVEL_WORDS = {"avvikelse": _lazy("Avvikelse"), "bevaka": _lazy("Bevaka")}
+
+
+def level_word(level: str) -> str:
+    return str(LEVEL_WORDS.get(level, "–"))
+
+
 def explain(series: dict, area_name: str, group_name: str, iso: str) -> str:
     """One sentence a person can judge a flag by, e.g. 'Skadegörelse i Tureberg: 9 händelser
     vecka 47, normalt 2–5 (förväntat 3,1). Ovanligt högt.'"""
-    where = f"{group_name} i {area_name}" if group_name and area_name else group_name or area_name
+    where = place_phrase(group_name, area_name)
     count = ngettext("%(n)s händelse", "%(n)s händelser", series["observed"]) % {
         "n": series["observed"]
     }
@@ -70,7 +85,7 @@ def chance(p: float) -> str:
 
 
 def rising_sentence(series: dict, area_name: str, group_name: str) -> str:
-    where = f"{group_name} i {area_name}" if group_name and area_name else group_name or area_name
+    where = place_phrase(group_name, area_name)
     since = week_label(series["rising_since"]) if series.get("rising_since") else ""
     if since:
         return _("%(where)s har ökat stadigt sedan %(since)s.") % {"where": where, "since": since}

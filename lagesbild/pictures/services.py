@@ -360,7 +360,7 @@ def _weekly_differences(old: dict, new: dict) -> list[str]:
         area, group = key.split(":")
         if not area or not group:
             continue
-        where = f"{groups.get(group, '')} i {names.get(area, '')}"
+        where = presenters.place_phrase(groups.get(group, ""), names.get(area, ""))
         if before is None:
             continue
         if before["observed"] != s["observed"]:
@@ -371,7 +371,11 @@ def _weekly_differences(old: dict, new: dict) -> list[str]:
         if before["level"] != s["level"]:
             lines.append(
                 _("%(where)s: flagga %(a)s → %(b)s.")
-                % {"where": where, "a": before["level"] or "–", "b": s["level"] or "–"}
+                % {
+                    "where": where,
+                    "a": presenters.level_word(before["level"]),
+                    "b": presenters.level_word(s["level"]),
+                }
             )
     for area_id, entry in new["assessments"].items():
         before = old.get("assessments", {}).get(area_id, {})

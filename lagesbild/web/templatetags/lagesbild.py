@@ -2,6 +2,7 @@
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from lagesbild.incidents import weeks
 
@@ -11,7 +12,7 @@ register = template.Library()
 @register.filter
 def week_label(code: int) -> str:
     """202647 -> 'v. 47 2026'."""
-    return f"v. {code % 100} {code // 100}"
+    return _("v. %(week)s %(year)s") % {"week": code % 100, "year": code // 100}
 
 
 @register.filter
@@ -82,7 +83,7 @@ def decimal0(value) -> str:
 def week_short(iso: str) -> str:
     """'2026-W47' -> 'v. 47 2026'."""
     year, week = iso.split("-W")
-    return f"v. {int(week)} {year}"
+    return _("v. %(week)s %(year)s") % {"week": int(week), "year": year}
 
 
 @register.filter
