@@ -37,6 +37,9 @@ from lagesbild.incidents.models import Category, Incident
 from lagesbild.interventions.models import Intervention, Meeting
 from lagesbild.partnerships.access import Role
 from lagesbild.partnerships.models import Membership, Organisation, Partnership
+from lagesbild.pictures import periodic, runs
+from lagesbild.pictures import services as pictures
+from lagesbild.pictures.models import Picture
 from tests.factories import make_incident, make_member, make_partnership, square
 
 MARK_A = "qqA7"
@@ -100,8 +103,6 @@ class Route:
     foreign_post: int | None = None
     # Status of B's GET where it differs from A's (a query naming something only A has).
     foreign_get: int | None = None
-    # Prepares what the route shows (run inside each test's transaction).
-    setup: Callable[["World"], object] | None = None
     # A permitted GET by coordinator A shows A's names or texts.
     shows_a: bool = False
     api: bool = False
@@ -296,7 +297,6 @@ ROUTES: dict[str, Route] = {
     "pictures:map_data": Route(
         Role.MEMBER,
         query={"version": "1"},
-        setup=lambda world: world.fill("picture_version"),
         foreign_get=404,
         shows_a=True,
     ),
@@ -390,15 +390,22 @@ class World:
     own: object  # reporter A's own incident
 
     clients: dict = field(default_factory=dict)
+    state_of_a: dict = field(default_factory=dict)
+
+    def log_in(self) -> None:
+        """One client per persona for the module, logged in once while the world is built,
+        so the sessions belong to the module's transaction and outlive each test's rollback
+        (a new client would also load the middleware again, WhiteNoise's file scan included)."""
+        self.clients = {"anonymous": Client()}
+        for persona, membership in self.memberships.items():
+            self.clients[persona] = Client()
+            self.clients[persona].force_login(membership.user)
+        self.state_of_a = snapshot(self.a)
 
     def client(self, persona: str) -> Client:
-        """The persona's client, logged in afresh (each test rolls the sessions back). One
-        client per persona for the module, because a new client loads the middleware again,
-        WhiteNoise's scan of the static files included."""
-        client = self.clients.setdefault(persona, Client())
-        client.cookies.clear()
-        if persona != "anonymous":
-            client.force_login(self.memberships[persona].user)
+        client = self.clients[persona]
+        if persona == "anonymous":
+            client.cookies.clear()
         return client
 
     def secrets(self, persona: str) -> list[str]:
@@ -423,9 +430,9 @@ class World:
         if kind == "period_kind":
             return "kvartal"
         if kind == "picture_version":
-            return _approved_picture(self).version
+            return self.objects["picture"].version
         if kind == "period_version":
-            return _approved_period_picture(self).version
+            return self.objects["period_picture"].version
         return self.objects[kind].pk
 
 
@@ -474,7 +481,7 @@ def build_world() -> World:
         responsible=member_a.organisation,
         due_date=today + timedelta(days=14),
     )
-    return World(
+    world = World(
         a=a,
         b=b,
         memberships={
@@ -499,35 +506,27 @@ def build_world() -> World:
         by_others=[incident, duplicate],
         own=own,
     )
+    world.objects["picture"] = _approved_picture(world)
+    world.objects["period_picture"] = _approved_period_picture(world)
+    world.log_in()
+    return world
 
 
-def _approved_picture(world: World):
-    """An approved situation picture of A for this week, computed and frozen the way the
-    coordinator's approval does it (built on demand: only the picture's routes need it)."""
-    from lagesbild.pictures import runs, services
-
-    a, iso = world.a, world.fill("week")
-    picture = services.latest_approved(a, iso)
-    if picture is None:
-        run = runs.execute(runs.request_run(a, iso))
-        content = services.assemble(a, weeks.parse(iso), run)
-        coordinator = world.memberships["coordinator_a"].user
-        picture = services.approve_picture(actor=coordinator, partnership=a, content=content)
-    return picture
+def _approved_picture(world: World) -> Picture:
+    """A's approved situation picture of this week, computed and frozen the way the
+    coordinator's approval does it."""
+    iso = world.fill("week")
+    run = runs.execute(runs.request_run(world.a, iso))
+    content = pictures.assemble(world.a, weeks.parse(iso), run)
+    coordinator = world.memberships["coordinator_a"].user
+    return pictures.approve_picture(actor=coordinator, partnership=world.a, content=content)
 
 
-def _approved_period_picture(world: World):
-    """An approved quarterly picture of A for this quarter (built on demand)."""
-    from lagesbild.pictures import periodic, services
-    from lagesbild.pictures.models import Picture
-
-    a, period = world.a, periodic.Period.parse(world.fill("quarter"))
-    picture = Picture.objects.filter(partnership=a, period=str(period)).first()
-    if picture is None:
-        content = periodic.compute_period(a, period)
-        coordinator = world.memberships["coordinator_a"].user
-        picture = services.approve_picture(actor=coordinator, partnership=a, content=content)
-    return picture
+def _approved_period_picture(world: World) -> Picture:
+    """A's approved picture of this quarter."""
+    content = periodic.compute_period(world.a, periodic.Period.parse(world.fill("quarter")))
+    coordinator = world.memberships["coordinator_a"].user
+    return pictures.approve_picture(actor=coordinator, partnership=world.a, content=content)
 
 
 @pytest.fixture(scope="module")
@@ -653,11 +652,8 @@ def test_route_is_scoped_to_partnership_and_role(name, route, persona, world, db
     spec = ROUTES.get(name)
     if spec is None:
         pytest.fail(f"new URL pattern {name} ({route}) is not checked: add it to ROUTES")
-    if spec.setup:
-        spec.setup(world)
     url = _url(name, route, spec, world)
     client = world.client(persona)
-    before = snapshot(world.a) if persona not in A_PERSONAS else None
     for method in ("GET", "POST"):
         response = _send(client, method, url, spec, world)
         _check_response(response, persona, world)
@@ -668,8 +664,8 @@ def test_route_is_scoped_to_partnership_and_role(name, route, persona, world, db
         )
         if method == "GET" and persona == "coordinator_a" and spec.shows_a:
             assert MARK_A in response.content.decode()
-    if before is not None:
-        assert snapshot(world.a) == before, f"{persona} changed partnership A through {url}"
+    if persona not in A_PERSONAS:
+        assert snapshot(world.a) == world.state_of_a, f"{persona} changed A through {url}"
 
 
 def test_every_route_is_known_and_every_skip_is_real():
