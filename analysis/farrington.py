@@ -115,9 +115,7 @@ def design(
     reference = [target] + [
         years_back(target_week, i) - first_week for i in range(1, config.years + 1)
     ]
-    years = sum(1 for ref in reference[1:] if ref - w >= earliest)
-    while years and reference[years] - w < earliest:
-        years -= 1
+    years = sum(1 for ref in reference[1:] if ref - w >= earliest)  # older years come last
     if years == 0 or (not config.adaptive_years and years < config.years):
         return None
     label = np.full(target + 1, -1, dtype=np.int64)
