@@ -81,9 +81,7 @@ def sentence(flag: FlagNumbers, *, category: str, area: str) -> str:
         else f"{flag.normal_low}–{flag.normal_high}"
     )
     text = f"{head}, normalt {normal} (förväntat {decimal(flag.expected)}). {_verdict(flag)}"
-    if flag.level in (LEVEL_NAMES[WATCH], LEVEL_NAMES[DEVIATION]) and not math.isnan(
-        flag.p_value
-    ):
+    if flag.level in (LEVEL_NAMES[WATCH], LEVEL_NAMES[DEVIATION]) and not math.isnan(flag.p_value):
         text += f" Så många eller fler inträffar av slump {chance(flag.p_value)}."
     if flag.rising and flag.rising_since is not None:
         text += f" Ökande sedan vecka {iso_week(flag.rising_since)[1]}."
