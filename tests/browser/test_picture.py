@@ -3,6 +3,7 @@ status matrix, sort it, drill down to the incidents behind a cell, see the map w
 assess an area, approve and export; and an approved picture stays as it was approved after
 an incident of its week is corrected."""
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -14,6 +15,7 @@ from lagesbild.pictures import periodic, runs, services
 from lagesbild.pictures.models import Assessment, Picture
 from tests.browser.picture import history
 from tests.browser.picture.accessibility import axe_findings
+from tests.browser.picture.charts import unreadable_coordinates
 from tests.browser.picture.history import BURST, build_burst
 from tests.browser.steps import (
     log_in,
@@ -21,6 +23,7 @@ from tests.browser.steps import (
     screenshot_for_docs,
     tab_to,
 )
+from tests.factories import make_incident
 
 pytestmark = pytest.mark.browser
 
@@ -97,6 +100,7 @@ def test_coordinator_reads_assesses_and_approves_last_week(
 
     assert painted_pixels(page, "#picture-map") > 0
     assert page.locator("#picture-map .leaflet-tile").count() == 0
+    assert not unreadable_coordinates(page)  # the trend charts' axes
     screenshot_for_docs(page, "picture-week")
     assert show_map_layers(page, AREAS) > 0
     assert show_map_layers(page, POINTS) > 0  # the single car fire in Söder
@@ -219,7 +223,6 @@ def test_picture_pages_have_no_serious_accessibility_violations(
         *axe_findings(page, f"/lagesbild/vecka/{iso}/version/1/"),
         *axe_findings(page, f"/lagesbild/period/{quarter}/"),
     ]
-    screenshot_for_docs(page, "picture-period")
     assert not findings, "\n".join(findings)
 
 
@@ -244,3 +247,24 @@ def test_picture_with_the_keyboard_only(open_page, coordinator_a, member_a, last
     page.get_by_text("Bedömningen av Norr är sparad.").wait_for()
     assessment = Assessment.objects.get(area_id=norr)
     assert (assessment.level, assessment.comment) == (3, "Klotter vid torget")
+
+
+def test_quarter_chart_places_the_areas_the_group_has_judged(
+    open_page, coordinator_a, member_a, last_week
+):
+    for _ in range(3):
+        make_incident(member_a, occurred_at=weeks.bounds(last_week)[0] + timedelta(hours=12))
+    quarter = periodic.Period.containing("quarter", weeks.monday(last_week))
+    page = open_page("desktop")
+    log_in(page, coordinator_a)
+    page.goto(f"/lagesbild/period/{quarter}/")
+    chart = page.locator("svg.need-chart")
+    assert chart.locator("circle").count() == 0
+    norr = page.locator(f"form[action$='/paverkan/{norr_id(coordinator_a)}/']")
+    norr.get_by_role("combobox").select_option(index=3)
+    norr.get_by_role("button").click()
+    page.get_by_text("Påverkbarheten för Norr är sparad.").wait_for()
+    assert chart.locator("circle").count() == 1
+    assert chart.locator("text.dot-label").text_content() == "Norr"
+    assert not unreadable_coordinates(page)
+    screenshot_for_docs(page, "picture-quarter")
