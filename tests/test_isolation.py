@@ -5,10 +5,16 @@ The walk reads `django.urls.get_resolver()`, so a new URL pattern is tested the 
 exists: it needs an entry in ROUTES (its minimum role, the methods it offers and which of
 partnership A's objects fill its path parameters), otherwise its tests fail and say what to add.
 
-Everything partnership A owns carries MARK_A in its name or text, and the incidents that other
-reporters filed carry MARK_OTHER, so "B never sees A's data" is checked on every response body
-as a plain substring test. Coordinator A's pages must show MARK_A, which keeps that check from
-passing vacuously.
+The cast: coordinator and reporter of A, member and coordinator of B (the coordinator, so
+that B reaches A's objects on coordinator-only pages and must meet a 404 there, not only a
+403) and the anonymous. Everything partnership A owns carries MARK_A in its name or text, and
+the incidents that other reporters filed carry MARK_OTHER, so "B never sees A's data" is checked
+on every response body as a plain substring test. Coordinator A's pages must show MARK_A, which
+keeps that check from passing vacuously. After B's and the anonymous's requests, every row of A
+in every model must be as before.
+
+A second walk sends garbage (text for numbers, numbers beyond any database integer) in every
+parameter: no page may answer 500.
 """
 
 import json
@@ -647,11 +653,15 @@ CASES = [
 ]
 
 
+def _spec(name: str, route: str) -> Route:
+    if name not in ROUTES:
+        pytest.fail(f"new URL pattern {name} ({route}) is not checked: add it to ROUTES")
+    return ROUTES[name]
+
+
 @pytest.mark.parametrize(("name", "route", "persona"), CASES)
 def test_route_is_scoped_to_partnership_and_role(name, route, persona, world, db):
-    spec = ROUTES.get(name)
-    if spec is None:
-        pytest.fail(f"new URL pattern {name} ({route}) is not checked: add it to ROUTES")
+    spec = _spec(name, route)
     url = _url(name, route, spec, world)
     client = world.client(persona)
     for method in ("GET", "POST"):
@@ -688,24 +698,24 @@ QUERY_KEYS = (
 
 @pytest.mark.parametrize(("name", "route"), [pytest.param(n, r, id=n) for n, r in WALKED])
 def test_route_survives_garbage_input(name, route, world, db):
-    """Bad input never crashes a page: garbage in every path parameter, every query parameter
-    and every field of the route's form, sent by the coordinator, who may use every page."""
-    spec = ROUTES.get(name)
-    if spec is None:
-        pytest.fail(f"new URL pattern {name} ({route}) is not checked: add it to ROUTES")
+    """Bad input never crashes a page: garbage in every query parameter and every field of the
+    route's form (on a real object of A), and in every path parameter, sent by the
+    coordinator, who may use every page."""
+    spec = _spec(name, route)
     client = world.client("coordinator_a")
+    url = _url(name, route, spec, world)
     fields = spec.body(world) if spec.body else {}
     for value in GARBAGE:
-        url = "/" + re.sub(r"<(?:\w+:)?\w+>", value, route)
-        query = dict.fromkeys([*QUERY_KEYS, *spec.query], value)
         body = dict.fromkeys(fields, value)
-        for response in (
-            client.get(url, query),
+        responses = (
+            client.get(url, dict.fromkeys([*QUERY_KEYS, *spec.query], value)),
             client.post(url, json.dumps(body), content_type="application/json")
             if spec.api
             else client.post(url, body),
-        ):
-            assert response.status_code < 500, f"{url} with {value}: {response.status_code}"
+            client.get("/" + re.sub(r"<(?:\w+:)?\w+>", value, route)),
+        )
+        for response in responses:
+            assert response.status_code < 500, f"{response.request} with {value}"
 
 
 def test_switching_partnership_changes_what_the_pages_show(coordinator_a, partnership_b, login):

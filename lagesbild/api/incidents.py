@@ -14,6 +14,7 @@ from lagesbild.geography.models import Place
 from lagesbild.incidents import queries, services, weeks
 from lagesbild.incidents.models import Category, Incident
 from lagesbild.partnerships.access import Role, get_for_member, scoped
+from lagesbild.web.fields import MAX_ID
 
 router = Router(tags=["incidents"])
 
@@ -82,11 +83,6 @@ class IncidentOut(Schema):
 
 class ErrorsOut(Schema):
     errors: dict[str, list[str]]
-
-
-# The largest id the database holds (a signed 64-bit integer): larger numbers are refused with
-# 422 rather than crashing the query.
-MAX_ID = 2**63 - 1
 
 
 class IncidentFilters(Schema):

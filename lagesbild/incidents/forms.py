@@ -13,6 +13,7 @@ from lagesbild.incidents.models import Category, Incident
 from lagesbild.incidents.queries import categories
 from lagesbild.partnerships.access import scoped
 from lagesbild.partnerships.models import Organisation
+from lagesbild.web.fields import ModelMultipleIdField
 
 
 class ReportForm(forms.Form):
@@ -204,9 +205,7 @@ def correction_options(membership) -> dict:
 
 
 class MergeForm(forms.Form):
-    duplicates = forms.ModelMultipleChoiceField(
-        queryset=Incident.objects.none(), label=_("Dubbletter")
-    )
+    duplicates = ModelMultipleIdField(queryset=Incident.objects.none(), label=_("Dubbletter"))
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,6 +5,7 @@ from lagesbild.geography.models import Area
 from lagesbild.incidents.models import Category
 from lagesbild.interventions.models import Intervention
 from lagesbild.partnerships.models import Organisation
+from lagesbild.web.fields import ModelMultipleIdField
 
 
 class MeetingForm(forms.Form):
@@ -32,7 +33,7 @@ class InterventionFields(forms.Form):
 
     title = forms.CharField(label=_("Insats"), max_length=200, required=False)
     area = forms.ModelChoiceField(queryset=Area.objects.none(), label=_("Område"), required=False)
-    categories = forms.ModelMultipleChoiceField(
+    categories = ModelMultipleIdField(
         queryset=Category.objects.none(),
         label=_("Kategorier"),
         required=False,

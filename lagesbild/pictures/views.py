@@ -299,6 +299,8 @@ def map_data(request, iso: str):
     partnership = request.membership.partnership
     version_number = request.GET.get("version")
     if version_number:
+        if not version_number.isdigit():
+            raise Http404
         content = get_for_member(
             Picture.objects.all(),
             request.membership,

@@ -1,0 +1,28 @@
+"""Form fields shared by the apps."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+# The largest id a database column holds (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
+
+
+class ModelMultipleIdField(forms.ModelMultipleChoiceField):
+    """Several objects chosen by id, where an id beyond any database integer is an unknown
+    choice. Django checks each id with an exact lookup, which copes with such a number, but
+    then fetches them together with an `__in` lookup, which hands it to the database and
+    crashes the request (OverflowError on SQLite, out of range on PostgreSQL)."""
+
+    def clean(self, value):
+        for item in value or ():
+            try:
+                out_of_range = abs(int(item)) > MAX_ID
+            except (TypeError, ValueError):
+                continue  # not a number at all: Django's own check refuses it
+            if out_of_range:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": item},
+                )
+        return super().clean(value)
