@@ -155,6 +155,8 @@ def test_excel_lists_only_the_counted_incidents_the_reader_may_see(
     with zipfile.ZipFile(io.BytesIO(data)) as xlsx:
         assert "<f>" not in xlsx.read("xl/worksheets/sheet3.xml").decode()
 
+    summary = [row[0] for row in book["Sammanfattning"].iter_rows(values_only=True)]
+    assert any(line and line.startswith("Fliken Händelser visar 6 av de 7") for line in summary)
     coordinators, _ = workbook(coordinator_a, content)
     assert picture["restricted"].pk in rows_by_name(coordinators["Händelser"])
 

@@ -84,49 +84,50 @@ def _fit_columns(sheet: Worksheet, minimum: int = 8) -> None:
 
 
 def _summary_sheet(sheet: Worksheet, edition: Edition, shown: int) -> None:
+    """The picture's heading and status, then its sentences in sections."""
     content = edition.content
-    counted = len(content["incident_ids"])
-    rows = [
-        [edition.title()],
-        [content["partnership"]],
-        [edition.status()],
-        [edition.computed()],
-        [],
-        [_("Sammanfattning")],
-        *([sentence] for sentence in content["summary"]),
+    for line in (edition.title(), content["partnership"], edition.status(), edition.computed()):
+        _append(sheet, [line])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sections = [
+        (_("Sammanfattning"), content["summary"]),
+        (_("Kluster i tid och rum"), [c["text"] for c in content["clusters"]]),
+        (_("Ändrat mot föregående version"), content.get("changes_from_previous", [])),
+        (_("Om exporten"), _export_notes(edition, shown)),
     ]
-    if content["clusters"]:
-        rows += [[], [_("Kluster i tid och rum")], *([c["text"]] for c in content["clusters"])]
-    if content.get("changes_from_previous"):
-        rows += [[], [_("Ändrat mot föregående version")]]
-        rows += [[line] for line in content["changes_from_previous"]]
-    rows += [[], [_("Om exporten")]]
-    rows.append(
-        [
+    for heading, lines in sections:
+        if not lines:
+            continue
+        _append(sheet, [])
+        _append(sheet, [heading])
+        sheet.cell(sheet.max_row, 1).font = BOLD
+        for line in lines:
+            _append(sheet, [line])
+    for (cell,) in sheet.iter_rows(min_col=1, max_col=1):
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.column_dimensions["A"].width = 120
+
+
+def _export_notes(edition: Edition, shown: int) -> list[str]:
+    """What the reader should know about this file: how many of the counted incidents it
+    lists, and whether small counts are hidden."""
+    counted = len(edition.content["incident_ids"])
+    if shown == counted:
+        notes = [_("Fliken Händelser visar alla %(n)s händelser som räknades.") % {"n": counted}]
+    else:
+        notes = [
             _(
                 "Fliken Händelser visar %(shown)s av de %(counted)s händelser som räknades; "
                 "övriga får din roll inte se i detalj."
             )
             % {"shown": shown, "counted": counted}
         ]
-    )
     if edition.suppress_below > 1:
-        rows.append(
-            [
-                _('I matrisen visas antal från 1 till %(n)s som "<%(m)s".')
-                % {"n": edition.suppress_below - 1, "m": edition.suppress_below}
-            ]
+        notes.append(
+            _('I matrisen visas antal från 1 till %(n)s som "<%(m)s".')
+            % {"n": edition.suppress_below - 1, "m": edition.suppress_below}
         )
-    for row in rows:
-        _append(sheet, row)
-    sheet["A1"].font = Font(bold=True, size=14)
-    headings = {_("Sammanfattning"), _("Kluster i tid och rum"), _("Om exporten")}
-    headings.add(_("Ändrat mot föregående version"))
-    for (cell,) in sheet.iter_rows(min_col=1, max_col=1):
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        if cell.value in headings:
-            cell.font = BOLD
-    sheet.column_dimensions["A"].width = 120
+    return notes
 
 
 def _matrix_sheet(sheet: Worksheet, edition: Edition) -> None:
