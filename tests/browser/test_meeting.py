@@ -58,6 +58,11 @@ def test_meeting_decides_an_intervention_that_its_organisation_completes(
     page.locator("body.projector").wait_for()
     assert "Skadegörelse i Norr" in page.locator(".agenda").inner_text()
     page.get_by_text(decision).wait_for()
+    heading, item = (
+        float(page.locator(selector).first.evaluate("e => getComputedStyle(e).fontSize")[:-2])
+        for selector in ("h2", ".agenda li")
+    )
+    assert heading > item, "a heading on the wall must stand out from the items under it"
     screenshot_for_docs(page, "meeting-projector")
 
     member = open_page("desktop")

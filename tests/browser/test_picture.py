@@ -249,6 +249,15 @@ def test_picture_with_the_keyboard_only(open_page, coordinator_a, member_a, last
     assert (assessment.level, assessment.comment) == (3, "Klotter vid torget")
 
 
+def inside(box: dict, outer: dict) -> bool:
+    return (
+        outer["x"] <= box["x"]
+        and box["x"] + box["width"] <= outer["x"] + outer["width"]
+        and outer["y"] <= box["y"]
+        and box["y"] + box["height"] <= outer["y"] + outer["height"]
+    )
+
+
 def test_quarter_chart_places_the_areas_the_group_has_judged(
     open_page, coordinator_a, member_a, last_week
 ):
@@ -265,6 +274,8 @@ def test_quarter_chart_places_the_areas_the_group_has_judged(
     norr.get_by_role("button").click()
     page.get_by_text("Påverkbarheten för Norr är sparad.").wait_for()
     assert chart.locator("circle").count() == 1
-    assert chart.locator("text.dot-label").text_content() == "Norr"
+    label = chart.locator("text.dot-label")
+    assert label.text_content() == "Norr"
+    assert inside(label.bounding_box(), chart.bounding_box()), "the name is cut off"
     assert not unreadable_coordinates(page)
     screenshot_for_docs(page, "picture-quarter")
