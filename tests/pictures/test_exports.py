@@ -387,7 +387,7 @@ def test_pdf_and_excel_show_the_clusters(member_a, picture, pdf, tmp_path):
 
 
 def test_pdf_text_survives_markup_and_missing_glyphs(pdf):
-    assert pdf.text("a < b & c → d 🙂") == "a &lt; b &amp; c -&gt; d ?"
+    assert pdf.text("a < b & c → d 🙂\nnästa rad") == "a &lt; b &amp; c -&gt; d ?<br/>nästa rad"
 
 
 # --- the download views -------------------------------------------------------------------

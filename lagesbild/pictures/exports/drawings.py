@@ -121,8 +121,7 @@ def _grey(per_1000: float | None, breaks: list[float]):
 
 def _outline(geom, frame: Frame, fill) -> Path:
     path = Path(fillColor=fill, strokeColor=colors.black, strokeWidth=0.5, fillMode=FILL_EVEN_ODD)
-    polygons = getattr(geom, "geoms", [geom])
-    for polygon in polygons:
+    for polygon in _polygons(geom):
         for ring in [polygon.exterior, *polygon.interiors]:
             points = [frame.point(x, y) for x, y in ring.coords]
             path.moveTo(*points[0])
@@ -130,6 +129,14 @@ def _outline(geom, frame: Frame, fill) -> Path:
                 path.lineTo(*point)
             path.closePath()
     return path
+
+
+def _polygons(geom) -> list:
+    """The polygons in a geometry; a repaired outline can be a collection that also holds
+    lines or points, which have no area to shade."""
+    if geom.geom_type == "Polygon":
+        return [geom]
+    return [p for part in getattr(geom, "geoms", []) for p in _polygons(part)]
 
 
 def _hatched_square(x: float, y: float, side: float, frame: Frame) -> Group:

@@ -78,10 +78,10 @@ def _font_glyphs() -> frozenset[int]:
 
 def text(value) -> str:
     """Plain text made safe for a Paragraph: markup escaped, characters without a glyph
-    replaced (a comment may hold anything a keyboard can type)."""
+    replaced (a comment may hold anything a keyboard can type), line breaks kept."""
     glyphs = _font_glyphs()
-    chars = (c if ord(c) in glyphs or c in "\n\t" else SUBSTITUTES.get(c, "?") for c in str(value))
-    return escape("".join(chars))
+    chars = (c if ord(c) in glyphs or c.isspace() else SUBSTITUTES.get(c, "?") for c in str(value))
+    return escape("".join(chars)).replace("\n", "<br/>")
 
 
 @cache
