@@ -39,6 +39,10 @@ def norr_id(membership) -> int:
     return membership.partnership.areas.get(name="Norr").pk
 
 
+def soder_id(membership) -> int:
+    return membership.partnership.areas.get(name="Söder").pk
+
+
 def matrix_row(page, area: str):
     return page.locator("table.matrix tbody tr", has=page.get_by_role("rowheader", name=area))
 
@@ -245,6 +249,9 @@ def test_picture_with_the_keyboard_only(open_page, coordinator_a, member_a, last
     keyboard.press("Enter")
 
     page.get_by_text("Bedömningen av Norr är sparad.").wait_for()
+    # The saved form is replaced: the keyboard goes on from the message, not from the top.
+    assert page.evaluate("document.activeElement.textContent").startswith("Bedömningen av Norr")
+    tab_to(page, f"#id_a{soder_id(coordinator_a)}-level", limit=3)
     assessment = Assessment.objects.get(area_id=norr)
     assert (assessment.level, assessment.comment) == (3, "Klotter vid torget")
 
