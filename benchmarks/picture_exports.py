@@ -38,8 +38,9 @@ def run_case(args) -> None:
 
     from lagesbild.incidents import weeks
     from lagesbild.incidents.models import Incident
-    from lagesbild.pictures import export_views, runs, services
+    from lagesbild.pictures import runs, services
     from lagesbild.pictures.exports.edition import Edition
+    from lagesbild.pictures.exports.formats import FORMATS
 
     membership = bench.coordinator(incidents)
     partnership = membership.partnership
@@ -56,7 +57,7 @@ def run_case(args) -> None:
         f"{len(content['incident_ids'])} incidents counted, "
         f"{len(content['hotspots']['cells'])} hot-spot cells, {len(content['clusters'])} clusters"
     )
-    for fmt, chosen in export_views.FORMATS.items():
+    for fmt, chosen in FORMATS.items():
 
         def export(chosen=chosen):
             edition = Edition(services.assemble(partnership, code, run), membership)

@@ -6,16 +6,11 @@ partnership lets reporters see it; the Excel file's incidents are further limite
 reader's role may see. Every export is written to the audit trail.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import partial
-
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -23,67 +18,10 @@ from lagesbild.audit.record import record
 from lagesbild.incidents import weeks
 from lagesbild.partnerships.access import Role, get_for_member, member_required
 from lagesbild.pictures import runs, services
-from lagesbild.pictures.exports import excel, gis
 from lagesbild.pictures.exports.edition import Edition
+from lagesbild.pictures.exports.formats import FORMATS, Format
 from lagesbild.pictures.models import Picture
 from lagesbild.pictures.views import _picture_pk, _require_picture_access, _week
-
-
-def _pdf(edition: Edition) -> bytes:
-    # ReportLab takes a noticeable moment to import (0.1-0.5 s measured), so web and task
-    # processes load it on the first PDF rather than at start-up.
-    from lagesbild.pictures.exports import pdf
-
-    return pdf.build(edition)
-
-
-@dataclass(frozen=True)
-class Format:
-    """How one export format is made, served and named."""
-
-    label: str
-    build: Callable[[Edition], bytes]
-    content_type: str
-    extension: str
-    variant: str = ""  # told apart in the file name where two formats share an extension
-
-
-FORMATS = {
-    "pdf": Format(gettext_lazy("PDF"), _pdf, "application/pdf", "pdf"),
-    "xlsx": Format(
-        gettext_lazy("Excel"),
-        excel.build,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "xlsx",
-    ),
-    "geojson": Format(
-        gettext_lazy("GeoJSON (WGS 84)"), gis.geojson, "application/geo+json", "geojson"
-    ),
-    "geojson-sweref": Format(
-        gettext_lazy("GeoJSON (SWEREF 99 TM)"),
-        partial(gis.geojson, crs=gis.SWEREF99TM),
-        "application/geo+json",
-        "geojson",
-        "sweref99tm",
-    ),
-    "gpkg": Format(
-        gettext_lazy("GeoPackage"), gis.geopackage, "application/geopackage+sqlite3", "gpkg"
-    ),
-}
-
-
-def links(iso: str, version: int | None = None) -> list[dict]:
-    """The download links of a picture page: the draft's, or those of an approved version."""
-    return [
-        {
-            "format": fmt,
-            "label": chosen.label,
-            "url": reverse("pictures:export", args=[iso, fmt])
-            if version is None
-            else reverse("pictures:export_version", args=[iso, version, fmt]),
-        }
-        for fmt, chosen in FORMATS.items()
-    ]
 
 
 def _format(fmt: str) -> Format:

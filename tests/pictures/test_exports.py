@@ -18,7 +18,7 @@ from lagesbild.audit.models import Entry
 from lagesbild.incidents import weeks
 from lagesbild.incidents.models import Incident
 from lagesbild.pictures import export_views, runs, services
-from lagesbild.pictures.exports import excel, gis
+from lagesbild.pictures.exports import excel, formats, gis
 from lagesbild.pictures.exports.edition import Edition
 from lagesbild.pictures.models import AnalysisRun
 from tests.factories import make_incident
@@ -458,7 +458,7 @@ def test_every_format_of_an_approved_version(login, coordinator_a, picture, last
 
     assert response.status_code == 200
     assert response.content.startswith(SIGNATURES[fmt])
-    chosen = export_views.FORMATS[fmt]
+    chosen = formats.FORMATS[fmt]
     variant = f"-{chosen.variant}" if chosen.variant else ""
     expected = f"lagesbild-{iso}-v1{variant}.{chosen.extension}"
     assert response["Content-Disposition"] == f'attachment; filename="{expected}"'
@@ -522,8 +522,8 @@ def test_no_export_before_the_first_run_and_unknown_formats(login, member_a, las
 def test_links_of_the_draft_and_of_a_version(last_week):
     iso = weeks.iso(last_week)
 
-    draft = {link["format"]: link["url"] for link in export_views.links(iso)}
-    approved = {link["format"]: link["url"] for link in export_views.links(iso, 2)}
+    draft = {link["format"]: link["url"] for link in formats.links(iso)}
+    approved = {link["format"]: link["url"] for link in formats.links(iso, 2)}
 
     assert set(draft) == set(SIGNATURES)
     assert draft["pdf"] == export_url(last_week, "pdf")

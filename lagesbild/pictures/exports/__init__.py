@@ -1,5 +1,4 @@
-"""Exports of the situation picture, one module per format: `pdf`, `excel` and `gis`.
-
-Each module has `build(edition) -> bytes` (gis has one per file kind). What they share, the
-`Edition` an export is made of, lives in `edition`.
+"""Exports of the situation picture, one module per format: `pdf` (with its `drawings`),
+`excel` and `gis`. What every format is made of, the `Edition`, lives in `edition`; how each
+is built, served, named and linked, in `formats`.
 """
