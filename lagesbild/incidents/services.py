@@ -106,7 +106,7 @@ def report_incident(
     partnership = membership.partnership
     existing = Incident.objects.filter(partnership=partnership, client_id=client_id).first()
     if existing is not None:
-        return existing, False
+        return _replayed(existing, membership, source), False
 
     category = _category_for(membership, category)
     check_occurred_at(occurred_at)
@@ -168,6 +168,17 @@ def _data_changed(partnership_id: int, iso_week: str) -> None:
     from lagesbild.pictures.runs import request_run
 
     request_run(Partnership.objects.get(pk=partnership_id), iso_week)
+
+
+def _replayed(existing: Incident, membership: Membership, source: str) -> Incident:
+    """A retry returns the incident it filed; someone else's client id is refused, so a
+    guessed id never answers with another reporter's incident. Imports key their client id
+    on the external id, so any importing member may see that a row is already there."""
+    if existing.reporter_id != membership.user_id and source != Incident.Source.IMPORT:
+        raise ValidationError(
+            {"client_id": _("Formulärets id används redan. Ladda om sidan och försök igen.")}
+        )
+    return existing
 
 
 def _require_open(incident: Incident) -> None:

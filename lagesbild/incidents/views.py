@@ -56,7 +56,7 @@ def report(request):
             )
         except ValidationError as exc:
             needs_confirmation = services.needs_confirmation(exc)
-            add_service_errors(form, exc, {"location": None})
+            add_service_errors(form, exc, {"location": None, "client_id": None})
         else:
             message = (
                 _("Tack! Händelsen är registrerad som nr %(id)s (vecka %(week)s).")

@@ -145,3 +145,11 @@ def test_a_group_with_all_categories_disabled_is_still_not_reportable(reporter_a
     group.children.update(active=False)
     with pytest.raises(ValidationError):
         report(reporter_a, category=group)
+
+
+def test_someone_elses_client_id_is_refused(reporter_a, coordinator_a):
+    client_id = uuid.uuid4()
+    report(reporter_a, client_id=client_id)
+    with pytest.raises(ValidationError) as exc:
+        report(coordinator_a, client_id=client_id)
+    assert "client_id" in exc.value.message_dict
