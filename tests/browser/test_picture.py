@@ -86,6 +86,17 @@ def test_coordinator_reads_assesses_and_approves_last_week(
     burst_cell = matrix_cell(page, "Norr", "Skadegörelse")
     assert burst_cell.get_by_role("link").inner_text() == str(BURST)
     assert "▲ Avvikelse" in burst_cell.inner_text()  # said in words, not only by colour
+    wrap = page.locator("table.matrix").locator("..")
+    assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth"), "totals need side-scrolling"
+
+    assert painted_pixels(page, "#picture-map") > 0
+    assert page.locator("#picture-map .leaflet-tile").count() == 0
+    assert not unreadable_coordinates(page)  # the trend charts' axes
+    screenshot_for_docs(page, "picture-week")
+    assert show_map_layers(page, AREAS) > 0
+    assert show_map_layers(page, POINTS) > 0  # the single car fire in Söder
+    assert page.locator("#picture-map .marker-cluster").inner_text() == str(BURST)
+    assert show_map_layers(page) == 0
 
     assert row_order(page) == ["Norr", "Söder"]
     page.locator("table.matrix thead").get_by_role("link", name="Totalt").click()
@@ -101,15 +112,6 @@ def test_coordinator_reads_assesses_and_approves_last_week(
     page.get_by_text(f"{BURST} händelser", exact=True).wait_for()
     assert page.locator("#results tbody tr").count() == BURST
     page.go_back()
-
-    assert painted_pixels(page, "#picture-map") > 0
-    assert page.locator("#picture-map .leaflet-tile").count() == 0
-    assert not unreadable_coordinates(page)  # the trend charts' axes
-    screenshot_for_docs(page, "picture-week")
-    assert show_map_layers(page, AREAS) > 0
-    assert show_map_layers(page, POINTS) > 0  # the single car fire in Söder
-    assert page.locator("#picture-map .marker-cluster").inner_text() == str(BURST)
-    assert show_map_layers(page) == 0
 
     page.evaluate("window.sameDocument = true")  # gone if saving reloads the page
     assessment = page.get_by_role("region", name="Bedömning")
