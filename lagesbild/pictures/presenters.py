@@ -4,6 +4,7 @@ Everything here is deterministic: the same figures always give the same sentence
 approved picture reads the same whenever it is opened.
 """
 
+from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -181,23 +182,29 @@ LEVEL_LABELS = {
 
 def matrix(content: dict, sort: str = "area", descending: bool = False) -> dict:
     """Rows (areas) and columns (category groups) of the status matrix, sortable by area
-    name, total, points or a group's count."""
+    name, total, points or a group's count. Links are built here, once, rather than by a
+    template tag in each of the many cells."""
+    list_url = reverse("incidents:list") + f"?week={content['period']}"
     series = content["series"]
     groups = content["groups"]
+
+    def cell(area_id, group_id):
+        s = series[f"{area_id or ''}:{group_id or ''}"]
+        link = list_url
+        if area_id:
+            link += f"&area={area_id}"
+        if group_id:
+            link += f"&category={group_id}"
+        return {**s, "href": link + "&status=counted", "spark_svg": sparkline(s["spark"])}
+
     rows = []
     for area in content["areas"]:
-        cells = []
-        for group in groups:
-            s = series[f"{area['id']}:{group['id']}"]
-            cells.append({**s, "group_name": group["name"], "spark_svg": sparkline(s["spark"])})
-        total = series[f"{area['id']}:"]
-        points = content["area_points"][str(area["id"])]
         rows.append(
             {
                 "area": area,
-                "cells": cells,
-                "total": total,
-                "points": points,
+                "cells": [cell(area["id"], g["id"]) for g in groups],
+                "total": cell(area["id"], None),
+                "points": content["area_points"][str(area["id"])],
                 "assessment": content["assessments"][str(area["id"])],
             }
         )
@@ -209,12 +216,12 @@ def matrix(content: dict, sort: str = "area", descending: bool = False) -> dict:
     for j, group in enumerate(groups):
         keys[str(group["id"])] = lambda r, j=j: r["cells"][j]["observed"]
     rows.sort(key=keys.get(sort, keys["area"]), reverse=descending)
-    footer = [series[f":{g['id']}"] for g in groups]
+    footer = [cell(None, g["id"]) for g in groups]
     return {
         "rows": rows,
         "groups": groups,
         "footer": footer,
-        "grand": series[":"],
+        "grand": cell(None, None),
         "sort": sort if sort in keys else "area",
         "descending": descending,
     }

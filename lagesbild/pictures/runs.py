@@ -10,7 +10,7 @@ import logging
 import traceback
 
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Max
 from django.utils import timezone
 
 from lagesbild.incidents import weeks
@@ -24,14 +24,13 @@ ACTIVE = (AnalysisRun.Status.QUEUED, AnalysisRun.Status.RUNNING)
 
 def data_version(partnership) -> str:
     """A fingerprint of the partnership's incidents: it changes with every new report and
-    every review (each writes an IncidentChange)."""
-    incidents = Incident.objects.filter(partnership=partnership).aggregate(
-        n=Count("id"), last=Max("id")
-    )
+    every review (each writes an IncidentChange). Incidents are never deleted, so the
+    highest ids are enough and both are index look-ups, not counts."""
+    last_incident = Incident.objects.filter(partnership=partnership).aggregate(last=Max("id"))
     last_change = IncidentChange.objects.filter(incident__partnership=partnership).aggregate(
         last=Max("id")
-    )["last"]
-    raw = f"{incidents['n']}:{incidents['last']}:{last_change}:{partnership.geography_version}"
+    )
+    raw = f"{last_incident['last']}:{last_change['last']}:{partnership.geography_version}"
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
