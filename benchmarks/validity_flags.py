@@ -1,9 +1,10 @@
 """Validity of the weekly deviation flags on synthetic partnerships with planted outbreaks.
 
     .venv/bin/python -m benchmarks.validity_flags [--partnerships 20] [--weeks 8]
+    .venv/bin/python -m benchmarks.validity_flags --incidents-per-year 20000  # a big city
 
-Each partnership (25 areas x 20 categories, about 3,000 incidents a year, NB size 5, yearly
-season and peaks) gets outbreaks of 1-4 weeks at 2-10 times the baseline in 2 % of its
+Each partnership (25 areas x 20 categories, 3,000 incidents a year unless told, NB size 5,
+yearly season and peaks) gets outbreaks of 1-4 weeks at 2-10 times the baseline in 2 % of its
 area x category series (drawn in proportion to their incidents: outbreaks happen where
 things happen), ending in the tested weeks. For each of the last ``weeks`` weeks
 the flags are computed and compared with the truth. Printed, for DEFAULT and for the
@@ -38,9 +39,9 @@ N_WEEKS = 6 * 52
 SIZE_BANDS = ((0.0, 0.5), (0.5, 2.0), (2.0, np.inf))
 
 
-def partnership(rng, group: int, n_weeks_tested: int):
+def partnership(rng, group: int, n_weeks_tested: int, incidents_per_year: float):
     """A partnership's series table, the outbreak truth per series-week, and true means."""
-    shape = simulation.Partnership()
+    shape = simulation.Partnership(incidents_per_year=incidents_per_year)
     mean = simulation.expected_cube(rng, shape, FIRST, N_WEEKS)
     counts = simulation.draw_counts(rng, mean, shape.dispersion_size)
     n_cells = shape.n_areas * shape.n_categories
@@ -111,13 +112,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--partnerships", type=int, default=20)
     parser.add_argument("--weeks", type=int, default=8)
+    parser.add_argument("--incidents-per-year", type=float, default=3000.0)
     args = parser.parse_args()
     rng = np.random.default_rng(2013)
-    tables = [partnership(rng, group, args.weeks) for group in range(args.partnerships)]
+    tables = [
+        partnership(rng, group, args.weeks, args.incidents_per_year)
+        for group in range(args.partnerships)
+    ]
     n_series = sum(table.n_series for table, *_ in tables)
     print(
-        f"{args.partnerships} partnerships, {n_series:,} series, last {args.weeks} weeks "
-        f"tested; outbreaks 1-4 weeks at 2-10x baseline in 2 % of area x category series"
+        f"{args.partnerships} partnerships of {args.incidents_per_year:,.0f} incidents a year, "
+        f"{n_series:,} series, last {args.weeks} weeks tested; outbreaks 1-4 weeks at "
+        f"2-10x baseline in 2 % of area x category series"
     )
     configurations = {
         "DEFAULT avvikelse (BH q=0.05)": lambda table, target: (
