@@ -12,6 +12,7 @@ Modules (import the one you need; this package imports nothing heavy on its own)
 - ``cusum``: the negative-binomial CUSUM behind the "sustained rise" badge.
 - ``deviations``: the weekly deviation flags (avvikelse, bevaka) that combine the above.
 - ``explain``: the numbers behind a flag and its one-sentence Swedish explanation.
+- ``simulation``: seeded synthetic weekly counts with known outbreaks, for tests and benchmarks.
 - ``grid``, ``hotspots``, ``scan``, ``knox``: spatial hot spots and space-time clusters.
 - ``evaluation``, ``ranking``: intervention evaluation and area ranking.
 """

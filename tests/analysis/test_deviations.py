@@ -192,6 +192,18 @@ def test_permuting_incidents_changes_nothing(seed):
         np.testing.assert_array_equal(getattr(results[0], name), getattr(results[1], name))
 
 
+def test_a_national_batch_gives_each_partnership_its_own_result():
+    tables = [
+        aggregate.stack_series(partnership(seed)[0], first_week=FIRST, group=seed)
+        for seed in (13, 14)
+    ]
+    together = deviations.weekly_deviations(aggregate.concat_series(tables), N_WEEKS - 1)
+    alone = deviations.weekly_deviations(tables[1], N_WEEKS - 1)
+    rows = slice(tables[0].n_series, None)
+    for name in ("expected", "p_value", "p_adjusted", "threshold", "level", "rise_score"):
+        np.testing.assert_allclose(getattr(together, name)[rows], getattr(alone, name))
+
+
 def test_a_seeded_run_is_reproducible():
     first = deviations.weekly_deviations(table_of(partnership(12)[0]), N_WEEKS - 1)
     partnership.cache_clear()
