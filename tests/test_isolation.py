@@ -89,9 +89,10 @@ DEFAULT_PARAMS = {
     "version": "picture_version",
     "period": "quarter",
     "kind": "period_kind",
+    "fmt": "export_format",
 }
 # Kinds that are not one of A's objects, so they do not make a route answer 404 to B.
-NOT_OBJECTS = {"week", "quarter", "period_kind"}
+NOT_OBJECTS = {"week", "quarter", "period_kind", "export_format"}
 
 
 @dataclass(frozen=True)
@@ -319,6 +320,10 @@ ROUTES: dict[str, Route] = {
     "pictures:approve": Route(
         Role.COORDINATOR, ("POST",), body=lambda world: {"change_note": ""}, foreign_post=302
     ),
+    # Exports: GeoJSON in the walk (text, so a leak shows); B has no run, so B's draft
+    # export sends B to its own picture page while that computes.
+    "pictures:export": Route(Role.MEMBER, foreign_get=302, shows_a=True),
+    "pictures:export_version": Route(Role.MEMBER, shows_a=True),
     "pictures:assess": Route(
         Role.COORDINATOR, ("POST",), params={"area_id": "area"}, body=_assessment_form
     ),
@@ -437,6 +442,8 @@ class World:
             return "kvartal"
         if kind == "picture_version":
             return self.objects["picture"].version
+        if kind == "export_format":
+            return "geojson"  # text, so the walk's leak checks can read it
         if kind == "period_version":
             return self.objects["period_picture"].version
         return self.objects[kind].pk

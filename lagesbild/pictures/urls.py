@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lagesbild.pictures import views
+from lagesbild.pictures import export_views, views
 
 app_name = "pictures"
 urlpatterns = [
@@ -23,3 +23,4 @@ urlpatterns = [
     path("period/<str:period>/godkann/", views.period_approve, name="period_approve"),
     path("period/<str:period>/version/<int:version>/", views.period_version, name="period_version"),
 ]
+urlpatterns += export_views.urlpatterns

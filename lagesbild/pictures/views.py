@@ -14,6 +14,7 @@ from lagesbild.geography.models import Area
 from lagesbild.incidents import weeks
 from lagesbild.partnerships.access import Role, get_for_member, has_role, member_required
 from lagesbild.pictures import periodic, presenters, runs, services
+from lagesbild.pictures.exports.formats import links as export_links
 from lagesbild.pictures.forms import ApproveForm, AssessmentForm
 from lagesbild.pictures.models import Picture
 from lagesbild.web.maps import map_config
@@ -97,6 +98,7 @@ def week(request, iso: str):
         **base,
         assessment_forms=_assessment_forms(request, content),
         approve_form=ApproveForm(needs_note=approved is not None),
+        export_links=export_links(weeks.iso(code)),
     )
     return render(request, "pictures/week.html", context)
 
@@ -228,6 +230,7 @@ def version(request, iso: str, version: int):
         versions=versions,
         previous_iso=weeks.iso(weeks.shift(code, -1)),
         next_iso=weeks.iso(weeks.shift(code, 1)),
+        export_links=export_links(picture.period, picture.version),
     )
     context["can_assess"] = False
     return render(request, "pictures/week.html", context)
