@@ -85,7 +85,6 @@ def _form_page(
     )
 
 
-
 @coordinator_required
 def manage(request):
     """The administration hub: what the partnership has, with links to manage each part."""
