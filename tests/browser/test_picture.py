@@ -11,18 +11,14 @@ import pytest
 from django.urls import Resolver404, get_resolver, resolve
 
 from lagesbild.incidents import weeks
+from lagesbild.incidents.models import Incident
 from lagesbild.pictures import periodic, runs, services
 from lagesbild.pictures.models import Assessment, Picture
 from tests.browser.picture import history
 from tests.browser.picture.accessibility import axe_findings
 from tests.browser.picture.charts import unreadable_coordinates
 from tests.browser.picture.history import BURST, build_burst
-from tests.browser.steps import (
-    log_in,
-    painted_pixels,
-    screenshot_for_docs,
-    tab_to,
-)
+from tests.browser.steps import log_in, painted_pixels, screenshot_for_docs, tab_to
 from tests.factories import make_incident
 
 pytestmark = pytest.mark.browser
@@ -56,6 +52,11 @@ def matrix_cell(page, area: str, column: str):
     return matrix_row(page, area).locator("th, td").nth(index)
 
 
+def cell_count(page, area: str, column: str) -> str:
+    """The count a matrix cell shows (its drill-down link)."""
+    return matrix_cell(page, area, column).get_by_role("link").inner_text()
+
+
 def row_order(page) -> list[str]:
     return [
         text.splitlines()[0] for text in page.locator("table.matrix tbody th").all_inner_texts()
@@ -71,6 +72,48 @@ def show_map_layers(page, *shown: str) -> int:
     # Leaflet redraws its canvas on the next animation frame.
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     return painted_pixels(page, "#picture-map")
+
+
+def approve(coordinator, week: int) -> Picture:
+    """Approve the week's computed picture as `coordinator` (without the page)."""
+    partnership = coordinator.partnership
+    run = runs.latest_run(partnership, weeks.iso(week))
+    return services.approve_picture(
+        actor=coordinator.user,
+        partnership=partnership,
+        content=services.assemble(partnership, week, run),
+    )
+
+
+def inside(box: dict, outer: dict) -> bool:
+    """Whether the bounding box `box` lies within `outer`."""
+    return (
+        outer["x"] <= box["x"]
+        and box["x"] + box["width"] <= outer["x"] + outer["width"]
+        and outer["y"] <= box["y"]
+        and box["y"] + box["height"] <= outer["y"] + outer["height"]
+    )
+
+
+def export_url_names() -> list[str]:
+    """The names of the picture's export URLs (another part of the work adds them)."""
+    _, resolver = get_resolver().namespace_dict["pictures"]
+    return sorted(
+        name
+        for name in resolver.reverse_dict
+        if isinstance(name, str) and name.startswith("export")
+    )
+
+
+def export_format(href: str | None) -> str | None:
+    """'pdf' or 'xlsx' when `href` downloads the picture in that format, else None."""
+    try:
+        match = resolve(urlsplit(href or "").path)
+    except Resolver404:
+        return None
+    if match.namespace != "pictures" or not match.url_name.startswith("export"):
+        return None
+    return next((value for value in match.kwargs.values() if value in EXPORT_STARTS), None)
 
 
 def test_coordinator_reads_assesses_and_approves_last_week(
@@ -139,7 +182,7 @@ def test_last_months_approved_picture_is_unchanged_after_an_incident_is_correcte
 ):
     partnership = coordinator_a.partnership
     month_ago = weeks.iso(weeks.shift(last_week, -4))
-    burst = build_burst(member_a, weeks.parse(month_ago), burst_status="new")
+    burst = build_burst(member_a, weeks.parse(month_ago), burst_status=Incident.Status.NEW)
     page = open_page("desktop")
     log_in(page, coordinator_a)
     page.goto(f"/lagesbild/vecka/{month_ago}/")
@@ -157,32 +200,11 @@ def test_last_months_approved_picture_is_unchanged_after_an_incident_is_correcte
 
     page.goto(f"/lagesbild/vecka/{month_ago}/version/1/")
     assert page.locator("table.matrix").inner_text() == approved_matrix
-    assert matrix_cell(page, "Norr", "Skadegörelse").get_by_role("link").inner_text() == "10"
+    assert cell_count(page, "Norr", "Skadegörelse") == str(BURST)
     page.goto(f"/lagesbild/vecka/{month_ago}/")
     page.get_by_text("Godkänd version 1 finns").wait_for()
-    assert matrix_cell(page, "Norr", "Skadegörelse").get_by_role("link").inner_text() == "9"
-    assert matrix_cell(page, "Norr", "Brand").get_by_role("link").inner_text() == "1"
-
-
-def approve(coordinator, week: int) -> Picture:
-    """Approve the week's computed picture as `coordinator` (without the page)."""
-    partnership = coordinator.partnership
-    run = runs.latest_run(partnership, weeks.iso(week))
-    return services.approve_picture(
-        actor=coordinator.user,
-        partnership=partnership,
-        content=services.assemble(partnership, week, run),
-    )
-
-
-def export_url_names() -> list[str]:
-    """The names of the picture's export URLs (another part of the work adds them)."""
-    _, resolver = get_resolver().namespace_dict["pictures"]
-    return sorted(
-        name
-        for name in resolver.reverse_dict
-        if isinstance(name, str) and name.startswith("export")
-    )
+    assert cell_count(page, "Norr", "Skadegörelse") == str(BURST - 1)
+    assert cell_count(page, "Norr", "Brand") == "1"
 
 
 def test_version_page_exports_pdf_and_excel(open_page, coordinator_a, member_a, last_week):
@@ -203,17 +225,6 @@ def test_version_page_exports_pdf_and_excel(open_page, coordinator_a, member_a, 
         with page.expect_download() as download:
             link.click()
         assert Path(download.value.path()).read_bytes().startswith(EXPORT_STARTS[fmt]), fmt
-
-
-def export_format(href: str | None) -> str | None:
-    """'pdf' or 'xlsx' when `href` downloads the picture in that format, else None."""
-    try:
-        match = resolve(urlsplit(href or "").path)
-    except Resolver404:
-        return None
-    if match.namespace != "pictures" or not match.url_name.startswith("export"):
-        return None
-    return next((value for value in match.kwargs.values() if value in EXPORT_STARTS), None)
 
 
 def test_picture_pages_have_no_serious_accessibility_violations(
@@ -260,15 +271,6 @@ def test_picture_with_the_keyboard_only(open_page, coordinator_a, member_a, last
     assert (assessment.level, assessment.comment) == (3, "Klotter vid torget")
 
 
-def inside(box: dict, outer: dict) -> bool:
-    return (
-        outer["x"] <= box["x"]
-        and box["x"] + box["width"] <= outer["x"] + outer["width"]
-        and outer["y"] <= box["y"]
-        and box["y"] + box["height"] <= outer["y"] + outer["height"]
-    )
-
-
 def test_quarter_chart_places_the_areas_the_group_has_judged(
     open_page, coordinator_a, member_a, last_week
 ):
@@ -281,7 +283,7 @@ def test_quarter_chart_places_the_areas_the_group_has_judged(
     chart = page.locator("svg.need-chart")
     assert chart.locator("circle").count() == 0
     norr = page.locator(f"form[action$='/paverkan/{norr_id(coordinator_a)}/']")
-    norr.get_by_role("combobox").select_option(index=3)
+    norr.get_by_role("combobox").select_option("3")
     norr.get_by_role("button").click()
     page.get_by_text("Påverkbarheten för Norr är sparad.").wait_for()
     assert chart.locator("circle").count() == 1

@@ -31,14 +31,22 @@ def build_burst(member, week: int, *, burst_status=Incident.Status.ACCEPTED) -> 
     for k in range(1, BACKGROUND_WEEKS + 1):
         for _ in range(2):
             make_incident(
-                member, area=norr, occurred_at=start - timedelta(weeks=k), status="accepted"
+                member,
+                area=norr,
+                occurred_at=start - timedelta(weeks=k),
+                status=Incident.Status.ACCEPTED,
             )
     burst = [
         make_incident(member, area=norr, occurred_at=start, status=burst_status)
         for _ in range(BURST)
     ]
     make_incident(
-        member, area=soder, category="bilbrand", severity=3, occurred_at=start, status="accepted"
+        member,
+        area=soder,
+        category="bilbrand",
+        severity=3,
+        occurred_at=start,
+        status=Incident.Status.ACCEPTED,
     )
     runs.run_now(partnership, weeks.iso(week))
     return burst
