@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from lagesbild.audit.record import record
 from lagesbild.incidents import weeks
+from lagesbild.incidents.privacy import validate_no_identity_numbers
 from lagesbild.interventions.models import Decision, Intervention, Meeting
 from lagesbild.partnerships.access import Role, has_role
 
@@ -106,6 +107,7 @@ def create_meeting(
 def save_minutes(
     *, actor, meeting: Meeting, minutes: str, attendees: str, closed: bool, request=None
 ) -> Meeting:
+    validate_no_identity_numbers(minutes)
     meeting.minutes, meeting.attendees, meeting.closed = minutes.strip(), attendees.strip(), closed
     meeting.save(update_fields=["minutes", "attendees", "closed"])
     record(actor=actor, action="meeting.minutes", obj=meeting, request=request, closed=closed)
@@ -136,6 +138,7 @@ def add_decision(
         raise ValidationError(_("Mötet är avslutat; öppna det igen för att lägga till beslut."))
     if not text.strip():
         raise ValidationError({"text": _("Skriv beslutet.")})
+    validate_no_identity_numbers(text)
     created = None
     if intervention is not None:
         created = create_intervention(
@@ -173,6 +176,7 @@ def create_intervention(
     _check_intervention(
         partnership, area=area, responsible=responsible, categories=categories, due_date=due_date
     )
+    validate_no_identity_numbers(f"{title}\n{description}")
     intervention = Intervention.objects.create(
         partnership=partnership,
         title=title.strip(),

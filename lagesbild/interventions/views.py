@@ -131,11 +131,15 @@ def meeting_minutes(request, pk: int):
     meeting = get_for_member(Meeting.objects.all(), request.membership, pk)
     form = MinutesForm(request.POST)
     if form.is_valid():
-        services.save_minutes(
-            actor=request.user, meeting=meeting, request=request, **form.cleaned_data
-        )
-        messages.success(request, _("Protokollet är sparat."))
-        return redirect("interventions:meeting", pk=meeting.pk)
+        try:
+            services.save_minutes(
+                actor=request.user, meeting=meeting, request=request, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error("minutes", exc)
+        else:
+            messages.success(request, _("Protokollet är sparat."))
+            return redirect("interventions:meeting", pk=meeting.pk)
     return render(
         request,
         "interventions/meeting.html",

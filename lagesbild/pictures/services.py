@@ -12,11 +12,13 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lagesbild.audit.record import record
 from lagesbild.geography.models import Area
 from lagesbild.incidents import weeks
 from lagesbild.incidents.models import Incident
+from lagesbild.incidents.privacy import validate_no_identity_numbers
 from lagesbild.incidents.queries import COUNTED
 from lagesbild.interventions.services import due_interventions
 from lagesbild.pictures import presenters
@@ -87,15 +89,21 @@ def _summary(content: dict, series: dict, areas: dict, groups: dict) -> list[str
     """The Swedish sentences at the top of the picture."""
     iso = content["period"]
     total = series[_key(None, None)]
+    incidents = ngettext("%(n)s händelse", "%(n)s händelser", total["observed"]) % {
+        "n": total["observed"]
+    }
+    organisations = ngettext(
+        "%(n)s organisation", "%(n)s organisationer", content["organisations"]
+    ) % {"n": content["organisations"]}
     sentences = [
         _(
-            "%(week)s rapporterades %(n)s händelser från %(orgs)s organisationer "
+            "%(week)s rapporterades %(incidents)s från %(organisations)s "
             "(förväntat %(exp)s, normalt %(low)s–%(high)s)."
         )
         % {
             "week": presenters.week_label(iso).capitalize(),
-            "n": total["observed"],
-            "orgs": content["organisations"],
+            "incidents": incidents,
+            "organisations": organisations,
             "exp": presenters.num(total["expected"]),
             "low": int(total["normal_low"] or 0),
             "high": int(total["normal_high"] or 0),
@@ -220,6 +228,7 @@ def save_assessment(
     periodic picture."""
     if area.partnership_id != partnership.pk:
         raise ValidationError(_("Området hör inte till samverkan."))
+    validate_no_identity_numbers(comment)
     levels = [entry["level"] for entry in (scale or partnership.assessment_scale)]
     if level is not None and level not in levels:
         raise ValidationError({"level": _("Välj en nivå på skalan.")})

@@ -398,18 +398,22 @@ def period_influence(request, period: str, area_id: int):
     area = get_for_member(Area.objects.all(), request.membership, area_id)
     form = AssessmentForm(request.POST, scale=periodic.INFLUENCE_SCALE, prefix=f"i{area.pk}")
     if form.is_valid():
-        services.save_assessment(
-            actor=request.user,
-            partnership=request.membership.partnership,
-            area=area,
-            iso=str(chosen),
-            period_kind=chosen.kind,
-            scale=periodic.INFLUENCE_SCALE,
-            level=form.cleaned_data["level"],
-            comment=form.cleaned_data["comment"],
-            request=request,
-        )
-        messages.success(request, _("Påverkbarheten för %(a)s är sparad.") % {"a": area.name})
+        try:
+            services.save_assessment(
+                actor=request.user,
+                partnership=request.membership.partnership,
+                area=area,
+                iso=str(chosen),
+                period_kind=chosen.kind,
+                scale=periodic.INFLUENCE_SCALE,
+                level=form.cleaned_data["level"],
+                comment=form.cleaned_data["comment"],
+                request=request,
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Påverkbarheten för %(a)s är sparad.") % {"a": area.name})
     else:
         messages.error(request, _("Välj en nivå på skalan."))
     return redirect(reverse("pictures:period", args=[str(chosen)]) + "#paverkan")

@@ -162,3 +162,26 @@ def test_members_read_but_do_not_create_meetings(login, member_a, member_b):
     assert (
         login(member_b).get(reverse("interventions:meeting", args=[meeting.pk])).status_code == 404
     )
+
+
+def test_identity_numbers_are_refused_in_minutes_and_decisions(login, coordinator_a):
+    meeting = Meeting.objects.create(
+        partnership=coordinator_a.partnership,
+        held_on=timezone.localdate(),
+        period="2026-W47",
+        title="M",
+    )
+    client = login(coordinator_a)
+    # 811218-9876 is made up; its check digit passes the Luhn rule.
+    response = client.post(
+        reverse("interventions:minutes", args=[meeting.pk]),
+        {"minutes": "Boende 811218-9876 hörde av sig"},
+    )
+    assert response.status_code == 400
+    assert "personnummer" in response.content.decode().lower()
+    response = client.post(
+        reverse("interventions:decision", args=[meeting.pk]), {"text": "Kontakta 811218-9876"}
+    )
+    assert response.status_code == 400
+    meeting.refresh_from_db()
+    assert meeting.minutes == "" and not meeting.decisions.exists()

@@ -184,3 +184,27 @@ def test_summary_lists_interventions_due(member_a, history, last_week):
     content = services.assemble(partnership, last_week, run)
     assert content["interventions_due"][0]["overdue"] is True
     assert any("varav 1 försenade" in s for s in content["summary"])
+
+
+def test_identity_number_in_an_assessment_comment_is_refused(coordinator_a):
+    from django.core.exceptions import ValidationError
+
+    norr = coordinator_a.partnership.areas.get(name="Norr")
+    with pytest.raises(ValidationError):
+        services.save_assessment(
+            actor=coordinator_a.user,
+            partnership=coordinator_a.partnership,
+            area=norr,
+            iso="2026-W47",
+            level=2,
+            comment="Boende 811218-9876 oroliga",
+        )
+    assert not norr.partnership.assessments.exists()
+
+
+def test_summary_uses_singular_for_one(member_a, last_week):
+    start = weeks.bounds(last_week)[0] + timedelta(hours=12)
+    make_incident(member_a, occurred_at=start)
+    run = runs.run_now(member_a.partnership, weeks.iso(last_week))
+    summary = services.assemble(member_a.partnership, last_week, run)["summary"][0]
+    assert "1 händelse från 1 organisation " in summary
