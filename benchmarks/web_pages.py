@@ -67,13 +67,18 @@ def timed_get(client, url: str) -> float:
 
 
 def queries_of(client, url: str) -> list[str]:
-    """The SQL (with its parameters filled in) that one request to `url` runs."""
+    """The SQL (with its parameters filled in) that one request to `url` runs, each as the
+    plain SELECT behind it: on PostgreSQL, iterating a form's choices declares a server-side
+    cursor ('DECLARE name ... CURSOR WITH HOLD FOR SELECT ...')."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as captured:
         client.get(url)
-    return [q["sql"] for q in captured.captured_queries]
+    return [
+        sql.split(" FOR ", 1)[1] if sql.startswith("DECLARE") else sql
+        for sql in (q["sql"] for q in captured.captured_queries)
+    ]
 
 
 def rerun(sql: str) -> float:
@@ -84,7 +89,8 @@ def rerun(sql: str) -> float:
     with connection.cursor() as cursor:
         started = time.perf_counter()
         cursor.execute(sql)
-        cursor.fetchall()
+        if cursor.description is not None:  # a write (the session's expiry, say) has no rows
+            cursor.fetchall()
         return time.perf_counter() - started
 
 

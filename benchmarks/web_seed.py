@@ -4,11 +4,12 @@
                                             [--keep]
 
 Each case starts from an empty database (a SQLite file under var/bench/ or the PostgreSQL
-database "lagesbild_bench"), runs the migrations, then seed_demo() as `make run` does, then
-the pure generator alone for the split between generating and loading. The database is
-dropped afterwards unless --keep is given (web_pages.py then reuses it). Besides wall time
-the script prints the CPU time of its own process: on a shared machine the difference is time
-spent waiting for a core (and, on PostgreSQL, the server's work, which is not counted here).
+database "lagesbild_bench"), runs the migrations, then seed_demo() as `make run` does, on
+PostgreSQL then VACUUM ANALYZE as autovacuum would (see web_common.settle), then the pure
+generator alone for the split between generating and loading. The database is dropped
+afterwards unless --keep is given (web_pages.py then reuses it). Besides wall time the script
+prints the CPU time of its own process: on a shared machine the difference is time spent
+waiting for a core (and, on PostgreSQL, the server's work, which is not counted here).
 """
 
 import sys
@@ -60,13 +61,16 @@ def run_case(args) -> None:
     cpu = time.process_time()
     result, seeded = bench.seed(incidents)
     cpu = time.process_time() - cpu
+    vacuum = bench.settle()
     generate, generated = generation_seconds(incidents)
     size = database_megabytes(db, incidents)
     print(
         f"{db:8} {bench.size_label(incidents):>20}: migrate {migrate:6.1f} s, "
         f"seed_demo {seeded:7.1f} s ({cpu:.1f} s CPU here) for {result.incidents:>9,} incidents "
         f"({result.incidents / seeded:,.0f}/s; of which generating {generated:,} "
-        f"takes {generate:.2f} s), database {size:,.0f} MB",
+        f"takes {generate:.2f} s)"
+        + (f", VACUUM ANALYZE {vacuum:.1f} s" if db == "postgres" else "")
+        + f", database {size:,.0f} MB",
         flush=True,
     )
     bench.finish(args)
