@@ -6,11 +6,13 @@ mean is ``shift`` times higher" against "as expected",
 
     S_t = max(0, S_{t-1} + y_t log(shift) + (y_t + r_t) log((r_t + mu_t) / (r_t + shift mu_t))),
 
-(for Poisson: ``y_t log(shift) - (shift - 1) mu_t``) and signals when ``S_t`` exceeds a limit
-``h``, then starts again from zero. The limit is chosen per series so that the in-control
-average run length is about ``arl`` weeks for a stationary series with the series' mean and
-variance-to-mean ratio (Brook & Evans 1972 Markov-chain approximation; Hawkins & Olwell
-1998).
+(for Poisson: ``y_t log(shift) - (shift - 1) mu_t``), starting from zero at the first of the
+recent weeks. The badge shows while ``S_t`` is above a limit ``h``, so it stays on during a
+rise that goes on. The limit is chosen per series so that a stable series with the series'
+mean and variance-to-mean ratio is above it in about one week in ``one_in`` (104: about once
+in two years, the in-control run length of a chart with that false-alarm rate), computed by
+propagating the statistic's distribution over the window on a fine grid (the Markov-chain
+approximation of Brook & Evans 1972; Hawkins & Olwell 1998).
 """
 
 from __future__ import annotations
@@ -27,31 +29,24 @@ _STATES = 100
 
 
 def statistic(
-    observed: np.ndarray, mean: np.ndarray, shape: np.ndarray, shift: float, limit: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Run the CUSUM over rows x weeks; return its last value, run start and signal.
+    observed: np.ndarray, mean: np.ndarray, shape: np.ndarray, shift: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Run the CUSUM over rows x weeks; return its last value and where its run began.
 
-    ``shape`` is the negative-binomial size per row and week (``inf``: Poisson) and
-    ``limit`` the signal limit per row. As in the standard chart, the statistic restarts
-    from zero after a signal, so signals arrive on average every ``arl`` weeks in control.
-    Weeks with NaN mean (not observed) leave the statistic unchanged. ``run_start`` is the
-    column where the current run left zero (-1: at zero); ``signal`` says whether the last
-    week signalled.
+    ``shape`` is the negative-binomial size per row and week (``inf``: Poisson). Weeks with
+    NaN mean (not observed) leave the statistic unchanged. ``run_start`` is the column where
+    the current run left zero (-1: the statistic is at zero).
     """
     n_rows, n_weeks = observed.shape
     total = np.zeros(n_rows)
     run_start = np.full(n_rows, -1, dtype=np.int64)
-    signal = np.zeros(n_rows, bool)
     for j in range(n_weeks):
         step = _log_ratio(observed[:, j], mean[:, j], shape[:, j], shift)
         step = np.where(np.isnan(step), 0.0, step)
-        total = np.where(signal, 0.0, total)
-        run_start = np.where(signal, -1, run_start)
         run_start = np.where((total <= 0) & (total + step > 0), j, run_start)
         total = np.maximum(0.0, total + step)
         run_start = np.where(total <= 0, -1, run_start)
-        signal = total > limit
-    return total, run_start, signal
+    return total, run_start
 
 
 def _log_ratio(y, mean, shape, shift):
@@ -62,9 +57,10 @@ def _log_ratio(y, mean, shape, shift):
     return np.where(poisson, y * np.log(shift) - (shift - 1.0) * mean, nb)
 
 
-def limit(mean: np.ndarray, phi: np.ndarray, shift: float, arl: float) -> np.ndarray:
-    """Signal limit ``h`` for series of the given mean and variance-to-mean ratio."""
-    table = _limit_table(shift, arl)
+def limit(mean: np.ndarray, phi: np.ndarray, shift: float, one_in: float, weeks: int) -> np.ndarray:
+    """Limit ``h`` for series of the given mean and variance-to-mean ratio, for a window of
+    ``weeks`` weeks, so that a stable series is above it in one week in ``one_in``."""
+    table = _limit_table(shift, one_in, weeks)
     x = np.interp(
         np.log(np.clip(mean, _MEAN_GRID[0], _MEAN_GRID[-1])),
         np.log(_MEAN_GRID),
@@ -83,72 +79,65 @@ def limit(mean: np.ndarray, phi: np.ndarray, shift: float, arl: float) -> np.nda
 
 
 @functools.cache
-def _limit_table(shift: float, arl: float) -> np.ndarray:
+def _limit_table(shift: float, one_in: float, weeks: int) -> np.ndarray:
     return np.array(
-        [[_limit_for(mean, phi, shift, arl) for phi in _PHI_GRID] for mean in _MEAN_GRID]
+        [
+            [_limit_for(mean, phi, shift, 1.0 / one_in, weeks) for phi in _PHI_GRID]
+            for mean in _MEAN_GRID
+        ]
     )
 
 
-def _limit_for(mean: float, phi: float, shift: float, arl: float) -> float:
-    """Bisect the limit whose Markov-chain in-control run length is ``arl``."""
+def _limit_for(mean: float, phi: float, shift: float, rate: float, weeks: int) -> float:
+    """Bisect the limit that a stable series exceeds after ``weeks`` weeks with ``rate``."""
     shape = mean / (phi - 1.0) if phi > 1 else np.inf
     law = stats.poisson(mean) if np.isinf(shape) else stats.nbinom(shape, shape / (shape + mean))
     y = np.arange(law.ppf(1e-12), law.ppf(1 - 1e-12) + 1)
     prob = law.pmf(y)
     step = _log_ratio(y, np.full(len(y), mean), np.full(len(y), shape), shift)
     low, high = 1e-3, 5.0
-    while _run_length(step, prob, high) < arl:
+    while _above(step, prob, high, weeks) > rate:
         low, high = high, high * 2
     for _ in range(20):
         middle = (low + high) / 2
-        if _run_length(step, prob, middle) < arl:
+        if _above(step, prob, middle, weeks) > rate:
             low = middle
         else:
             high = middle
     return high
 
 
-def _run_length(step: np.ndarray, prob: np.ndarray, h: float) -> float:
-    """In-control average run length from zero (Brook & Evans, states at cell midpoints)."""
+def _above(step: np.ndarray, prob: np.ndarray, h: float, weeks: int) -> float:
+    """P(S > h) after ``weeks`` steps from zero, on a grid of ``_STATES`` cells below ``h``
+    and as many above it (the last cell keeps whatever goes beyond ``2 h``)."""
     width = h / _STATES
-    level = (np.arange(_STATES) + 0.5) * width
+    n_cells = 2 * _STATES
+    level = (np.arange(n_cells) + 0.5) * width
     level[0] = 0.0
     after = np.maximum(0.0, level[:, None] + step[None, :])
-    inside = after < h
-    flat = np.arange(_STATES)[:, None] * _STATES + np.floor(after / width).astype(int)
+    cell = np.minimum(np.floor(after / width).astype(int), n_cells - 1)
+    flat = np.arange(n_cells)[:, None] * n_cells + cell
     weight = np.broadcast_to(prob, after.shape)
-    transition = np.bincount(flat[inside], weight[inside], minlength=_STATES**2)
-    transition = transition.reshape(_STATES, _STATES)
-    return _solve(np.eye(_STATES) - transition, np.ones(_STATES))[0]
+    transition = np.bincount(flat.ravel(), weight.ravel(), minlength=n_cells**2)
+    distribution = _propagate(transition.reshape(n_cells, n_cells), weeks)
+    return float(distribution[_STATES:].sum())
 
 
 @numba.njit(cache=True)
-def _solve(a, b):
-    """Gaussian elimination with partial pivoting.
+def _propagate(transition, weeks):
+    """Distribution over the cells after ``weeks`` steps from cell 0.
 
-    A compiled single-threaded solve: a threaded BLAS spends more time synchronising than
-    solving systems this small on a busy two-core machine.
+    A compiled loop: a threaded BLAS spends more time synchronising than computing on
+    matrices this small when the machine is busy.
     """
-    a = a.copy()
-    b = b.copy()
-    n = len(b)
-    for k in range(n):
-        pivot = k
-        for i in range(k + 1, n):
-            if abs(a[i, k]) > abs(a[pivot, k]):
-                pivot = i
-        for j in range(n):
-            a[k, j], a[pivot, j] = a[pivot, j], a[k, j]
-        b[k], b[pivot] = b[pivot], b[k]
-        for i in range(k + 1, n):
-            factor = a[i, k] / a[k, k]
-            for j in range(k, n):
-                a[i, j] -= factor * a[k, j]
-            b[i] -= factor * b[k]
-    x = np.empty(n)
-    for i in range(n - 1, -1, -1):
-        total = b[i]
-        for j in range(i + 1, n):
-            total -= a[i, j] * x[j]
-        x[i] = total / a[i, i]
-    return x
+    n = transition.shape[0]
+    distribution = np.zeros(n)
+    distribution[0] = 1.0
+    for _ in range(weeks):
+        following = np.zeros(n)
+        for i in range(n):
+            if distribution[i] > 0:
+                for j in range(n):
+                    following[j] += distribution[i] * transition[i, j]
+        distribution = following
+    return distribution

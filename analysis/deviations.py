@@ -52,7 +52,9 @@ class DeviationConfig:
     ``SHORT`` baselines and the floor for empty seasonal levels; False tests only by GLM.
     ``nb_variance``: week-to-week variance ``mu + theta mu^2`` (negative binomial, as crime
     counts are) instead of the quasi-Poisson ``phi mu``, which understates the spread of
-    high weeks such as yearly peaks.
+    high weeks such as yearly peaks. ``rise_*``: the CUSUM looks for a ``rise_shift``-fold
+    mean; a stable series shows the rising badge in about one week in ``rise_one_in``; the
+    rise must hold at least ``rise_min_count`` incidents.
     """
 
     baseline: FarringtonConfig = field(default_factory=FarringtonConfig)
@@ -69,7 +71,7 @@ class DeviationConfig:
     min_four_week_count: int = 5
     normal_range: float = 0.8
     rise_shift: float = 1.5
-    rise_arl: float = 104.0
+    rise_one_in: float = 104.0
     rise_min_count: int = 5
 
 
@@ -437,17 +439,15 @@ def _rise(table, recent, predictions, shape, config) -> dict[str, np.ndarray]:
     tested = np.isfinite(typical) & np.isfinite(shape)
     limit = np.full(len(typical), np.inf)
     limit[tested] = cusum.limit(
-        typical[tested], typical_phi[tested], config.rise_shift, config.rise_arl
+        typical[tested], typical_phi[tested], config.rise_shift, config.rise_one_in, len(recent)
     )
     recent_shape = predictive.size(mean, predictions.phi[:, None], extra)
     recent_counts = table.counts[:, recent].astype(float)
-    score, run_start, signal = cusum.statistic(
-        recent_counts, mean, recent_shape, config.rise_shift, limit
-    )
+    score, run_start = cusum.statistic(recent_counts, mean, recent_shape, config.rise_shift)
     first = np.where(run_start < 0, len(recent), run_start)
     in_run = np.arange(len(recent))[None, :] >= first[:, None]
     run_count = np.where(in_run, recent_counts, 0).sum(axis=1)
-    rising = tested & signal & (run_count >= config.rise_min_count)
+    rising = tested & (score > limit) & (run_count >= config.rise_min_count)
     return {
         "rising": rising,
         "rise_score": np.where(tested, score, np.nan),
