@@ -189,10 +189,11 @@ class Baseline:
     (computed with ``phi``); ``phi`` is the Pearson dispersion, at least 1. ``alpha`` and
     ``tau`` are the level and trend coefficients (``tau`` is 0 where the trend was dropped),
     so the expected count in column ``j`` is ``exp(alpha[label[j]] + tau * (j - target))``.
-    ``level_events`` and ``level_exposure`` are the weighted count and exposure of the
-    target's level: their ratio is the expected count. ``theta`` is the negative-binomial
-    overdispersion (variance ``mu + theta mu^2``) that makes the weighted Pearson statistic
-    equal its degrees of freedom, a moment estimate. ``ok`` is False where the fit failed.
+    ``level_exposure`` is the weighted exposure of the target's level (its weeks, weighted
+    and moved to the target by the trend): the level's weighted count over it is the
+    expected count. ``theta`` is the negative-binomial overdispersion (variance
+    ``mu + theta mu^2``) that makes the Pearson statistic over all observed weeks equal its
+    degrees of freedom, a moment estimate. ``ok`` is False where the fit failed.
     """
 
     eta: np.ndarray
@@ -202,7 +203,6 @@ class Baseline:
     tau: np.ndarray
     trend: np.ndarray
     ok: np.ndarray
-    level_events: np.ndarray
     level_exposure: np.ndarray
     theta: np.ndarray
     design: Design
@@ -247,7 +247,7 @@ def fit(
     critical = stats.t.ppf(1 - config.p_threshold_trend / 2, np.maximum(np.arange(df_max), 1))
     out = {
         name: np.full(n_series, np.nan)
-        for name in ("eta", "se_eta", "phi", "tau", "level_events", "level_exposure", "theta")
+        for name in ("eta", "se_eta", "phi", "tau", "level_exposure", "theta")
     }
     alpha = np.full((n_series, plan.n_levels), np.nan)
     trend = np.zeros(n_series, bool)
@@ -275,7 +275,6 @@ def fit(
         out["tau"],
         trend,
         ok,
-        out["level_events"],
         out["level_exposure"],
         out["theta"],
     )
@@ -476,7 +475,6 @@ def _fit_all(
     tau_out,
     trend_out,
     ok_out,
-    events_out,
     exposure_out,
     theta_out,
 ):
@@ -523,13 +521,10 @@ def _fit_all(
         tau_out[s] = coef[n_levels] if with_trend else 0.0
         trend_out[s] = with_trend
         ok_out[s] = True
-        events = 0.0
         exposure = 0.0
         for i in range(n):
             if lev[i] == target_level:
-                events += weight[i] * y[i]
                 exposure += weight[i] * np.exp(tau_out[s] * t[i])
-        events_out[s] = events
         exposure_out[s] = exposure
         # all observed weeks count, not the down-weighted ones: reweighting trims the upper
         # tail of ordinary weeks too, and a dispersion without it makes p-values too small
