@@ -275,8 +275,9 @@ def _pooled(table, target, plan, testable, recent, predictions) -> None:
         predictions.method[rows] = method
         predictions.mean[rows] = mean
         predictions.cv2[rows] = cv2
-        theta = _flat_theta(table.counts, columns, start, events)
-        predictions.theta[rows] = theta(rows, scale)
+        predictions.theta[rows] = _moment_theta(
+            table.counts, profile, start, rows, scale, events, exposure
+        )
         predictions.recent_mean[rows] = scale[:, None] * profile.recent[rows]
 
 
@@ -316,6 +317,16 @@ class _Profile:
         flat.target[has] = predictions.mean[parent[has]]
         return replace(flat, values=np.vstack([flat.values, values]))
 
+    def squares_over(self, counts: np.ndarray, start: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Sum of ``y^2 / profile`` over the baseline weeks each of ``rows`` observed."""
+        out = np.empty(len(rows))
+        for chunk in np.array_split(np.arange(len(rows)), max(1, len(rows) // 20_000)):
+            series = rows[chunk]
+            y = counts[series][:, self.columns].astype(float)
+            seen = self.columns[None, :] >= start[series, None]
+            out[chunk] = np.where(seen, y * y / self.values[self.row[series]], 0.0).sum(axis=1)
+        return out
+
     def exposure(self, start: np.ndarray) -> np.ndarray:
         """Sum of the profile over the baseline weeks each series observed."""
         suffix = np.cumsum(self.values[:, ::-1], axis=1)[:, ::-1]
@@ -323,24 +334,21 @@ class _Profile:
         return suffix[self.row, np.searchsorted(self.columns, start)]
 
 
-def _flat_theta(counts, columns, start, events):
-    """Negative-binomial overdispersion of series around a constant rate, by moments.
+def _moment_theta(counts, profile, start, rows, rate, events, exposure) -> np.ndarray:
+    """Negative-binomial overdispersion of pooled series around ``rate * profile``.
 
-    Returns ``theta(rows, rate)``. Sparse series (under five expected incidents in the weeks
-    seen) get 0: their spread is Poisson to within what the data can tell.
+    By moments: for NB counts the Pearson statistic is about ``df + theta * sum(mu)``. The
+    profile carries the season and the yearly peaks, so they do not pass for overdispersion.
+    Series with under five expected incidents in the weeks seen get 0: their spread is
+    Poisson to within what the data can tell.
     """
-    weeks = _weeks_seen(columns, start)
-    squares = _window_sums(counts, columns, start, squared=True)
-
-    def theta(rows, rate):
-        seen = weeks[rows]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            residual = squares[rows] - 2 * rate * events[rows] + rate**2 * seen
-            dispersion = residual / rate / np.maximum(seen - 1, 1)
-            value = np.maximum(dispersion - 1.0, 0.0) / rate
-        return np.where((rate * seen >= 5) & np.isfinite(value), value, 0.0)
-
-    return theta
+    expected = rate * exposure[rows]
+    squares = profile.squares_over(counts, start, rows)
+    df = np.maximum(_weeks_seen(profile.columns, start[rows]) - 1, 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pearson = squares / rate - 2 * events[rows] + expected
+        theta = np.maximum(pearson - df, 0.0) / expected
+    return np.where((expected >= 5) & np.isfinite(theta), theta, 0.0)
 
 
 def _parents(table: SeriesTable) -> np.ndarray:
