@@ -96,6 +96,17 @@ def run_cases(args, extra: list[str]) -> bool:
     return True
 
 
+def run(args, extra: list[str], run_case) -> None:
+    """Run every case, each in a fresh interpreter, or the only one here; its database is
+    dropped afterwards (unless --keep) also when the case fails."""
+    if run_cases(args, extra):
+        return
+    try:
+        run_case(args)
+    finally:
+        finish(args)
+
+
 def slug(incidents: int | None) -> str:
     return "bench-demo" if incidents is None else f"bench-{incidents}"
 
@@ -284,6 +295,39 @@ def coordinator(incidents: int | None):
     )
 
 
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user and system) a process on this machine has used; 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def child_pids(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (gunicorn's workers, say)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        if parent == pid:
+            children.append(int(stat.parent.name))
+    return children
+
+
+def postgres_backends() -> list[int]:
+    """Process ids of the PostgreSQL server processes connected to this case's database."""
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
+        rows = connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s", [PG_NAME]
+        ).fetchall()
+    return [pid for (pid,) in rows]
+
+
 def cpu_seconds() -> float:
     """CPU time used so far by this process and, on PostgreSQL, by the server process behind
     Django's connection (read from /proc, so only for a server on this machine; parallel
@@ -294,10 +338,7 @@ def cpu_seconds() -> float:
     total = time.process_time()
     if connection.vendor == "postgresql":
         connection.ensure_connection()
-        stat = Path(f"/proc/{connection.connection.info.backend_pid}/stat")
-        if stat.exists():
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        total += process_cpu(connection.connection.info.backend_pid)
     return total
 
 

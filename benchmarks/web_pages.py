@@ -133,7 +133,6 @@ def run_case(args) -> None:
             slowest, sql = max(queries)
             print(f"      slowest {slowest * 1000:.1f} ms: {sql}")
             print("\n".join(f"        {line}" for line in plan(sql)))
-    bench.finish(args)
 
 
 def main() -> None:
@@ -144,8 +143,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     extra = ["--requests", str(args.requests), *(["--sql"] if args.sql else [])]
-    if not bench.run_cases(args, extra):
-        run_case(args)
+    bench.run(args, extra, run_case)
 
 
 if __name__ == "__main__":

@@ -73,14 +73,12 @@ def run_case(args) -> None:
         + f", database {size:,.0f} MB",
         flush=True,
     )
-    bench.finish(args)
 
 
 def main() -> None:
     parser = bench.arguments(__doc__.splitlines()[0], ["demo", "100000", "1000000"])
     args = parser.parse_args()
-    if not bench.run_cases(args, []):
-        run_case(args)
+    bench.run(args, [], run_case)
 
 
 if __name__ == "__main__":

@@ -2,12 +2,13 @@
 
     .venv/bin/python benchmarks/web_submit.py [--db sqlite|postgres] [--incidents demo]
                                               [--requests 2000] [--threads 8] [--no-worker]
-                                              [--keep]
+                                              [--worker-nice 10] [--keep]
 
 Loads the demo partnership (at `--incidents` size) into the case's benchmark database, starts
 what `make run` serves: gunicorn (lagesbild.wsgi, 3 workers, 4 threads) on a free 127.0.0.1
 port and, unless --no-worker, the background task worker (db_worker) that recomputes a week's
-picture after its incidents change. It then POSTs incidents
+picture after its incidents change (--worker-nice N runs it at a lower CPU priority, which
+`make run` does not). It then POSTs incidents
 to /api/v1/incidents with a reporter's API token from a pool of `--threads` client threads,
 each keeping its connection open. Three rounds:
 
@@ -95,22 +96,59 @@ def running(name: str, command: list[str], db: str, incidents: int | None):
                 process.wait()
 
 
+@dataclass
+class Served:
+    port: int
+    gunicorn_pid: int
+    worker_pid: int | None
+
+
 @contextmanager
-def server(db: str, incidents: int | None, *, worker: bool):
+def server(db: str, incidents: int | None, *, worker: bool, worker_nice: int):
     """What `make run` serves: gunicorn with its options on a free local port and, with
-    `worker`, the background task worker beside it. Yields the port."""
+    `worker`, the background task worker beside it (at `worker_nice`)."""
     port = free_port()
     bin_dir = Path(sys.executable).parent
     gunicorn = [
         *(str(bin_dir / "gunicorn"), "lagesbild.wsgi", "--bind", f"127.0.0.1:{port}"),
         *("--workers", "3", "--threads", "4", "--access-logfile", "-", "--graceful-timeout", "5"),
     ]
-    db_worker = [sys.executable, "manage.py", "db_worker", "--interval", "2", "--no-startup-delay"]
+    db_worker = [
+        *("nice", "-n", str(worker_nice), sys.executable, "manage.py", "db_worker"),
+        *("--interval", "2", "--no-startup-delay"),
+    ]
     with ExitStack() as stack:
-        if worker:
-            stack.enter_context(running("db_worker", db_worker, db, incidents))
-        wait_until_serving(port, stack.enter_context(running("gunicorn", gunicorn, db, incidents)))
-        yield port
+        task_worker = (
+            stack.enter_context(running("db_worker", db_worker, db, incidents)) if worker else None
+        )
+        web = stack.enter_context(running("gunicorn", gunicorn, db, incidents))
+        wait_until_serving(port, web)
+        yield Served(port, web.pid, task_worker.pid if task_worker else None)
+
+
+def cpu_snapshot(served: Served, db: str) -> dict[str, dict[int, float]]:
+    """CPU seconds used so far by each server process: gunicorn's master and workers, the
+    task worker (`nice` execs it under the same pid), PostgreSQL's processes for the
+    benchmark database, and this client."""
+    groups = {
+        "gunicorn": [served.gunicorn_pid, *bench.child_pids(served.gunicorn_pid)],
+        "PostgreSQL": bench.postgres_backends() if db == "postgres" else [],
+        "task worker": [served.worker_pid] if served.worker_pid else [],
+    }
+    snapshot = {
+        name: {pid: bench.process_cpu(pid) for pid in pids} for name, pids in groups.items()
+    }
+    snapshot["client"] = {os.getpid(): time.process_time()}
+    return snapshot
+
+
+def cpu_used(before: dict, after: dict) -> dict[str, float]:
+    """Seconds per group between two snapshots (a process that started in between counts
+    from zero; one that ended in between is lost, which persistent connections make rare)."""
+    return {
+        name: sum(cpu - before[name].get(pid, 0.0) for pid, cpu in pids.items())
+        for name, pids in after.items()
+    }
 
 
 def warm_up(port: int, token: str, threads: int) -> None:
@@ -212,6 +250,12 @@ def summarise(label: str, answers: list[Answer], seconds: float, expected) -> No
     )
 
 
+def worker_label(args) -> str:
+    if not args.worker:
+        return ""
+    return " and the task worker" + (f" at nice {args.worker_nice}" if args.worker_nice else "")
+
+
 def run_case(args) -> None:
     db, incidents = args.db, args.incidents
     bench.prepare(db, incidents)
@@ -233,12 +277,13 @@ def run_case(args) -> None:
     places = list(Place.objects.filter(partnership=partnership, active=True))
     codes = [c.code for c in reportable_categories(reporter)]
     api_rows = Incident.objects.filter(partnership=partnership, source=Incident.Source.API)
-    before = api_rows.count()
+    rows_before = api_rows.count()
     connections.close_all()  # the server's processes own the database now
 
     rng = random.Random(2026)
-    new_ids = [str(uuid.UUID(int=rng.getrandbits(128))) for _ in range(args.requests)]
-    race_ids = [str(uuid.UUID(int=rng.getrandbits(128))) for _ in range(args.requests // 4)]
+    # Random ids, not seeded ones: a kept database may already hold a seeded run's ids.
+    new_ids = [str(uuid.uuid4()) for _ in range(args.requests)]
+    race_ids = [str(uuid.uuid4()) for _ in range(args.requests // 4)]
     retry_ids = new_ids[: args.requests // 4]
     rounds = [
         ("new", bodies_for(new_ids, places, codes, rng), lambda s: s == [201]),
@@ -256,19 +301,27 @@ def run_case(args) -> None:
     load = os.getloadavg()[0]
     print(
         f"== {db}, {partnership.incidents.count():,} incidents before, gunicorn 3 workers x "
-        f"4 threads{' and the task worker' if args.worker else ''}, {args.threads} client "
-        f"threads (load {load:.1f})"
+        f"4 threads{worker_label(args)}, {args.threads} client threads (load {load:.1f})"
     )
-    with server(db, incidents, worker=args.worker) as port:
-        warm_up(port, raw_token, args.threads)
+    with server(db, incidents, worker=args.worker, worker_nice=args.worker_nice) as served:
+        warm_up(served.port, raw_token, args.threads)
         for label, bodies, expected in rounds:
-            answers, seconds = send_all(port, raw_token, bodies, args.threads, args.max_seconds)
+            cpu_before = cpu_snapshot(served, db)
+            answers, seconds = send_all(
+                served.port, raw_token, bodies, args.threads, args.max_seconds
+            )
+            used = cpu_used(cpu_before, cpu_snapshot(served, db))
             summarise(label, answers, seconds, expected)
-    added = api_rows.count() - before
+            print(
+                "           CPU a request: "
+                + ", ".join(
+                    f"{name} {cpu / len(answers) * 1000:.1f} ms" for name, cpu in used.items()
+                )
+            )
+    added = api_rows.count() - rows_before
     distinct = len(new_ids) + len(race_ids)
     verdict = "as expected" if added == distinct else "MISMATCH"
     print(f"  rows added {added}, distinct client ids {distinct}: {verdict}")
-    bench.finish(args)
 
 
 def main() -> None:
@@ -282,6 +335,9 @@ def main() -> None:
         help="serve without the background task worker that make run starts beside gunicorn",
     )
     parser.add_argument(
+        "--worker-nice", type=int, default=0, help="CPU niceness of the task worker (default 0)"
+    )
+    parser.add_argument(
         "--max-seconds", type=float, default=180, help="stop a round after this long"
     )
     args = parser.parse_args()
@@ -290,9 +346,9 @@ def main() -> None:
         *("--threads", str(args.threads)),
         *("--max-seconds", str(args.max_seconds)),
         *([] if args.worker else ["--no-worker"]),
+        *("--worker-nice", str(args.worker_nice)),
     ]
-    if not bench.run_cases(args, extra):
-        run_case(args)
+    bench.run(args, extra, run_case)
 
 
 if __name__ == "__main__":
