@@ -206,6 +206,8 @@ TASKS = {
 # Queue a recomputation of the week's picture whenever its incidents change. Off in tests,
 # where each test runs the analysis it needs explicitly.
 ANALYSIS_ON_CHANGE = env_bool("ANALYSIS_ON_CHANGE", default=not env_bool("TESTING"))
+# Seconds a requested run waits before it starts, so a burst of reports is computed once.
+ANALYSIS_DELAY_SECONDS = env_int("ANALYSIS_DELAY_SECONDS", 20)
 
 LOGGING = {
     "version": 1,

@@ -62,7 +62,7 @@ def meeting_create(request):
             current = _picture_content(partnership, iso)
             previous = _picture_content(partnership, weeks.iso(weeks.shift(code, -1)))
             if current is None:
-                runs.request_run(partnership, iso)
+                runs.request_run(partnership, iso, waiting=True)
             agenda = services.build_agenda(
                 partnership, iso, current, previous, form.cleaned_data["held_on"]
             )

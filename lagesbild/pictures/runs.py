@@ -8,7 +8,9 @@ at most one queued run per period, so a burst of reports queues one run, not hun
 import hashlib
 import logging
 import traceback
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -51,17 +53,31 @@ def active_run(partnership, period: str, kind: str = PeriodKind.WEEK) -> Analysi
     ).first()
 
 
-def request_run(partnership, period: str, kind: str = PeriodKind.WEEK) -> AnalysisRun:
-    """Queue a run for the period unless one is already queued or running."""
-    from lagesbild.pictures.tasks import execute_analysis_run
-
+def request_run(
+    partnership, period: str, kind: str = PeriodKind.WEEK, *, waiting: bool = False
+) -> AnalysisRun:
+    """Queue a run for the period unless one is already queued or running. `waiting`: a
+    person is waiting for it on a page, so it starts without the burst delay."""
     with transaction.atomic():
         existing = active_run(partnership, period, kind)
         if existing is not None:
             return existing
         run = AnalysisRun.objects.create(partnership=partnership, period_kind=kind, period=period)
-        transaction.on_commit(lambda: execute_analysis_run.enqueue(run.pk))
+        transaction.on_commit(lambda: _enqueue(run.pk, delay=0 if waiting else None))
     return run
+
+
+def _enqueue(run_id: int, delay: int | None = None) -> None:
+    """Hand the run to the worker, after a short delay where the backend can defer: reports
+    arriving meanwhile find this run still queued, so a burst costs one computation."""
+    from lagesbild.pictures.tasks import execute_analysis_run
+
+    delay = settings.ANALYSIS_DELAY_SECONDS if delay is None else delay
+    if delay and execute_analysis_run.get_backend().supports_defer:
+        when = timezone.now() + timedelta(seconds=delay)
+        execute_analysis_run.using(run_after=when).enqueue(run_id)
+    else:
+        execute_analysis_run.enqueue(run_id)
 
 
 def execute(run: AnalysisRun) -> AnalysisRun:

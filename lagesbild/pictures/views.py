@@ -53,7 +53,7 @@ def _live_content(request, code: int):
     iso = weeks.iso(code)
     run = runs.latest_run(partnership, iso)
     stale = runs.is_stale(run, partnership)
-    pending = runs.request_run(partnership, iso) if stale else None
+    pending = runs.request_run(partnership, iso, waiting=True) if stale else None
     content = services.assemble(partnership, code, run) if run else None
     return content, run, pending
 
@@ -270,7 +270,7 @@ def compare(request, iso: str):
     for c in (code, weeks.shift(code, -1)):
         run = runs.latest_run(partnership, weeks.iso(c))
         if run is None:
-            runs.request_run(partnership, weeks.iso(c))
+            runs.request_run(partnership, weeks.iso(c), waiting=True)
             return render(
                 request,
                 "pictures/computing.html",
