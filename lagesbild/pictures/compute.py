@@ -13,7 +13,7 @@ import numpy as np
 from analysis import aggregate, grid, hotspots, scan
 from analysis import weeks as aweeks
 from analysis.aggregate import ALL
-from analysis.deviations import LEVEL_NAMES, METHOD_NAMES, weekly_deviations
+from analysis.deviations import DEFAULT, LEVEL_NAMES, METHOD_NAMES, weekly_deviations
 from lagesbild.geography.geometry import to_wgs84
 from lagesbild.incidents import weeks
 from lagesbild.pictures.inputs import (
@@ -25,6 +25,10 @@ from lagesbild.pictures.inputs import (
 )
 
 HISTORY_YEARS = 5
+# The rising badge of a stable series shows about once in this many weeks. The analysis
+# default (104) gave about six false badges a week over a partnership's 600 series, too many
+# for an agenda; once in ten years keeps the badge for rises that last.
+PICTURE_CONFIG = replace(DEFAULT, rise_one_in=520.0)
 SPARK_WEEKS = 12
 TREND_WEEKS = 52
 HOTSPOT_CELL = 200.0  # metres
@@ -63,7 +67,7 @@ def compute_week(partnership, code: int) -> dict:
     # Weeks before the partnership's first incident are unknown, not zeros.
     observed_from = int(data.week.min()) - first_week if len(data.week) else target
     table = replace(table, start=np.full(table.n_series, max(observed_from, 0)))
-    deviations = weekly_deviations(table, target)
+    deviations = weekly_deviations(table, target, PICTURE_CONFIG)
     points = aggregate.count_cube(
         data.week,
         data.row,
@@ -159,7 +163,7 @@ def _trends(table, target: int) -> dict:
     low = expected.copy()
     high = expected.copy()
     for j, column in enumerate(range(first, target + 1)):
-        dev = weekly_deviations(sub, column)
+        dev = weekly_deviations(sub, column, PICTURE_CONFIG)
         expected[:, j], low[:, j], high[:, j] = dev.expected, dev.normal_low, dev.normal_high
     out = {}
     for k, s in enumerate(totals):
