@@ -265,7 +265,10 @@ def test_picture_with_the_keyboard_only(open_page, coordinator_a, member_a, last
 
     page.get_by_text("Bedömningen av Norr är sparad.").wait_for()
     # The saved form is replaced: the keyboard goes on from the message, not from the top.
-    assert page.evaluate("document.activeElement.textContent").startswith("Bedömningen av Norr")
+    # htmx moves focus to the autofocus element after its settle delay, so wait for it.
+    page.wait_for_function(
+        "document.activeElement.textContent.startsWith('Bedömningen av Norr')", timeout=5000
+    )
     tab_to(page, f"#id_a{soder_id(coordinator_a)}-level", limit=3)
     assessment = Assessment.objects.get(area_id=norr)
     assert (assessment.level, assessment.comment) == (3, "Klotter vid torget")
