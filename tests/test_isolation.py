@@ -210,6 +210,14 @@ def _new_member_form(world: "World") -> dict:
     }
 
 
+def _settings_form(world: "World") -> dict:
+    return {
+        "assessment_scale": "1 Lugnt\n2 Oroligt",
+        "periodic_kind": "tertial",
+        "suppress_below": "2",
+    }
+
+
 def _manage(kind: str | None, body, *, shows_a: bool = True, foreign_post: int = 400) -> Route:
     """A coordinator's administration page: a list (body None), a form for a new object
     (kind None) or the form of one of A's objects of `kind`."""
@@ -278,6 +286,8 @@ ROUTES: dict[str, Route] = {
     "incidents:merge": Route(**REVIEW, body=_merge_form),
     "partnerships:switch": Route(Role.REPORTER, ("POST",), body=_switch_form, foreign_post=404),
     "partnerships:manage": Route(Role.COORDINATOR, shows_a=True),
+    # B's coordinator changes B's own settings (302); A's are untouched.
+    "partnerships:settings": _manage(None, _settings_form, shows_a=False, foreign_post=302),
     "partnerships:area_list": _manage(None, None),
     "partnerships:area_create": _manage(None, _new_area_form),
     "partnerships:area_edit": _manage("area", _area_form),

@@ -16,7 +16,7 @@ from lagesbild.geography.queries import areas
 from lagesbild.incidents.models import Category
 from lagesbild.incidents.queries import categories
 from lagesbild.partnerships.access import scoped
-from lagesbild.partnerships.models import Membership, Organisation
+from lagesbild.partnerships.models import Membership, Organisation, Partnership
 from lagesbild.partnerships.services import NewUser
 
 MAX_GEOJSON_BYTES = 5 * 1024 * 1024
@@ -385,3 +385,39 @@ class MemberForm(forms.Form):
         kwargs.setdefault("initial", _initial(member, self.FIELDS))
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = _active_organisations(membership)
+
+
+class SettingsForm(forms.Form):
+    """The partnership's policy for its situation pictures."""
+
+    assessment_scale = forms.CharField(
+        label=_("Bedömningsskala"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "En nivå per rad, lägst först: siffran, ett mellanslag och namnet, till "
+            'exempel "1 Lugnt".'
+        ),
+    )
+    reporters_see_picture = forms.BooleanField(
+        label=_("Rapportörer får se lägesbilden"), required=False
+    )
+    periodic_kind = forms.ChoiceField(
+        label=_("Period för den periodiska lägesbilden"),
+        choices=Partnership._meta.get_field("periodic_kind").choices,
+    )
+    suppress_below = forms.IntegerField(
+        label=_("Dölj antal under"),
+        min_value=0,
+        max_value=10,
+        help_text=Partnership._meta.get_field("suppress_below").help_text,
+    )
+
+    @staticmethod
+    def initial_for(partnership) -> dict:
+        scale = "\n".join(f"{e['level']} {e['name']}" for e in partnership.assessment_scale)
+        return {
+            "assessment_scale": scale,
+            "reporters_see_picture": partnership.reporters_see_picture,
+            "periodic_kind": partnership.periodic_kind,
+            "suppress_below": partnership.suppress_below,
+        }

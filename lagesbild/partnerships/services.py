@@ -1,4 +1,4 @@
-"""Writes on a partnership's people: members and organisations.
+"""Writes on a partnership's people and policy: members, organisations and settings.
 
 Every function is keyword-only, runs in one transaction and writes the audit trail. The
 rules that keep a coordinator from locking themselves out live here, so the HTML pages and
@@ -195,3 +195,63 @@ def _acts_through(actor, organisation: Organisation) -> bool:
     return Membership.objects.filter(
         user_id=actor.pk, organisation=organisation, active=True
     ).exists()
+
+
+def parse_scale(text: str) -> list[dict]:
+    """An assessment scale from lines like '1 Lugnt' (level, then name), lowest first."""
+    scale = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        level, _sep, name = line.strip().partition(" ")
+        if not level.isdigit() or not name.strip():
+            raise ValidationError(
+                {
+                    "assessment_scale": _(
+                        "Skriv en nivå per rad: siffran, ett mellanslag och namnet."
+                    )
+                }
+            )
+        scale.append({"level": int(level), "name": name.strip()})
+    levels = [entry["level"] for entry in scale]
+    if not 2 <= len(scale) <= 7 or levels != sorted(set(levels)):
+        raise ValidationError(
+            {"assessment_scale": _("Skalan behöver 2–7 nivåer med stigande, olika siffror.")}
+        )
+    return scale
+
+
+@transaction.atomic
+def change_settings(
+    *,
+    actor,
+    partnership: Partnership,
+    assessment_scale: list[dict],
+    reporters_see_picture: bool,
+    periodic_kind: str,
+    suppress_below: int,
+    request=None,
+) -> Partnership:
+    """The partnership's policy for its pictures, set by its coordinators."""
+    before = {
+        "assessment_scale": partnership.assessment_scale,
+        "reporters_see_picture": partnership.reporters_see_picture,
+        "periodic_kind": partnership.periodic_kind,
+        "suppress_below": partnership.suppress_below,
+    }
+    partnership.assessment_scale = assessment_scale
+    partnership.reporters_see_picture = reporters_see_picture
+    partnership.periodic_kind = periodic_kind
+    partnership.suppress_below = suppress_below
+    partnership.full_clean(exclude=["name", "slug"])
+    partnership.save(update_fields=list(before))
+    after = {name: getattr(partnership, name) for name in before}
+    record(
+        actor=actor,
+        action="partnership.settings",
+        obj=partnership,
+        partnership=partnership,
+        request=request,
+        changes=_changes(before, after),
+    )
+    return partnership

@@ -6,6 +6,7 @@ app_name = "partnerships"
 urlpatterns = [
     path("byt/", views.switch, name="switch"),
     path("administrera/", views.manage, name="manage"),
+    path("administrera/installningar/", views.settings_edit, name="settings"),
     path("administrera/omraden/", views.area_list, name="area_list"),
     path("administrera/omraden/ny/", views.area_edit, name="area_create"),
     path("administrera/omraden/<int:pk>/", views.area_edit, name="area_edit"),

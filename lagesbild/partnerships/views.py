@@ -362,3 +362,39 @@ def member_edit(request, pk: int):
         back=("partnerships:member_list", _("Medlemmar")),
         member=member,
     )
+
+
+# Settings
+
+
+@coordinator_required
+def settings_edit(request):
+    """The partnership's policy for its pictures: assessment scale, who sees the picture,
+    the periodic picture's period and small-count suppression in exports."""
+    partnership = request.membership.partnership
+    form = forms.SettingsForm(
+        _posted(request)[0], initial=forms.SettingsForm.initial_for(partnership)
+    )
+
+    def save(data):
+        services.change_settings(
+            actor=request.user,
+            partnership=partnership,
+            assessment_scale=services.parse_scale(data["assessment_scale"]),
+            reporters_see_picture=data["reporters_see_picture"],
+            periodic_kind=data["periodic_kind"],
+            suppress_below=data["suppress_below"],
+            request=request,
+        )
+        return partnership.name
+
+    return _form_page(
+        request,
+        form,
+        save,
+        template="partnerships/form.html",
+        success=_("Inställningarna för %(name)s har sparats."),
+        next_url="partnerships:manage",
+        title=_("Inställningar för lägesbilden"),
+        back=("partnerships:manage", _("Administrera")),
+    )
