@@ -17,9 +17,11 @@ A second walk sends garbage (text for numbers, numbers beyond any database integ
 parameter: no page may answer 500.
 """
 
+import io
 import json
 import re
 import uuid
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -50,6 +52,7 @@ from tests.factories import make_incident, make_member, make_partnership, square
 
 MARK_A = "qqA7"
 MARK_OTHER = "qqOther"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # The roles from least to most; written out here rather than taken from access.py, so the test
 # does not agree with the code it checks by construction.
@@ -334,6 +337,10 @@ ROUTES: dict[str, Route] = {
     # export sends B to its own picture page while that computes.
     "pictures:export": Route(Role.MEMBER, foreign_get=302, shows_a=True),
     "pictures:export_version": Route(Role.MEMBER, shows_a=True),
+    "pictures:period_export": Route(Role.MEMBER, shows_a=True),
+    "pictures:period_export_version": Route(
+        Role.MEMBER, params={"version": "period_version"}, shows_a=True
+    ),
     "pictures:assess": Route(
         Role.COORDINATOR, ("POST",), params={"area_id": "area"}, body=_assessment_form
     ),
@@ -645,10 +652,18 @@ def _expected(spec: Route, route: str, persona: str, method: str, world: World) 
     return spec.ok[method]
 
 
+def _text(response) -> str:
+    """The body as text; for an Excel file the XML inside it, so its cells meet the checks."""
+    if response.get("Content-Type") == XLSX:
+        with zipfile.ZipFile(io.BytesIO(response.content)) as book:
+            return "".join(book.read(name).decode() for name in book.namelist())
+    return response.content.decode()
+
+
 def _check_response(response, persona: str, world: World) -> None:
     """What holds for every answer, offered method or not: no crash, nothing that is not
     the persona's to see, and nothing but a refusal for the anonymous."""
-    body = response.content.decode()
+    body = _text(response)
     assert response.status_code < 500, body[:500]
     for secret in world.secrets(persona):
         assert secret not in body, _context(body, secret)
@@ -690,7 +705,7 @@ def test_route_is_scoped_to_partnership_and_role(name, route, persona, world, db
             f"{method} {url} as {persona}: {response.content.decode()[:300]}"
         )
         if method == "GET" and persona == "coordinator_a" and spec.shows_a:
-            assert MARK_A in response.content.decode()
+            assert MARK_A in _text(response)
     if persona not in A_PERSONAS:
         assert snapshot(world.a) == world.state_of_a, f"{persona} changed A through {url}"
 

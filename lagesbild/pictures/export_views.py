@@ -1,10 +1,12 @@
-"""Downloads of the situation picture: PDF, Excel and GIS files of the live draft or of an
-approved version.
+"""Downloads of the situation picture: PDF, Excel and GIS files of the week's live draft or of
+an approved version, and an Excel file of a periodic picture (quarter, tertial, year) likewise.
 
 Who may export is who may read the picture: members and up, reporters only where the
 partnership lets reporters see it; the Excel file's incidents are further limited to what the
 reader's role may see. Every export is written to the audit trail.
 """
+
+from dataclasses import replace
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -17,11 +19,18 @@ from django.views.decorators.http import require_GET
 from lagesbild.audit.record import record
 from lagesbild.incidents import weeks
 from lagesbild.partnerships.access import Role, get_for_member, member_required
-from lagesbild.pictures import runs, services
+from lagesbild.pictures import periodic, runs, services
+from lagesbild.pictures.exports import periodic_excel
 from lagesbild.pictures.exports.edition import Edition
 from lagesbild.pictures.exports.formats import FORMATS, Format
 from lagesbild.pictures.models import Picture
-from lagesbild.pictures.views import _picture_pk, _require_picture_access, _week
+from lagesbild.pictures.views import _period, _picture_pk, _require_picture_access, _week
+
+# A periodic picture has other figures than the week's, so only its workbook differs; type,
+# extension and file name are the week's Excel file's.
+PERIODIC_XLSX = replace(
+    FORMATS["xlsx"], build=lambda edition: periodic_excel.build(edition.content)
+)
 
 
 def _format(fmt: str) -> Format:
@@ -66,6 +75,32 @@ def export_version(request, iso: str, version: int, fmt: str):
     return _download(request, Edition(picture.content, request.membership, picture), fmt, chosen)
 
 
+@require_GET
+@never_cache
+@member_required(Role.REPORTER)
+def export_period(request, period: str):
+    """The live draft of a quarter, tertial or year as the period page shows it."""
+    _require_picture_access(request)
+    content = periodic.compute_period(request.membership.partnership, _period(period))
+    return _download(request, Edition(content, request.membership), "xlsx", PERIODIC_XLSX)
+
+
+@require_GET
+@never_cache
+@member_required(Role.REPORTER)
+def export_period_version(request, period: str, version: int):
+    """An approved periodic version exactly as it was approved."""
+    _require_picture_access(request)
+    # The period's text tells its kind ("2026-Q3", "2026-T2", "2026"), so it finds the version.
+    picture = get_for_member(
+        Picture.objects.select_related("approved_by"),
+        request.membership,
+        _picture_pk(request, str(_period(period)), version),
+    )
+    edition = Edition(picture.content, request.membership, picture)
+    return _download(request, edition, "xlsx", PERIODIC_XLSX)
+
+
 def _download(request, edition: Edition, fmt: str, chosen: Format) -> HttpResponse:
     data = chosen.build(edition)
     version = edition.picture.version if edition.picture else None
@@ -92,5 +127,11 @@ urlpatterns = [
         "vecka/<str:iso>/version/<int:version>/export/<str:fmt>/",
         export_version,
         name="export_version",
+    ),
+    path("period/<str:period>/export/xlsx/", export_period, name="period_export"),
+    path(
+        "period/<str:period>/version/<int:version>/export/xlsx/",
+        export_period_version,
+        name="period_export_version",
     ),
 ]

@@ -1,0 +1,129 @@
+"""A periodic picture (quarter, tertial, year) as an Excel workbook (.xlsx).
+
+Sheets: "Rangordning" (areas by need with intervals and trend), "Utveckling" (each category
+group against the same period a year earlier, and per month) and "Påverkbarhet" (the group's
+view of what can be influenced). Everything comes from the periodic content alone (the live
+draft from `periodic.compute_period` or an approved version's frozen content), so a version
+exports exactly as it was approved. Changes are stored as fractions (0.12 for +12 %) in a
+percent format, so they stay numbers a reader can compute with.
+"""
+
+from io import BytesIO
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from lagesbild.pictures.exports.excel import DECIMAL, INTEGER, _append, _fit_columns, _table_header
+from lagesbild.pictures.periodic import INFLUENCE_SCALE, Period
+
+CHANGE = "+0%;-0%;0%"
+
+
+def build(content: dict) -> bytes:
+    """The workbook as .xlsx bytes."""
+    book = Workbook()
+    ranking = book.active
+    ranking.title = "Rangordning"
+    _ranking_sheet(ranking, content)
+    _development_sheet(book.create_sheet("Utveckling"), content)
+    _influence_sheet(book.create_sheet("Påverkbarhet"), content)
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _change(ratio: float | None) -> float | None:
+    """A rate ratio as a change: 1.12 -> 0.12 (shown +12 %); None stays an empty cell."""
+    return None if ratio is None else ratio - 1
+
+
+def _ranking_sheet(sheet: Worksheet, content: dict) -> None:
+    first, last = content["trend_periods"][0], content["trend_periods"][-1]
+    trend = _("Trend per period %(a)s–%(b)s") % {"a": first, "b": last}
+    _table_header(
+        sheet,
+        [
+            _("Rang"),
+            _("Område"),
+            _("Index"),
+            _("Index 95 %-intervall, lägst"),
+            _("Index 95 %-intervall, högst"),
+            _("Rangintervall, bästa"),
+            _("Rangintervall, sämsta"),
+            _("Händelser"),
+            trend,
+            _("Trend 95 %-intervall, lägst"),
+            _("Trend 95 %-intervall, högst"),
+        ],
+    )
+    formats = [INTEGER, None, DECIMAL, DECIMAL, DECIMAL, INTEGER, INTEGER, INTEGER]
+    formats += [CHANGE] * 3
+    for r in content["ranking"]:
+        _append(
+            sheet,
+            [
+                r["rank"],
+                r["name"],
+                r["index"],
+                r["low"],
+                r["high"],
+                r["rank_low"],
+                r["rank_high"],
+                r["events"],
+                _change(r["trend"]),
+                _change(r["trend_low"]),
+                _change(r["trend_high"]),
+            ],
+            formats,
+        )
+    _fit_columns(sheet)
+
+
+def _development_sheet(sheet: Worksheet, content: dict) -> None:
+    period = Period.parse(content["period"])
+    first = period.first_month  # a period never crosses a new year
+    months = [first.replace(month=first.month + k) for k in range(period.months)]
+    _table_header(
+        sheet,
+        [
+            _("Kategorigrupp"),
+            _("Perioden"),
+            _("Samma period året före"),
+            _("Förändring"),
+            _("Förändring 95 %-intervall, lägst"),
+            _("Förändring 95 %-intervall, högst"),
+            *[m.strftime("%Y-%m") for m in months],
+        ],
+    )
+    formats = [None, INTEGER, INTEGER, CHANGE, CHANGE, CHANGE, *[INTEGER] * period.months]
+    for g in content["groups"]:
+        _append(
+            sheet,
+            [
+                g["name"],
+                g["now"],
+                g["year_before"],
+                _change(g["ratio"]),
+                _change(g["low"]),
+                _change(g["high"]),
+                *g["monthly"],
+            ],
+            formats,
+        )
+    _fit_columns(sheet)
+
+
+def _influence_sheet(sheet: Worksheet, content: dict) -> None:
+    """Every ranked area, judged or not, in the order of the ranking."""
+    names = {s["level"]: s["name"] for s in INFLUENCE_SCALE}
+    _table_header(sheet, [_("Område"), _("Nivå"), _("Möjlighet att påverka"), _("Kommentar")])
+    for r in content["ranking"]:
+        judged = content["influence"].get(str(r["area"]), {})
+        level = judged.get("level")
+        _append(
+            sheet,
+            [r["name"], level, names.get(level, ""), judged.get("comment", "")],
+            [None, INTEGER],
+        )
+    _fit_columns(sheet)
