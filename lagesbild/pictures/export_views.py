@@ -18,13 +18,12 @@ from django.views.decorators.http import require_GET
 
 from lagesbild.audit.record import record
 from lagesbild.incidents import weeks
-from lagesbild.partnerships.access import Role, get_for_member, member_required
+from lagesbild.partnerships.access import Role, member_required
 from lagesbild.pictures import periodic, runs, services
 from lagesbild.pictures.exports import periodic_excel
 from lagesbild.pictures.exports.edition import Edition
 from lagesbild.pictures.exports.formats import FORMATS, Format
-from lagesbild.pictures.models import Picture
-from lagesbild.pictures.views import _period, _picture_pk, _require_picture_access, _week
+from lagesbild.pictures.views import period_or_404, require_picture_access, week_or_404
 
 # A periodic picture has other figures than the week's, so only its workbook differs; type,
 # extension and file name are the week's Excel file's.
@@ -46,9 +45,9 @@ def _format(fmt: str) -> Format:
 def export_week(request, iso: str, fmt: str):
     """The live draft of the week, from the newest finished analysis run (the one the page
     shows). While the first run computes there is nothing to export: back to the page."""
-    _require_picture_access(request)
+    require_picture_access(request)
     chosen = _format(fmt)
-    code = _week(request, iso)
+    code = week_or_404(request, iso)
     partnership = request.membership.partnership
     run = runs.latest_run(partnership, weeks.iso(code))
     if run is None:
@@ -64,14 +63,10 @@ def export_week(request, iso: str, fmt: str):
 @member_required(Role.REPORTER)
 def export_version(request, iso: str, version: int, fmt: str):
     """An approved version exactly as it was approved."""
-    _require_picture_access(request)
+    require_picture_access(request)
     chosen = _format(fmt)
-    period = weeks.iso(_week(request, iso))
-    picture = get_for_member(
-        Picture.objects.select_related("approved_by"),
-        request.membership,
-        _picture_pk(request, period, version),
-    )
+    period = weeks.iso(week_or_404(request, iso))
+    picture = services.approved_version(request.membership, period, version)
     return _download(request, Edition(picture.content, request.membership, picture), fmt, chosen)
 
 
@@ -80,8 +75,8 @@ def export_version(request, iso: str, version: int, fmt: str):
 @member_required(Role.REPORTER)
 def export_period(request, period: str):
     """The live draft of a quarter, tertial or year as the period page shows it."""
-    _require_picture_access(request)
-    content = periodic.compute_period(request.membership.partnership, _period(period))
+    require_picture_access(request)
+    content = periodic.compute_period(request.membership.partnership, period_or_404(period))
     return _download(request, Edition(content, request.membership), "xlsx", PERIODIC_XLSX)
 
 
@@ -90,13 +85,8 @@ def export_period(request, period: str):
 @member_required(Role.REPORTER)
 def export_period_version(request, period: str, version: int):
     """An approved periodic version exactly as it was approved."""
-    _require_picture_access(request)
-    # The period's text tells its kind ("2026-Q3", "2026-T2", "2026"), so it finds the version.
-    picture = get_for_member(
-        Picture.objects.select_related("approved_by"),
-        request.membership,
-        _picture_pk(request, str(_period(period)), version),
-    )
+    require_picture_access(request)
+    picture = services.approved_version(request.membership, str(period_or_404(period)), version)
     edition = Edition(picture.content, request.membership, picture)
     return _download(request, edition, "xlsx", PERIODIC_XLSX)
 

@@ -10,17 +10,20 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from lagesbild.audit.record import record
 from lagesbild.geography.models import Area
+from lagesbild.geography.queries import areas as scoped_areas
 from lagesbild.incidents import weeks
 from lagesbild.incidents.models import Incident
 from lagesbild.incidents.privacy import validate_no_identity_numbers
-from lagesbild.incidents.queries import COUNTED
+from lagesbild.incidents.queries import COUNTED, map_points
 from lagesbild.interventions.services import due_interventions
+from lagesbild.partnerships.access import scoped
 from lagesbild.pictures import presenters
 from lagesbild.pictures.models import AnalysisRun, Assessment, PeriodKind, Picture
 
@@ -298,6 +301,21 @@ def approve_picture(
     return picture
 
 
+def approved_version(membership, period: str, version: int) -> Picture:
+    """One approved version of a period's picture that `membership` may see, or 404.
+
+    A period's text tells its kind ("2026-W47", "2026-Q3", "2026-T2", "2026"), so period and
+    version name one picture."""
+    picture = (
+        scoped(Picture.objects.select_related("approved_by", "supersedes"), membership)
+        .filter(period=period, version=version)
+        .first()
+    )
+    if picture is None:
+        raise Http404
+    return picture
+
+
 def latest_approved(partnership, iso: str) -> Picture | None:
     return (
         Picture.objects.filter(partnership=partnership, period_kind=WEEK, period=iso)
@@ -429,10 +447,6 @@ def map_layers(membership, content: dict) -> dict:
     """GeoJSON-ready layers for the picture map: areas with the severity index, Gi* hot
     cells, space-time clusters and the week's incident points (ids from the content, so a
     version's map shows the incidents it counted, as far as the viewer may see them)."""
-    from lagesbild.geography.queries import areas as scoped_areas
-    from lagesbild.incidents.queries import map_points
-    from lagesbild.partnerships.access import scoped
-
     index = content["area_points"]
     features = []
     for area in scoped_areas(membership).filter(pk__in=[a["id"] for a in content["areas"]]):

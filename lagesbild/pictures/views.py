@@ -20,13 +20,13 @@ from lagesbild.pictures.models import Picture
 from lagesbild.web.maps import map_config
 
 
-def _require_picture_access(request):
+def require_picture_access(request):
     membership = request.membership
     if not (has_role(membership, Role.MEMBER) or membership.partnership.reporters_see_picture):
         raise PermissionDenied
 
 
-def _week(request, iso: str) -> int:
+def week_or_404(request, iso: str) -> int:
     try:
         code = weeks.parse(iso)
     except ValueError as exc:
@@ -40,7 +40,7 @@ def _week(request, iso: str) -> int:
 @member_required(Role.REPORTER)
 def latest(request):
     """The picture of the week that just ended (Tuesday's meeting looks at last week)."""
-    _require_picture_access(request)
+    require_picture_access(request)
     partnership = request.membership.partnership
     last = weeks.shift(weeks.week_code(timezone.now(), partnership.time_zone), -1)
     return redirect("pictures:week", iso=weeks.iso(last))
@@ -76,8 +76,8 @@ def _page_context(request, content: dict, **extra) -> dict:
 
 @member_required(Role.REPORTER)
 def week(request, iso: str):
-    _require_picture_access(request)
-    code = _week(request, iso)
+    require_picture_access(request)
+    code = week_or_404(request, iso)
     partnership = request.membership.partnership
     content, run, pending = _live_content(request, code)
     approved = services.latest_approved(partnership, weeks.iso(code))
@@ -120,8 +120,8 @@ def _assessment_forms(request, content):
 @member_required(Role.REPORTER)
 def status(request, iso: str):
     """htmx polling target while a run computes: tells the page to reload when done."""
-    _require_picture_access(request)
-    code = _week(request, iso)
+    require_picture_access(request)
+    code = week_or_404(request, iso)
     partnership = request.membership.partnership
     active = runs.active_run(partnership, weeks.iso(code))
     if active is None:
@@ -134,7 +134,7 @@ def status(request, iso: str):
 @require_POST
 @member_required(Role.COORDINATOR)
 def assess(request, iso: str, area_id: int):
-    code = _week(request, iso)
+    code = week_or_404(request, iso)
     partnership = request.membership.partnership
     area = get_for_member(Area.objects.all(), request.membership, area_id)
     form = AssessmentForm(request.POST, scale=partnership.assessment_scale, prefix=f"a{area.pk}")
@@ -170,7 +170,7 @@ def assess(request, iso: str, area_id: int):
 @require_POST
 @member_required(Role.COORDINATOR)
 def approve(request, iso: str):
-    code = _week(request, iso)
+    code = week_or_404(request, iso)
     partnership = request.membership.partnership
     content, _run, pending = _live_content(request, code)
     if content is None or pending is not None:
@@ -210,15 +210,9 @@ def approve(request, iso: str):
 @member_required(Role.REPORTER)
 def version(request, iso: str, version: int):
     """An approved picture exactly as it was approved."""
-    _require_picture_access(request)
-    code = _week(request, iso)
-    picture = get_for_member(
-        Picture.objects.filter(period=weeks.iso(code), version=version).select_related(
-            "approved_by", "supersedes"
-        ),
-        request.membership,
-        _picture_pk(request, weeks.iso(code), version),
-    )
+    require_picture_access(request)
+    code = week_or_404(request, iso)
+    picture = services.approved_version(request.membership, weeks.iso(code), version)
     versions = Picture.objects.filter(
         partnership=picture.partnership, period=picture.period, period_kind=picture.period_kind
     ).order_by("version")
@@ -236,22 +230,9 @@ def version(request, iso: str, version: int):
     return render(request, "pictures/week.html", context)
 
 
-def _picture_pk(request, iso: str, version: int) -> int:
-    pk = (
-        Picture.objects.filter(
-            partnership=request.membership.partnership, period=iso, version=version
-        )
-        .values_list("pk", flat=True)
-        .first()
-    )
-    if pk is None:
-        raise Http404
-    return pk
-
-
 @member_required(Role.REPORTER)
 def archive(request):
-    _require_picture_access(request)
+    require_picture_access(request)
     partnership = request.membership.partnership
     return render(
         request,
@@ -263,8 +244,8 @@ def archive(request):
 @member_required(Role.REPORTER)
 def compare(request, iso: str):
     """This week against the previous: new, continuing and resolved deviations."""
-    _require_picture_access(request)
-    code = _week(request, iso)
+    require_picture_access(request)
+    code = week_or_404(request, iso)
     partnership = request.membership.partnership
     contents = []
     for c in (code, weeks.shift(code, -1)):
@@ -297,17 +278,15 @@ def compare(request, iso: str):
 def map_data(request, iso: str):
     """The map layers of a picture (live or a version): areas with their index, hot-spot
     cells, clusters and the week's incident points."""
-    _require_picture_access(request)
-    code = _week(request, iso)
+    require_picture_access(request)
+    code = week_or_404(request, iso)
     partnership = request.membership.partnership
     version_number = request.GET.get("version")
     if version_number:
         if not version_number.isdigit():
             raise Http404
-        content = get_for_member(
-            Picture.objects.all(),
-            request.membership,
-            _picture_pk(request, weeks.iso(code), int(version_number)),
+        content = services.approved_version(
+            request.membership, weeks.iso(code), int(version_number)
         ).content
     else:
         run = runs.latest_run(partnership, weeks.iso(code))
@@ -317,7 +296,7 @@ def map_data(request, iso: str):
     return JsonResponse(services.map_layers(request.membership, content))
 
 
-def _period(text: str):
+def period_or_404(text: str):
     try:
         return periodic.Period.parse(text)
     except ValueError as exc:
@@ -327,7 +306,7 @@ def _period(text: str):
 @member_required(Role.REPORTER)
 def periodic_latest(request, kind: str):
     """The latest complete quarter/tertial/year."""
-    _require_picture_access(request)
+    require_picture_access(request)
     kinds = {"kvartal": "quarter", "tertial": "tertial", "ar": "year"}
     if kind not in kinds:
         raise Http404
@@ -337,8 +316,8 @@ def periodic_latest(request, kind: str):
 
 @member_required(Role.REPORTER)
 def period_page(request, period: str):
-    _require_picture_access(request)
-    chosen = _period(period)
+    require_picture_access(request)
+    chosen = period_or_404(period)
     partnership = request.membership.partnership
     content = periodic.compute_period(partnership, chosen)
     approved = (
@@ -394,7 +373,7 @@ def _influence_forms(request, content) -> dict:
 @require_POST
 @member_required(Role.COORDINATOR)
 def period_influence(request, period: str, area_id: int):
-    chosen = _period(period)
+    chosen = period_or_404(period)
     area = get_for_member(Area.objects.all(), request.membership, area_id)
     form = AssessmentForm(request.POST, scale=periodic.INFLUENCE_SCALE, prefix=f"i{area.pk}")
     if form.is_valid():
@@ -422,7 +401,7 @@ def period_influence(request, period: str, area_id: int):
 @require_POST
 @member_required(Role.COORDINATOR)
 def period_approve(request, period: str):
-    chosen = _period(period)
+    chosen = period_or_404(period)
     partnership = request.membership.partnership
     approved = Picture.objects.filter(
         partnership=partnership, period_kind=chosen.kind, period=str(chosen)
@@ -449,21 +428,9 @@ def period_approve(request, period: str):
 
 @member_required(Role.REPORTER)
 def period_version(request, period: str, version: int):
-    _require_picture_access(request)
-    chosen = _period(period)
-    pk = (
-        Picture.objects.filter(
-            partnership=request.membership.partnership,
-            period_kind=chosen.kind,
-            period=str(chosen),
-            version=version,
-        )
-        .values_list("pk", flat=True)
-        .first()
-    )
-    if pk is None:
-        raise Http404
-    picture = get_for_member(Picture.objects.select_related("approved_by"), request.membership, pk)
+    require_picture_access(request)
+    chosen = period_or_404(period)
+    picture = services.approved_version(request.membership, str(chosen), version)
     return render(
         request,
         "pictures/period.html",
