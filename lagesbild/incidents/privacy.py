@@ -6,8 +6,19 @@ Incidents describe places and events, never persons (DESIGN.md, "privacy by cons
 - **blocking**: Swedish personal identity numbers (personnummer) and coordination numbers
   (samordningsnummer, the day of birth plus 60), with or without century and separator, and
   only when the date exists and the Luhn check digit is right; these are refused;
-- **warnings**: phone numbers, e-mail addresses and Swedish licence plates; the reporter must
-  remove them or confirm that they may be kept (a shop's switchboard, a municipal mailbox).
+- **warnings**: anything else shaped like a date of birth plus four digits (a mistyped number
+  with a wrong check digit is still a person's number), phone numbers, e-mail addresses and
+  Swedish licence plates; the reporter must remove them or confirm that they may be kept (a
+  case number, a shop's switchboard, a municipal mailbox). Where text has no confirmation step
+  (assessment comments, minutes, decisions, interventions) a number shaped like an identity
+  number is refused too.
+
+The patterns read a normalised copy of the text, so the spelling of a number does not get it
+past the guard: compatibility forms are folded (NFKC: fullwidth digits, non-breaking spaces),
+digits of any script become ASCII digits, invisible format characters (zero-width space, soft
+hyphen) are dropped, every dash becomes "-", runs of white space become one space, and a line
+break inside a number is read both as a space and as nothing. Spans still point into the
+original text.
 
 Every finding has a stable `kind` (also the code of its `ValidationError`), its span in the
 text, a masked copy for display and a Swedish message that says why. The rules lean towards
@@ -17,11 +28,14 @@ flagged, or reporters learn to click warnings away.
 
 import bisect
 import datetime
+import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -30,6 +44,7 @@ class Kind(StrEnum):
 
     PERSONAL_IDENTITY_NUMBER = "personal_identity_number"
     COORDINATION_NUMBER = "coordination_number"
+    POSSIBLE_IDENTITY_NUMBER = "possible_identity_number"
     PHONE_NUMBER = "phone_number"
     EMAIL_ADDRESS = "email_address"
     LICENCE_PLATE = "licence_plate"
@@ -46,6 +61,11 @@ MESSAGES = {
         "Texten innehåller ett samordningsnummer (%(masked)s). Rapporter beskriver platser och "
         "händelser, aldrig personer, så samordningsnummer får inte sparas. Ta bort numret."
     ),
+    Kind.POSSIBLE_IDENTITY_NUMBER: _(
+        "Texten innehåller ett nummer med samma form som ett personnummer (%(masked)s), "
+        "fast kontrollsiffran inte stämmer. Är det ett personnummer ska det tas bort; är det "
+        "något annat, till exempel ett ärendenummer, bekräfta att det får sparas."
+    ),
     Kind.PHONE_NUMBER: _(
         "Texten verkar innehålla ett telefonnummer (%(masked)s). Ta bort det om det kan leda "
         "till en person, eller bekräfta att det får sparas (till exempel en verksamhets växel)."
@@ -59,6 +79,12 @@ MESSAGES = {
         "en person: ta bort det, eller bekräfta att det behövs för att beskriva händelsen."
     ),
 }
+
+# Where there is no confirmation step, a number shaped like an identity number is refused.
+REFUSED_POSSIBLE_MESSAGE = _(
+    "Texten innehåller ett nummer med samma form som ett personnummer (%(masked)s). Ta bort "
+    "det, eller skriv det så att det inte kan förväxlas med ett personnummer."
+)
 
 UNCONFIRMED_WARNINGS_MESSAGE = _(
     "Bekräfta att uppgifterna får sparas, eller ta bort dem ur texten."
@@ -101,24 +127,158 @@ class PrivacyReport:
     def clean(self) -> bool:
         return not self.blocking and not self.warnings
 
+    def findings(self, *kinds: Kind) -> list[Finding]:
+        """The findings of the given kinds, in text order."""
+        return sorted(
+            (f for f in (*self.blocking, *self.warnings) if f.kind in kinds),
+            key=lambda f: f.start,
+        )
+
     def messages(self) -> list[str]:
         """What a form or an import log shows: refusals first, then the warnings."""
         return [finding.message for finding in (*self.blocking, *self.warnings)]
 
 
-# Copied text often carries typographic dashes and non-breaking spaces; mapping them one
-# character to one character keeps every span valid for the original text.
-_NORMALISE = str.maketrans(
-    dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212", "-")
-    | dict.fromkeys("\u00a0\u2007\u202f\t", " ")
+# Every line break character str.splitlines() knows.
+_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+# Characters a number is written with; a line break between two of them (one a digit) may be
+# a wrapped or split number.
+_NUMBER_CHARS = frozenset("0123456789-+./")
+# What _collapse changes: a run with a line break, or of more than one space.
+_WHITE_SPACE_TO_FOLD = re.compile(r"[ \n]{2,}|\n")
+
+
+@dataclass(frozen=True)
+class _Normalised:
+    """The text as the patterns read it; origin[i] is the index in the original text of the
+    character text[i] came from, so a match can be mapped back to the original span."""
+
+    text: str
+    origin: list[int]
+
+    def span(self, match: re.Match[str]) -> tuple[int, int]:
+        start, end = match.span()
+        return self.origin[start], self.origin[end - 1] + 1
+
+
+@functools.cache
+def _fold(char: str) -> str | None:
+    """One character as the patterns read it (cached: texts repeat their characters): ""
+    for an invisible format character, None for a combining mark, else its NFKC form with
+    line breaks as "\n", other white space as " ", every dash as "-" and digits as ASCII."""
+    category = unicodedata.category(char)
+    if category == "Cf":
+        return ""
+    if category in ("Mn", "Me"):
+        return None
+    pieces = []
+    for piece in unicodedata.normalize("NFKC", char):
+        digit = unicodedata.decimal(piece, None)
+        if piece in _LINE_BREAKS:
+            pieces.append("\n")
+        elif piece.isspace():
+            pieces.append(" ")
+        elif piece == "\u2212" or unicodedata.category(piece) == "Pd":  # minus and dashes
+            pieces.append("-")
+        else:
+            pieces.append(piece if digit is None else str(digit))
+    return "".join(pieces)
+
+
+class _OneToOneFolds(dict):
+    """A str.translate table of the characters that fold to exactly one character, filled
+    as they are met; any other character translates to NOT_ONE_TO_ONE."""
+
+    NOT_ONE_TO_ONE = "\uffff"
+
+    def __missing__(self, code: int) -> str:
+        folded = _fold(chr(code))
+        self[code] = folded if folded is not None and len(folded) == 1 else self.NOT_ONE_TO_ONE
+        return self[code]
+
+
+_ONE_TO_ONE_FOLDS = _OneToOneFolds()
+
+
+def _readings(text: str) -> list[_Normalised]:
+    """The text folded as the module docstring says: one reading, and a second one where line
+    breaks inside a number are dropped when the text has a line break."""
+    folded_text = text.translate(_ONE_TO_ONE_FOLDS)
+    if _OneToOneFolds.NOT_ONE_TO_ONE not in folded_text:
+        # Most texts: every character folds to one, so the origin is the position itself.
+        origin = list(range(len(text)))
+    else:
+        folded_text, origin = _fold_text(text)
+    readings = [_collapse(folded_text, origin, join_lines=False)]
+    if "\n" in folded_text:
+        readings.append(_collapse(folded_text, origin, join_lines=True))
+    return readings
+
+
+def _fold_text(text: str) -> tuple[str, list[int]]:
+    chars: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        folded = _fold(char)
+        if folded is None:
+            # A combining mark on a digit would hide it from the patterns; elsewhere it stays.
+            if chars and chars[-1].isdigit():
+                continue
+            folded = char
+        chars.extend(folded)
+        origin.extend([index] * len(folded))
+    return "".join(chars), origin
+
+
+def _collapse(folded: str, origin: list[int], *, join_lines: bool) -> _Normalised:
+    """Each run of white space as one space; with `join_lines`, a run holding a line break
+    between number characters (one of them a digit) keeps only a space typed in it."""
+    out: list[str] = []
+    out_origin: list[int] = []
+    last = 0
+    for run in _WHITE_SPACE_TO_FOLD.finditer(folded):
+        start, end = run.span()
+        out.append(folded[last:start])
+        out_origin.extend(origin[last:start])
+        before = folded[start - 1] if start else ""
+        after = folded[end] if end < len(folded) else ""
+        wrapped = (
+            join_lines
+            and "\n" in run[0]
+            and before in _NUMBER_CHARS
+            and after in _NUMBER_CHARS
+            and (before.isdigit() or after.isdigit())
+        )
+        if not wrapped or " " in run[0]:
+            out.append(" ")
+            out_origin.append(origin[start])
+        last = end
+    out.append(folded[last:])
+    out_origin.extend(origin[last:])
+    return _Normalised("".join(out), out_origin)
+
+
+# A date of birth, YYMMDD or YYYYMMDD (century 19 or 20), then four digits (the serial and the
+# check digit). The date's parts may be split by one separator used twice (1912.12.12,
+# 1912 12 12, 1912-12-12); then the serial needs a "-" or "+" (1912 12 12 - 1212), since a
+# date followed by a time ("2024-03-15 2130") is common and not a person. "-" is the usual
+# separator, "+" marks a person of 100 or more, and a space is how many people type it.
+# Digits on either side mean a longer number (an order number, an IBAN), and a separator and a
+# digit after it mean a date range or another date, not an identity number.
+_IDENTITY_NUMBER = re.compile(
+    r"""
+    (?=[0-9])(?<![0-9])
+    (?P<century>19|20)?
+    (?P<year>[0-9]{2})(?P<dsep>[-./ ])?(?P<month>[0-9]{2})(?(dsep)(?P=dsep))(?P<day>[0-9]{2})
+    (?P<separator>(?(dsep)\ ?[-+]\ ?|(?:\ ?[-+]\ ?|\ )?))
+    (?P<serial>[0-9]{4})
+    (?![0-9])(?![-./:,][0-9])
+    """,
+    re.VERBOSE,
 )
 
-# 12 digits (century 19 or 20) or 10 digits; "-" is the usual separator, "+" marks a person of
-# 100 or more, and a space is how many people type it. Digits on either side mean a longer
-# number (an order number, an IBAN), not an identity number.
-_IDENTITY_NUMBER = re.compile(
-    r"(?<!\d)(?P<century>19|20)?(?P<date>\d{6})(?P<separator>[-+ ]?)(?P<serial>\d{4})(?!\d)"
-)
+# The masked copy of a possible identity number written as ten bare digits from 0.
+_BARE_FROM_ZERO = re.compile(r"0[0-9]{5}\*{4}")
 
 # A national number starts with the trunk 0, an international one with +46 or 0046 (sometimes
 # followed by "(0)"); 6-9 further digits follow in groups split by a space or a hyphen. Not
@@ -162,29 +322,55 @@ _NOT_PLATE_LETTERS = frozenset(
 
 
 def check_text(text: str) -> PrivacyReport:
-    """Find identity numbers (blocking) and phones, e-mails and plates (warnings) in text."""
-    normalised = text.translate(_NORMALISE)
-    blocking = _identity_numbers(text, normalised)
+    """Find identity numbers (blocking), numbers shaped like them, phones, e-mails and plates
+    (warnings) in text."""
+    readings = _readings(text)
+    normalised = readings[0]
+    numbers = _identity_numbers(*readings)
+    blocking = [finding for finding in numbers if finding.blocking]
     taken = [(finding.start, finding.end) for finding in blocking]
     warnings = []
     # Earlier finders win an overlap, so a span is never reported twice: an identity number
-    # inside an e-mail address is refused once, a phone number inside one is not warned again.
-    for finder in (_email_addresses, _phone_numbers, _licence_plates):
-        warnings.extend(finding for finding in finder(text, normalised) if _claim(taken, finding))
+    # inside an e-mail address is refused once, a phone number inside one is not warned again,
+    # and ten bare digits starting with 0 (0701234567) are warned as the phone number they
+    # more likely are.
+    possible = [finding for finding in numbers if not finding.blocking]
+    phone_like = [finding for finding in possible if _BARE_FROM_ZERO.fullmatch(finding.masked)]
+    for findings in (
+        [finding for finding in possible if finding not in phone_like],
+        _email_addresses(normalised),
+        _phone_numbers(normalised),
+        phone_like,
+        _licence_plates(normalised),
+    ):
+        warnings.extend(finding for finding in findings if _claim(taken, finding))
     return PrivacyReport(
         blocking=tuple(blocking), warnings=tuple(sorted(warnings, key=lambda f: f.start))
     )
 
 
 def validate_no_identity_numbers(value: str) -> None:
-    """Form field and API validator: refuse text holding identity numbers."""
-    errors = [finding.as_validation_error() for finding in check_text(value).blocking]
+    """Validator for text without a confirmation step (assessment comments, minutes,
+    decisions, interventions): refuse identity numbers and numbers shaped like them."""
+    errors = []
+    for finding in check_text(value).findings(Kind.POSSIBLE_IDENTITY_NUMBER, *BLOCKING_KINDS):
+        if finding.blocking:
+            errors.append(finding.as_validation_error())
+        else:
+            errors.append(
+                ValidationError(
+                    REFUSED_POSSIBLE_MESSAGE,
+                    code=finding.kind.value,
+                    params={"masked": finding.masked},
+                )
+            )
     if errors:
         raise ValidationError(errors)
 
 
 def validate_free_text(value: str, *, warnings_confirmed: bool) -> None:
-    """Refuse identity numbers, and phones, e-mails and plates unless the user confirmed them.
+    """Refuse identity numbers, and the warnings (numbers shaped like identity numbers,
+    phones, e-mails and plates) unless the user confirmed them.
 
     The errors carry the finding codes, so a form can show a confirmation box only when the
     remaining errors are warnings.
@@ -198,38 +384,62 @@ def validate_free_text(value: str, *, warnings_confirmed: bool) -> None:
         raise ValidationError(errors)
 
 
-def _identity_numbers(text: str, normalised: str) -> list[Finding]:
-    findings = []
-    for match in _IDENTITY_NUMBER.finditer(normalised):
-        kind = _identity_kind(match)
-        if kind is not None:
-            # Mask the serial and check digit; the birth date alone does not identify anyone.
-            digits = len(match["century"] or "") + len(match["date"])
-            findings.append(_finding(kind, text, match, keep=digits))
-    return findings
+def _identity_numbers(*readings: _Normalised) -> list[Finding]:
+    """Identity numbers and numbers shaped like them in any of the readings of one text,
+    each span once, in text order."""
+    found: dict[tuple[int, int], Finding] = {}
+    for normalised in readings:
+        for match in _IDENTITY_NUMBER.finditer(normalised.text):
+            kind = _identity_kind(match)
+            if kind is not None:
+                # Mask the serial and check digit; the birth date alone identifies no one.
+                digits = len(match["century"] or "") + 6
+                finding = _finding(kind, normalised, match, keep=digits)
+                found.setdefault((finding.start, finding.end), finding)
+    taken: list[tuple[int, int]] = []
+    return [f for f in sorted(found.values(), key=lambda f: f.start) if _claim(taken, f)]
 
 
 def _identity_kind(match: re.Match[str]) -> Kind | None:
-    """Which kind of identity number the match is, or None if its date or check digit fail."""
-    date, serial = match["date"], match["serial"]
-    if not _luhn_valid(date + serial):
-        return None
+    """Which kind of identity number the match is: a personal identity or coordination number
+    when the date exists and the check digit is right, a possible one when only the date
+    could be a date of birth, None when no date of birth is written there."""
+    date = match["year"] + match["month"] + match["day"]
+    month, day = int(match["month"]), int(match["day"])
+    coordination = day > 60
+    if coordination:
+        day -= 60
+    if not _luhn_valid(date + match["serial"]):
+        return Kind.POSSIBLE_IDENTITY_NUMBER if _past_birth_date(match, month, day) else None
     if match["century"]:
-        year = int(match["century"] + date[:2])
+        year = int(match["century"] + match["year"])
     else:
         # The century is unknown; "+" says the person is 100 or older, so born in the 1800s or
         # 1900s, where a year ending in 00 is not a leap year. Otherwise 2000 stands in for
         # any century: a date valid in 20YY is valid in 19YY too, or YY is 00 and 2000 exists.
-        year = (1900 if match["separator"] == "+" else 2000) + int(date[:2])
-    month, day = int(date[2:4]), int(date[4:6])
-    kind = Kind.PERSONAL_IDENTITY_NUMBER
-    if day > 60:
-        kind, day = Kind.COORDINATION_NUMBER, day - 60
+        year = (1900 if "+" in match["separator"] else 2000) + int(match["year"])
+    if not _is_date(year, month, day):
+        return None
+    return Kind.COORDINATION_NUMBER if coordination else Kind.PERSONAL_IDENTITY_NUMBER
+
+
+def _past_birth_date(match: re.Match[str], month: int, day: int) -> bool:
+    """True when the date could be someone's date of birth: it exists and is not in the
+    future (with the century unknown, in the latest century that makes it so)."""
+    today = timezone.localdate()
+    if match["century"]:
+        years = [int(match["century"] + match["year"])]
+    else:
+        years = [2000 + int(match["year"]), 1900 + int(match["year"])]
+    return any(_is_date(y, month, day) and datetime.date(y, month, day) <= today for y in years)
+
+
+def _is_date(year: int, month: int, day: int) -> bool:
     try:
         datetime.date(year, month, day)
     except ValueError:
-        return None
-    return kind
+        return False
+    return True
 
 
 def _luhn_valid(digits: str) -> bool:
@@ -241,36 +451,35 @@ def _luhn_valid(digits: str) -> bool:
     return total % 10 == 0
 
 
-def _phone_numbers(text: str, normalised: str) -> list[Finding]:
+def _phone_numbers(normalised: _Normalised) -> list[Finding]:
     return [
-        _finding(Kind.PHONE_NUMBER, text, match, keep=3)
-        for match in _PHONE_NUMBER.finditer(normalised)
+        _finding(Kind.PHONE_NUMBER, normalised, match, keep=3)
+        for match in _PHONE_NUMBER.finditer(normalised.text)
         if not _DATE_OR_TIME_RANGE.fullmatch(match[0])
     ]
 
 
-def _email_addresses(text: str, normalised: str) -> list[Finding]:
+def _email_addresses(normalised: _Normalised) -> list[Finding]:
     findings = []
-    for match in _EMAIL_ADDRESS.finditer(normalised):
+    for match in _EMAIL_ADDRESS.finditer(normalised.text):
         # The domain stays readable: it tells a shared municipal mailbox from a private one.
-        local, domain = text[match.start() : match.end()].split("@", 1)
-        findings.append(
-            Finding(Kind.EMAIL_ADDRESS, *match.span(), f"{_mask(local, keep=1)}@{domain}")
-        )
+        local, domain = match[0].split("@", 1)
+        masked = f"{_mask(local, keep=1)}@{domain}"
+        findings.append(Finding(Kind.EMAIL_ADDRESS, *normalised.span(match), masked))
     return findings
 
 
-def _licence_plates(text: str, normalised: str) -> list[Finding]:
+def _licence_plates(normalised: _Normalised) -> list[Finding]:
     return [
-        _finding(Kind.LICENCE_PLATE, text, match, keep=2)
-        for match in _LICENCE_PLATE.finditer(normalised)
+        _finding(Kind.LICENCE_PLATE, normalised, match, keep=2)
+        for match in _LICENCE_PLATE.finditer(normalised.text)
         if match[0][:3].upper() not in _NOT_PLATE_LETTERS
     ]
 
 
-def _finding(kind: Kind, text: str, match: re.Match[str], *, keep: int) -> Finding:
-    start, end = match.span()
-    return Finding(kind, start, end, _mask(text[start:end], keep=keep))
+def _finding(kind: Kind, normalised: _Normalised, match: re.Match[str], *, keep: int) -> Finding:
+    """A finding at the match's span in the original text, masked as the patterns read it."""
+    return Finding(kind, *normalised.span(match), _mask(match[0], keep=keep))
 
 
 def _mask(value: str, *, keep: int) -> str:
