@@ -91,7 +91,11 @@ class IncidentFilters(Schema):
     date_to: date | None = None
     area: int | None = Field(None, ge=1, le=MAX_ID)
     category: int | None = Field(None, ge=1, le=MAX_ID)
-    status: str | None = None
+    status: str | None = Field(
+        None,
+        description="new, accepted, rejected, merged, counted (new and accepted) or all; "
+        "without it, rejected incidents are left out",
+    )
     q: str | None = None
     limit: int = Field(100, ge=1, le=1000)
     offset: int = Field(0, ge=0, le=MAX_ID - 1000)

@@ -116,9 +116,10 @@ class FilterForm(forms.Form):
         label=_("Status"),
         required=False,
         choices=[
-            ("", _("Alla")),
+            ("", _("Alla utom avvisade")),
             ("counted", _("Räknas (nya och godkända)")),
             *Incident.Status.choices,
+            (queries.ALL_STATUSES, _("Alla, även avvisade")),
         ],
     )
     severity = forms.TypedChoiceField(

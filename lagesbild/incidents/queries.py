@@ -15,6 +15,8 @@ from lagesbild.partnerships.access import Role, has_role, partnership_rows, scop
 
 # Incidents that count in figures: rejected and merged ones do not.
 COUNTED = (Incident.Status.NEW, Incident.Status.ACCEPTED)
+# The status filter's value for every status, the rejected included.
+ALL_STATUSES = "all"
 
 SORTS = {
     "occurred": "occurred_at",
@@ -65,7 +67,8 @@ def reportable_categories(membership) -> list[Category]:
 
 
 def filter_incidents(membership, filters: dict) -> QuerySet[Incident]:
-    """The incidents `membership` may see, narrowed by the cleaned filters of the list form."""
+    """The incidents `membership` may see, narrowed by the cleaned filters of the list form.
+    Without a status filter the rejected ones are left out."""
     qs = scoped(Incident.objects.all(), membership).select_related(
         "category", "area", "place", "organisation"
     )
@@ -81,11 +84,14 @@ def filter_incidents(membership, filters: dict) -> QuerySet[Incident]:
         qs = qs.filter(category_id__in=_with_children(Category, filters["category"]))
     if filters.get("organisation"):
         qs = qs.filter(organisation=filters["organisation"])
-    if filters.get("status"):
-        if filters["status"] == "counted":
-            qs = qs.filter(status__in=COUNTED)
-        else:
-            qs = qs.filter(status=filters["status"])
+    status = filters.get("status")
+    if status == "counted":
+        qs = qs.filter(status__in=COUNTED)
+    elif not status:
+        # A rejected report leaves the list and the map; asking for it by status finds it.
+        qs = qs.exclude(status=Incident.Status.REJECTED)
+    elif status != ALL_STATUSES:
+        qs = qs.filter(status=status)
     if filters.get("severity"):
         qs = qs.filter(severity=filters["severity"])
     if filters.get("q"):

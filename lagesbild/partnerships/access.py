@@ -75,12 +75,17 @@ def member_required(role: str = Role.REPORTER) -> Callable:
 
 def _incident_visibility(membership: Membership) -> Q:
     """Reporters see what they reported; restricted incidents are for coordinators, analysts
-    and the reporting organisation."""
+    and the reporting organisation; a rejected report (it may be one that should never have
+    been written) is for coordinators and its reporter."""
+    own = Q(reporter=membership.user)
     if membership.role == Role.REPORTER:
-        return Q(reporter=membership.user)
-    if has_role(membership, Role.ANALYST):
+        return own
+    if has_role(membership, Role.COORDINATOR):
         return Q()
-    return Q(visibility="partnership") | Q(organisation=membership.organisation)
+    not_rejected = ~Q(status="rejected") | own
+    if has_role(membership, Role.ANALYST):
+        return not_rejected
+    return not_rejected & (Q(visibility="partnership") | Q(organisation=membership.organisation))
 
 
 # How to reach the partnership id from a model, where it is not the `partnership` field.
