@@ -5,17 +5,16 @@ approved picture reads the same whenever it is opened.
 """
 
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
+from lagesbild.web.numbers import figure
+
 
 def num(value, decimals: int = 1) -> str:
-    """A number in the active locale (decimal comma in Swedish)."""
-    if value is None:
-        return "–"
-    return number_format(round(value, decimals), decimals, use_l10n=True)
+    """A figure in the active locale by the app's one rounding rule (`web.numbers`)."""
+    return figure(value, decimals)
 
 
 def week_label(iso: str) -> str:
