@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
-from lagesbild.web.numbers import figure
+from lagesbild.web.numbers import figure, rounded
 
 
 def num(value, decimals: int = 1) -> str:
@@ -94,9 +94,9 @@ def rising_sentence(series: dict, area_name: str, group_name: str) -> str:
 
 def cluster_sentence(cluster: dict, group_name: str | None) -> str:
     what = group_name or _("alla kategorier")
-    return _(
+    text = _(
         "%(n)s händelser (%(what)s) inom %(r)s m på %(d)s dagar, %(start)s–%(end)s; förväntat "
-        "%(exp)s. Så tydliga kluster uppstår av slump ungefär vart %(ri)s:e år."
+        "%(exp)s. %(chance)s"
     ) % {
         "n": cluster["observed"],
         "what": what.lower(),
@@ -105,7 +105,26 @@ def cluster_sentence(cluster: dict, group_name: str | None) -> str:
         "start": cluster["start"],
         "end": cluster["end"],
         "exp": num(cluster["expected"]),
-        "ri": num(cluster["recurrence_years"], 0),
+        "chance": recurrence_sentence(cluster["recurrence_years"]),
+    }
+    return text.strip()
+
+
+def recurrence_sentence(years: float | None) -> str:
+    """How often so clear a cluster arises by chance: 'en gång på 3 år', or 'ungefär 4 gånger
+    per år' where it is more than once a year (a weekly scan at p = 0,05 recurs about every
+    fifth month)."""
+    if not years:
+        return ""
+    if years >= 1.5:
+        return _("Så tydliga kluster uppstår av slump ungefär en gång på %(n)s år.") % {
+            "n": num(years, 0)
+        }
+    per_year = rounded(1 / years, 0)
+    if per_year <= 1:
+        return _("Så tydliga kluster uppstår av slump ungefär en gång per år.")
+    return _("Så tydliga kluster uppstår av slump ungefär %(n)s gånger per år.") % {
+        "n": int(per_year)
     }
 
 
