@@ -246,13 +246,45 @@ def matrix(content: dict, sort: str = "area", descending: bool = False) -> dict:
 
 
 def choropleth(content: dict) -> dict:
-    """Per-area severity points per 1,000 inhabitants and the class breaks of the legend."""
-    values = {
-        k: p["per_1000"] for k, p in content["area_points"].items() if p["per_1000"] is not None
+    """How the map colours the areas, for the page, its map data and the PDF alike.
+
+    Severity points per 1,000 inhabitants where every area's population is known; otherwise
+    the weighted points themselves for every area (a map mixing rates and counts would compare
+    unlike things, as the ranking says too), and the legend says so. Class limits at a
+    quarter, half and three quarters of the highest value; no classes in a week without
+    points, so nothing is coloured as if it were high."""
+    points = content["area_points"]
+    per_inhabitants = bool(points) and all(p["per_1000"] is not None for p in points.values())
+    key = "per_1000" if per_inhabitants else "points"
+    values = {k: p[key] for k, p in points.items()}
+    top = max((v for v in values.values() if v is not None), default=0)
+    decimals = 1 if top >= 1 else 2
+    breaks = [float(rounded(top * f, decimals)) for f in (0.25, 0.5, 0.75)] if top > 0 else []
+    if per_inhabitants:
+        title = _("Områdenas färg: viktade poäng per 1 000 invånare denna vecka")
+        unit = _("poäng/1 000 inv.")
+    else:
+        title = _("Områdenas färg: viktade poäng denna vecka (folkmängd saknas för något område)")
+        unit = _("poäng")
+    if breaks:
+        limits = [num(b, decimals) for b in breaks]
+        classes = [
+            f"< {limits[0]}",
+            f"{limits[0]}–{limits[1]}",
+            f"{limits[1]}–{limits[2]}",
+            f"≥ {limits[2]}",
+        ]
+    else:
+        classes = [_("Inga poäng denna vecka")]
+    return {
+        "basis": key,
+        "values": values,
+        "breaks": breaks,
+        "max": top,
+        "title": title,
+        "unit": unit,
+        "classes": classes,
     }
-    top = max(values.values(), default=0)
-    breaks = [round(top * f, 2) for f in (0.25, 0.5, 0.75)] if top else [0, 0, 0]
-    return {"values": values, "breaks": breaks, "max": round(top, 2)}
 
 
 def trend_charts(content: dict) -> list[tuple[str, dict]]:
