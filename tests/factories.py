@@ -101,7 +101,7 @@ def make_incident(
         partnership=partnership,
         client_id=uuid.uuid4(),
         occurred_at=occurred_at,
-        iso_week=weeks.week_code(occurred_at),
+        iso_week=weeks.week_code(occurred_at, partnership.time_zone),
         reporter=membership.user,
         organisation=membership.organisation,
         category=partnership.categories.get(code=category),

@@ -63,8 +63,9 @@ class IncidentOut(Schema):
         return {
             "id": incident.pk,
             "client_id": incident.client_id,
-            "occurred_at": incident.occurred_at,
-            "reported_at": incident.reported_at,
+            # In the partnership's zone (activated by require_role), as the pages show them.
+            "occurred_at": timezone.localtime(incident.occurred_at),
+            "reported_at": timezone.localtime(incident.reported_at),
             "iso_week": weeks.iso(incident.iso_week),
             "category": incident.category.code,
             "category_name": incident.category.name,

@@ -12,7 +12,9 @@ api = NinjaAPI(
     description=(
         "JSON API for Lägesbild. Every endpoint is limited to the partnership and role of the "
         "caller (a logged-in session or a bearer token). Error messages are in Swedish unless "
-        "the request asks for English with Accept-Language."
+        "the request asks for English with Accept-Language. Times are given in the "
+        "partnership's time zone (ISO 8601 with its offset), and a time sent without an offset "
+        "is read in that zone."
     ),
     auth=[TokenAuth(), SessionAuth()],
     urls_namespace="api",

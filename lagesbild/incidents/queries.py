@@ -126,9 +126,12 @@ def _with_children(model, node) -> list[int]:
 
 
 def map_points(queryset: QuerySet[Incident], limit: int) -> list[list]:
-    """[id, lat, lon, category, iso date] for up to `limit` incidents, for the map layer."""
+    """[id, lat, lon, category, iso date] for up to `limit` incidents, for the map layer; the
+    date in the current (the partnership's) time zone, as the list shows it."""
     rows = queryset.values_list("id", "lat", "lon", "category__name", "occurred_at")[:limit]
-    return [[pk, lat, lon, name, at.date().isoformat()] for pk, lat, lon, name, at in rows]
+    return [
+        [pk, lat, lon, name, timezone.localdate(at).isoformat()] for pk, lat, lon, name, at in rows
+    ]
 
 
 def review_queue(membership) -> QuerySet[Incident]:

@@ -5,17 +5,16 @@ approved picture reads the same whenever it is opened.
 """
 
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
+from lagesbild.web.numbers import figure, rounded
+
 
 def num(value, decimals: int = 1) -> str:
-    """A number in the active locale (decimal comma in Swedish)."""
-    if value is None:
-        return "–"
-    return number_format(round(value, decimals), decimals, use_l10n=True)
+    """A figure in the active locale by the app's one rounding rule (`web.numbers`)."""
+    return figure(value, decimals)
 
 
 def week_label(iso: str) -> str:
@@ -95,9 +94,9 @@ def rising_sentence(series: dict, area_name: str, group_name: str) -> str:
 
 def cluster_sentence(cluster: dict, group_name: str | None) -> str:
     what = group_name or _("alla kategorier")
-    return _(
+    text = _(
         "%(n)s händelser (%(what)s) inom %(r)s m på %(d)s dagar, %(start)s–%(end)s; förväntat "
-        "%(exp)s. Så tydliga kluster uppstår av slump ungefär vart %(ri)s:e år."
+        "%(exp)s. %(chance)s"
     ) % {
         "n": cluster["observed"],
         "what": what.lower(),
@@ -106,7 +105,26 @@ def cluster_sentence(cluster: dict, group_name: str | None) -> str:
         "start": cluster["start"],
         "end": cluster["end"],
         "exp": num(cluster["expected"]),
-        "ri": num(cluster["recurrence_years"], 0),
+        "chance": recurrence_sentence(cluster["recurrence_years"]),
+    }
+    return text.strip()
+
+
+def recurrence_sentence(years: float | None) -> str:
+    """How often so clear a cluster arises by chance: 'en gång på 3 år', or 'ungefär 4 gånger
+    per år' where it is more than once a year (a weekly scan at p = 0,05 recurs about every
+    fifth month)."""
+    if not years:
+        return ""
+    if years >= 1.5:
+        return _("Så tydliga kluster uppstår av slump ungefär en gång på %(n)s år.") % {
+            "n": num(years, 0)
+        }
+    per_year = rounded(1 / years, 0)
+    if per_year <= 1:
+        return _("Så tydliga kluster uppstår av slump ungefär en gång per år.")
+    return _("Så tydliga kluster uppstår av slump ungefär %(n)s gånger per år.") % {
+        "n": int(per_year)
     }
 
 
@@ -228,13 +246,45 @@ def matrix(content: dict, sort: str = "area", descending: bool = False) -> dict:
 
 
 def choropleth(content: dict) -> dict:
-    """Per-area severity points per 1,000 inhabitants and the class breaks of the legend."""
-    values = {
-        k: p["per_1000"] for k, p in content["area_points"].items() if p["per_1000"] is not None
+    """How the map colours the areas, for the page, its map data and the PDF alike.
+
+    Severity points per 1,000 inhabitants where every area's population is known; otherwise
+    the weighted points themselves for every area (a map mixing rates and counts would compare
+    unlike things, as the ranking says too), and the legend says so. Class limits at a
+    quarter, half and three quarters of the highest value; no classes in a week without
+    points, so nothing is coloured as if it were high."""
+    points = content["area_points"]
+    per_inhabitants = bool(points) and all(p["per_1000"] is not None for p in points.values())
+    key = "per_1000" if per_inhabitants else "points"
+    values = {k: p[key] for k, p in points.items()}
+    top = max((v for v in values.values() if v is not None), default=0)
+    decimals = 1 if top >= 1 else 2
+    breaks = [float(rounded(top * f, decimals)) for f in (0.25, 0.5, 0.75)] if top > 0 else []
+    if per_inhabitants:
+        title = _("Områdenas färg: viktade poäng per 1 000 invånare denna vecka")
+        unit = _("poäng/1 000 inv.")
+    else:
+        title = _("Områdenas färg: viktade poäng denna vecka (folkmängd saknas för något område)")
+        unit = _("poäng")
+    if breaks:
+        limits = [num(b, decimals) for b in breaks]
+        classes = [
+            f"< {limits[0]}",
+            f"{limits[0]}–{limits[1]}",
+            f"{limits[1]}–{limits[2]}",
+            f"≥ {limits[2]}",
+        ]
+    else:
+        classes = [_("Inga poäng denna vecka")]
+    return {
+        "basis": key,
+        "values": values,
+        "breaks": breaks,
+        "max": top,
+        "title": title,
+        "unit": unit,
+        "classes": classes,
     }
-    top = max(values.values(), default=0)
-    breaks = [round(top * f, 2) for f in (0.25, 0.5, 0.75)] if top else [0, 0, 0]
-    return {"values": values, "breaks": breaks, "max": round(top, 2)}
 
 
 def trend_charts(content: dict) -> list[tuple[str, dict]]:

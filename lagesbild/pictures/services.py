@@ -448,6 +448,7 @@ def map_layers(membership, content: dict) -> dict:
     cells, space-time clusters and the week's incident points (ids from the content, so a
     version's map shows the incidents it counted, as far as the viewer may see them)."""
     index = content["area_points"]
+    shading = presenters.choropleth(content)["values"]
     features = []
     for area in scoped_areas(membership).filter(pk__in=[a["id"] for a in content["areas"]]):
         figures = index.get(str(area.pk), {})
@@ -460,6 +461,7 @@ def map_layers(membership, content: dict) -> dict:
                     "name": area.name,
                     "points": figures.get("points"),
                     "per_1000": figures.get("per_1000"),
+                    "value": shading.get(str(area.pk)),  # what the map colours by
                     "level": content["assessments"].get(str(area.pk), {}).get("level"),
                 },
             }

@@ -209,3 +209,15 @@ def test_summary_uses_singular_for_one(member_a, last_week):
     run = runs.run_now(member_a.partnership, weeks.iso(last_week))
     summary = services.assemble(member_a.partnership, last_week, run)["summary"][0]
     assert "1 händelse från 1 organisation " in summary
+
+
+def test_map_without_population_colours_by_points(login, member_a, history, last_week):
+    member_a.partnership.areas.update(population=None)
+    runs.run_now(member_a.partnership, weeks.iso(last_week))
+    client = login(member_a)
+    html = client.get(week_url("week", last_week)).content.decode()
+    assert "folkmängd saknas" in html
+    assert "&lt; 0,0" not in html
+    features = client.get(week_url("map_data", last_week)).json()["areas"]["features"]
+    values = {f["properties"]["name"]: f["properties"]["value"] for f in features}
+    assert values == {"Norr": 6, "Söder": 9}

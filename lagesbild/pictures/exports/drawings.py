@@ -74,8 +74,8 @@ def area_map(content: dict, geometries: dict[int, dict], width: float, height: f
     )
     choropleth = presenters.choropleth(content)
     for area_id, geom in shapes.items():
-        per_1000 = content["area_points"][str(area_id)]["per_1000"]
-        drawing.add(_outline(geom, frame, _grey(per_1000, choropleth["breaks"])))
+        value = choropleth["values"].get(str(area_id))
+        drawing.add(_outline(geom, frame, _grey(value, choropleth["breaks"])))
     cell = content["hotspots"].get("cell", 200.0)
     for hot in content["hotspots"]["cells"]:
         drawing.add(_hatched_square(*to_sweref(hot["lon"], hot["lat"]), cell, frame))
@@ -113,10 +113,10 @@ def _area_shapes(content: dict, geometries: dict[int, dict]) -> dict:
     return {k: g.simplify(tolerance, preserve_topology=True) for k, g in shapes.items()}
 
 
-def _grey(per_1000: float | None, breaks: list[float]):
-    if per_1000 is None:
+def _grey(value: float | None, breaks: list[float]):
+    if value is None:
         return colors.white
-    return GREYS[sum(per_1000 >= b for b in breaks)] if any(breaks) else GREYS[0]
+    return GREYS[sum(value >= b for b in breaks)] if breaks else GREYS[0]
 
 
 def _outline(geom, frame: Frame, fill) -> Path:
@@ -178,30 +178,12 @@ def _label(drawing: Drawing, frame: Frame, geom, name: str) -> None:
 
 def _map_legend(drawing: Drawing, content: dict, choropleth: dict, scale: float, width) -> None:
     """Class limits with their units, the hot-spot and cluster symbols and a scale bar."""
-    b = choropleth["breaks"]
-    num = presenters.num
-    classes = [
-        f"< {num(b[0])}",
-        f"{num(b[0])}–{num(b[1])}",
-        f"{num(b[1])}–{num(b[2])}",
-        f"≥ {num(b[2])}",
-    ]
     top = 56
-    drawing.add(
-        String(
-            0,
-            top,
-            _("Viktade poäng per 1 000 invånare denna vecka"),
-            fontName=BOLD,
-            fontSize=7,
-        )
-    )
-    for i, (grey, label) in enumerate(zip(GREYS, classes, strict=True)):
+    drawing.add(String(0, top, choropleth["title"], fontName=BOLD, fontSize=7))
+    for i, (grey, label) in enumerate(zip(GREYS, choropleth["classes"], strict=False)):
         x = i * 62
         drawing.add(Rect(x, top - 14, 10, 8, fillColor=grey, strokeColor=colors.black))
         drawing.add(String(x + 13, top - 13, label, fontName=FONT, fontSize=7))
-    drawing.add(Rect(4 * 62, top - 14, 10, 8, fillColor=colors.white, strokeColor=colors.black))
-    drawing.add(String(4 * 62 + 13, top - 13, _("okänd folkmängd"), fontName=FONT, fontSize=7))
     hotspots = content["hotspots"]
     drawing.add(_hatch(0, top - 30, 9))
     drawing.add(

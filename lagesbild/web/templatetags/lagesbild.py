@@ -1,10 +1,10 @@
 """Template filters for Swedish presentation: ISO weeks and numbers."""
 
 from django import template
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from lagesbild.incidents import weeks
+from lagesbild.web.numbers import figure, rounded
 
 register = template.Library()
 
@@ -22,24 +22,21 @@ def week_iso(code: int) -> str:
 
 @register.filter
 def decimal1(value) -> str:
-    """One decimal in the active locale (Swedish decimal comma)."""
-    if value is None:
-        return "–"
-    return number_format(value, 1, use_l10n=True)
+    """One decimal in the active locale (Swedish decimal comma), rounded by the app's rule."""
+    return figure(value, 1)
 
 
 @register.filter
 def signed(value) -> str:
     """+3 / −2 / 0 with a real minus sign, for changes between weeks."""
-    if value is None:
+    decimals = 1 if isinstance(value, float) else 0
+    exact = rounded(value, decimals)
+    if exact is None:
         return "–"
-    if isinstance(value, float):
-        text = number_format(abs(value), 1, use_l10n=True)
-    else:
-        text = str(abs(value))
-    if value > 0:
+    text = figure(abs(exact), decimals)
+    if exact > 0:
         return f"+{text}"
-    if value < 0:
+    if exact < 0:
         return f"−{text}"
     return text
 
@@ -74,9 +71,7 @@ def get_item(mapping, key):
 
 @register.filter
 def decimal0(value) -> str:
-    if value is None:
-        return "–"
-    return number_format(value, 0, use_l10n=True)
+    return figure(value, 0)
 
 
 @register.filter
@@ -89,8 +84,9 @@ def week_short(iso: str) -> str:
 @register.filter
 def percent_change(ratio) -> str:
     """A rate ratio as a signed percentage: 1.12 -> '+12 %', 0.8 -> '−20 %'."""
-    if ratio is None:
+    exact = rounded(None if ratio is None else (ratio - 1) * 100, 0)
+    if exact is None:
         return "–"
-    change = round((ratio - 1) * 100)
+    change = int(exact)
     sign = "+" if change > 0 else "−" if change < 0 else "±"
     return f"{sign}{abs(change)} %"

@@ -16,17 +16,18 @@ function setUpPictureMap() {
   if (!element || !window.L) return;
   var config = mapConfig();
   var map = baseMap(element, config);
-  var breaks = (element.dataset.breaks || "").split(",").map(Number);
+  var breaks = (element.dataset.breaks || "").split(",").filter(function (b) { return b !== ""; }).map(Number);
+  var unit = element.dataset.unit || "";
   fetch(element.dataset.layers, { credentials: "same-origin" })
     .then(function (r) { return r.json(); })
     .then(function (data) {
       var areas = L.geoJSON(data.areas, {
         style: function (f) {
-          return { color: "#333", weight: 1.5, fillOpacity: 0.7, fillColor: shadeFor(f.properties.per_1000, breaks) };
+          return { color: "#333", weight: 1.5, fillOpacity: 0.7, fillColor: shadeFor(f.properties.value, breaks) };
         },
         onEachFeature: function (f, layer) {
           var p = f.properties;
-          layer.bindTooltip(p.name + (p.per_1000 !== null ? ": " + p.per_1000.toLocaleString("sv-SE") + " poäng/1 000 inv." : ""));
+          layer.bindTooltip(p.name + (p.value !== null ? ": " + p.value.toLocaleString("sv-SE") + " " + unit : ""));
         },
       }).addTo(map);
       var hot = L.layerGroup((data.hotspots.cells || []).map(function (c) {

@@ -1,0 +1,77 @@
+"""Numbers into Swedish sentences: the cluster sentence reads right however often a cluster
+would recur by chance."""
+
+import pytest
+from django.utils import translation
+
+from lagesbild.pictures import presenters
+
+CLUSTER = {
+    "observed": 6,
+    "radius": 180.0,
+    "days": 5,
+    "start": "2026-11-02",
+    "end": "2026-11-06",
+    "expected": 1.24,
+}
+
+
+@pytest.fixture(autouse=True)
+def swedish():
+    with translation.override("sv"):
+        yield
+
+
+@pytest.mark.parametrize(
+    ("years", "ending"),
+    [
+        (0.38, "ungefär 3 gånger per år."),
+        (0.9, "ungefär en gång per år."),
+        (1.2, "ungefär en gång per år."),
+        (2.0, "ungefär en gång på 2 år."),
+        (19.2, "ungefär en gång på 19 år."),
+    ],
+)
+def test_cluster_sentence_says_how_often_chance_gives_such_a_cluster(years, ending):
+    text = presenters.cluster_sentence({**CLUSTER, "recurrence_years": years}, "Brand")
+    assert text.startswith("6 händelser (brand) inom 180 m på 5 dagar")
+    assert "förväntat 1,2." in text
+    assert text.endswith(ending)
+    assert "0:e" not in text
+
+
+def points(**areas) -> dict:
+    """area_points as the picture stores them: name -> (points, per 1,000 or None)."""
+    return {
+        "area_points": {
+            name: {"area": name, "points": p, "mean8": None, "per_1000": per}
+            for name, (p, per) in areas.items()
+        }
+    }
+
+
+def test_map_colours_by_inhabitants_when_every_area_has_a_population():
+    shading = presenters.choropleth(points(norr=(8, 8.0), soder=(4, 2.0)))
+    assert shading["basis"] == "per_1000"
+    assert shading["values"] == {"norr": 8.0, "soder": 2.0}
+    assert shading["breaks"] == [2.0, 4.0, 6.0]
+    assert shading["classes"][0] == "< 2,0"
+    assert "per 1 000 invånare" in shading["title"]
+
+
+def test_map_falls_back_to_points_and_says_so_when_a_population_is_missing():
+    shading = presenters.choropleth(points(norr=(8, None), soder=(4, None)))
+    assert shading["basis"] == "points"
+    assert shading["values"] == {"norr": 8, "soder": 4}
+    assert shading["breaks"] == [2.0, 4.0, 6.0]
+    assert "folkmängd saknas" in shading["title"]
+    assert "0,0" not in " ".join(shading["classes"])
+    # One area without a population: all areas on points, never rates mixed with counts.
+    mixed = presenters.choropleth(points(norr=(8, 8.0), soder=(4, None)))
+    assert mixed["values"] == {"norr": 8, "soder": 4}
+
+
+def test_a_week_without_points_colours_nothing_as_high():
+    shading = presenters.choropleth(points(norr=(0, 0.0), soder=(0, 0.0)))
+    assert shading["breaks"] == []
+    assert shading["classes"] == ["Inga poäng denna vecka"]
