@@ -27,12 +27,13 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py seed_demo
 
-# The background worker (analysis runs) starts beside the web server and stops with it; at
-# low priority, so reports keep their speed while a picture is recomputed.
+# The background worker (analysis runs; db_worker with a heartbeat) starts beside the web
+# server and stops with it; at low priority, so reports keep their speed while a picture is
+# recomputed.
 run: demo
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@echo "Lägesbild körs på http://$(HOST):$(PORT)/ (avsluta med Ctrl+C)"
-	OPENBLAS_NUM_THREADS=1 nice -n 19 $(BIN)/python manage.py db_worker --interval 2 --no-startup-delay & \
+	OPENBLAS_NUM_THREADS=1 nice -n 19 $(BIN)/python manage.py worker --interval 2 --no-startup-delay & \
 	worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn lagesbild.wsgi --bind $(HOST):$(PORT) --workers 3 --threads 4 \

@@ -6,7 +6,7 @@
 
 Loads the demo partnership (at `--incidents` size) into the case's benchmark database, starts
 what `make run` serves: gunicorn (lagesbild.wsgi, 3 workers, 4 threads) on a free 127.0.0.1
-port and, unless --no-worker, the background task worker (db_worker) that recomputes a week's
+port and, unless --no-worker, the task worker (`manage.py worker`) that recomputes a week's
 picture after its incidents change (--worker-nice N runs it at a lower CPU priority, which
 `make run` does not). It then POSTs incidents
 to /api/v1/incidents with a reporter's API token from a pool of `--threads` client threads,
@@ -114,7 +114,7 @@ def server(db: str, incidents: int | None, *, worker: bool, worker_nice: int):
         *("--workers", "3", "--threads", "4", "--access-logfile", "-", "--graceful-timeout", "5"),
     ]
     db_worker = [
-        *("nice", "-n", str(worker_nice), sys.executable, "manage.py", "db_worker"),
+        *("nice", "-n", str(worker_nice), sys.executable, "manage.py", "worker"),
         *("--interval", "2", "--no-startup-delay"),
     ]
     with ExitStack() as stack:

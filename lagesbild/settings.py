@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "lagesbild.pictures",
     "lagesbild.interventions",
     "lagesbild.api",
+    "lagesbild.operations",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -98,6 +99,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "lagesbild.partnerships.middleware.PartnershipTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "lagesbild.web.middleware.RefuseNulCharacters",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -193,7 +195,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Heavy analysis runs in the background on django-tasks with a database-backed queue, so no
-# broker is needed: `manage.py db_worker` (started by `make run`) executes the tasks.
+# broker is needed: `manage.py worker` (started by `make run`) executes the tasks.
 TASKS = {
     "default": {
         "BACKEND": (
@@ -209,6 +211,13 @@ TASKS = {
 ANALYSIS_ON_CHANGE = env_bool("ANALYSIS_ON_CHANGE", default=not env_bool("TESTING"))
 # Seconds a requested run waits before it starts, so a burst of reports is computed once.
 ANALYSIS_DELAY_SECONDS = env_int("ANALYSIS_DELAY_SECONDS", 20)
+# A running analysis run's lease: the worker renews it every third of this while it computes;
+# a run whose worker died is given up and redone this long after the last renewal.
+ANALYSIS_LEASE_SECONDS = env_int("ANALYSIS_LEASE_SECONDS", 60)
+# How long a queued run may wait for a worker before it counts as lost and is queued again.
+ANALYSIS_QUEUE_SECONDS = env_int("ANALYSIS_QUEUE_SECONDS", 900)
+# How often the worker (`manage.py worker`) writes its heartbeat and redoes lost runs.
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 10)
 
 LOGGING = {
     "version": 1,

@@ -7,14 +7,15 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
+from pydantic import field_validator
 
-from lagesbild.api.common import require_role, validation_errors
+from lagesbild.api.common import ErrorsOut, require_role, validation_errors
 from lagesbild.audit.record import record
 from lagesbild.geography.models import Place
 from lagesbild.incidents import queries, services, weeks
 from lagesbild.incidents.models import Category, Incident
 from lagesbild.partnerships.access import Role, get_for_member
-from lagesbild.web.fields import MAX_ID
+from lagesbild.web.fields import MAX_ID, calendar_date_error
 
 router = Router(tags=["incidents"])
 
@@ -82,10 +83,6 @@ class IncidentOut(Schema):
         }
 
 
-class ErrorsOut(Schema):
-    errors: dict[str, list[str]]
-
-
 class IncidentFilters(Schema):
     week: str | None = Field(None, description="ISO week, e.g. 2026-W47")
     date_from: date | None = None
@@ -101,6 +98,13 @@ class IncidentFilters(Schema):
     limit: int = Field(100, ge=1, le=1000)
     offset: int = Field(0, ge=0, le=MAX_ID - 1000)
 
+    @field_validator("date_from", "date_to")
+    @classmethod
+    def in_calendar(cls, day: date | None) -> date | None:
+        if day is not None and not weeks.in_calendar(day):
+            raise ValueError(calendar_date_error())
+        return day
+
 
 class IncidentPage(Schema):
     count: int
@@ -108,7 +112,11 @@ class IncidentPage(Schema):
 
 
 @router.post(
-    "", response={200: IncidentOut, 201: IncidentOut, 422: ErrorsOut}, summary="Report an incident"
+    "",
+    response={200: IncidentOut, 201: IncidentOut, 409: ErrorsOut, 422: ErrorsOut},
+    summary="Report an incident",
+    description="201 for a new incident, 200 for a retry that repeats one the caller filed "
+    "(same client_id, or same external_id), 409 when the external_id is another reporter's.",
 )
 def create_incident(request, payload: IncidentIn):
     membership = require_role(request, Role.REPORTER)
@@ -142,7 +150,8 @@ def create_incident(request, payload: IncidentIn):
             request=request,
         )
     except ValidationError as exc:
-        return 422, validation_errors(exc)
+        conflict = any(e.code == "conflict" for e in exc.error_dict.get("external_id", ()))
+        return (409 if conflict else 422), validation_errors(exc)
     return (201 if created else 200), IncidentOut.from_incident(incident)
 
 

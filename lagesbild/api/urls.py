@@ -1,8 +1,10 @@
 """The JSON API (OpenAPI at /api/v1/openapi.json, browsable docs at /api/v1/docs)."""
 
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 
 from lagesbild.api.auth import SessionAuth, TokenAuth
+from lagesbild.api.common import schema_errors
 from lagesbild.api.geography import router as geography_router
 from lagesbild.api.incidents import router as incidents_router
 
@@ -21,3 +23,8 @@ api = NinjaAPI(
 )
 api.add_router("/incidents", incidents_router)
 api.add_router("/", geography_router)
+
+
+@api.exception_handler(ValidationError)
+def refused_by_schema(request, exc):
+    return api.create_response(request, schema_errors(exc), status=422)

@@ -13,7 +13,7 @@ from lagesbild.incidents.models import Category, Incident
 from lagesbild.incidents.queries import categories
 from lagesbild.partnerships.access import scoped
 from lagesbild.partnerships.models import Organisation
-from lagesbild.web.fields import ModelMultipleIdField
+from lagesbild.web.fields import CalendarDateField, ModelMultipleIdField
 
 
 class ReportForm(forms.Form):
@@ -88,10 +88,10 @@ class FilterForm(forms.Form):
     week = forms.CharField(
         label=_("Vecka"), required=False, widget=forms.TextInput(attrs={"placeholder": "2026-W47"})
     )
-    date_from = forms.DateField(
+    date_from = CalendarDateField(
         label=_("Från datum"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
+    date_to = CalendarDateField(
         label=_("Till datum"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     area = forms.ModelChoiceField(

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,7 +54,7 @@ def check_occurred_at(occurred_at: datetime) -> None:
         raise ValidationError(
             {"occurred_at": _("Tidpunkten ligger i framtiden. Ange när händelsen inträffade.")}
         )
-    if occurred_at.year < 2000:
+    if occurred_at.year < weeks.FIRST_YEAR:
         raise ValidationError({"occurred_at": _("Tidpunkten är orimligt långt tillbaka.")})
 
 
@@ -104,9 +105,9 @@ def report_incident(
     """File one incident. Idempotent on `client_id`: a retry returns the first incident and
     False instead of creating a second. Raises ValidationError (nothing saved) on bad input."""
     partnership = membership.partnership
-    existing = Incident.objects.filter(partnership=partnership, client_id=client_id).first()
+    existing = _already_filed(partnership, client_id, source, external_id)
     if existing is not None:
-        return _replayed(existing, membership, source), False
+        return _replayed(existing, membership, source, client_id), False
 
     category = _category_for(membership, category)
     check_occurred_at(occurred_at)
@@ -152,12 +153,22 @@ def report_incident(
                 request=request,
             )
     except IntegrityError:
-        # A concurrent retry with the same client id won the race: that one is the incident.
-        existing = Incident.objects.filter(partnership=partnership, client_id=client_id).first()
+        # A concurrent request with the same client id (or external id) won the race: that
+        # one is the incident, answered under the same rules as a retry that came later.
+        existing = _already_filed(partnership, client_id, source, external_id)
         if existing is None:
             raise
-        return existing, False
+        return _replayed(existing, membership, source, client_id), False
     return incident, True
+
+
+def _already_filed(partnership, client_id, source: str, external_id: str) -> Incident | None:
+    """The incident this report repeats: the same client id, or the same id in the
+    sending system (unique per partnership and source)."""
+    same = Q(client_id=client_id)
+    if external_id:
+        same |= Q(source=source, external_id=external_id)
+    return Incident.objects.filter(same, partnership=partnership).first()
 
 
 def _data_changed(partnership_id: int, iso_week: str) -> None:
@@ -170,15 +181,23 @@ def _data_changed(partnership_id: int, iso_week: str) -> None:
     request_run(Partnership.objects.get(pk=partnership_id), iso_week)
 
 
-def _replayed(existing: Incident, membership: Membership, source: str) -> Incident:
-    """A retry returns the incident it filed; someone else's client id is refused, so a
-    guessed id never answers with another reporter's incident. Imports key their client id
-    on the external id, so any importing member may see that a row is already there."""
-    if existing.reporter_id != membership.user_id and source != Incident.Source.IMPORT:
+def _replayed(existing: Incident, membership: Membership, source: str, client_id) -> Incident:
+    """A retry returns the incident it filed; someone else's id is refused, so a guessed id
+    never answers with another reporter's incident. Imports key their client id on the
+    external id, so any importing member may see that a row is already there."""
+    if existing.reporter_id == membership.user_id or source == Incident.Source.IMPORT:
+        return existing
+    if existing.client_id == client_id:
         raise ValidationError(
             {"client_id": _("Formulärets id används redan. Ladda om sidan och försök igen.")}
         )
-    return existing
+    raise ValidationError(
+        {
+            "external_id": ValidationError(
+                _("Det externa id:t är redan registrerat av någon annan."), code="conflict"
+            )
+        }
+    )
 
 
 def _require_open(incident: Incident) -> None:

@@ -108,6 +108,7 @@ def incident_list(request):
             "sort_query": sort_params.urlencode(),
             "sort": filters.get("sort") or queries.DEFAULT_SORT,
         },
+        status=400 if form.errors else 200,
     )
 
 

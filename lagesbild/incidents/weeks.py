@@ -7,6 +7,15 @@ from zoneinfo import ZoneInfo
 
 _WEEK_RE = re.compile(r"^\s*(\d{4})-?W(\d{1,2})\s*$", re.IGNORECASE)
 
+# The years the app works in. No incident is older than FIRST_YEAR (the services refuse it),
+# and a date outside these is a typing error; arithmetic on weeks and periods (the weeks
+# before, the periods of a trend) also stays well inside Python's calendar (years 1-9999).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def in_calendar(day: date) -> bool:
+    return FIRST_YEAR <= day.year <= LAST_YEAR
+
 
 def week_code(moment: datetime, time_zone: str = "Europe/Stockholm") -> int:
     """The ISO week (YYYYWW) a moment falls in, in the given time zone."""
@@ -30,9 +39,10 @@ def shift(code: int, weeks: int) -> int:
 
 
 def parse(text: str) -> int:
-    """'2026-W47' or '2026W47' to 202647; ValueError if it is not a real ISO week."""
+    """'2026-W47' or '2026W47' to 202647; ValueError if it is not a real ISO week of the
+    years the app works in."""
     match = _WEEK_RE.match(text or "")
-    if not match:
+    if not match or not FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR:
         raise ValueError(text)
     code = int(match.group(1)) * 100 + int(match.group(2))
     monday(code)  # raises ValueError for week 53 in a 52-week year, week 0 and so on

@@ -5,11 +5,13 @@ from lagesbild.geography.models import Area
 from lagesbild.incidents.models import Category
 from lagesbild.interventions.models import Intervention
 from lagesbild.partnerships.models import Organisation
-from lagesbild.web.fields import ModelMultipleIdField
+from lagesbild.web.fields import CalendarDateField, ModelMultipleIdField
 
 
 class MeetingForm(forms.Form):
-    held_on = forms.DateField(label=_("Mötesdatum"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = CalendarDateField(
+        label=_("Mötesdatum"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     week = forms.CharField(
         label=_("Lägesbild för vecka"), max_length=10, help_text=_("Till exempel 2026-W47.")
     )
@@ -42,7 +44,7 @@ class InterventionFields(forms.Form):
     responsible = forms.ModelChoiceField(
         queryset=Organisation.objects.none(), label=_("Ansvarig organisation"), required=False
     )
-    due_date = forms.DateField(
+    due_date = CalendarDateField(
         label=_("Klart senast"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     description = forms.CharField(

@@ -32,6 +32,9 @@ class AnalysisRun(models.Model):
     queued_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Until when the run counts as alive: set when it is queued, renewed by the worker while
+    # it computes. A queued or running run past it was lost (a killed worker) and is redone.
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
     # Fingerprint of the incidents the run saw; a new run is needed when it changes.
     data_version = models.CharField(max_length=64, blank=True)
     results = models.JSONField(default=dict, blank=True)

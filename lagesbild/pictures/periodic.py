@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from scipy import stats
 
 from analysis.ranking import rank_areas
+from lagesbild.incidents import weeks
 from lagesbild.incidents.models import Incident
 from lagesbild.incidents.queries import COUNTED
 from lagesbild.pictures.inputs import Layout
@@ -40,7 +41,7 @@ class Period:
     def parse(cls, text: str) -> "Period":
         for kind, (pattern, months) in _PATTERNS.items():
             match = pattern.match(text or "")
-            if match:
+            if match and weeks.FIRST_YEAR <= int(match.group(1)) <= weeks.LAST_YEAR:
                 number = int(match.group(2)) if kind != PeriodKind.YEAR else 1
                 return cls(kind, int(match.group(1)), number, months)
         raise ValueError(text)

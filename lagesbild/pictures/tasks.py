@@ -1,4 +1,4 @@
-"""Background tasks (django-tasks; the database-backed worker is `manage.py db_worker`)."""
+"""Background tasks (django-tasks; the database-backed worker is `manage.py worker`)."""
 
 from django_tasks import task
 

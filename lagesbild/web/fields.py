@@ -2,6 +2,9 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from lagesbild.incidents import weeks
 
 # The largest id a database column holds (a signed 64-bit integer).
 MAX_ID = 2**63 - 1
@@ -26,3 +29,20 @@ class ModelMultipleIdField(forms.ModelMultipleChoiceField):
                     params={"value": item},
                 )
         return super().clean(value)
+
+
+def calendar_date_error() -> str:
+    return _("Ange ett datum mellan år %(first)s och %(last)s.") % {
+        "first": weeks.FIRST_YEAR,
+        "last": weeks.LAST_YEAR,
+    }
+
+
+class CalendarDateField(forms.DateField):
+    """A date in the years the app works in: 9999-12-31 is a valid date, but the day after
+    it is not, and such a date is a typing error anyway."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not weeks.in_calendar(value):
+            raise ValidationError(calendar_date_error(), code="out_of_range")

@@ -1,6 +1,11 @@
 """The start page and the error pages."""
 
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from lagesbild.incidents import queries as incident_queries
@@ -27,8 +32,10 @@ def _error(request, status: int, heading: str, explanation: str):
     )
 
 
-def bad_request(request, exception=None):
-    return _error(request, 400, _("Felaktig begäran"), _("Begäran kunde inte tolkas."))
+def bad_request(request, exception=None, explanation=None):
+    return _error(
+        request, 400, _("Felaktig begäran"), explanation or _("Begäran kunde inte tolkas.")
+    )
 
 
 def permission_denied(request, exception=None):
@@ -49,5 +56,27 @@ def page_not_found(request, exception=None):
     )
 
 
+# Seconds a client is asked to wait before trying again while the database is away.
+RETRY_AFTER_SECONDS = 30
+
+
 def server_error(request):
-    return render(request, "web/500.html", status=500)
+    """The last resort: rendered without the request, so without the context processors,
+    which read the database (the membership in the navigation). An unreachable database is
+    a 503 the client may retry, not a 500."""
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        return service_unavailable(request)
+    return HttpResponse(render_to_string("web/500.html"), status=500)
+
+
+def service_unavailable(request):
+    """503 with Retry-After: a static Swedish page, or JSON for the API."""
+    if request.path.startswith("/api/"):
+        response = JsonResponse(
+            {"errors": {"__all__": ["Tjänsten är tillfälligt otillgänglig. Försök igen snart."]}},
+            status=503,
+        )
+    else:
+        response = HttpResponse(render_to_string("web/503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

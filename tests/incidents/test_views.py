@@ -95,7 +95,7 @@ def test_list_filters_by_week_and_area(login, member_a):
 
 def test_list_rejects_bad_week_gracefully(login, member_a):
     response = login(member_a).get(reverse("incidents:list"), {"week": "2026-W99"})
-    assert response.status_code == 200
+    assert response.status_code == 400  # the page with the message, as a refusal
     assert "Ange veckan som 2026-W47." in response.content.decode()
 
 

@@ -1,0 +1,68 @@
+"""The background worker: django-tasks-db's `db_worker` with a heartbeat.
+
+Besides running the queued tasks, it writes its heartbeat (WorkerHeartbeat) every few
+seconds for /healthz/worker and redoes the analysis runs whose lease ran out, so a run
+lost with a killed worker is computed again without anyone opening its page.
+"""
+
+import logging
+import os
+import socket
+import threading
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
+
+from lagesbild.operations.models import WorkerHeartbeat
+from lagesbild.pictures.runs import redo_expired_runs
+
+log = logging.getLogger(__name__)
+
+
+class Heartbeat(threading.Thread):
+    def __init__(self, worker_id: str):
+        super().__init__(name="heartbeat", daemon=True)
+        self.worker_id = worker_id
+        self.started_at = timezone.now()
+        self.stopped = threading.Event()
+
+    def beat(self) -> None:
+        WorkerHeartbeat.objects.update_or_create(
+            worker_id=self.worker_id,
+            defaults={
+                "host": socket.gethostname()[:255],
+                "pid": os.getpid(),
+                "started_at": self.started_at,
+                "seen_at": timezone.now(),
+            },
+        )
+        redone = redo_expired_runs()
+        if redone:
+            log.warning("redid %s analysis runs whose worker had stopped", redone)
+
+    def run(self) -> None:
+        try:
+            while True:
+                try:
+                    self.beat()
+                except Exception:
+                    # The database may be away for a moment; the next beat tries again.
+                    log.exception("worker heartbeat failed")
+                if self.stopped.wait(settings.WORKER_HEARTBEAT_SECONDS):
+                    break
+        finally:
+            connection.close()
+
+
+class Command(DbWorkerCommand):
+    help = "Run the background worker (analysis runs) with a heartbeat for /healthz/worker"
+
+    def handle(self, *args, **options):
+        heartbeat = Heartbeat(options["worker_id"])
+        heartbeat.start()
+        try:
+            super().handle(*args, **options)
+        finally:
+            heartbeat.stopped.set()
