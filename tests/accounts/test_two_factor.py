@@ -54,8 +54,8 @@ def test_a_privileged_member_must_set_up_an_app_before_anything_else(request, ro
         assert response["Location"].startswith(ENROL)
     page = client.get(ENROL)
     assert "Din roll ger tillgång till alla rapporter" in page.content.decode()
-    assert client.get(reverse("incidents:list"), follow=True).redirect_chain[-1][0].startswith(
-        ENROL
+    assert (
+        client.get(reverse("incidents:list"), follow=True).redirect_chain[-1][0].startswith(ENROL)
     )
 
 
