@@ -3,9 +3,9 @@
 Django's validators know the world's common passwords; they do not know that "Sollentuna2026"
 or "Sommar2026!" is the first guess against a municipality's EST partnership. This one
 refuses a password whose letters are, apart from a few, made of guessable words: the names of
-the installation's partnerships, municipalities and organisations, seasons, months, weekdays
-and common Swedish password words, each with any digits and signs around them. A long
-passphrase that merely contains such a word ("norrsken blåbär kaffe") passes.
+the installation's partnerships, areas (municipality, districts) and organisations, seasons,
+months, weekdays and common Swedish password words, each with any digits and signs around
+them. A long passphrase that merely contains such a word ("norrsken blåbär kaffe") passes.
 """
 
 import re
@@ -15,6 +15,9 @@ from functools import cache
 from django.contrib.auth.password_validation import CommonPasswordValidator
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from lagesbild.geography.models import Area
+from lagesbild.partnerships.models import Organisation, Partnership
 
 # Written without å, ä, ö: names and passwords are folded the same way before comparing.
 GUESSABLE_WORDS = frozenset((
@@ -50,15 +53,12 @@ def _words(names) -> set[str]:
 
 
 def context_words() -> set[str]:
-    """The installation's own names: partnerships, municipalities (the top areas) and
-    organisations."""
-    from lagesbild.geography.models import Area
-    from lagesbild.partnerships.models import Organisation, Partnership
-
+    """The installation's own names: partnerships, areas (the municipality and its districts)
+    and organisations."""
     names = [
         *Partnership.objects.values_list("name", flat=True),
-        *Area.objects.filter(kind=Area.Kind.MUNICIPALITY).values_list("name", flat=True),
-        *Organisation.objects.values_list("name", flat=True),
+        *Area.objects.values_list("name", flat=True).distinct(),
+        *Organisation.objects.values_list("name", flat=True).distinct(),
     ]
     return _words(names)
 
