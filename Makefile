@@ -29,14 +29,15 @@ demo: migrate
 
 # The background worker (analysis runs; db_worker with a heartbeat) starts beside the web
 # server and stops with it; at low priority, so reports keep their speed while a picture is
-# recomputed.
+# recomputed. The demo is served on plain http, so HTTPS=false (production keeps the secure
+# default: docs/operations.md).
 run: demo
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@echo "Lägesbild körs på http://$(HOST):$(PORT)/ (avsluta med Ctrl+C)"
 	OPENBLAS_NUM_THREADS=1 nice -n 19 $(BIN)/python manage.py worker --interval 2 --no-startup-delay & \
 	worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/gunicorn lagesbild.wsgi --bind $(HOST):$(PORT) --workers 3 --threads 4 \
+	HTTPS=$${HTTPS:-false} $(BIN)/gunicorn lagesbild.wsgi --bind $(HOST):$(PORT) --workers 3 --threads 4 \
 		--access-logfile - --graceful-timeout 5
 
 # Debian's Chromium for the browser tests; skipped quietly where we cannot install packages.

@@ -6,6 +6,7 @@ DATABASE_URL, SECRET_KEY (or SECRET_KEY_FILE) and ALLOWED_HOSTS.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -62,6 +63,7 @@ def generated_secret_key() -> str:
 
 
 DEBUG = env_bool("DEBUG")
+TESTING = env_bool("TESTING")
 SECRET_KEY = env_secret("SECRET_KEY") or generated_secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -76,8 +78,13 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "ninja",  # serves the API docs page from static files instead of a CDN
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "lagesbild.web",
     "lagesbild.audit",
+    "lagesbild.accounts",
     "lagesbild.partnerships",
     "lagesbild.geography",
     "lagesbild.incidents",
@@ -92,17 +99,24 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise, so static files keep their long caching; everything else is no-store.
+    "lagesbild.accounts.middleware.no_store",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "lagesbild.partnerships.middleware.PartnershipTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "lagesbild.web.middleware.RefuseNulCharacters",
+    "lagesbild.accounts.middleware.session_limits",
+    "lagesbild.accounts.middleware.second_factor",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "lagesbild.urls"
@@ -142,9 +156,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("PASSWORD_MIN_LENGTH", 12)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Partnership, municipality and area names, and "Sommar2026"-style word + year.
+    {"NAME": "lagesbild.accounts.passwords.ContextWordValidator"},
+]
+# django-axes goes first: a locked-out login is refused before the password is hashed,
+# which is what makes a password-guessing run cheap to stop.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -170,11 +195,63 @@ STORAGES = {
     },
 }
 
-SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES")
+# --- HTTPS. Production runs behind TLS, so it is the default whenever DEBUG is off: secure
+# cookies, a redirect from http and HSTS. `make run` and the tests serve plain http on
+# 127.0.0.1 and say HTTPS=false (the tests through TESTING). Behind a reverse proxy that ends
+# TLS, SECURE_PROXY_SSL_HEADER names the header it sets (X-Forwarded-Proto), else every
+# request looks like http and is redirected for ever.
+HTTPS = env_bool("HTTPS", default=not (DEBUG or TESTING))
+_proxy_header = os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip()
+if _proxy_header:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
+# How many reverse proxies append to X-Forwarded-For: the client address for the lockout and
+# the audit trail is the one the outermost trusted proxy saw. 0 = use the socket's address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=HTTPS)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
+# Preloading is a decision for whoever owns the whole domain (kommun.se), made by submitting
+# it to the browsers' list; an app on one host cannot take it, so its check is silenced.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# --- Sessions. Coordinators, analysts and administrators are logged out after
+# SESSION_IDLE_MINUTES_PRIVILEGED without a request, everyone else after SESSION_IDLE_MINUTES;
+# every session ends SESSION_MAX_HOURS after its login, however busy.
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 8 * 60)
+SESSION_IDLE_MINUTES_PRIVILEGED = env_int("SESSION_IDLE_MINUTES_PRIVILEGED", 30)
+SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12)
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
+
+# --- Lockout (django-axes): LOGIN_FAILURE_LIMIT wrong passwords for one user name from one
+# address lock that pair for LOGIN_LOCKOUT_MINUTES; coordinators and administrators can unlock
+# earlier. By name and address together, so an attacker elsewhere cannot lock a user out.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_CALLABLE = "lagesbild.accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "lagesbild.accounts.client_ip.client_ip"
+# Attempts during a lockout are refused without a write, so a guessing run costs nothing and
+# cannot stretch the lockout.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+# Successful logins are in the audit trail already; axes need not keep a second record.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
+# --- Two-factor authentication (django-otp, TOTP with recovery codes). Required for
+# coordinators, analysts and administrators, offered to everyone.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Lägesbild")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# --- API tokens: lifetime when none is chosen, and the longest allowed.
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)
 
 # Map tiles are configurable because a municipal intranet may have its own tile server, or
 # none: the map then shows areas and points on a plain background.

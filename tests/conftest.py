@@ -3,13 +3,46 @@
 - coordinator_a, reporter_a, member_a, analyst_a: members of partnership A
 - member_b: a member of partnership B, who must never see A's data
 - anonymous: the plain test client
+
+`Client.force_login` stands for the whole login, password and second factor: a coordinator,
+analyst or administrator logged in that way has a verified authenticator app in the session
+(see `verify_second_factor`). Tests about logging in itself use the login form.
 """
 
 import pytest
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from lagesbild.accounts.policy import is_privileged
 from lagesbild.partnerships.models import Membership, Organisation
 from tests import factories
+
+
+def verify_second_factor(client: Client, user) -> None:
+    """Mark the client's session as verified by the user's app (made if needed), as the
+    code page would, for users who must have or already have one."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        if not is_privileged(user):
+            return
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+_login_without_second_factor = Client._login
+
+
+def _login_with_second_factor(self, user, backend=None):
+    _login_without_second_factor(self, user, backend)
+    verify_second_factor(self, user)
+
+
+# Patched once for the whole run, so sessions made in module-scoped fixtures (the isolation
+# walk) and in the browser tests' cookies are verified too.
+Client._login = _login_with_second_factor
 
 Role = Membership.Role
 

@@ -7,6 +7,8 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lagesbild.geography.models import Area, Place
 from lagesbild.incidents import weeks
@@ -113,3 +115,16 @@ def make_incident(
         status=status,
         **extra,
     )
+
+
+def make_app(user) -> TOTPDevice:
+    """A confirmed authenticator app for `user` (their existing one if they have it)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="Telefon", confirmed=True)
+
+
+def app_code(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
+    """The code the app shows now (or `steps_ahead` 30-second steps later), as typed."""
+    device.refresh_from_db()
+    code = totp(device.bin_key, device.step, device.t0, device.digits, drift=steps_ahead)
+    return f"{code:0{device.digits}d}"

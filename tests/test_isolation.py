@@ -38,6 +38,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from lagesbild.api.models import ApiToken
 from lagesbild.audit.record import record
 from lagesbild.geography.models import Area, Place
 from lagesbild.incidents import weeks
@@ -76,6 +77,10 @@ SKIPPED = {
     "api:openapi-json": "static API description: no partnership data (tests/api checks it)",
     "api:openapi-view": "static API docs page: no partnership data",
     "api:api-root": "API root: Django Ninja's placeholder that always answers 404",
+    "accounts:recovery_codes": "the caller's own recovery codes: no partnership data "
+    "(tests/accounts)",
+    "accounts:token_revoke": "the caller's own tokens only, 404 for anyone else's, whatever "
+    "the role (tests/accounts)",
 }
 
 # Path parameter names that mean the same kind of object in every view. A view whose parameter
@@ -270,6 +275,10 @@ def _influence_form(world: "World") -> dict:
     return {f"{prefix}-level": "2", f"{prefix}-comment": "Går att påverka"}
 
 
+def _token_form(world: "World") -> dict:
+    return {"name": "Import", "scope": "read", "days": "30"}
+
+
 REVIEW = {"role": Role.COORDINATOR, "methods": ("POST",), "params": {"pk": "incident"}}
 
 ROUTES: dict[str, Route] = {
@@ -377,6 +386,22 @@ ROUTES: dict[str, Route] = {
     "api:categories": Route(Role.REPORTER, api=True, shows_a=True),
     "api:areas": Route(Role.REPORTER, api=True, shows_a=True),
     "api:places": Route(Role.REPORTER, api=True, shows_a=True),
+    "accounts:account": Route(Role.REPORTER, shows_a=True),
+    # Every persona's session is verified or owes nothing, so the code page sends it on.
+    "accounts:verify": Route(Role.REPORTER, ("GET", "POST"), ok={"GET": 302, "POST": 302}),
+    "accounts:enrol": Route(Role.REPORTER, ("GET", "POST"), ok={"GET": 200, "POST": 400}),
+    "accounts:remove_second_factor": Route(Role.REPORTER, ("POST",)),
+    "accounts:token_create": Route(
+        Role.REPORTER, ("POST",), body=_token_form, ok={"POST": 201}, foreign_post=201
+    ),
+    "accounts:partnership_tokens": _manage(None, None),
+    "accounts:partnership_token_revoke": Route(
+        Role.COORDINATOR, ("POST",), params={"pk": "api_token"}
+    ),
+    "accounts:member_unlock": Route(Role.COORDINATOR, ("POST",), params={"pk": "membership"}),
+    "accounts:member_reset_second_factor": Route(
+        Role.COORDINATOR, ("POST",), params={"pk": "membership"}
+    ),
 }
 
 
@@ -536,6 +561,7 @@ def build_world() -> World:
         by_others=[incident, duplicate],
         own=own,
     )
+    world.objects["api_token"] = ApiToken.issue(member_a, f"{MARK_A} import")[0]
     world.objects["picture"] = _approved_picture(world)
     world.objects["period_picture"] = _approved_period_picture(world)
     world.log_in()

@@ -5,15 +5,16 @@ from typing import Any
 
 from django.db import models
 
+from lagesbild.accounts.client_ip import client_ip
 from lagesbild.audit.models import Entry
 
 
 def client_address(request) -> tuple[str | None, str]:
-    """IP address and a shortened user agent of the request, for 'from where'."""
+    """IP address (behind a reverse proxy: the client's) and a shortened user agent of the
+    request, for 'from where'."""
     if request is None:
         return None, ""
-    ip = request.META.get("REMOTE_ADDR") or None
-    return ip, request.META.get("HTTP_USER_AGENT", "")[:200]
+    return client_ip(request), request.META.get("HTTP_USER_AGENT", "")[:200]
 
 
 def record(

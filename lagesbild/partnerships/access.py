@@ -89,7 +89,7 @@ def _incident_visibility(membership: Membership) -> Q:
 
 
 # How to reach the partnership id from a model, where it is not the `partnership` field.
-PARTNERSHIP_PATHS = {"partnership": "id"}
+PARTNERSHIP_PATHS = {"partnership": "id", "apitoken": "membership__partnership"}
 # Row-level rules on top of the partnership filter.
 EXTRA_RULES = {"incident": _incident_visibility}
 

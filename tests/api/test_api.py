@@ -22,8 +22,8 @@ API = "/api/v1"
 HUGE = "99999999999999999999999"
 
 
-def bearer(membership) -> Client:
-    _token, raw = ApiToken.issue(membership, "test")
+def bearer(membership, scope=ApiToken.Scope.READ_WRITE) -> Client:
+    _token, raw = ApiToken.issue(membership, "test", scope=scope)
     return Client(headers={"authorization": f"Bearer {raw}"})
 
 
@@ -387,8 +387,8 @@ def test_reference_data_is_the_callers_partnership(reporter_a, member_b):
     assert {p["area"] for p in places} <= own
 
 
-def test_openapi_document_lists_the_endpoints(db):
-    response = Client().get(f"{API}/openapi.json")
+def test_openapi_document_lists_the_endpoints(reporter_a):
+    response = bearer(reporter_a, scope=ApiToken.Scope.READ).get(f"{API}/openapi.json")
     assert response.status_code == 200
     paths = response.json()["paths"]
     expected = {

@@ -4,7 +4,8 @@ map has drawn, run axe-core, save a screenshot for the docs."""
 import os
 from pathlib import Path
 
-from tests.factories import PASSWORD
+from lagesbild.accounts.policy import is_privileged
+from tests.factories import PASSWORD, app_code, make_app
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
@@ -15,12 +16,23 @@ WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 def log_in(page, membership) -> None:
-    """Log in through the login form, as a person would."""
+    """Log in through the login form, as a person would; a coordinator or analyst then types
+    the code from their authenticator app (set up for them beforehand)."""
+    app = make_app(membership.user) if is_privileged(membership.user) else None
     page.goto("/konto/logga-in/")
     page.get_by_label("Användarnamn").fill(membership.user.username)
     page.get_by_label("Lösenord").fill(PASSWORD)
     page.get_by_role("button", name="Logga in").click()
     page.wait_for_url(lambda url: "logga-in" not in url)
+    if app is not None:
+        enter_code(page, app_code(app))
+
+
+def enter_code(page, code: str) -> None:
+    """The second step of the login: type the code and go on to the page asked for."""
+    page.get_by_label("Kod").fill(code)
+    page.get_by_role("button", name="Fortsätt").click()
+    page.wait_for_url(lambda url: "tvastegsverifiering" not in url)
 
 
 def tab_to(page, selector: str, limit: int = 60) -> None:

@@ -310,7 +310,8 @@ def test_add_member_with_new_account_who_can_then_log_in(client, login, coordina
     body = member_data(organisation=coordinator_a.organisation.pk)
     response = login(coordinator_a).post(url("member_create"), body, follow=True)
     assert "ny_person är nu medlem i samverkan." in text(response)
-    assert client.login(username="ny_person", password="Gott-om-tecken-17")
+    credentials = {"username": "ny_person", "password": "Gott-om-tecken-17"}
+    assert client.post(reverse("login"), credentials).status_code == 302
     member = Membership.objects.get(user__username="ny_person")
     assert (member.partnership, member.role) == (coordinator_a.partnership, Role.REPORTER)
 

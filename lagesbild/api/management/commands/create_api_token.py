@@ -1,9 +1,12 @@
-"""`manage.py create_api_token --partnership SLUG --user USERNAME --name NAME`."""
+"""`manage.py create_api_token --partnership SLUG --user USERNAME --name NAME
+[--scope read|read_write] [--days N]`."""
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from lagesbild.api.models import ApiToken
-from lagesbild.audit.record import record
+from lagesbild.api.services import issue_token
 from lagesbild.partnerships.models import Membership
 
 
@@ -14,6 +17,15 @@ class Command(BaseCommand):
         parser.add_argument("--partnership", required=True)
         parser.add_argument("--user", required=True)
         parser.add_argument("--name", required=True, help="what the token is for")
+        parser.add_argument(
+            "--scope",
+            choices=ApiToken.Scope.values,
+            default=ApiToken.Scope.READ,
+            help="read (default) or read_write",
+        )
+        parser.add_argument(
+            "--days", type=int, default=settings.API_TOKEN_DAYS, help="days until it expires"
+        )
 
     def handle(self, *args, **options):
         membership = Membership.objects.filter(
@@ -21,12 +33,14 @@ class Command(BaseCommand):
         ).first()
         if membership is None:
             raise CommandError("Ingen aktiv medlem med det användarnamnet i den samverkan.")
-        token, raw = ApiToken.issue(membership, options["name"])
-        record(
-            actor=None,
-            action="api_token.create",
-            obj=token,
-            partnership=membership.partnership,
-            summary=options["name"],
-        )
+        try:
+            _token, raw = issue_token(
+                actor=None,
+                membership=membership,
+                name=options["name"],
+                scope=options["scope"],
+                days=options["days"],
+            )
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
         self.stdout.write(raw)

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from lagesbild.demo.seed import seed_demo
+from lagesbild.demo.two_factor import enrol_demo_apps
 
 
 class Command(BaseCommand):
@@ -32,3 +33,12 @@ class Command(BaseCommand):
             for username, password in result.accounts.items():
                 self.stdout.write(f"  {username}: {password}")
             self.stdout.write("Lösenorden sparas i var/demo_accounts.json.")
+            apps = enrol_demo_apps(result.accounts)
+            if apps:
+                self.stdout.write(
+                    f"{', '.join(sorted(apps))} loggar in med tvåstegsverifiering. Koden just nu: "
+                    "`.venv/bin/python manage.py demo_code`, eller lägg in nyckeln i en "
+                    "autentiseringsapp (var/demo_two_factor.json):"
+                )
+                for username, secret in sorted(apps.items()):
+                    self.stdout.write(f"  {username}: {secret}")
