@@ -1,6 +1,7 @@
 """The start page and the error pages."""
 
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
 from lagesbild.incidents import queries as incident_queries
@@ -16,6 +17,11 @@ def home(request):
     else:
         context["my_recent"] = incident_queries.filter_incidents(membership, {})[:5]
     return render(request, "web/home.html", context)
+
+
+def favicon(request):
+    """Browsers and tools that ignore the page's icon links ask for /favicon.ico."""
+    return redirect(static("favicon.ico"), permanent=True)
 
 
 def _error(request, status: int, heading: str, explanation: str):
