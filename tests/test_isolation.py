@@ -73,6 +73,7 @@ SKIPPED_INCLUDES = {
 SKIPPED = {
     "set_language": "language switch: stores a language choice, touches no partnership data",
     "login": "login page: public by design",
+    "favicon": "the site icon: a redirect to a static file, public by design",
     "logout": "logout: ends the caller's own session only",
     "api:openapi-json": "static API description: no partnership data (tests/api checks it)",
     "api:openapi-view": "static API docs page: no partnership data",

@@ -4,8 +4,9 @@ import sys
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
 from lagesbild.incidents import queries as incident_queries
@@ -21,6 +22,11 @@ def home(request):
     else:
         context["my_recent"] = incident_queries.filter_incidents(membership, {})[:5]
     return render(request, "web/home.html", context)
+
+
+def favicon(request):
+    """Browsers and tools that ignore the page's icon links ask for /favicon.ico."""
+    return redirect(static("favicon.ico"), permanent=True)
 
 
 def _error(request, status: int, heading: str, explanation: str):

@@ -10,6 +10,12 @@ function mapConfig() {
 var MAX_ZOOM = 19;
 
 function baseMap(element, config) {
+  // The marker images' real (hashed) URLs from the server; imagePath "" stops Leaflet from
+  // guessing a folder from leaflet.css, which fails once the file names carry a hash.
+  if (config.marker) {
+    L.Icon.Default.imagePath = "";
+    L.Icon.Default.mergeOptions(config.marker);
+  }
   // The map's own maxZoom: without a tile layer to give one, clustering refuses to start.
   var map = L.map(element, { preferCanvas: true, maxZoom: MAX_ZOOM });
   if (config.tiles) {
