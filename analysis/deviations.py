@@ -109,7 +109,9 @@ class Deviations:
     coefficient of variation; ``trend`` (the GLM kept its trend), ``method``.
     Test: ``p_value`` (one-sided; mid-p by default), ``p_adjusted`` (Benjamini-Hochberg
     within the group), ``enough`` (the minimum-count rule holds), ``level`` (NONE, WATCH,
-    DEVIATION) and ``alarm`` (R's rule: above the threshold, 5 in 4 weeks, not zero).
+    DEVIATION) and ``alarm`` (R's rule: above the threshold, 5 in 4 weeks, not zero). With
+    ``r_quirks`` (R_COMPATIBLE) the threshold is NaN where the 5-in-4 rule fails, as R's
+    upper bound is; where R's fit fails, everything is NaN and ``alarm`` is False (R: NA).
     Rise: ``rising`` badge, the CUSUM value ``rise_score`` and its limit ``rise_limit``,
     ``rising_since`` (week index where the current rise began, -1 if none).
     Untested series have NaN baselines and p-values and level NONE.
@@ -410,6 +412,8 @@ def _test(table, target, recent, predictions, config) -> Deviations:
     level[enough & (p_adjusted <= config.q)] = DEVIATION
     threshold = predictive.quantile(1 - config.alpha, mean, shape)
     alarm = (observed > threshold) & (observed_4w >= config.min_four_week_count) & (observed > 0)
+    if config.r_quirks:  # R blanks the upper bound where its 5-in-4 rule fails
+        threshold = np.where(observed_4w >= config.min_four_week_count, threshold, np.nan)
     tail = (1 - config.normal_range) / 2
     rise = _rise(table, recent, predictions, shape, config)
     return Deviations(

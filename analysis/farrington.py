@@ -154,6 +154,13 @@ def design(
     )
 
 
+def first_week_needed(target_week: int, config: FarringtonConfig) -> int:
+    """The earliest week the baseline of ``target_week`` (a week index) can use: ``years``
+    years back, less the half window around that year's reference week. Data from this week
+    on give the fit all its years."""
+    return years_back(target_week, config.years) - config.half_window
+
+
 def _label_blocks(label: np.ndarray, start: int, stop: int, n_blocks: int) -> None:
     """Cut columns ``start..stop-1`` into ``n_blocks`` blocks, the first ones one longer."""
     length, rest = divmod(stop - start, n_blocks)

@@ -10,21 +10,14 @@ from datetime import timedelta
 
 import numpy as np
 
-from analysis import aggregate, grid, hotspots, scan
+from analysis import aggregate, farrington, grid, hotspots, scan
 from analysis import weeks as aweeks
 from analysis.aggregate import ALL
 from analysis.deviations import DEFAULT, LEVEL_NAMES, METHOD_NAMES, weekly_deviations
 from lagesbild.geography.geometry import to_wgs84
 from lagesbild.incidents import weeks
-from lagesbild.pictures.inputs import (
-    IncidentArrays,
-    Layout,
-    first_code_before,
-    load_incidents,
-    week_index,
-)
+from lagesbild.pictures.inputs import IncidentArrays, Layout, load_incidents, week_index
 
-HISTORY_YEARS = 5
 # The rising badge of a stable series shows about once in this many weeks. The analysis
 # default (104) gave about six false badges a week over a partnership's 600 series, too many
 # for an agenda; once in ten years keeps the badge for rises that last.
@@ -40,6 +33,17 @@ SCAN_REPLICATIONS = 999
 SCAN_SEED = 4711
 
 
+def history_start(target_week: int) -> int:
+    """The first week (index) to load: what the baseline of the earliest week in the trend
+    chart needs, so that every tested week is fitted on all the years the method uses."""
+    return farrington.first_week_needed(target_week - TREND_WEEKS + 1, PICTURE_CONFIG.baseline)
+
+
+def _code_of(index: int) -> int:
+    year, week = aweeks.iso_week(index)
+    return year * 100 + week
+
+
 def _number(value) -> float | None:
     """A JSON-safe float (NaN becomes None), rounded for storage."""
     value = float(value)
@@ -49,9 +53,8 @@ def _number(value) -> float | None:
 def compute_week(partnership, code: int) -> dict:
     """All stored figures of the weekly picture for ISO week `code` (YYYYWW)."""
     layout = Layout.for_partnership(partnership)
-    first_code = first_code_before(code, HISTORY_YEARS)
-    data = load_incidents(partnership, layout, first_code, code)
-    first_week = week_index(first_code)
+    first_week = history_start(week_index(code))
+    data = load_incidents(partnership, layout, _code_of(first_week), code)
     n_weeks = week_index(code) - first_week + 1
     target = n_weeks - 1
     cube = aggregate.count_cube(

@@ -6,7 +6,6 @@ stored ISO week (YYYYWW) to `analysis.weeks`' integer axis.
 """
 
 from dataclasses import dataclass
-from datetime import date
 
 import numpy as np
 
@@ -125,9 +124,3 @@ def load_incidents(partnership, layout: Layout, first_code: int, last_code: int)
         x=np.asarray(x)[keep],
         y=np.asarray(y)[keep],
     )
-
-
-def first_code_before(code: int, years: int) -> int:
-    """The ISO week `years` years (52-53 weeks each) before `code`."""
-    start = weeks.monday(code)
-    return weeks.week_of_date(date(start.year - years, start.month, min(start.day, 28)))

@@ -68,9 +68,19 @@ def simulated_counts():
     return counts
 
 
+def sparse_counts():
+    """Nearly empty series: R's fits fail on some (NA everywhere) and its 5-in-4 rule blanks
+    the upper bound on most."""
+    rng = np.random.default_rng(5)
+    t = np.arange(N_WEEKS)
+    level = np.exp(rng.uniform(np.log(0.002), np.log(0.3), 24))[:, None]
+    mean = level * (1 + 0.5 * np.cos(2 * np.pi * t / 52.18 + rng.uniform(0, 6, 24)[:, None]))
+    return rng.negative_binomial(2, 2 / (2 + mean))
+
+
 @functools.cache
-def r_results(tmp):
-    counts = simulated_counts()
+def r_results(tmp, make=simulated_counts):
+    counts = make()
     np.savetxt(tmp / "observed.csv", counts.T, fmt="%d", delimiter=",")
     (tmp / "mondays.txt").write_text(
         "\n".join(str(weeks.monday(FIRST + j)) for j in range(N_WEEKS)) + "\n"
@@ -89,8 +99,8 @@ def r_results(tmp):
 
 
 @functools.cache
-def ours():
-    counts = simulated_counts()
+def ours(make=simulated_counts):
+    counts = make()
     table = aggregate.SeriesTable(
         counts=counts,
         area=np.arange(len(counts)),
@@ -143,3 +153,13 @@ def test_plug_in_p_values_agree(both):
     _, theirs, mine = both
     reported = np.isfinite(theirs["p"])
     np.testing.assert_allclose(mine["p"][reported], theirs["p"][reported], rtol=1e-6, atol=1e-12)
+
+
+def test_r_compatible_gives_nan_exactly_where_r_gives_na(tmp_path_factory):
+    _, theirs = r_results(tmp_path_factory.mktemp("farrington_r_sparse"), sparse_counts)
+    mine = ours(sparse_counts)
+    assert np.isnan(theirs["expected"]).any()  # fits that failed
+    assert np.isnan(theirs["upper"]).sum() > np.isnan(theirs["expected"]).sum()  # 5 in 4
+    for name in ("expected", "upper", "p"):
+        np.testing.assert_array_equal(np.isnan(mine[name]), np.isnan(theirs[name]), err_msg=name)
+    assert not mine["alarm"][np.isnan(theirs["alarm"])].any()  # no fit, no alarm
