@@ -69,7 +69,7 @@ def _api_body(description: str, confirm: bool = False) -> str:
 
 
 def _api(membership) -> Client:
-    _token, raw = ApiToken.issue(membership, "test")
+    _token, raw = ApiToken.issue(membership, "test", scope=ApiToken.Scope.READ_WRITE)
     return Client(headers={"authorization": f"Bearer {raw}"})
 
 
