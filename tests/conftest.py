@@ -13,10 +13,16 @@ import pytest
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from hypothesis import HealthCheck, settings
 
 from lagesbild.accounts.policy import is_privileged
 from lagesbild.partnerships.models import Membership, Organisation
 from tests import factories
+
+# Timings belong in benchmarks/, not in pass/fail tests: a loaded machine (CI, two databases
+# in a row) must not fail a property test because drawing its examples was slow.
+settings.register_profile("lagesbild", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("lagesbild")
 
 
 def verify_second_factor(client: Client, user) -> None:
