@@ -31,14 +31,23 @@ demo: migrate
 # server and stops with it; at low priority, so reports keep their speed while a picture is
 # recomputed. The demo is served on plain http, so HTTPS=false (production keeps the secure
 # default: docs/operations.md).
+# Prometheus counts of gunicorn's processes are added up from files in a directory emptied
+# at each start (PROMETHEUS_MULTIPROC_DIR); /metrics is open to this machine only.
+# KEEPALIVE (seconds, --keep-alive): the default 2 s closes a kept-alive connection just as a client
+# (or a proxy) reuses it, which the client sees as a connection reset (docs/benchmarks.md).
+METRICS_DIR ?= var/prometheus-$(PORT)
+KEEPALIVE ?= 75
 run: demo
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@echo "Lägesbild körs på http://$(HOST):$(PORT)/ (avsluta med Ctrl+C)"
+	rm -rf $(METRICS_DIR) && mkdir -p $(METRICS_DIR)
 	OPENBLAS_NUM_THREADS=1 nice -n 19 $(BIN)/python manage.py worker --interval 2 --no-startup-delay & \
 	worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	HTTPS=$${HTTPS:-false} $(BIN)/gunicorn lagesbild.wsgi --bind $(HOST):$(PORT) --workers 3 --threads 4 \
-		--access-logfile - --graceful-timeout 5
+	HTTPS=$${HTTPS:-false} PROMETHEUS_MULTIPROC_DIR=$(abspath $(METRICS_DIR)) \
+	METRICS_ALLOWED_IPS=$${METRICS_ALLOWED_IPS-127.0.0.1,::1} \
+	$(BIN)/gunicorn lagesbild.wsgi --bind $(HOST):$(PORT) --workers 3 --threads 4 \
+		--keep-alive $(KEEPALIVE) --access-logfile - --graceful-timeout 5
 
 # Debian's Chromium for the browser tests; skipped quietly where we cannot install packages.
 browser-deps:

@@ -4,6 +4,7 @@ Defaults give a working local installation on SQLite under var/; production sets
 DATABASE_URL, SECRET_KEY (or SECRET_KEY_FILE) and ALLOWED_HOSTS.
 """
 
+import ipaddress
 import os
 import secrets
 from datetime import timedelta
@@ -97,6 +98,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: counts and times every answer for /metrics, static files and redirects too.
+    "lagesbild.operations.metrics.count_requests",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Below WhiteNoise, so static files keep their long caching; everything else is no-store.
@@ -208,6 +211,8 @@ if _proxy_header:
 # the audit trail is the one the outermost trusted proxy saw. 0 = use the socket's address.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=HTTPS)
+# Load balancers and Prometheus ask the app servers directly, over plain http: no redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/worker)?$", r"^metrics$"]
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0)
@@ -295,6 +300,28 @@ ANALYSIS_LEASE_SECONDS = env_int("ANALYSIS_LEASE_SECONDS", 60)
 ANALYSIS_QUEUE_SECONDS = env_int("ANALYSIS_QUEUE_SECONDS", 900)
 # How often the worker (`manage.py worker`) writes its heartbeat and redoes lost runs.
 WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 10)
+# /healthz/worker answers 503 when the freshest worker heartbeat is older than this.
+WORKER_HEARTBEAT_MAX_AGE_SECONDS = env_int(
+    "WORKER_HEARTBEAT_MAX_AGE_SECONDS", max(60, 3 * WORKER_HEARTBEAT_SECONDS)
+)
+
+
+def env_networks(name: str) -> list:
+    """IP networks ("10.0.0.5", "10.1.0.0/16", "::1") from a comma-separated variable."""
+    networks = []
+    for item in env_list(name, ""):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"{name}: {item!r} is not an IP address or network") from exc
+    return networks
+
+
+# /metrics (Prometheus) is off unless one of these is set: a bearer token (METRICS_TOKEN or
+# METRICS_TOKEN_FILE) and/or the client addresses allowed without one (client address as in
+# TRUSTED_PROXY_COUNT). Others get 403; with neither set everyone gets 404.
+METRICS_TOKEN = env_secret("METRICS_TOKEN")
+METRICS_ALLOWED_IPS = env_networks("METRICS_ALLOWED_IPS")
 
 LOGGING = {
     "version": 1,

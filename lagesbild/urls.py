@@ -10,6 +10,7 @@ admin.site.site_title = _("Lägesbild")
 
 urlpatterns = [
     path("", include("lagesbild.web.urls")),
+    path("", include("lagesbild.operations.urls")),
     path("handelser/", include("lagesbild.incidents.urls")),
     path("lagesbild/", include("lagesbild.pictures.urls")),
     path("", include("lagesbild.interventions.urls")),

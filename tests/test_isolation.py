@@ -82,6 +82,9 @@ SKIPPED = {
     "(tests/accounts)",
     "accounts:token_revoke": "the caller's own tokens only, 404 for anyone else's, whatever "
     "the role (tests/accounts)",
+    "healthz": "health check: public by design, counts only (tests/operations)",
+    "healthz_worker": "worker health: public by design, counts and ages only (tests/operations)",
+    "metrics": "Prometheus metrics: token or address only, counts only (tests/operations)",
 }
 
 # Path parameter names that mean the same kind of object in every view. A view whose parameter
