@@ -2,7 +2,8 @@
 
 Besides running the queued tasks, it writes its heartbeat (WorkerHeartbeat) every few
 seconds for /healthz/worker and redoes the analysis runs whose lease ran out, so a run
-lost with a killed worker is computed again without anyone opening its page.
+lost with a killed worker is computed again without anyone opening its page. It also
+fails the task rows a dead worker left RUNNING (operations/orphans.py).
 """
 
 import logging
@@ -16,6 +17,7 @@ from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from lagesbild.operations.models import WorkerHeartbeat
+from lagesbild.operations.orphans import fail_orphaned_tasks, forget_old_workers
 from lagesbild.pictures.runs import redo_expired_runs
 
 log = logging.getLogger(__name__)
@@ -41,6 +43,10 @@ class Heartbeat(threading.Thread):
         redone = redo_expired_runs()
         if redone:
             log.warning("redid %s analysis runs whose worker had stopped", redone)
+        orphaned = fail_orphaned_tasks()
+        if orphaned:
+            log.warning("failed %s tasks left running by a worker that stopped", orphaned)
+        forget_old_workers()
 
     def run(self) -> None:
         try:
