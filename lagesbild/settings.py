@@ -296,6 +296,15 @@ ANALYSIS_QUEUE_SECONDS = env_int("ANALYSIS_QUEUE_SECONDS", 900)
 # How often the worker (`manage.py worker`) writes its heartbeat and redoes lost runs.
 WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 10)
 
+# Incident imports (`manage.py import_incidents`): files are refused before any row is read
+# when larger than IMPORT_MAX_FILE_MB (or, for .xlsx, when they unpack to more than
+# IMPORT_MAX_UNPACKED_MB) or when they hold more than IMPORT_MAX_ROWS rows; a cell longer than
+# IMPORT_MAX_CELL_CHARS refuses its row only (docs/operations.md).
+IMPORT_MAX_FILE_MB = env_int("IMPORT_MAX_FILE_MB", 50)
+IMPORT_MAX_UNPACKED_MB = env_int("IMPORT_MAX_UNPACKED_MB", 500)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 250_000)
+IMPORT_MAX_CELL_CHARS = env_int("IMPORT_MAX_CELL_CHARS", 10_000)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
