@@ -323,6 +323,15 @@ def env_networks(name: str) -> list:
 METRICS_TOKEN = env_secret("METRICS_TOKEN")
 METRICS_ALLOWED_IPS = env_networks("METRICS_ALLOWED_IPS")
 
+# Incident imports (`manage.py import_incidents`): files are refused before any row is read
+# when larger than IMPORT_MAX_FILE_MB (or, for .xlsx, when they unpack to more than
+# IMPORT_MAX_UNPACKED_MB) or when they hold more than IMPORT_MAX_ROWS rows; a cell longer than
+# IMPORT_MAX_CELL_CHARS refuses its row only (docs/operations.md).
+IMPORT_MAX_FILE_MB = env_int("IMPORT_MAX_FILE_MB", 50)
+IMPORT_MAX_UNPACKED_MB = env_int("IMPORT_MAX_UNPACKED_MB", 500)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 250_000)
+IMPORT_MAX_CELL_CHARS = env_int("IMPORT_MAX_CELL_CHARS", 10_000)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

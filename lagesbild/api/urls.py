@@ -5,7 +5,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
 from lagesbild.api.auth import SessionAuth, TokenAuth, docs_login_required
-from lagesbild.api.common import schema_errors
+from lagesbild.api.common import ErrorsOut, schema_errors
 from lagesbild.api.geography import router as geography_router
 from lagesbild.api.incidents import router as incidents_router
 
@@ -15,24 +15,60 @@ ERROR_DETAIL = {
     "properties": {"detail": {"title": "Detail", "type": "string"}},
     "required": ["detail"],
 }
-REFUSALS = {
-    "401": "Not logged in, or the token is unknown, expired or revoked.",
-    "403": "The caller's role is too low, or a read-only token tried to write.",
+DETAIL = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorDetail"}}}
+ERRORS = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorsOut"}}}
+# Answers any operation may give, whatever the endpoint declares: (status, description, body).
+EVERY_OPERATION = [
+    ("401", "Not logged in, or the token is unknown, expired or revoked.", DETAIL),
+    ("403", "The caller's role is too low, or a read-only token tried to write.", DETAIL),
+    (
+        "503",
+        "The database is unreachable for the moment: try again after Retry-After seconds.",
+        ERRORS,
+    ),
+]
+WITH_PARAMETERS = (
+    "422",
+    "A parameter or the body does not fit the description, or holds a NUL character: "
+    "the reasons per field, nothing changed.",
+    ERRORS,
+)
+WITH_PATH_PARAMETERS = (
+    "404",
+    "Nothing with that id in the caller's partnership (or the caller may not see it).",
+    DETAIL,
+)
+WITH_BODY = ("400", "The body cannot be read as JSON.", DETAIL)
+RETRY_AFTER = {
+    "Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}},
 }
 
 
 class LagesbildAPI(NinjaAPI):
     def get_openapi_schema(self, **kwargs):
-        """Every operation may be refused with 401 or 403 by the authentication (including a
-        token's scope), which no single endpoint declares: add both, with their body."""
+        """Refusals that no single endpoint declares, added where they can occur, with their
+        body: 401 and 403 by the authentication (including a token's scope) and 503 while the
+        database is away, on every operation; 422 (schema or NUL refusal) on operations that
+        take parameters or a body; 404 on those with an id in the path; 400 on those with a
+        JSON body."""
         schema = super().get_openapi_schema(**kwargs)
-        schema.setdefault("components", {}).setdefault("schemas", {})["ErrorDetail"] = ERROR_DETAIL
-        body = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorDetail"}}}
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["ErrorDetail"] = ERROR_DETAIL
+        components.setdefault("ErrorsOut", ErrorsOut.model_json_schema())
         for operations in schema["paths"].values():
             for operation in operations.values():
+                parameters = operation.get("parameters", [])
+                refusals = list(EVERY_OPERATION)
+                if parameters or "requestBody" in operation:
+                    refusals.append(WITH_PARAMETERS)
+                if any(p.get("in") == "path" for p in parameters):
+                    refusals.append(WITH_PATH_PARAMETERS)
+                if "requestBody" in operation:
+                    refusals.append(WITH_BODY)
                 responses = operation.setdefault("responses", {})
-                for status, description in REFUSALS.items():
+                for status, description, body in refusals:
                     responses.setdefault(status, {"description": description, "content": body})
+                responses["503"].setdefault("headers", RETRY_AFTER)
         return schema
 
 

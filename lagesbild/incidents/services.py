@@ -4,14 +4,16 @@ Every function here is keyword-only, runs in one transaction and records both th
 own history (IncidentChange) and the audit trail, so a write never happens unrecorded.
 """
 
+import logging
 import uuid
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,8 +22,11 @@ from lagesbild.audit.record import record
 from lagesbild.geography.models import Area, Place
 from lagesbild.geography.services import locate_area
 from lagesbild.incidents import privacy, weeks
+from lagesbild.incidents.importers.tabular import LABELS
 from lagesbild.incidents.models import Category, Incident, IncidentChange
 from lagesbild.partnerships.models import Membership
+
+logger = logging.getLogger(__name__)
 
 # A phone's clock may run a little ahead of the server's; more than this is "in the future".
 CLOCK_SKEW = timedelta(minutes=5)
@@ -58,12 +63,23 @@ def check_occurred_at(occurred_at: datetime) -> None:
         raise ValidationError({"occurred_at": _("Tidpunkten är orimligt långt tillbaka.")})
 
 
-def _log(incident: Incident, *, actor, action: str, changes=None, reason="", request=None):
+def _log(
+    incident: Incident,
+    *,
+    actor,
+    action: str,
+    changes=None,
+    reason="",
+    request=None,
+    notify: bool = True,
+):
     """Write the incident's history and the audit trail, and have the week's picture
-    recomputed once the transaction commits."""
-    transaction.on_commit(
-        lambda: _data_changed(incident.partnership_id, weeks.iso(incident.iso_week))
-    )
+    recomputed once the transaction commits (unless the caller does that once for many, as
+    an import does)."""
+    if notify:
+        transaction.on_commit(
+            lambda: _data_changed(incident.partnership_id, weeks.iso(incident.iso_week))
+        )
     IncidentChange.objects.create(
         incident=incident, actor=actor, action=action, changes=changes or {}, reason=reason
     )
@@ -100,10 +116,14 @@ def report_incident(
     source: str = Incident.Source.FORM,
     external_id: str = "",
     visibility: str = Incident.Visibility.PARTNERSHIP,
+    status: str = Incident.Status.NEW,
     request=None,
+    notify: bool = True,
 ) -> tuple[Incident, bool]:
     """File one incident. Idempotent on `client_id`: a retry returns the first incident and
-    False instead of creating a second. Raises ValidationError (nothing saved) on bad input."""
+    False instead of creating a second. Raises ValidationError (nothing saved) on bad input.
+    It waits for review (NEW) unless `status` says it is accepted already (an import of
+    history decides that up front)."""
     partnership = membership.partnership
     existing = _already_filed(partnership, client_id, source, external_id)
     if existing is not None:
@@ -142,6 +162,7 @@ def report_incident(
         source=source,
         external_id=external_id,
         visibility=visibility,
+        status=status,
     )
     try:
         with transaction.atomic():
@@ -150,7 +171,9 @@ def report_incident(
                 incident,
                 actor=membership.user,
                 action=IncidentChange.Action.CREATED,
+                changes={"status": status} if status != Incident.Status.NEW else None,
                 request=request,
+                notify=notify,
             )
     except IntegrityError:
         # A concurrent request with the same client id (or external id) won the race: that
@@ -355,15 +378,26 @@ _SEVERITY_WORDS = {"lindrig": 1, "allvarlig": 2, "mycket allvarlig": 3}
 _TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M")
 
 
+# The per-row report keeps this many refused rows with their messages; the rest are counted.
+MAX_REPORTED_ROWS = 1000
+
+
 @dataclass
 class ImportResult:
     created: int = 0
     already_imported: int = 0
+    rows: int = 0
+    refused: int = 0  # rows refused, all of them (errors lists the first MAX_REPORTED_ROWS)
     errors: list[tuple[int, list[str]]] = field(default_factory=list)  # (row number, messages)
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.refused
+
+    def refuse(self, number: int, messages: list[str]) -> None:
+        self.refused += 1
+        if len(self.errors) < MAX_REPORTED_ROWS:
+            self.errors.append((number, messages))
 
 
 class _RowError(Exception):
@@ -374,20 +408,50 @@ class _RollBack(Exception):
     """Raised inside the import's transaction to undo it when a row was refused."""
 
 
-def _import_one(membership, number, row, categories, places, accept_warnings, result) -> None:
-    """Import one row in its own savepoint, counting the outcome in `result`."""
+def _check_cells(row: dict) -> None:
+    """Refuse a row with a NUL character (no database text can hold one) or a cell longer
+    than IMPORT_MAX_CELL_CHARS, naming the column, before anything else reads it."""
+    limit = settings.IMPORT_MAX_CELL_CHARS
+    for column, value in row.items():
+        label = LABELS.get(column, column)
+        if "\x00" in value:
+            raise _RowError(
+                _("Kolumnen %(c)s innehåller ett otillåtet tecken (NUL).") % {"c": label}
+            )
+        if len(value) > limit:
+            raise _RowError(
+                _("Kolumnen %(c)s är %(n)s tecken lång; högst %(max)s tecken går att importera.")
+                % {"c": label, "n": len(value), "max": limit}
+            )
+
+
+def _import_one(membership, number, row, context, result) -> Incident | None:
+    """Import one row in its own savepoint, counting the outcome in `result`. Every way a
+    row can fail ends in the per-row report, never as an exception out of the import."""
     try:
+        _check_cells(row)
         with transaction.atomic():
-            _incident, created = _import_row(membership, row, categories, places, accept_warnings)
+            incident, created = _import_row(membership, row, **context)
     except _RowError as exc:
-        result.errors.append((number, [str(exc)]))
+        result.refuse(number, [str(exc)])
     except ValidationError as exc:
-        result.errors.append((number, exc.messages))
+        result.refuse(number, exc.messages)
+    except (ValueError, TypeError, ArithmeticError, DatabaseError) as exc:
+        # What the checks above did not foresee (a value the database cannot store, a number
+        # out of range): the savepoint is rolled back and the row reported, the rest goes on.
+        logger.warning("Import row %s refused: %r", number, exc)
+        result.refuse(number, [_("Raden kunde inte läsas: %(e)s") % {"e": _short(exc)}])
     else:
         if created:
             result.created += 1
-        else:
-            result.already_imported += 1
+            return incident
+        result.already_imported += 1
+    return None
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text[:200]
 
 
 def _parse_time(text: str, time_zone: str) -> datetime:
@@ -416,7 +480,9 @@ def _parse_number(text: str, what: str) -> float | None:
         raise _RowError(_("%(what)s är inte ett tal.") % {"what": what}) from exc
 
 
-def _import_row(membership, row: dict, categories: dict, places: dict, accept_warnings: bool):
+def _import_row(
+    membership, row: dict, *, categories: dict, places: dict, accept_warnings: bool, status: str
+):
     partnership = membership.partnership
     category = categories.get(row.get("category", "").strip().lower())
     if category is None:
@@ -445,33 +511,66 @@ def _import_row(membership, row: dict, categories: dict, places: dict, accept_wa
         confirmed_warnings=accept_warnings,
         source=Incident.Source.IMPORT,
         external_id=external_id,
+        status=status,
+        notify=False,
     )
+
+
+def _numbered(rows: Iterable) -> Iterator[tuple[int, dict]]:
+    """(row number, row): as the readers number them, or counted from 2 (row 1 is the
+    header) for plain dicts."""
+    for index, item in enumerate(rows, start=2):
+        yield item if isinstance(item, tuple) else (index, item)
 
 
 def import_incidents(
     *,
     membership: Membership,
-    rows: list[dict],
+    rows: Iterable,
     accept_warnings: bool = False,
     skip_invalid: bool = False,
+    review: str = Incident.Status.ACCEPTED,
     request=None,
 ) -> ImportResult:
-    """Import rows read by `importers.tabular`. Every row passes the same rules as the form,
-    the privacy guard included. By default the import is all or nothing: one bad row and
-    nothing is saved. Re-importing the same rows creates nothing new."""
+    """Import rows read by `importers.tabular` (dicts, or (number, dict) as `open_file`
+    streams them; consumed one at a time). Every row passes the same rules as the form, the
+    privacy guard included. By default the import is all or nothing: one bad row and nothing
+    is saved. Re-importing the same rows creates nothing new.
+
+    `review` decides the review state up front: imported history is ACCEPTED (it was
+    reviewed where it came from) and never fills the review queue; NEW puts every row in the
+    queue. The weeks' pictures are recomputed once per week the import touched.
+
+    Raises ImportFormatError (nothing saved) if the file turns out unreadable halfway."""
+    if review not in (Incident.Status.ACCEPTED, Incident.Status.NEW):
+        raise ValueError(f"an import is accepted or waits for review, not {review!r}")
     partnership = membership.partnership
     categories = {}
     for category in Category.objects.filter(partnership=partnership, active=True):
         categories[category.code.lower()] = category
         categories[category.name.lower()] = category
     places = {p.name.lower(): p for p in Place.objects.filter(partnership=partnership)}
+    context = {
+        "categories": categories,
+        "places": places,
+        "accept_warnings": accept_warnings,
+        "status": review,
+    }
     result = ImportResult()
+    touched: set[str] = set()
     try:
         with transaction.atomic():
-            for number, row in enumerate(rows, start=2):  # row 1 is the header
-                _import_one(membership, number, row, categories, places, accept_warnings, result)
-            if result.errors and not skip_invalid:
+            for number, row in _numbered(rows):
+                result.rows += 1
+                incident = _import_one(membership, number, row, context, result)
+                if incident is not None:
+                    touched.add(incident.iso_week)
+            if result.refused and not skip_invalid:
                 raise _RollBack
+            for week in sorted(touched):
+                transaction.on_commit(
+                    lambda week=week: _data_changed(partnership.pk, weeks.iso(week))
+                )
     except _RollBack:
         result.created = 0
     # Outside the transaction, so a refused import is recorded too.
@@ -481,7 +580,8 @@ def import_incidents(
         partnership=partnership,
         request=request,
         created=result.created,
-        errors=len(result.errors),
-        rows=len(rows),
+        errors=result.refused,
+        rows=result.rows,
+        review=review,
     )
     return result

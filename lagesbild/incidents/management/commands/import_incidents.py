@@ -1,12 +1,16 @@
-"""`manage.py import_incidents FILE --partnership SLUG --user USERNAME`: CSV or Excel import."""
+"""`manage.py import_incidents FILE --partnership SLUG --user USERNAME [--review accepted|waiting]`:
+CSV or Excel import, streamed row by row within the limits in settings (IMPORT_MAX_*)."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from lagesbild.incidents.importers.tabular import ImportFormatError, read_file
+from lagesbild.incidents.importers.tabular import ImportFormatError, open_file
+from lagesbild.incidents.models import Incident
 from lagesbild.incidents.services import import_incidents
 from lagesbild.partnerships.models import Membership
+
+REVIEW = {"accepted": Incident.Status.ACCEPTED, "waiting": Incident.Status.NEW}
 
 
 class Command(BaseCommand):
@@ -16,6 +20,14 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
         parser.add_argument("--partnership", required=True, help="the partnership's slug")
         parser.add_argument("--user", required=True, help="the member the import is made as")
+        parser.add_argument(
+            "--review",
+            choices=sorted(REVIEW),
+            default="accepted",
+            help="the imported incidents' review state: accepted (default: history that was "
+            "reviewed where it came from, kept out of the review queue) or waiting (every "
+            "row waits in the review queue)",
+        )
         parser.add_argument(
             "--accept-warnings",
             action="store_true",
@@ -40,20 +52,24 @@ class Command(BaseCommand):
         if membership is None:
             raise CommandError("Ingen aktiv medlem med det användarnamnet i den samverkan.")
         try:
-            rows = read_file(options["file"])
+            rows = open_file(options["file"])
+            result = import_incidents(
+                membership=membership,
+                rows=rows,
+                accept_warnings=options["accept_warnings"],
+                skip_invalid=options["skip_invalid"],
+                review=REVIEW[options["review"]],
+            )
         except (ImportFormatError, OSError) as exc:
-            raise CommandError(str(exc)) from exc
-        result = import_incidents(
-            membership=membership,
-            rows=rows,
-            accept_warnings=options["accept_warnings"],
-            skip_invalid=options["skip_invalid"],
-        )
+            raise CommandError(f"Inget importerades: {exc}") from exc
         for number, messages in result.errors:
             self.stderr.write(f"Rad {number}: {' '.join(messages)}")
+        if result.refused > len(result.errors):
+            self.stderr.write(f"… och {result.refused - len(result.errors)} rader till med fel.")
+        state = "godkända" if options["review"] == "accepted" else "väntar på granskning"
         self.stdout.write(
-            f"{result.created} nya händelser, {result.already_imported} redan "
-            f"importerade, {len(result.errors)} rader med fel."
+            f"{result.created} nya händelser ({state}), {result.already_imported} redan "
+            f"importerade, {result.refused} rader med fel."
         )
-        if result.errors and not options["skip_invalid"]:
+        if result.refused and not options["skip_invalid"]:
             raise CommandError("Inget importerades eftersom rader hade fel.")
