@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "lagesbild.interventions",
     "lagesbild.api",
     "lagesbild.operations",
+    "lagesbild.dataprotection",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -295,6 +296,13 @@ ANALYSIS_LEASE_SECONDS = env_int("ANALYSIS_LEASE_SECONDS", 60)
 ANALYSIS_QUEUE_SECONDS = env_int("ANALYSIS_QUEUE_SECONDS", 900)
 # How often the worker (`manage.py worker`) writes its heartbeat and redoes lost runs.
 WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 10)
+
+# Retention (dataprotection/retention.py): each partnership's schedule is applied once a day
+# by the worker, at or after this hour of the partnership's local time.
+RETENTION_HOUR = env_int("RETENTION_HOUR", 3)
+# Audit entries outside any partnership (logins, lockouts) lose their IP address and user
+# agent after this many months; 0 keeps them. Partnerships set their own in the app.
+AUDIT_ADDRESS_MONTHS = env_int("AUDIT_ADDRESS_MONTHS", 0)
 
 LOGGING = {
     "version": 1,

@@ -2,7 +2,8 @@
 
 Besides running the queued tasks, it writes its heartbeat (WorkerHeartbeat) every few
 seconds for /healthz/worker and redoes the analysis runs whose lease ran out, so a run
-lost with a killed worker is computed again without anyone opening its page.
+lost with a killed worker is computed again without anyone opening its page. Each beat also
+queues the day's retention runs once they are due (dataprotection/retention.py).
 """
 
 import logging
@@ -15,6 +16,7 @@ from django.db import connection
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
+from lagesbild.dataprotection.retention import enqueue_due_runs
 from lagesbild.operations.models import WorkerHeartbeat
 from lagesbild.pictures.runs import redo_expired_runs
 
@@ -41,6 +43,9 @@ class Heartbeat(threading.Thread):
         redone = redo_expired_runs()
         if redone:
             log.warning("redid %s analysis runs whose worker had stopped", redone)
+        retention_runs = enqueue_due_runs()
+        if retention_runs:
+            log.info("queued %s scheduled retention runs", retention_runs)
 
     def run(self) -> None:
         try:
