@@ -147,9 +147,12 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the reporting form write while the picture is being read.
+    # WAL lets the reporting form write while the picture is being read. secure_delete
+    # overwrites what is deleted or replaced, so redacted or erased text does not linger in
+    # the file's free pages (docs/operations.md, Dataskydd).
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+        "PRAGMA secure_delete=ON;",
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
