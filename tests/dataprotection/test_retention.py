@@ -25,6 +25,7 @@ from lagesbild.incidents.models import Incident
 from lagesbild.pictures import runs
 from lagesbild.pictures import services as pictures
 from lagesbild.pictures.models import Picture
+from tests.dataprotection.whole_database import places_holding
 from tests.factories import make_incident
 
 SCHEDULE = Schedule(text_months=12, point_months=6, audit_address_months=12)
@@ -98,6 +99,8 @@ def test_a_run_leaves_exactly_this(coordinator_a, history):
         "rejected",
     )
     assert (old.occurred_at, old.iso_week) == (history["old"].occurred_at, history["old"].iso_week)
+    assert places_holding("Klotter (old)") == []
+    assert places_holding("Dubblett") == []
     # Eight months: keeps its text, moved to the centre.
     assert middle.description == "Klotter (middle)"
     assert (middle.lon, middle.lat) == (centre.x, centre.y)
