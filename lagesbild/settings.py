@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "lagesbild.interventions",
     "lagesbild.api",
     "lagesbild.operations",
+    "lagesbild.dataprotection",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -149,9 +150,12 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the reporting form write while the picture is being read.
+    # WAL lets the reporting form write while the picture is being read. secure_delete
+    # overwrites what is deleted or replaced, so redacted or erased text does not linger in
+    # the file's free pages (docs/operations.md, Dataskydd).
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+        "PRAGMA secure_delete=ON;",
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
@@ -331,6 +335,13 @@ IMPORT_MAX_FILE_MB = env_int("IMPORT_MAX_FILE_MB", 50)
 IMPORT_MAX_UNPACKED_MB = env_int("IMPORT_MAX_UNPACKED_MB", 500)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 250_000)
 IMPORT_MAX_CELL_CHARS = env_int("IMPORT_MAX_CELL_CHARS", 10_000)
+
+# Retention (dataprotection/retention.py): each partnership's schedule is applied once a day
+# by the worker, at or after this hour of the partnership's local time.
+RETENTION_HOUR = env_int("RETENTION_HOUR", 3)
+# Audit entries outside any partnership (logins, lockouts) lose their IP address and user
+# agent after this many months; 0 keeps them. Partnerships set their own in the app.
+AUDIT_ADDRESS_MONTHS = env_int("AUDIT_ADDRESS_MONTHS", 0)
 
 LOGGING = {
     "version": 1,

@@ -19,6 +19,7 @@ urlpatterns = [
     path("logg/", include("lagesbild.audit.urls")),
     path("api/v1/", api.urls),
     path("", include("lagesbild.accounts.urls")),
+    path("", include("lagesbild.dataprotection.urls")),
     path("konto/logga-in/", auth_views.LoginView.as_view(), name="login"),
     path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -283,7 +283,20 @@ def _token_form(world: "World") -> dict:
     return {"name": "Import", "scope": "read", "days": "30"}
 
 
+def _redact_form(world: "World") -> dict:
+    return {"field": "description", "passage": "klotter på muren", "reason": "Prov"}
+
+
+def _erase_form(world: "World") -> dict:
+    return {"reason": "Ska inte finnas", "confirm": "on"}
+
+
+def _retention_form(world: "World") -> dict:
+    return {"text_months": "24", "point_months": "36", "audit_address_months": "6", "confirm": "1"}
+
+
 REVIEW = {"role": Role.COORDINATOR, "methods": ("POST",), "params": {"pk": "incident"}}
+DATA_PROTECTION = {"role": Role.COORDINATOR, "methods": ("GET", "POST"), "shows_a": True}
 
 ROUTES: dict[str, Route] = {
     "home": Route(Role.REPORTER),
@@ -398,6 +411,12 @@ ROUTES: dict[str, Route] = {
     "accounts:token_create": Route(
         Role.REPORTER, ("POST",), body=_token_form, ok={"POST": 201}, foreign_post=201
     ),
+    "dataprotection:redact": Route(**DATA_PROTECTION, params={"pk": "incident"}, body=_redact_form),
+    "dataprotection:erase": Route(**DATA_PROTECTION, params={"pk": "incident"}, body=_erase_form),
+    # B's coordinator sets B's own schedule (302); A's is untouched.
+    "dataprotection:retention": _manage(None, _retention_form, foreign_post=302),
+    # Everyone's own extract; A's coordinator's holds A's names.
+    "dataprotection:my_data": Route(Role.REPORTER, shows_a=True),
     "accounts:partnership_tokens": _manage(None, None),
     "accounts:partnership_token_revoke": Route(
         Role.COORDINATOR, ("POST",), params={"pk": "api_token"}

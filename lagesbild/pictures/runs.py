@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from lagesbild.dataprotection.versions import removals_version
 from lagesbild.incidents import weeks
 from lagesbild.incidents.models import Incident, IncidentChange
 from lagesbild.partnerships.models import Partnership
@@ -33,13 +34,17 @@ ACTIVE = (AnalysisRun.Status.QUEUED, AnalysisRun.Status.RUNNING)
 
 def data_version(partnership) -> str:
     """A fingerprint of the partnership's incidents: it changes with every new report and
-    every review (each writes an IncidentChange). Incidents are never deleted, so the
-    highest ids are enough and both are index look-ups, not counts."""
+    every review (each writes an IncidentChange), and with every erasure and retention run
+    that moved points (`removals_version`: those change figures without writing history).
+    So the highest ids are enough and all are index look-ups, not counts."""
     last_incident = Incident.objects.filter(partnership=partnership).aggregate(last=Max("id"))
     last_change = IncidentChange.objects.filter(incident__partnership=partnership).aggregate(
         last=Max("id")
     )
-    raw = f"{last_incident['last']}:{last_change['last']}:{partnership.geography_version}"
+    raw = (
+        f"{last_incident['last']}:{last_change['last']}:{partnership.geography_version}"
+        f":{removals_version(partnership)}"
+    )
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 

@@ -3,7 +3,8 @@
 Besides running the queued tasks, it writes its heartbeat (WorkerHeartbeat) every few
 seconds for /healthz/worker and redoes the analysis runs whose lease ran out, so a run
 lost with a killed worker is computed again without anyone opening its page. It also
-fails the task rows a dead worker left RUNNING (operations/orphans.py).
+fails the task rows a dead worker left RUNNING (operations/orphans.py) and queues the day's
+retention runs once they are due (dataprotection/retention.py).
 """
 
 import logging
@@ -16,6 +17,7 @@ from django.db import connection
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
+from lagesbild.dataprotection.retention import enqueue_due_runs
 from lagesbild.operations.models import WorkerHeartbeat
 from lagesbild.operations.orphans import fail_orphaned_tasks, forget_old_workers
 from lagesbild.pictures.runs import redo_expired_runs
@@ -47,6 +49,9 @@ class Heartbeat(threading.Thread):
         if orphaned:
             log.warning("failed %s tasks left running by a worker that stopped", orphaned)
         forget_old_workers()
+        retention_runs = enqueue_due_runs()
+        if retention_runs:
+            log.info("queued %s scheduled retention runs", retention_runs)
 
     def run(self) -> None:
         try:
