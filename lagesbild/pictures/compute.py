@@ -25,8 +25,8 @@ PICTURE_CONFIG = replace(DEFAULT, rise_one_in=520.0)
 SPARK_WEEKS = 12
 TREND_WEEKS = 52
 HOTSPOT_CELL = 200.0  # metres
-HOTSPOT_BAND = 500.0  # metres: Gi* neighbourhood
 HOTSPOT_WEEKS = 4  # Gi* on the last four weeks: one week is too few points for a grid
+REGION_WEEKS = 52  # the hot-spot study region: cells with an incident in the last year
 SCAN_RADIUS = 1000.0
 SCAN_DAYS = 28
 SCAN_REPLICATIONS = 999
@@ -282,17 +282,25 @@ def _trends(table, target: int, observed_from: int) -> dict:
 
 
 def _hotspots(data: IncidentArrays, week: int) -> dict:
-    """Gi* hot spots on a 200 m grid over the last four weeks' incidents."""
-    recent = data.week > week - HOTSPOT_WEEKS
+    """Hot cells of the last four weeks on a 200 m grid (`analysis.hotspots.hot_cells`):
+    the study region is the cells with an incident in the last year, only cells holding at
+    least three of the four weeks' incidents are tested (one-sided Gi*, 300 m neighbourhood,
+    FDR over the tested cells), and only those found hot are drawn."""
+    year = (data.week > week - REGION_WEEKS) & (data.week <= week)
+    recent = (data.week > week - HOTSPOT_WEEKS) & (data.week <= week)
+    empty = {
+        "cells": [],
+        "cell": HOTSPOT_CELL,
+        "band": hotspots.LAYER_BAND,
+        "weeks": HOTSPOT_WEEKS,
+        "min_count": hotspots.LAYER_MIN_COUNT,
+        "incidents": int(recent.sum()),
+        "tested": 0,
+    }
     if recent.sum() < 10:
-        return {"cells": [], "cell": HOTSPOT_CELL, "weeks": HOTSPOT_WEEKS, "incidents": 0}
-    x, y = data.x[recent], data.y[recent]
-    cells = grid.Grid.covering(x, y, cell=HOTSPOT_CELL, margin=HOTSPOT_BAND)
-    counts = cells.counts(x, y)
-    neighbours = grid.distance_band(cells.centres(), HOTSPOT_BAND)
-    result = hotspots.gi_star(counts, neighbours)
-    hot = np.flatnonzero(result.hot)
-    centres = cells.centres(hot)
+        return empty
+    found = hotspots.hot_cells(data.x[year], data.y[year], recent[year], cell=HOTSPOT_CELL)
+    centres = found.grid.centres(found.cells)
     lon, lat = to_wgs84(centres[:, 0], centres[:, 1])
     half = HOTSPOT_CELL / 2
     corners = [
@@ -300,10 +308,8 @@ def _hotspots(data: IncidentArrays, week: int) -> dict:
         for dx, dy in ((-half, -half), (half, half))
     ]
     return {
-        "cell": HOTSPOT_CELL,
-        "band": HOTSPOT_BAND,
-        "weeks": HOTSPOT_WEEKS,
-        "incidents": int(recent.sum()),
+        **empty,
+        "tested": found.tested,
         "cells": [
             {
                 "lon": _number(lon[i]),
@@ -312,11 +318,11 @@ def _hotspots(data: IncidentArrays, week: int) -> dict:
                     [_number(corners[0][1][i]), _number(corners[0][0][i])],
                     [_number(corners[1][1][i]), _number(corners[1][0][i])],
                 ],
-                "z": _number(result.z[c]),
-                "p_adjusted": _number(result.p_adjusted[c]),
-                "count": int(counts[c]),
+                "z": _number(found.z[i]),
+                "p_adjusted": _number(found.p_adjusted[i]),
+                "count": int(found.counts[i]),
             }
-            for i, c in enumerate(hot)
+            for i in range(len(found.cells))
         ],
     }
 
