@@ -598,14 +598,26 @@ def _approved_picture(world: World) -> Picture:
     run = runs.execute(runs.request_run(world.a, iso))
     content = pictures.assemble(world.a, weeks.parse(iso), run)
     coordinator = world.memberships["coordinator_a"].user
-    return pictures.approve_picture(actor=coordinator, partnership=world.a, content=content)
+    return pictures.approve_picture(
+        actor=coordinator,
+        partnership=world.a,
+        content=content,
+        confirmed=True,
+        change_note="Granskas i efterhand",
+    )
 
 
 def _approved_period_picture(world: World) -> Picture:
     """A's approved picture of this quarter."""
     content = periodic.compute_period(world.a, periodic.Period.parse(world.fill("quarter")))
     coordinator = world.memberships["coordinator_a"].user
-    return pictures.approve_picture(actor=coordinator, partnership=world.a, content=content)
+    return pictures.approve_picture(
+        actor=coordinator,
+        partnership=world.a,
+        content=content,
+        confirmed=True,
+        change_note="Granskas i efterhand",
+    )
 
 
 @pytest.fixture(scope="module")

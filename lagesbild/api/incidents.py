@@ -12,7 +12,7 @@ from pydantic import field_validator
 from lagesbild.api.common import ErrorsOut, require_role, validation_errors
 from lagesbild.audit.record import record
 from lagesbild.geography.models import Place
-from lagesbild.incidents import queries, services, weeks
+from lagesbild.incidents import coverage, queries, services, weeks
 from lagesbild.incidents.models import Category, Incident
 from lagesbild.partnerships.access import Role, get_for_member
 from lagesbild.web.fields import MAX_ID, calendar_date_error
@@ -182,13 +182,21 @@ class WeeklyCell(Schema):
     area: int | None
     category: int | None
     count: int
-    previous_week: int
-    mean_previous_8_weeks: float
+    previous_week: int | None = Field(
+        description="None where the partnership did not report the week before."
+    )
+    mean_previous_8_weeks: float | None = Field(
+        description="Mean of the covered weeks among the eight before; None if none covered."
+    )
     points: int
 
 
 class WeeklyOut(Schema):
     week: str
+    in_progress: bool = Field(
+        description="The week is not over: counts so far, not to be compared with whole weeks."
+    )
+    days: int = Field(description="Days of the week begun so far (7 when complete).")
     by: str
     cells: list[WeeklyCell]
 
@@ -204,6 +212,8 @@ def weekly(request, week: str, by: str = "group"):
         code = weeks.parse(week)
     except ValueError:
         return 422, {"errors": {"week": ["Ange veckan som 2026-W47."]}}
+    if code > coverage.current_week(membership.partnership):
+        return 422, {"errors": {"week": ["Veckan har inte börjat än."]}}
     table = queries.weekly_table(membership, code, by_group=by != "category")
     cells = []
     for row in table.rows:
@@ -213,6 +223,8 @@ def weekly(request, week: str, by: str = "group"):
         cells.append(_cell(None, cell))
     return {
         "week": weeks.iso(code),
+        "in_progress": table.in_progress,
+        "days": table.days,
         "by": "group" if table.by_group else "category",
         "cells": cells,
     }
@@ -224,6 +236,6 @@ def _cell(area_id, cell) -> dict:
         "category": cell.column_id,
         "count": cell.count,
         "previous_week": cell.previous,
-        "mean_previous_8_weeks": round(cell.mean8, 3),
+        "mean_previous_8_weeks": round(cell.mean8, 3) if cell.mean8 is not None else None,
         "points": cell.points,
     }

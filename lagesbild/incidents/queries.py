@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from lagesbild.geography.models import Area
 from lagesbild.geography.queries import leaf_areas
-from lagesbild.incidents import weeks
+from lagesbild.incidents import coverage, weeks
 from lagesbild.incidents.models import Category, Incident
 from lagesbild.partnerships.access import Role, has_role, partnership_rows, scoped
 
@@ -175,18 +175,27 @@ def duplicate_candidates(incidents, membership, hours: int = 24, limit: int = 5)
 
 @dataclass
 class Cell:
+    """One cell of the weekly table. `previous` and `mean8` are None where the comparison
+    has no covered weeks (before the partnership reported), and the changes are None then
+    and while the week is in progress (half a week is not compared with whole ones)."""
+
     column_id: int | None = None  # the category (or group) of the column; None for totals
     count: int = 0
-    previous: int = 0
-    mean8: float = 0.0
+    previous: int | None = 0
+    mean8: float | None = 0.0
     points: int = 0
+    in_progress: bool = False
 
     @property
-    def change_previous(self) -> int:
+    def change_previous(self) -> int | None:
+        if self.in_progress or self.previous is None:
+            return None
         return self.count - self.previous
 
     @property
-    def change_mean8(self) -> float:
+    def change_mean8(self) -> float | None:
+        if self.in_progress or self.mean8 is None:
+            return None
         return self.count - self.mean8
 
 
@@ -205,6 +214,9 @@ class WeeklyTable:
     totals: list[Cell]
     grand: Cell
     by_group: bool
+    in_progress: bool = False
+    days: int = 7  # days of the week begun so far
+    covered_history: int = 8  # of the eight weeks before, those the partnership covers
 
 
 def weekly_table(membership, week: int, *, by_group: bool = True) -> WeeklyTable:
@@ -212,10 +224,15 @@ def weekly_table(membership, week: int, *, by_group: bool = True) -> WeeklyTable
     the eight weeks before, and severity points (category weight x severity) per area.
 
     Counts include every counted incident of the partnership, also restricted ones, so every
-    member sees the same figures; the drill-down list shows what each may open.
+    member sees the same figures; the drill-down list shows what each may open. The mean
+    is over the weeks before that the partnership covers (none covered: no mean), and a
+    week in progress gets no changes (`coverage`).
     """
-    history = [weeks.shift(week, -k) for k in range(8, 0, -1)]
-    previous = history[-1]
+    partnership = membership.partnership
+    state = coverage.week_state(partnership, week)
+    history = coverage.covered_weeks(partnership, [weeks.shift(week, -k) for k in range(8, 0, -1)])
+    previous = weeks.shift(week, -1)
+    known_previous = previous in history
     all_categories = list(categories(membership, active_only=False).select_related("parent"))
     column_of = {}
     if by_group:
@@ -229,7 +246,16 @@ def weekly_table(membership, week: int, *, by_group: bool = True) -> WeeklyTable
 
     areas = list(leaf_areas(membership).order_by("name"))
     area_index = {a.pk: i for i, a in enumerate(areas)}
-    grid = [[Cell(column_id=c.pk) for c in columns] for _ in areas]
+
+    def empty(column_id=None) -> Cell:
+        return Cell(
+            column_id=column_id,
+            previous=0 if known_previous else None,
+            mean8=0.0 if history else None,
+            in_progress=not state.complete,
+        )
+
+    grid = [[empty(c.pk) for c in columns] for _ in areas]
 
     rows = (
         partnership_rows(Incident.objects.all(), membership)
@@ -246,33 +272,44 @@ def weekly_table(membership, week: int, *, by_group: bool = True) -> WeeklyTable
         if r["iso_week"] == week:
             cell.count += r["n"]
             cell.points += r["points"] or 0
-        else:
+        elif r["iso_week"] in history:
             cell.mean8 += r["n"] / len(history)
             if r["iso_week"] == previous:
                 cell.previous += r["n"]
 
     table_rows = []
     for area, cells in zip(areas, grid, strict=True):
-        table_rows.append(Row(area=area, cells=cells, total=_sum(cells)))
+        table_rows.append(Row(area=area, cells=cells, total=_sum(cells, empty())))
     totals = [
-        _sum([grid[a][c] for a in range(len(areas))], column_id=column.pk)
+        _sum([grid[a][c] for a in range(len(areas))], empty(column.pk))
         for c, column in enumerate(columns)
     ]
-    return WeeklyTable(week, columns, table_rows, totals, _sum(totals), by_group)
+    return WeeklyTable(
+        week,
+        columns,
+        table_rows,
+        totals,
+        _sum(totals, empty()),
+        by_group,
+        in_progress=not state.complete,
+        days=state.days,
+        covered_history=len(history),
+    )
 
 
 def _is_group(category: Category, all_categories: list[Category]) -> bool:
     return category.parent_id is None and any(c.parent_id == category.pk for c in all_categories)
 
 
-def _sum(cells: list[Cell], column_id: int | None = None) -> Cell:
-    return Cell(
-        column_id=column_id,
-        count=sum(c.count for c in cells),
-        previous=sum(c.previous for c in cells),
-        mean8=sum(c.mean8 for c in cells),
-        points=sum(c.points for c in cells),
-    )
+def _sum(cells: list[Cell], into: Cell) -> Cell:
+    """`into` (an empty cell of the right column and coverage) with the cells added up."""
+    into.count = sum(c.count for c in cells)
+    into.points = sum(c.points for c in cells)
+    if into.previous is not None:
+        into.previous = sum(c.previous for c in cells)
+    if into.mean8 is not None:
+        into.mean8 = sum(c.mean8 for c in cells)
+    return into
 
 
 def home_summary(membership) -> dict:

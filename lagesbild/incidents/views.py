@@ -9,12 +9,11 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lagesbild.audit.record import record
-from lagesbild.incidents import queries, services, weeks
+from lagesbild.incidents import coverage, queries, services, weeks
 from lagesbild.incidents.forms import (
     CorrectForm,
     FilterForm,
@@ -162,12 +161,21 @@ def map_points(request):
 @member_required(Role.MEMBER)
 def weekly(request):
     membership = request.membership
-    current = weeks.week_code(timezone.now(), membership.partnership.time_zone)
+    partnership = membership.partnership
+    current = coverage.current_week(partnership)
+    # The table opens on the last complete week, as the picture does.
+    last = coverage.last_complete_week(partnership)
     try:
-        week = weeks.parse(request.GET["week"]) if request.GET.get("week") else current
+        week = weeks.parse(request.GET["week"]) if request.GET.get("week") else last
     except ValueError:
-        messages.error(request, _("Ange veckan som 2026-W47. Visar innevarande vecka."))
-        week = current
+        messages.error(request, _("Ange veckan som 2026-W47. Visar den senaste hela veckan."))
+        week = last
+    if week > current:
+        messages.error(
+            request,
+            _("%(w)s har inte börjat än. Visar den senaste hela veckan.") % {"w": weeks.iso(week)},
+        )
+        week = last
     by_group = request.GET.get("per") != "kategori"
     table = queries.weekly_table(membership, week, by_group=by_group)
     return render(
@@ -178,7 +186,7 @@ def weekly(request):
             "table": table,
             "week_iso": weeks.iso(week),
             "previous_iso": weeks.iso(weeks.shift(week, -1)),
-            "next_iso": weeks.iso(weeks.shift(week, 1)),
+            "next_iso": weeks.iso(weeks.shift(week, 1)) if week < current else None,
             "is_current": week >= current,
             "week_start": weeks.monday(week),
             "per": "grupp" if by_group else "kategori",

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from lagesbild.geography import geometry
 from lagesbild.geography.models import Area, Place
 from lagesbild.geography.queries import areas
+from lagesbild.incidents import weeks
 from lagesbild.incidents.models import Category
 from lagesbild.incidents.queries import categories
 from lagesbild.partnerships.access import scoped
@@ -405,6 +406,12 @@ class SettingsForm(forms.Form):
         label=_("Period för den periodiska lägesbilden"),
         choices=Partnership._meta.get_field("periodic_kind").choices,
     )
+    coverage_start = forms.DateField(
+        label=_("Rapporterar sedan"),
+        required=False,
+        help_text=Partnership._meta.get_field("coverage_start").help_text,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     suppress_below = forms.IntegerField(
         label=_("Dölj antal under"),
         min_value=0,
@@ -419,5 +426,15 @@ class SettingsForm(forms.Form):
             "assessment_scale": scale,
             "reporters_see_picture": partnership.reporters_see_picture,
             "periodic_kind": partnership.periodic_kind,
+            "coverage_start": partnership.coverage_start,
             "suppress_below": partnership.suppress_below,
         }
+
+    def clean_coverage_start(self):
+        day = self.cleaned_data["coverage_start"]
+        if day is not None and not weeks.in_calendar(day):
+            raise forms.ValidationError(
+                _("Ange ett datum mellan år %(a)s och %(b)s.")
+                % {"a": weeks.FIRST_YEAR, "b": weeks.LAST_YEAR}
+            )
+        return day

@@ -38,6 +38,18 @@ class Partnership(models.Model):
         choices=[("quarter", _("Kvartal")), ("tertial", _("Tertial"))],
         default="quarter",
     )
+    # From which day the partnership's figures cover its areas. Empty: from its first report.
+    # Every statistic compares only periods from this day; earlier ones are unknown, not 0.
+    coverage_start = models.DateField(
+        _("rapporterar sedan"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Dagen samverkan började rapportera. Jämförelser, trender och förväntade antal "
+            "använder bara tiden från den dagen. Lämna tomt för att räkna från den första "
+            "rapporten."
+        ),
+    )
     suppress_below = models.PositiveSmallIntegerField(
         _("dölj antal under"),
         default=0,

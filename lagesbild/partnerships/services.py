@@ -230,22 +230,30 @@ def change_settings(
     reporters_see_picture: bool,
     periodic_kind: str,
     suppress_below: int,
+    coverage_start=None,
     request=None,
 ) -> Partnership:
-    """The partnership's policy for its pictures, set by its coordinators."""
+    """The partnership's policy for its pictures, set by its coordinators. The coverage
+    start (empty: the first report) bounds every comparison in the pictures."""
     before = {
         "assessment_scale": partnership.assessment_scale,
         "reporters_see_picture": partnership.reporters_see_picture,
         "periodic_kind": partnership.periodic_kind,
         "suppress_below": partnership.suppress_below,
+        "coverage_start": partnership.coverage_start,
     }
     partnership.assessment_scale = assessment_scale
     partnership.reporters_see_picture = reporters_see_picture
     partnership.periodic_kind = periodic_kind
     partnership.suppress_below = suppress_below
+    partnership.coverage_start = coverage_start
     partnership.full_clean(exclude=["name", "slug"])
     partnership.save(update_fields=list(before))
     after = {name: getattr(partnership, name) for name in before}
+    # Dates as text: the audit trail stores JSON.
+    for values in (before, after):
+        if values["coverage_start"] is not None:
+            values["coverage_start"] = values["coverage_start"].isoformat()
     record(
         actor=actor,
         action="partnership.settings",

@@ -384,6 +384,7 @@ def settings_edit(request):
             reporters_see_picture=data["reporters_see_picture"],
             periodic_kind=data["periodic_kind"],
             suppress_below=data["suppress_below"],
+            coverage_start=data["coverage_start"],
             request=request,
         )
         return partnership.name

@@ -15,7 +15,7 @@ from analysis import weeks as aweeks
 from analysis.aggregate import ALL
 from analysis.deviations import DEFAULT, LEVEL_NAMES, METHOD_NAMES, weekly_deviations
 from lagesbild.geography.geometry import to_wgs84
-from lagesbild.incidents import weeks
+from lagesbild.incidents import coverage, weeks
 from lagesbild.pictures.inputs import IncidentArrays, Layout, load_incidents, week_index
 
 # The rising badge of a stable series shows about once in this many weeks. The analysis
@@ -25,8 +25,8 @@ PICTURE_CONFIG = replace(DEFAULT, rise_one_in=520.0)
 SPARK_WEEKS = 12
 TREND_WEEKS = 52
 HOTSPOT_CELL = 200.0  # metres
-HOTSPOT_BAND = 500.0  # metres: Gi* neighbourhood
 HOTSPOT_WEEKS = 4  # Gi* on the last four weeks: one week is too few points for a grid
+REGION_WEEKS = 52  # the hot-spot study region: cells with an incident in the last year
 SCAN_RADIUS = 1000.0
 SCAN_DAYS = 28
 SCAN_REPLICATIONS = 999
@@ -50,8 +50,15 @@ def _number(value) -> float | None:
     return None if np.isnan(value) else round(value, 4)
 
 
-def compute_week(partnership, code: int) -> dict:
-    """All stored figures of the weekly picture for ISO week `code` (YYYYWW)."""
+def compute_week(partnership, code: int, now=None) -> dict:
+    """All stored figures of the weekly picture for ISO week `code` (YYYYWW).
+
+    Weeks before the partnership's coverage start are unknown, not zeros: the baseline,
+    the comparisons and the charts leave them out. A week still in progress gets its counts
+    so far but no expected count, normal range, flag or rising badge: those compare whole
+    weeks and wait until the week is over (the run is redone then)."""
+    state = coverage.week_state(partnership, code, now)
+    covered_from = coverage.first_week(partnership)
     layout = Layout.for_partnership(partnership)
     first_week = history_start(week_index(code))
     data = load_incidents(partnership, layout, _code_of(first_week), code)
@@ -67,10 +74,13 @@ def compute_week(partnership, code: int) -> dict:
         n_weeks=n_weeks,
     )
     table = aggregate.stack_series(cube, first_week=first_week)
-    # Weeks before the partnership's first incident are unknown, not zeros.
-    observed_from = int(data.week.min()) - first_week if len(data.week) else target
-    table = replace(table, start=np.full(table.n_series, max(observed_from, 0)))
+    # Weeks before the partnership's coverage start are unknown, not zeros.
+    observed_from = (
+        max(week_index(covered_from) - first_week, 0) if covered_from is not None else target + 1
+    )
+    table = replace(table, start=np.full(table.n_series, observed_from))
     deviations = weekly_deviations(table, target, PICTURE_CONFIG)
+    rising = _rising_evidence(table, deviations, target, observed_from)
     points = aggregate.count_cube(
         data.week,
         data.row,
@@ -81,27 +91,99 @@ def compute_week(partnership, code: int) -> dict:
         n_weeks=n_weeks,
         weights=data.points,
     )
-    return {
+    results = {
         "week": weeks.iso(code),
+        "complete": state.complete,
+        "days": state.days,
+        "covered_from": weeks.iso(covered_from) if covered_from is not None else None,
         "areas": [{"id": a.pk, "name": a.name, "population": a.population} for a in layout.areas],
         "groups": [{"id": g.pk, "name": g.name} for g in layout.groups],
-        "series": _series(layout, table, deviations, target),
-        "area_points": _area_points(points, layout, target),
-        "trends": _trends(table, target),
+        "series": _series(layout, table, deviations, target, observed_from, rising),
+        "area_points": _area_points(points, layout, target, observed_from),
+        "trends": _trends(table, target, observed_from),
         "hotspots": _hotspots(data, week_index(code)),
         "clusters": _clusters(data, layout, code, partnership.time_zone),
         "incident_count": int((data.week == week_index(code)).sum()),
     }
+    if not state.complete:
+        _withhold_comparisons(results)
+    return results
 
 
-def _series(layout: Layout, table, dev, target: int) -> list[dict]:
+# What a running week does not get until it is over: every figure that compares its count
+# with a whole week's.
+WITHHELD = {
+    "expected": None,
+    "normal_low": None,
+    "normal_high": None,
+    "threshold": None,
+    "p": None,
+    "p_adjusted": None,
+    "level": "",
+    "rising": False,
+    "rising_since": None,
+    "rising_observed": None,
+    "rising_expected": None,
+}
+
+
+def _withhold_comparisons(results: dict) -> None:
+    for s in results["series"]:
+        s.update(WITHHELD)
+    for point in results["area_points"]:
+        point["mean8"] = None
+    for trend in results["trends"].values():
+        for key in ("expected", "low", "high"):
+            if trend[key]:
+                trend[key][-1] = None
+
+
+def _rising_evidence(table, dev, target: int, observed_from: int) -> dict[int, tuple]:
+    """For each series with a rising badge: its count and its expected count summed over
+    the weeks since the rise began (at most the last 12), each week's expectation as the
+    picture computed it for that week. The badge is shown with these figures, and only
+    where the count is above what was expected."""
+    flagged = np.flatnonzero(dev.rising)
+    if not len(flagged):
+        return {}
+    # rising_since is a week index (analysis.weeks); the table's columns start at first_week.
+    since = dev.rising_since[flagged] - table.first_week
+    first = np.maximum(since, max(target - SPARK_WEEKS + 1, observed_from))
+    sub = replace(
+        table,
+        counts=table.counts[flagged],
+        area=table.area[flagged],
+        category=table.category[flagged],
+        group=table.group[flagged],
+        start=table.start[flagged],
+    )
+    expected = np.zeros(len(flagged))
+    for column in range(int(first.min()), target + 1):
+        week_dev = weekly_deviations(sub, column, PICTURE_CONFIG)
+        use = column >= first
+        expected[use] += np.nan_to_num(week_dev.expected[use], nan=np.inf)
+    out = {}
+    for k, s in enumerate(flagged):
+        observed = int(table.counts[s, int(first[k]) : target + 1].sum())
+        out[int(s)] = (
+            _iso_of_index(table.first_week + int(first[k])),
+            observed,
+            _number(expected[k]) if np.isfinite(expected[k]) else None,
+        )
+    return out
+
+
+def _series(layout: Layout, table, dev, target: int, observed_from: int, rising) -> list[dict]:
     series = []
     last_year = target - 52
-    spark_from = max(target - SPARK_WEEKS + 1, 0)
+    spark_from = max(target - SPARK_WEEKS + 1, observed_from, 0)
     for s in range(table.n_series):
         area = table.area[s]
         column = table.category[s]
-        since = int(dev.rising_since[s])
+        since, rising_observed, rising_expected = rising.get(s, (None, None, None))
+        # A badge the picture cannot explain is not shown: it needs more reports since the
+        # rise began than were expected.
+        explained = rising_expected is not None and rising_observed > rising_expected
         series.append(
             {
                 "area": layout.areas[area].pk if area != ALL else None,
@@ -116,10 +198,14 @@ def _series(layout: Layout, table, dev, target: int) -> list[dict]:
                 "p_adjusted": _number(dev.p_adjusted[s]),
                 "method": METHOD_NAMES[int(dev.method[s])],
                 "level": LEVEL_NAMES[int(dev.level[s])],
-                "rising": bool(dev.rising[s]),
-                "rising_since": _iso_of_index(table.first_week + since) if since >= 0 else None,
+                "rising": bool(dev.rising[s]) and explained,
+                "rising_since": since if explained else None,
+                "rising_observed": rising_observed if explained else None,
+                "rising_expected": rising_expected if explained else None,
                 "spark": [int(v) for v in table.counts[s, spark_from : target + 1]],
-                "last_year": int(table.counts[s, last_year]) if last_year >= 0 else None,
+                "last_year": int(table.counts[s, last_year])
+                if last_year >= observed_from
+                else None,
             }
         )
     return series
@@ -130,11 +216,17 @@ def _iso_of_index(index: int) -> str:
     return f"{year}-W{week:02d}"
 
 
-def _area_points(points, layout: Layout, target: int) -> list[dict]:
-    """Severity points per area this week, the mean of the eight weeks before, and per
-    1,000 inhabitants where the population is known."""
+def _area_points(points, layout: Layout, target: int, observed_from: int) -> list[dict]:
+    """Severity points per area this week, the mean of the eight weeks before (of those the
+    partnership covers; none: no mean), and per 1,000 inhabitants where the population is
+    known."""
     week = points[:, :, target].sum(axis=1)
-    before = points[:, :, max(target - 8, 0) : target].sum(axis=(1, 2)) / 8
+    first = max(target - 8, observed_from, 0)
+    before = (
+        points[:, :, first:target].sum(axis=(1, 2)) / (target - first)
+        if target > first
+        else np.full(len(layout.areas), np.nan)
+    )
     result = []
     for i, area in enumerate(layout.areas):
         per_1000 = 1000 * week[i] / area.population if area.population else None
@@ -149,9 +241,10 @@ def _area_points(points, layout: Layout, target: int) -> list[dict]:
     return result
 
 
-def _trends(table, target: int) -> dict:
+def _trends(table, target: int, observed_from: int) -> dict:
     """For the area totals, group totals and the total: the last year's counts with the
-    expected count and 80 % normal range each week had (tested as if it were that week)."""
+    expected count and 80 % normal range each week had (tested as if it were that week).
+    Weeks before the coverage start are left out (None), not drawn as zeros."""
     totals = np.flatnonzero((table.area == ALL) | (table.category == ALL))
     sub = replace(
         table,
@@ -168,16 +261,20 @@ def _trends(table, target: int) -> dict:
     for j, column in enumerate(range(first, target + 1)):
         dev = weekly_deviations(sub, column, PICTURE_CONFIG)
         expected[:, j], low[:, j], high[:, j] = dev.expected, dev.normal_low, dev.normal_high
+
+    def known(row, columns):
+        return [int(row[j]) if j >= observed_from else None for j in columns]
+
     out = {}
     for k, s in enumerate(totals):
         key = f"{int(table.area[s])}:{int(table.category[s])}"
         out[key] = {
             "first_week": _iso_of_index(table.first_week + first),
-            "observed": [int(v) for v in table.counts[s, first : target + 1]],
+            "observed": known(table.counts[s], range(first, target + 1)),
             "expected": [_number(v) for v in expected[k]],
             "low": [_number(v) for v in low[k]],
             "high": [_number(v) for v in high[k]],
-            "last_year": [int(v) for v in table.counts[s, max(first - 52, 0) : target - 51]]
+            "last_year": known(table.counts[s], range(max(first - 52, 0), target - 51))
             if target - 52 >= 0
             else [],
         }
@@ -185,17 +282,25 @@ def _trends(table, target: int) -> dict:
 
 
 def _hotspots(data: IncidentArrays, week: int) -> dict:
-    """Gi* hot spots on a 200 m grid over the last four weeks' incidents."""
-    recent = data.week > week - HOTSPOT_WEEKS
+    """Hot cells of the last four weeks on a 200 m grid (`analysis.hotspots.hot_cells`):
+    the study region is the cells with an incident in the last year, only cells holding at
+    least three of the four weeks' incidents are tested (one-sided Gi*, 300 m neighbourhood,
+    FDR over the tested cells), and only those found hot are drawn."""
+    year = (data.week > week - REGION_WEEKS) & (data.week <= week)
+    recent = (data.week > week - HOTSPOT_WEEKS) & (data.week <= week)
+    empty = {
+        "cells": [],
+        "cell": HOTSPOT_CELL,
+        "band": hotspots.LAYER_BAND,
+        "weeks": HOTSPOT_WEEKS,
+        "min_count": hotspots.LAYER_MIN_COUNT,
+        "incidents": int(recent.sum()),
+        "tested": 0,
+    }
     if recent.sum() < 10:
-        return {"cells": [], "cell": HOTSPOT_CELL, "weeks": HOTSPOT_WEEKS, "incidents": 0}
-    x, y = data.x[recent], data.y[recent]
-    cells = grid.Grid.covering(x, y, cell=HOTSPOT_CELL, margin=HOTSPOT_BAND)
-    counts = cells.counts(x, y)
-    neighbours = grid.distance_band(cells.centres(), HOTSPOT_BAND)
-    result = hotspots.gi_star(counts, neighbours)
-    hot = np.flatnonzero(result.hot)
-    centres = cells.centres(hot)
+        return empty
+    found = hotspots.hot_cells(data.x[year], data.y[year], recent[year], cell=HOTSPOT_CELL)
+    centres = found.grid.centres(found.cells)
     lon, lat = to_wgs84(centres[:, 0], centres[:, 1])
     half = HOTSPOT_CELL / 2
     corners = [
@@ -203,10 +308,8 @@ def _hotspots(data: IncidentArrays, week: int) -> dict:
         for dx, dy in ((-half, -half), (half, half))
     ]
     return {
-        "cell": HOTSPOT_CELL,
-        "band": HOTSPOT_BAND,
-        "weeks": HOTSPOT_WEEKS,
-        "incidents": int(recent.sum()),
+        **empty,
+        "tested": found.tested,
         "cells": [
             {
                 "lon": _number(lon[i]),
@@ -215,11 +318,11 @@ def _hotspots(data: IncidentArrays, week: int) -> dict:
                     [_number(corners[0][1][i]), _number(corners[0][0][i])],
                     [_number(corners[1][1][i]), _number(corners[1][0][i])],
                 ],
-                "z": _number(result.z[c]),
-                "p_adjusted": _number(result.p_adjusted[c]),
-                "count": int(counts[c]),
+                "z": _number(found.z[i]),
+                "p_adjusted": _number(found.p_adjusted[i]),
+                "count": int(found.counts[i]),
             }
-            for i, c in enumerate(hot)
+            for i in range(len(found.cells))
         ],
     }
 

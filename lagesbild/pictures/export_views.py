@@ -76,7 +76,9 @@ def export_version(request, iso: str, version: int, fmt: str):
 def export_period(request, period: str):
     """The live draft of a quarter, tertial or year as the period page shows it."""
     require_picture_access(request)
-    content = periodic.compute_period(request.membership.partnership, period_or_404(period))
+    content = periodic.compute_period(
+        request.membership.partnership, period_or_404(request, period)
+    )
     return _download(request, Edition(content, request.membership), "xlsx", PERIODIC_XLSX)
 
 
@@ -86,7 +88,9 @@ def export_period(request, period: str):
 def export_period_version(request, period: str, version: int):
     """An approved periodic version exactly as it was approved."""
     require_picture_access(request)
-    picture = services.approved_version(request.membership, str(period_or_404(period)), version)
+    picture = services.approved_version(
+        request.membership, str(period_or_404(request, period)), version
+    )
     edition = Edition(picture.content, request.membership, picture)
     return _download(request, edition, "xlsx", PERIODIC_XLSX)
 

@@ -7,22 +7,25 @@ Counts come from one grouped query by month, so a period is the union of its mon
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from scipy import stats
 
 from analysis.ranking import rank_areas
-from lagesbild.incidents import weeks
+from lagesbild.incidents import coverage, weeks
 from lagesbild.incidents.models import Incident
 from lagesbild.incidents.queries import COUNTED
 from lagesbild.pictures.inputs import Layout
 from lagesbild.pictures.models import Assessment, PeriodKind
 
 TREND_PERIODS = 4  # the trend is read over this many periods ending with the chosen one
+# A period counts as reported through when the coverage began within its first week.
+GRACE_DAYS = 7
 _PATTERNS = {
     PeriodKind.QUARTER: (re.compile(r"^(\d{4})-Q([1-4])$"), 3),
     PeriodKind.TERTIAL: (re.compile(r"^(\d{4})-T([1-3])$"), 4),
@@ -113,34 +116,113 @@ def _ratio_interval(now: int, before: int, level: float = 0.95) -> tuple:
     return now / before, low / (1 - low), high / (1 - high)
 
 
-def compute_period(partnership, period: Period) -> dict:
-    """The figures of a periodic picture (small enough to compute on request)."""
+def today_for(partnership) -> date:
+    return weeks.local_date(timezone.now(), partnership.time_zone)
+
+
+def period_state(period: Period, today: date) -> str:
+    """complete, in_progress or future (coverage's words for weeks)."""
+    if today >= period.shift(1).first_month:
+        return coverage.COMPLETE
+    if today < period.first_month:
+        return coverage.FUTURE
+    return coverage.IN_PROGRESS
+
+
+def is_covered(period: Period, start: date | None) -> bool:
+    """Whether the partnership reported through the whole period: its coverage began by
+    the end of the period's first week (a first report on 3 January covers the year)."""
+    return start is not None and start <= period.first_month + timedelta(days=GRACE_DAYS)
+
+
+def compute_period(partnership, period: Period, today: date | None = None) -> dict:
+    """The figures of a periodic picture (small enough to compute on request).
+
+    Only periods the partnership reported through count in the trend and the comparison
+    with the year before; a period before the coverage start is unknown, not zero (a year
+    of zeros before the first report made a +513 % "säker förändring"). A period still in
+    progress is ranked on its counts so far, without trend or comparison."""
+    today = today or today_for(partnership)
+    state = period_state(period, today)
+    start = coverage.coverage_start(partnership)
     layout = Layout.for_partnership(partnership)
     first = period.shift(-(TREND_PERIODS - 1)).first_month
     months = TREND_PERIODS * period.months
     cube = _monthly_counts(partnership, layout, first, months)
     by_period = cube.reshape(cube.shape[0], cube.shape[1], TREND_PERIODS, period.months).sum(3)
+    periods = [period.shift(k - TREND_PERIODS + 1) for k in range(TREND_PERIODS)]
+    covered = [k for k, p in enumerate(periods) if is_covered(p, start)]
+    # The trend reads whole, covered periods in a row ending with this one.
+    if state != coverage.COMPLETE:
+        trend_reason = _("perioden pågår")
+        trend_from = TREND_PERIODS - 1
+    elif len(covered) < TREND_PERIODS:
+        trend_reason = _("för kort historik")
+        trend_from = TREND_PERIODS - 1
+    else:
+        trend_reason = ""
+        trend_from = 0
     weights = np.array([c.weight for c in layout.leaf_categories], dtype=float)
     population = np.array([a.population or 0 for a in layout.areas], dtype=float)
     ranking = rank_areas(
-        by_period, weights, population if population.all() else None, index_periods=1
+        by_period[:, :, trend_from:],
+        weights,
+        population if population.all() else None,
+        index_periods=1,
     )
-    year_before = _monthly_counts(
-        partnership, layout, period.shift(-12 // period.months).first_month, period.months
+    before = period.shift(-12 // period.months)
+    if state != coverage.COMPLETE:
+        comparison_reason = _("perioden pågår")
+    elif not is_covered(before, start):
+        comparison_reason = _("för kort historik")
+    else:
+        comparison_reason = ""
+    year_before = (
+        None
+        if comparison_reason
+        else _monthly_counts(partnership, layout, before.first_month, period.months)
     )
+    month_dates = [_add_months(period.first_month, k) for k in range(period.months)]
+    # Months before the coverage start or not yet begun are unknown, not zeros.
+    known_months = [
+        start is not None and _add_months(m, 1) > start and m <= today for m in month_dates
+    ]
     return {
         "period_kind": period.kind,
         "period": str(period),
         "label": period.label(),
         "partnership": partnership.name,
+        "in_progress": state == coverage.IN_PROGRESS,
+        "covered": is_covered(period, start),
+        "covered_from": start.isoformat() if start else None,
+        "unreviewed": _unreviewed(partnership, period),
+        "unreviewed_counted": Incident.Status.NEW in COUNTED,
         "basis": ranking.basis,
-        "trend_periods": [str(period.shift(k - TREND_PERIODS + 1)) for k in range(TREND_PERIODS)],
-        "ranking": [_ranked(layout, ranking, i) for i in ranking.order],
-        "groups": _development(layout, cube[:, :, -period.months :], year_before),
+        "trend_periods": [str(periods[k]) for k in range(trend_from, TREND_PERIODS)],
+        "trend_reason": trend_reason,
+        "comparison_reason": comparison_reason,
+        "ranking": [_ranked(layout, ranking, i, trend_reason) for i in ranking.order],
+        "groups": _development(
+            layout, cube[:, :, -period.months :], year_before, known_months, comparison_reason
+        ),
         "scale": partnership.assessment_scale,
         "influence": _influence(partnership, period),
         "incident_ids": _incident_ids(partnership, period),
     }
+
+
+def _add_months(day: date, months: int) -> date:
+    year, month = divmod(day.month - 1 + months, 12)
+    return date(day.year + year, month + 1, 1)
+
+
+def _unreviewed(partnership, period: Period) -> int:
+    return Incident.objects.filter(
+        partnership=partnership,
+        status=Incident.Status.NEW,
+        occurred_at__date__gte=period.first_month,
+        occurred_at__date__lt=period.shift(1).first_month,
+    ).count()
 
 
 def _incident_ids(partnership, period: Period) -> list[int]:
@@ -161,9 +243,16 @@ def _number(value):
     return None if np.isnan(value) else round(value, 3)
 
 
-def _ranked(layout: Layout, ranking, i: int) -> dict:
+def _ranked(layout: Layout, ranking, i: int, trend_reason: str) -> dict:
     area = layout.areas[i]
+    if trend_reason:
+        reason = trend_reason
+    elif not ranking.trend_estimable[i]:
+        reason = _("för få händelser")
+    else:
+        reason = ""
     return {
+        "trend_reason": reason,
         "area": area.pk,
         "name": area.name,
         "index": _number(ranking.index[i]),
@@ -180,14 +269,21 @@ def _ranked(layout: Layout, ranking, i: int) -> dict:
     }
 
 
-def _development(layout: Layout, now: np.ndarray, before: np.ndarray) -> list[dict]:
+def _development(
+    layout: Layout, now: np.ndarray, before, known_months: list[bool], reason: str
+) -> list[dict]:
+    """Each group's count, the same period a year before (None where the partnership did
+    not report through it, or the period is still running: `reason` says which) and the
+    count per month (None for a month not covered or not begun)."""
     out = []
     for group in layout.groups:
         members = [
             j for j, c in enumerate(layout.leaf_categories) if (c.parent_id or c.pk) == group.pk
         ]
-        a, b = int(now[:, members].sum()), int(before[:, members].sum())
-        ratio, low, high = _ratio_interval(a, b)
+        a = int(now[:, members].sum())
+        b = int(before[:, members].sum()) if before is not None else None
+        ratio, low, high = _ratio_interval(a, b) if b is not None else (None, None, None)
+        monthly = now[:, members].sum(axis=(0, 1))
         out.append(
             {
                 "group": group.pk,
@@ -197,7 +293,11 @@ def _development(layout: Layout, now: np.ndarray, before: np.ndarray) -> list[di
                 "ratio": _number(ratio) if ratio is not None else None,
                 "low": _number(low) if low is not None else None,
                 "high": _number(high) if high is not None else None,
-                "monthly": [int(v) for v in now[:, members].sum(axis=(0, 1))],
+                "reason": reason,
+                "monthly": [
+                    int(v) if known else None
+                    for v, known in zip(monthly, known_months, strict=True)
+                ],
             }
         )
     return out

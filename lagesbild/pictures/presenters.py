@@ -43,6 +43,10 @@ def explain(series: dict, area_name: str, group_name: str, iso: str) -> str:
     count = ngettext("%(n)s händelse", "%(n)s händelser", series["observed"]) % {
         "n": series["observed"]
     }
+    if series.get("in_progress"):
+        return _(
+            "%(where)s: %(count)s hittills %(week)s (pågående vecka; jämförs när veckan är slut)."
+        ) % {"where": where, "count": count, "week": week_label(iso)}
     if series["expected"] is None:
         return _("%(where)s: %(count)s %(week)s (för kort historik för en jämförelse).") % {
             "where": where,
@@ -85,11 +89,37 @@ def chance(p: float) -> str:
 
 
 def rising_sentence(series: dict, area_name: str, group_name: str) -> str:
+    """Why the rising badge is shown: the count since the rise began against what the
+    baseline expected for those weeks, e.g. 'Skadegörelse i Tureberg har ökat stadigt sedan
+    vecka 40: 14 händelser sedan dess, förväntat 6,2.'"""
     where = place_phrase(group_name, area_name)
     since = week_label(series["rising_since"]) if series.get("rising_since") else ""
-    if since:
-        return _("%(where)s har ökat stadigt sedan %(since)s.") % {"where": where, "since": since}
-    return _("%(where)s har ökat stadigt de senaste veckorna.") % {"where": where}
+    if not since or series.get("rising_expected") is None:
+        return _("%(where)s har ökat stadigt de senaste veckorna.") % {"where": where}
+    count = ngettext("%(n)s händelse", "%(n)s händelser", series["rising_observed"]) % {
+        "n": series["rising_observed"]
+    }
+    return _(
+        "%(where)s har ökat stadigt sedan %(since)s: %(count)s sedan dess, förväntat %(exp)s."
+    ) % {"where": where, "since": since, "count": count, "exp": num(series["rising_expected"])}
+
+
+def unreviewed_sentence(content: dict) -> str:
+    """How many of the week's reports are not yet reviewed, and whether they are counted."""
+    n = content.get("unreviewed", 0)
+    if not n:
+        return _("Alla veckans rapporter är granskade.")
+    if content.get("unreviewed_counted", True):
+        return ngettext(
+            "%(n)s rapport väntar på granskning; den räknas med i siffrorna.",
+            "%(n)s rapporter väntar på granskning; de räknas med i siffrorna.",
+            n,
+        ) % {"n": n}
+    return ngettext(
+        "%(n)s rapport väntar på granskning; den räknas inte med i siffrorna.",
+        "%(n)s rapporter väntar på granskning; de räknas inte med i siffrorna.",
+        n,
+    ) % {"n": n}
 
 
 def cluster_sentence(cluster: dict, group_name: str | None) -> str:
@@ -302,7 +332,7 @@ def trend_charts(content: dict) -> list[tuple[str, dict]]:
         chart = trend_chart(trend)
         chart["title"] = title
         chart["summary"] = _("senaste veckan %(n)s, förväntat %(e)s") % {
-            "n": trend["observed"][-1],
+            "n": num(trend["observed"][-1], 0),
             "e": num(trend["expected"][-1]),
         }
         charts.append((key, chart))

@@ -22,7 +22,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from lagesbild.dataprotection.versions import removals_version
-from lagesbild.incidents import weeks
+from lagesbild.incidents import coverage, weeks
 from lagesbild.incidents.models import Incident, IncidentChange
 from lagesbild.partnerships.models import Partnership
 from lagesbild.pictures.compute import compute_week
@@ -34,16 +34,17 @@ ACTIVE = (AnalysisRun.Status.QUEUED, AnalysisRun.Status.RUNNING)
 
 def data_version(partnership) -> str:
     """A fingerprint of the partnership's incidents: it changes with every new report and
-    every review (each writes an IncidentChange), and with every erasure and retention run
-    that moved points (`removals_version`: those change figures without writing history).
-    So the highest ids are enough and all are index look-ups, not counts."""
+    every review (each writes an IncidentChange), with the coverage start the coordinator
+    sets, and with every erasure and retention run that moved points (`removals_version`:
+    those change figures without writing history). So the highest ids are enough and all
+    are index look-ups, not counts."""
     last_incident = Incident.objects.filter(partnership=partnership).aggregate(last=Max("id"))
     last_change = IncidentChange.objects.filter(incident__partnership=partnership).aggregate(
         last=Max("id")
     )
     raw = (
         f"{last_incident['last']}:{last_change['last']}:{partnership.geography_version}"
-        f":{removals_version(partnership)}"
+        f":{removals_version(partnership)}:{partnership.coverage_start}"
     )
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
@@ -210,4 +211,10 @@ def run_now(partnership, period: str) -> AnalysisRun:
 
 
 def is_stale(run: AnalysisRun | None, partnership) -> bool:
-    return run is None or run.data_version != data_version(partnership)
+    """No run, incidents changed since, or a run of a week then in progress that has ended
+    since (its expected counts and flags were withheld and are due now)."""
+    if run is None or run.data_version != data_version(partnership):
+        return True
+    if run.results.get("complete") is False:
+        return coverage.week_state(partnership, weeks.parse(run.period)).complete
+    return False

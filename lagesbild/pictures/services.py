@@ -38,12 +38,14 @@ def assemble(partnership, code: int, run: AnalysisRun) -> dict:
     """The content of the weekly picture for ISO week `code` from a finished run."""
     results = run.results
     iso = weeks.iso(code)
+    in_progress = not results.get("complete", True)
     areas = {a["id"]: a for a in results["areas"]}
     groups = {g["id"]: g for g in results["groups"]}
     series = {_key(s["area"], s["group"]): s for s in results["series"]}
     for s in series.values():
         area_name = areas[s["area"]]["name"] if s["area"] else ""
         group_name = groups[s["group"]]["name"] if s["group"] else ""
+        s["in_progress"] = in_progress
         s["explanation"] = presenters.explain(s, area_name, group_name, iso)
         if s["rising"]:
             s["rising_text"] = presenters.rising_sentence(s, area_name, group_name)
@@ -52,6 +54,13 @@ def assemble(partnership, code: int, run: AnalysisRun) -> dict:
     content = {
         "period_kind": WEEK,
         "period": iso,
+        # A running week: counts so far, no expectations or flags (compute.py).
+        "in_progress": in_progress,
+        "days": results.get("days", 7),
+        "covered_from": results.get("covered_from"),
+        # Reports not yet reviewed are counted (they may still be rejected or corrected).
+        "unreviewed": counted.filter(status=Incident.Status.NEW).count(),
+        "unreviewed_counted": Incident.Status.NEW in COUNTED,
         "week_start": weeks.monday(code).isoformat(),
         "computed_at": run.finished_at.isoformat() if run.finished_at else None,
         "data_version": run.data_version,
@@ -98,26 +107,47 @@ def _summary(content: dict, series: dict, areas: dict, groups: dict) -> list[str
     organisations = ngettext(
         "%(n)s organisation", "%(n)s organisationer", content["organisations"]
     ) % {"n": content["organisations"]}
-    sentences = [
-        _(
-            "%(week)s rapporterades %(incidents)s från %(organisations)s "
-            "(förväntat %(exp)s, normalt %(low)s–%(high)s)."
-        )
-        % {
-            "week": presenters.week_label(iso).capitalize(),
-            "incidents": incidents,
-            "organisations": organisations,
-            "exp": presenters.num(total["expected"]),
-            "low": int(total["normal_low"] or 0),
-            "high": int(total["normal_high"] or 0),
-        }
-    ]
+    figures = {
+        "week": presenters.week_label(iso).capitalize(),
+        "incidents": incidents,
+        "organisations": organisations,
+    }
+    if content["in_progress"]:
+        sentences = [
+            _(
+                "%(week)s pågår (dag %(day)s av 7): hittills har %(incidents)s rapporterats "
+                "från %(organisations)s. Förväntat antal och flaggor visas när veckan är slut."
+            )
+            % {**figures, "day": content["days"]}
+        ]
+    elif total["expected"] is None:
+        sentences = [
+            _(
+                "%(week)s rapporterades %(incidents)s från %(organisations)s (för kort "
+                "historik för en jämförelse)."
+            )
+            % figures
+        ]
+    else:
+        sentences = [
+            _(
+                "%(week)s rapporterades %(incidents)s från %(organisations)s "
+                "(förväntat %(exp)s, normalt %(low)s–%(high)s)."
+            )
+            % {
+                **figures,
+                "exp": presenters.num(total["expected"]),
+                "low": int(total["normal_low"] or 0),
+                "high": int(total["normal_high"] or 0),
+            }
+        ]
+    sentences.append(presenters.unreviewed_sentence(content))
     deviations = flagged(series)
     watch = [s for s in series.values() if s["level"] == "bevaka" and s["area"] and s["group"]]
     if deviations:
         sentences.append(_("Avvikelser: %(n)s.") % {"n": len(deviations)})
         sentences.extend(s["explanation"] for s in deviations[:5])
-    else:
+    elif not content["in_progress"] and total["expected"] is not None:
         sentences.append(_("Inga avvikelser denna vecka."))
     if watch:
         sentences.append(
@@ -254,12 +284,63 @@ def save_assessment(
     return assessment
 
 
+def approval_warnings(content: dict) -> list[str]:
+    """What the coordinator must confirm, with a note, before approving: a period that is
+    not over, and reports counted in the figures that nobody has reviewed yet."""
+    warnings = []
+    if content.get("in_progress"):
+        if content["period_kind"] == WEEK:
+            warnings.append(
+                _(
+                    "%(week)s är inte slut (dag %(d)s av 7): siffrorna kan ändras, och förväntat "
+                    "antal och flaggor saknas."
+                )
+                % {
+                    "week": presenters.week_label(content["period"]).capitalize(),
+                    "d": content["days"],
+                }
+            )
+        else:
+            warnings.append(_("Perioden är inte slut: siffrorna kan ändras."))
+    unreviewed = content.get("unreviewed", 0)
+    if unreviewed and content.get("unreviewed_counted", True):
+        warnings.append(
+            ngettext(
+                "%(n)s rapport i siffrorna är inte granskad än.",
+                "%(n)s rapporter i siffrorna är inte granskade än.",
+                unreviewed,
+            )
+            % {"n": unreviewed}
+        )
+    return warnings
+
+
 @transaction.atomic
 def approve_picture(
-    *, actor, partnership, content: dict, change_note: str = "", request=None
+    *,
+    actor,
+    partnership,
+    content: dict,
+    change_note: str = "",
+    confirmed: bool = False,
+    request=None,
 ) -> Picture:
-    """Freeze `content` as the next version of the period's approved picture."""
+    """Freeze `content` as the next version of the period's approved picture.
+
+    A picture with `approval_warnings` is approved only when the coordinator has confirmed
+    them (`confirmed`) and written a note; both are frozen with the version."""
     period = content["period"]
+    warnings = approval_warnings(content)
+    if warnings and not (confirmed and change_note.strip()):
+        raise ValidationError(
+            {
+                "change_note": _(
+                    "Bekräfta att du vill godkänna trots varningarna och skriv en kommentar "
+                    "om varför: %(w)s"
+                )
+                % {"w": " ".join(warnings)}
+            }
+        )
     previous = (
         Picture.objects.select_for_update()
         .filter(partnership=partnership, period_kind=content["period_kind"], period=period)
@@ -276,6 +357,9 @@ def approve_picture(
             }
         )
     frozen = dict(content)
+    if warnings:
+        frozen["approval_warnings"] = warnings
+        frozen["approval_note"] = change_note.strip()[:500]
     if previous is not None:
         frozen["changes_from_previous"] = differences(previous.content, content)
     picture = Picture.objects.create(
@@ -468,6 +552,8 @@ def map_layers(membership, content: dict) -> dict:
         )
     incidents = scoped(Incident.objects.all(), membership).filter(pk__in=content["incident_ids"])
     return {
+        "period": content["period"],
+        "in_progress": content.get("in_progress", False),
         "areas": {"type": "FeatureCollection", "features": features},
         "hotspots": content["hotspots"],
         "clusters": content["clusters"],

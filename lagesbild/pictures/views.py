@@ -6,17 +6,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lagesbild.geography.models import Area
-from lagesbild.incidents import weeks
+from lagesbild.incidents import coverage, weeks
 from lagesbild.partnerships.access import Role, get_for_member, has_role, member_required
 from lagesbild.pictures import periodic, presenters, runs, services
 from lagesbild.pictures.exports.formats import links as export_links
 from lagesbild.pictures.forms import ApproveForm, AssessmentForm
 from lagesbild.pictures.models import Picture
+from lagesbild.web.errors import NotYet
 from lagesbild.web.maps import map_config
 
 
@@ -27,22 +27,46 @@ def require_picture_access(request):
 
 
 def week_or_404(request, iso: str) -> int:
+    """The week of the URL; 404 for no real week, and 404 with a sentence for a week that
+    has not begun (the picture of a week to come would be a page of zeros)."""
     try:
         code = weeks.parse(iso)
     except ValueError as exc:
         raise Http404 from exc
-    current = weeks.week_code(timezone.now(), request.membership.partnership.time_zone)
+    partnership = request.membership.partnership
+    current = coverage.current_week(partnership)
     if code > current:
-        raise Http404
+        raise NotYet(
+            _("Vecka %(w)s har inte börjat") % {"w": weeks.iso(code)},
+            _(
+                "Det finns ingen lägesbild för en vecka som inte har börjat. Innevarande "
+                "vecka är %(now)s; den senaste hela veckan är %(last)s."
+            )
+            % {
+                "now": presenters.week_label(weeks.iso(current)),
+                "last": presenters.week_label(weeks.iso(weeks.shift(current, -1))),
+            },
+            reverse("pictures:week", args=[weeks.iso(weeks.shift(current, -1))]),
+            _("Till den senaste hela veckan"),
+        )
     return code
+
+
+def _week_links(partnership, code: int) -> dict:
+    """Previous and next week; no next week past the present."""
+    current = coverage.current_week(partnership)
+    return {
+        "previous_iso": weeks.iso(weeks.shift(code, -1)),
+        "next_iso": weeks.iso(weeks.shift(code, 1)) if code < current else None,
+        "week_state": coverage.week_state(partnership, code),
+    }
 
 
 @member_required(Role.REPORTER)
 def latest(request):
     """The picture of the week that just ended (Tuesday's meeting looks at last week)."""
     require_picture_access(request)
-    partnership = request.membership.partnership
-    last = weeks.shift(weeks.week_code(timezone.now(), partnership.time_zone), -1)
+    last = coverage.last_complete_week(request.membership.partnership)
     return redirect("pictures:week", iso=weeks.iso(last))
 
 
@@ -83,8 +107,7 @@ def week(request, iso: str):
     approved = services.latest_approved(partnership, weeks.iso(code))
     base = {
         "iso": weeks.iso(code),
-        "previous_iso": weeks.iso(weeks.shift(code, -1)),
-        "next_iso": weeks.iso(weeks.shift(code, 1)),
+        **_week_links(partnership, code),
         "run": run,
         "pending": pending,
         "approved": approved,
@@ -97,7 +120,9 @@ def week(request, iso: str):
         content,
         **base,
         assessment_forms=_assessment_forms(request, content),
-        approve_form=ApproveForm(needs_note=approved is not None),
+        approve_form=ApproveForm(
+            needs_note=approved is not None, warnings=services.approval_warnings(content)
+        ),
         export_links=export_links(weeks.iso(code)),
     )
     return render(request, "pictures/week.html", context)
@@ -183,7 +208,11 @@ def approve(request, iso: str):
         )
         return redirect("pictures:week", iso=weeks.iso(code))
     approved = services.latest_approved(partnership, weeks.iso(code))
-    form = ApproveForm(request.POST, needs_note=approved is not None)
+    form = ApproveForm(
+        request.POST,
+        needs_note=approved is not None,
+        warnings=services.approval_warnings(content),
+    )
     if form.is_valid():
         try:
             picture = services.approve_picture(
@@ -191,6 +220,7 @@ def approve(request, iso: str):
                 partnership=partnership,
                 content=content,
                 change_note=form.cleaned_data["change_note"],
+                confirmed=form.cleaned_data["confirm"],
                 request=request,
             )
         except ValidationError as exc:
@@ -222,8 +252,7 @@ def version(request, iso: str, version: int):
         iso=picture.period,
         snapshot=picture,
         versions=versions,
-        previous_iso=weeks.iso(weeks.shift(code, -1)),
-        next_iso=weeks.iso(weeks.shift(code, 1)),
+        **_week_links(picture.partnership, code),
         export_links=export_links(picture.period, picture.version),
     )
     context["can_assess"] = False
@@ -296,11 +325,27 @@ def map_data(request, iso: str):
     return JsonResponse(services.map_layers(request.membership, content))
 
 
-def period_or_404(text: str):
+def period_or_404(request, text: str):
+    """The period of the URL; 404 for no real period, and 404 with a sentence for one that
+    has not begun."""
     try:
-        return periodic.Period.parse(text)
+        chosen = periodic.Period.parse(text)
     except ValueError as exc:
         raise Http404 from exc
+    today = periodic.today_for(request.membership.partnership)
+    if periodic.period_state(chosen, today) == coverage.FUTURE:
+        current = periodic.Period.containing(chosen.kind, today)
+        raise NotYet(
+            _("%(p)s har inte börjat") % {"p": chosen.label().capitalize()},
+            _(
+                "Det finns ingen lägesbild för en period som inte har börjat. Innevarande "
+                "period är %(now)s."
+            )
+            % {"now": current.label()},
+            reverse("pictures:period", args=[str(current.shift(-1))]),
+            _("Till den senaste hela perioden"),
+        )
+    return chosen
 
 
 @member_required(Role.REPORTER)
@@ -310,14 +355,15 @@ def periodic_latest(request, kind: str):
     kinds = {"kvartal": "quarter", "tertial": "tertial", "ar": "year"}
     if kind not in kinds:
         raise Http404
-    current = periodic.Period.containing(kinds[kind], timezone.localdate())
+    today = periodic.today_for(request.membership.partnership)
+    current = periodic.Period.containing(kinds[kind], today)
     return redirect("pictures:period", period=str(current.shift(-1)))
 
 
 @member_required(Role.REPORTER)
 def period_page(request, period: str):
     require_picture_access(request)
-    chosen = period_or_404(period)
+    chosen = period_or_404(request, period)
     partnership = request.membership.partnership
     content = periodic.compute_period(partnership, chosen)
     approved = (
@@ -345,11 +391,18 @@ def _period_context(request, content, chosen, **extra) -> dict:
         "content": content,
         "period": chosen,
         "previous": str(chosen.shift(-1)),
-        "next": str(chosen.shift(1)),
+        # No next period past the present.
+        "next": str(chosen.shift(1))
+        if periodic.period_state(chosen, periodic.today_for(request.membership.partnership))
+        == coverage.COMPLETE
+        else None,
         "chart": periodic.need_influence_chart(content),
         "influence_scale": periodic.INFLUENCE_SCALE,
         "can_assess": has_role(request.membership, Role.COORDINATOR) and not extra.get("snapshot"),
-        "approve_form": ApproveForm(needs_note=extra.get("approved") is not None),
+        "approve_form": ApproveForm(
+            needs_note=extra.get("approved") is not None,
+            warnings=services.approval_warnings(content),
+        ),
         **extra,
     }
 
@@ -373,7 +426,7 @@ def _influence_forms(request, content) -> dict:
 @require_POST
 @member_required(Role.COORDINATOR)
 def period_influence(request, period: str, area_id: int):
-    chosen = period_or_404(period)
+    chosen = period_or_404(request, period)
     area = get_for_member(Area.objects.all(), request.membership, area_id)
     form = AssessmentForm(request.POST, scale=periodic.INFLUENCE_SCALE, prefix=f"i{area.pk}")
     if form.is_valid():
@@ -401,23 +454,30 @@ def period_influence(request, period: str, area_id: int):
 @require_POST
 @member_required(Role.COORDINATOR)
 def period_approve(request, period: str):
-    chosen = period_or_404(period)
+    chosen = period_or_404(request, period)
     partnership = request.membership.partnership
     approved = Picture.objects.filter(
         partnership=partnership, period_kind=chosen.kind, period=str(chosen)
     ).exists()
-    form = ApproveForm(request.POST, needs_note=approved)
+    content = periodic.compute_period(partnership, chosen)
+    form = ApproveForm(
+        request.POST, needs_note=approved, warnings=services.approval_warnings(content)
+    )
     if not form.is_valid():
         messages.error(request, " ".join(" ".join(e) for e in form.errors.values()))
         return redirect("pictures:period", period=str(chosen))
-    content = periodic.compute_period(partnership, chosen)
-    picture = services.approve_picture(
-        actor=request.user,
-        partnership=partnership,
-        content=content,
-        change_note=form.cleaned_data["change_note"],
-        request=request,
-    )
+    try:
+        picture = services.approve_picture(
+            actor=request.user,
+            partnership=partnership,
+            content=content,
+            change_note=form.cleaned_data["change_note"],
+            confirmed=form.cleaned_data["confirm"],
+            request=request,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("pictures:period", period=str(chosen))
     messages.success(
         request,
         _("Lägesbilden för %(p)s är godkänd (version %(v)s).")
@@ -429,7 +489,7 @@ def period_approve(request, period: str):
 @member_required(Role.REPORTER)
 def period_version(request, period: str, version: int):
     require_picture_access(request)
-    chosen = period_or_404(period)
+    chosen = period_or_404(request, period)
     picture = services.approved_version(request.membership, str(chosen), version)
     return render(
         request,

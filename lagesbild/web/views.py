@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from lagesbild.incidents import queries as incident_queries
 from lagesbild.partnerships.access import Role, has_role, member_required
+from lagesbild.web.errors import NotYet
 
 
 @member_required(Role.REPORTER)
@@ -29,11 +30,11 @@ def favicon(request):
     return redirect(static("favicon.ico"), permanent=True)
 
 
-def _error(request, status: int, heading: str, explanation: str):
+def _error(request, status: int, heading: str, explanation: str, link=None):
     return render(
         request,
         "web/error.html",
-        {"heading": heading, "explanation": explanation},
+        {"heading": heading, "explanation": explanation, "link": link},
         status=status,
     )
 
@@ -54,6 +55,9 @@ def permission_denied(request, exception=None):
 
 
 def page_not_found(request, exception=None):
+    if isinstance(exception, NotYet):
+        link = {"url": exception.link_url, "label": exception.link_label}
+        return _error(request, 404, exception.heading, exception.explanation, link)
     return _error(
         request,
         404,

@@ -172,3 +172,29 @@ def test_kernel_density_scales_with_weights():
     np.testing.assert_allclose(
         kernel_density(grid, x, y, weights=[2.0, 2.0]), 2 * kernel_density(grid, x, y)
     )
+
+
+def test_the_picture_layer_marks_only_dense_cells_with_incidents():
+    """A busy block among a year of scattered incidents is hot; empty cells next to it and
+    cells with a single incident are never drawn, and a uniform window marks nothing."""
+    from analysis.hotspots import hot_cells
+
+    rng = np.random.default_rng(7)
+    spread_x = rng.uniform(0, 5000, 2000)
+    spread_y = rng.uniform(0, 5000, 2000)
+    block_x = 2500 + rng.uniform(0, 150, 12)
+    block_y = 2500 + rng.uniform(0, 150, 12)
+    x = np.concatenate([spread_x, block_x])
+    y = np.concatenate([spread_y, block_y])
+    window = np.zeros(len(x), dtype=bool)
+    window[-12:] = True  # the block's twelve incidents
+    window[:60] = True  # and sixty scattered ones in the same four weeks
+    found = hot_cells(x, y, window, cell=200.0)
+    assert found.tested >= 1
+    assert len(found.cells) >= 1
+    assert (found.counts >= 3).all()
+    centres = found.grid.centres(found.cells)
+    assert np.all(np.abs(centres - 2575) < 250)  # the block's cell, nowhere else
+
+    uniform = hot_cells(spread_x, spread_y, np.arange(2000) < 300, cell=200.0)
+    assert len(uniform.cells) == 0

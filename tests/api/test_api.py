@@ -307,7 +307,9 @@ def test_weekly_endpoint_equals_the_html_weekly_table(login, member_a, api_by, h
     grand = api.json()["cells"][-1]
     assert (grand["area"], grand["category"]) == (None, None)
     assert (grand["count"], grand["previous_week"]) == (4, 2)
-    assert grand["mean_previous_8_weeks"] == pytest.approx((2 + 3) / 8)
+    # The first report came in W-5: the mean is over the five weeks reported, not eight.
+    assert grand["mean_previous_8_weeks"] == pytest.approx((2 + 3) / 5)
+    assert api.json()["in_progress"] is False
 
 
 def test_weekly_cells_name_only_the_callers_areas(member_b, member_a):

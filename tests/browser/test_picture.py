@@ -82,6 +82,8 @@ def approve(coordinator, week: int) -> Picture:
         actor=coordinator.user,
         partnership=partnership,
         content=services.assemble(partnership, week, run),
+        confirmed=True,
+        change_note="Granskas i efterhand",
     )
 
 

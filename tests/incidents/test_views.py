@@ -130,9 +130,40 @@ def test_weekly_table_counts_changes_and_points(login, member_a):
         for c in row.cells
         if c.column_id == member_a.partnership.categories.get(code="grupp-skadegorelse").pk
     )
-    assert (group.count, group.previous, group.mean8) == (2, 1, 1 / 8)
+    # The partnership's first report came last week: the mean is over that one week.
+    assert (group.count, group.previous, group.mean8) == (2, 1, 1.0)
     assert row.total.points == 1 * 2 + 2 * 3  # weight x severity
     assert table.grand.count == 2
+    # This week is running: no change is shown against whole weeks.
+    assert table.in_progress and group.change_previous is None and group.change_mean8 is None
+
+    # Reporting began long before (the coordinator's date): the mean is over eight weeks.
+    member_a.partnership.coverage_start = (now - timedelta(weeks=20)).date()
+    member_a.partnership.save()
+    response = login(member_a).get(
+        reverse("incidents:weekly"), {"week": weeks.iso(weeks.shift(week, -1))}
+    )
+    table = response.context["table"]
+    assert not table.in_progress
+    assert (table.grand.count, table.grand.previous, table.grand.mean8) == (1, 0, 0.0)
+    assert table.grand.change_previous == 1
+
+
+def test_weekly_table_opens_on_the_last_complete_week_and_never_past_today(login, member_a):
+    client = login(member_a)
+    this_week = weeks.week_code(timezone.now())
+    table = client.get(reverse("incidents:weekly")).context["table"]
+    assert table.week == weeks.shift(this_week, -1) and not table.in_progress
+    response = client.get(reverse("incidents:weekly"), {"week": weeks.iso(this_week)})
+    assert response.context["next_iso"] is None
+    assert "Pågående vecka" in response.content.decode()
+    future = weeks.iso(weeks.shift(this_week, 3))
+    response = client.get(reverse("incidents:weekly"), {"week": future}, follow=True)
+    assert response.context["table"].week == weeks.shift(this_week, -1)
+    assert "har inte börjat" in response.content.decode()
+
+    before_any_report = client.get(reverse("incidents:weekly")).content.decode()
+    assert "För kort historik" in before_any_report
 
 
 def test_review_accept_reject_and_merge(login, coordinator_a, reporter_a):

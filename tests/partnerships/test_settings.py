@@ -17,6 +17,7 @@ def test_coordinator_changes_scale_and_policy(login, coordinator_a):
             "reporters_see_picture": "on",
             "periodic_kind": "tertial",
             "suppress_below": "3",
+            "coverage_start": "2024-03-01",
         },
     )
     assert response.status_code == 302
@@ -31,6 +32,24 @@ def test_coordinator_changes_scale_and_policy(login, coordinator_a):
     entry = Entry.objects.get(action="partnership.settings")
     assert entry.partnership == partnership
     assert entry.details["changes"]["periodic_kind"] == ["quarter", "tertial"]
+    assert partnership.coverage_start.isoformat() == "2024-03-01"
+    assert entry.details["changes"]["coverage_start"] == [None, "2024-03-01"]
+
+
+def test_a_coverage_start_outside_the_calendar_is_refused(login, coordinator_a):
+    response = login(coordinator_a).post(
+        reverse(URL),
+        {
+            "assessment_scale": "1 Lugnt\n2 Oroligt",
+            "periodic_kind": "quarter",
+            "suppress_below": "0",
+            "coverage_start": "1899-01-01",
+        },
+    )
+    assert response.status_code == 400
+    assert "Ange ett datum mellan år 2000 och 2100" in response.content.decode()
+    coordinator_a.partnership.refresh_from_db()
+    assert coordinator_a.partnership.coverage_start is None
 
 
 def test_bad_scale_is_refused_and_nothing_changes(login, coordinator_a):

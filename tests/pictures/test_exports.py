@@ -340,7 +340,11 @@ def test_pdf_of_an_approved_version_suppressing_small_counts(coordinator_a, pict
     partnership.suppress_below = 3
     partnership.save()
     approved = services.approve_picture(
-        actor=coordinator_a.user, partnership=partnership, content=picture["content"]
+        actor=coordinator_a.user,
+        partnership=partnership,
+        content=picture["content"],
+        confirmed=True,
+        change_note="Granskas i efterhand",
     )
 
     text = pdf_text(pdf.build(Edition(approved.content, coordinator_a, approved)), tmp_path)
@@ -450,7 +454,11 @@ def test_every_format_of_an_approved_version(login, coordinator_a, picture, last
     if fmt == "pdf":
         pytest.importorskip("reportlab")
     services.approve_picture(
-        actor=coordinator_a.user, partnership=coordinator_a.partnership, content=picture["content"]
+        actor=coordinator_a.user,
+        partnership=coordinator_a.partnership,
+        content=picture["content"],
+        confirmed=True,
+        change_note="Granskas i efterhand",
     )
     iso = weeks.iso(last_week)
 
@@ -472,7 +480,11 @@ def test_another_partnership_gets_404_for_a_version_and_its_own_draft(
     login, coordinator_a, member_b, picture, last_week
 ):
     services.approve_picture(
-        actor=coordinator_a.user, partnership=coordinator_a.partnership, content=picture["content"]
+        actor=coordinator_a.user,
+        partnership=coordinator_a.partnership,
+        content=picture["content"],
+        confirmed=True,
+        change_note="Granskas i efterhand",
     )
     client = login(member_b)
 

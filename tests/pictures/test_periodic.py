@@ -1,6 +1,6 @@
 """Periodic pictures: ranking by need, influence, development per group, approval."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,9 @@ def test_ranking_and_development_from_hand_made_counts(member_a):
     partnership = member_a.partnership
     norr = partnership.areas.get(name="Norr")  # population 1,000
     soder = partnership.areas.get(name="Söder")  # population 2,000
+    # The coordinator says reporting began with 2024, so the year before counts.
+    partnership.coverage_start = date(2024, 1, 1)
+    partnership.save()
     tz = timezone.get_current_timezone()
     in_q2 = datetime(2025, 5, 10, 12, tzinfo=tz)
     for _ in range(4):
@@ -71,6 +74,12 @@ def test_second_version_of_a_period_lists_changes(login, coordinator_a, member_a
         category="bilbrand",
         occurred_at=datetime(2025, 5, 3, 12, tzinfo=timezone.get_current_timezone()),
     )
+    # The late report is not reviewed yet: approving needs a confirmation as well.
     client.post(reverse("pictures:period_approve", args=[period]), {"change_note": "Sen rapport"})
+    assert not Picture.objects.filter(period=period, version=2).exists()
+    client.post(
+        reverse("pictures:period_approve", args=[period]),
+        {"change_note": "Sen rapport", "confirm": "on"},
+    )
     second = Picture.objects.get(period=period, version=2)
     assert any("1 händelser tillkom" in line for line in second.content["changes_from_previous"])

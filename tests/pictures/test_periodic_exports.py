@@ -2,7 +2,7 @@
 exactly as approved, only for those who may read the picture, and every export audited."""
 
 import io
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import openpyxl
 import pytest
@@ -21,6 +21,8 @@ PERIOD = "2025-Q2"
 def incidents(member_a):
     """Q2 2025: 4 bilbrand in Norr and 1 klotter in Söder; Q2 2024: 1 klotter in Söder."""
     partnership = member_a.partnership
+    partnership.coverage_start = date(2024, 1, 1)  # reporting began with 2024
+    partnership.save()
     norr = partnership.areas.get(name="Norr")
     soder = partnership.areas.get(name="Söder")
     in_q2 = datetime(2025, 5, 10, 12, tzinfo=timezone.get_current_timezone())
@@ -66,7 +68,13 @@ def approve(coordinator, comment: str = "") -> dict:
         comment=comment,
     )
     content = compute_period(partnership, Period.parse(PERIOD))
-    services.approve_picture(actor=coordinator.user, partnership=partnership, content=content)
+    services.approve_picture(
+        actor=coordinator.user,
+        partnership=partnership,
+        content=content,
+        confirmed=True,
+        change_note="Granskas i efterhand",
+    )
     return content
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from lagesbild.incidents import services as incident_services
 from lagesbild.incidents import weeks
+from lagesbild.incidents.models import Incident
 from lagesbild.pictures import runs, services
 from lagesbild.pictures.models import AnalysisRun, Picture
 from tests.factories import make_incident
@@ -86,6 +87,8 @@ def test_reporters_see_no_picture_unless_allowed(login, reporter_a, last_week):
 def test_assess_approve_and_frozen_version(login, coordinator_a, member_a, history, last_week):
     partnership = coordinator_a.partnership
     iso = weeks.iso(last_week)
+    # All reviewed: a complete, reviewed week is approved without warnings.
+    Incident.objects.filter(partnership=partnership).update(status=Incident.Status.ACCEPTED)
     runs.run_now(partnership, iso)
     client = login(coordinator_a)
     norr = partnership.areas.get(name="Norr")
@@ -140,6 +143,8 @@ def test_other_partnership_sees_nothing(login, coordinator_a, member_b, history,
         content=services.assemble(
             coordinator_a.partnership, last_week, runs.latest_run(coordinator_a.partnership, iso)
         ),
+        confirmed=True,
+        change_note="Granskas i efterhand",
     )
     client = login(member_b)
     assert client.get(week_url("version", last_week, 1)).status_code == 404

@@ -256,13 +256,13 @@ def trend_chart(trend: dict, title: str, width: float, height: float) -> Drawing
                 strokeDashArray=DASH,
             )
         )
-    drawing.add(
-        PolyLine(
-            _flat([point(i, v) for i, v in enumerate(observed)]),
-            strokeColor=colors.black,
-            strokeWidth=1.2,
+    # Weeks before the coverage start are unknown: the line starts where reporting began.
+    for run in _runs(observed):
+        drawing.add(
+            PolyLine(
+                _flat([point(i, v) for i, v in run]), strokeColor=colors.black, strokeWidth=1.2
+            )
         )
-    )
     last = weeks.iso(weeks.shift(weeks.parse(trend["first_week"]), len(observed) - 1))
     drawing.add(String(left, 2, trend["first_week"], fontName=FONT, fontSize=6))
     drawing.add(String(width - 4, 2, last, fontName=FONT, fontSize=6, textAnchor="end"))

@@ -44,12 +44,16 @@ class Edition:
         return ZoneInfo(self.membership.partnership.time_zone)
 
     def title(self) -> str:
-        """'Lägesbild vecka 47, 2026'."""
+        """'Lägesbild vecka 47, 2026', and '(pågående vecka, dag 4 av 7)' for a week not
+        yet over."""
         year = self.period.split("-W")[0]
-        return _("Lägesbild %(week)s, %(year)s") % {
+        title = _("Lägesbild %(week)s, %(year)s") % {
             "week": presenters.week_label(self.period),
             "year": year,
         }
+        if self.content.get("in_progress"):
+            title += " " + _("(pågående vecka, dag %(d)s av 7)") % {"d": self.content["days"]}
+        return title
 
     def status(self) -> str:
         """Who approved which version, or that this is an unapproved draft."""

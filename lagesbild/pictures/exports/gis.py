@@ -56,6 +56,7 @@ def frame(edition: Edition) -> gpd.GeoDataFrame:
                 "omrade_id": area["id"],
                 "namn": area["name"],
                 "vecka": edition.period,
+                "pagaende": bool(content.get("in_progress", False)),
                 "invanare": area["population"],
                 "totalt": count(f"{area['id']}:"),
                 "poang": points["points"],

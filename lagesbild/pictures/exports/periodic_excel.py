@@ -55,6 +55,7 @@ def _ranking_sheet(sheet: Worksheet, content: dict) -> None:
             trend,
             _("Trend 95 %-intervall, lägst"),
             _("Trend 95 %-intervall, högst"),
+            _("Trend saknas"),
         ],
     )
     formats = [INTEGER, None, DECIMAL, DECIMAL, DECIMAL, INTEGER, INTEGER, INTEGER]
@@ -74,6 +75,7 @@ def _ranking_sheet(sheet: Worksheet, content: dict) -> None:
                 _change(r["trend"]),
                 _change(r["trend_low"]),
                 _change(r["trend_high"]),
+                r.get("trend_reason", ""),
             ],
             formats,
         )
@@ -93,10 +95,11 @@ def _development_sheet(sheet: Worksheet, content: dict) -> None:
             _("Förändring"),
             _("Förändring 95 %-intervall, lägst"),
             _("Förändring 95 %-intervall, högst"),
+            _("Jämförelse saknas"),
             *[m.strftime("%Y-%m") for m in months],
         ],
     )
-    formats = [None, INTEGER, INTEGER, CHANGE, CHANGE, CHANGE, *[INTEGER] * period.months]
+    formats = [None, INTEGER, INTEGER, CHANGE, CHANGE, CHANGE, None, *[INTEGER] * period.months]
     for g in content["groups"]:
         _append(
             sheet,
@@ -107,6 +110,7 @@ def _development_sheet(sheet: Worksheet, content: dict) -> None:
                 _change(g["ratio"]),
                 _change(g["low"]),
                 _change(g["high"]),
+                g.get("reason", ""),
                 *g["monthly"],
             ],
             formats,

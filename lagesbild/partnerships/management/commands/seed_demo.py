@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from lagesbild.demo.seed import seed_demo
+from lagesbild.demo.seed import compute_demo_pictures, seed_demo
 from lagesbild.demo.two_factor import enrol_demo_apps
 
 
@@ -15,6 +15,11 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--name", default="EST Sollentuna")
         parser.add_argument("--slug", default="est-sollentuna")
+        parser.add_argument(
+            "--no-pictures",
+            action="store_true",
+            help="do not compute the last two weeks' pictures now (the worker does on demand)",
+        )
 
     def handle(self, *args, **options):
         result = seed_demo(
@@ -28,6 +33,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{verb} samverkan '{result.partnership.name}' med {result.incidents} händelser."
         )
+        if not options["no_pictures"]:
+            # The first picture opens ready, not "beräknas…" while the worker catches up.
+            for iso, seconds in compute_demo_pictures(result.partnership):
+                state = "redan beräknad" if seconds is None else f"beräknad på {seconds:.1f} s"
+                self.stdout.write(f"Lägesbilden {iso}: {state}.")
         if result.accounts:
             self.stdout.write("Demokonton (användarnamn: lösenord):")
             for username, password in result.accounts.items():
