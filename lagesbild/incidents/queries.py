@@ -202,14 +202,17 @@ def review_counts(membership, filters: dict) -> dict[str, dict]:
     )
     wanted = _wanted_values(filters)
     counts = {name: defaultdict(int) for name in REVIEW_FACETS}
+    names = list(REVIEW_FACETS)
     for *values, n in groups:
-        matches = {
-            name: name not in wanted or value in wanted[name]
-            for name, value in zip(REVIEW_FACETS, values, strict=True)
-        }
-        for name, value in zip(REVIEW_FACETS, values, strict=True):
-            if all(ok for other, ok in matches.items() if other != name):
+        missed = [
+            i for i, name in enumerate(names) if name in wanted and values[i] not in wanted[name]
+        ]
+        if not missed:  # shown: counts for every filter
+            for name, value in zip(names, values, strict=True):
                 counts[name][value] += n
+        elif len(missed) == 1:  # only this filter hides it: counts for its other choices
+            i = missed[0]
+            counts[names[i]][values[i]] += n
     for name, model in (("area", Area), ("category", Category)):
         own = dict(counts[name])
         parents = model.objects.filter(
