@@ -132,6 +132,8 @@ def environment(db: str, incidents: int | None) -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "DEBUG": "0",
         "TESTING": "0",
+        # The test Client speaks plain HTTP; with HTTPS on every page would redirect.
+        "HTTPS": "false",
         "LOG_LEVEL": "WARNING",
     }
 
@@ -347,3 +349,22 @@ def milliseconds(seconds: list[float]) -> str:
     ordered = sorted(seconds)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     return f"median {statistics.median(ordered) * 1000:7.1f} ms, p95 {p95 * 1000:7.1f} ms"
+
+
+def logged_in_client(user):
+    """A test Client logged in as `user`, past the second step of the login as well:
+    coordinators and analysts must have an authenticator app, and a session that has not
+    shown its code is sent to the code page."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = Client()
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="benchmark", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client

@@ -313,6 +313,13 @@ ROUTES: dict[str, Route] = {
     "incidents:correct": Route(**REVIEW, body=_correct_form),
     "incidents:reject": Route(**REVIEW, body=_reject_form),
     "incidents:merge": Route(**REVIEW, body=_merge_form),
+    # B's coordinator naming A's report: refused with a message (back to B's queue).
+    "incidents:bulk_accept": Route(
+        Role.COORDINATOR,
+        ("POST",),
+        body=lambda world: {"incidents": [world.objects["incident"].pk]},
+        foreign_post=302,
+    ),
     "partnerships:switch": Route(Role.REPORTER, ("POST",), body=_switch_form, foreign_post=404),
     "partnerships:manage": Route(Role.COORDINATOR, shows_a=True),
     # B's coordinator changes B's own settings (302); A's are untouched.

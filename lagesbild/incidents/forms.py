@@ -13,7 +13,7 @@ from lagesbild.incidents.models import Category, Incident
 from lagesbild.incidents.queries import categories
 from lagesbild.partnerships.access import scoped
 from lagesbild.partnerships.models import Organisation
-from lagesbild.web.fields import CalendarDateField, ModelMultipleIdField
+from lagesbild.web.fields import CalendarDateField, ModelMultipleIdField, QuickSelect
 
 
 class ReportForm(forms.Form):
@@ -153,6 +153,101 @@ class FilterForm(forms.Form):
         return data
 
 
+class ReviewFilterForm(forms.Form):
+    """The filters and order of the review queue (GET parameters). With `counts` (from
+    `queries.review_counts`) every choice says how many waiting reports it would show."""
+
+    area = forms.ModelChoiceField(
+        queryset=Area.objects.none(), label=_("Område"), required=False, empty_label=_("Alla")
+    )
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        label=_("Organisation"),
+        required=False,
+        empty_label=_("Alla"),
+    )
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.none(), label=_("Kategori"), required=False, empty_label=_("Alla")
+    )
+    source = forms.ChoiceField(
+        label=_("Källa"), required=False, choices=[("", _("Alla")), *Incident.Source.choices]
+    )
+    flagged = forms.TypedChoiceField(
+        label=_("Personuppgifter"),
+        required=False,
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        choices=[
+            ("", _("Alla")),
+            ("yes", _("Flaggade för personuppgifter")),
+            ("no", _("Utan flagga")),
+        ],
+    )
+    sort = forms.ChoiceField(
+        label=_("Ordning"),
+        required=False,
+        choices=[
+            ("reported", _("Äldsta först")),
+            ("-reported", _("Nyaste först")),
+            ("area", _("Område")),
+            ("category", _("Kategori")),
+        ],
+    )
+
+    def __init__(self, *args, membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas(membership).order_by("name")
+        self.fields["category"].queryset = categories(membership, active_only=False).order_by(
+            "sort_order", "name"
+        )
+        self.fields["organisation"].queryset = scoped(
+            Organisation.objects.all(), membership
+        ).order_by("name")
+
+    def add_counts(self, counts: dict) -> None:
+        """'Norr (12)': each choice with its count (from `queries.review_counts`); the
+        models' choices are listed here once, so rendering does not query them again."""
+        for name in ("area", "organisation", "category"):
+            field = self.fields[name]
+            field.choices = [
+                ("", field.empty_label),
+                *[(obj.pk, f"{obj} ({counts[name].get(obj.pk, 0)})") for obj in field.queryset],
+            ]
+        by_value = {
+            "source": counts["source"],
+            "flagged": {
+                "yes": counts["flagged"].get(True, 0),
+                "no": counts["flagged"].get(False, 0),
+            },
+        }
+        for name, found in by_value.items():
+            field = self.fields[name]
+            field.choices = [
+                (value, label if value == "" else f"{label} ({found.get(value, 0)})")
+                for value, label in field.choices
+            ]
+
+
+class BulkAcceptForm(forms.Form):
+    """The reports ticked for accepting together, chosen among `candidates` (the queue)."""
+
+    incidents = ModelMultipleIdField(
+        queryset=Incident.objects.none(),
+        label=_("Händelser"),
+        error_messages={
+            "required": _("Markera de händelser som ska godkännas."),
+            "invalid_choice": _(
+                "En av de markerade händelserna väntar inte längre på granskning. "
+                "Ladda om sidan och försök igen."
+            ),
+        },
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["incidents"].queryset = candidates
+
+
 class RejectForm(forms.Form):
     reason = forms.CharField(
         label=_("Skäl"),
@@ -162,16 +257,25 @@ class RejectForm(forms.Form):
 
 
 class CorrectForm(forms.Form):
-    category = forms.ModelChoiceField(queryset=Category.objects.none(), label=_("Kategori"))
-    area = forms.ModelChoiceField(queryset=Area.objects.none(), label=_("Område"))
+    # QuickSelect: the review queue renders twenty of these forms on one page.
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.none(), label=_("Kategori"), widget=QuickSelect
+    )
+    area = forms.ModelChoiceField(
+        queryset=Area.objects.none(), label=_("Område"), widget=QuickSelect
+    )
     place = forms.ModelChoiceField(
         queryset=Place.objects.none(),
         label=_("Plats"),
         required=False,
         empty_label=_("Ingen plats"),
+        widget=QuickSelect,
     )
     severity = forms.TypedChoiceField(
-        label=_("Allvarlighetsgrad"), coerce=int, choices=Incident.Severity.choices
+        label=_("Allvarlighetsgrad"),
+        coerce=int,
+        choices=Incident.Severity.choices,
+        widget=QuickSelect,
     )
     reason = forms.CharField(label=_("Kommentar"), max_length=300, required=False)
 

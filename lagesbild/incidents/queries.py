@@ -134,8 +134,109 @@ def map_points(queryset: QuerySet[Incident], limit: int) -> list[list]:
     ]
 
 
-def review_queue(membership) -> QuerySet[Incident]:
-    return filter_incidents(membership, {"status": Incident.Status.NEW, "sort": "reported"})
+# The review queue's orders: the oldest report first (the default), the newest, or grouped
+# by area or category name and oldest first within each.
+REVIEW_SORTS = {
+    "reported": ("reported_at", "id"),
+    "-reported": ("-reported_at", "-id"),
+    "area": ("area__name", "reported_at", "id"),
+    "category": ("category__name", "reported_at", "id"),
+}
+DEFAULT_REVIEW_SORT = "reported"
+# The filters of the queue, each with the incident column it narrows and counts.
+REVIEW_FACETS = {
+    "area": "area_id",
+    "organisation": "organisation_id",
+    "category": "category_id",
+    "source": "source",
+    "flagged": "personal_data_flag",
+}
+
+
+def review_queue(membership, filters: dict | None = None) -> QuerySet[Incident]:
+    """The reports waiting for review that `membership` may see, narrowed by the cleaned
+    filters of the queue (area, organisation, category, source, flagged) and in the chosen
+    order, oldest first by default."""
+    filters = filters or {}
+    order = REVIEW_SORTS.get(filters.get("sort") or DEFAULT_REVIEW_SORT)
+    return (
+        _waiting(membership, filters)
+        .select_related("category", "area", "place", "organisation")
+        .order_by(*order)
+    )
+
+
+def _waiting(membership, filters: dict) -> QuerySet[Incident]:
+    """The waiting reports with the filters applied. An area or a category group includes
+    its children, as in the incident list; the lists of ids keep every filter on the
+    incident's own columns, where the queue's partial indexes find them."""
+    qs = scoped(Incident.objects.all(), membership).filter(status=Incident.Status.NEW)
+    if filters.get("area"):
+        qs = qs.filter(area_id__in=_with_children(Area, filters["area"]))
+    if filters.get("organisation"):
+        qs = qs.filter(organisation=filters["organisation"])
+    if filters.get("category"):
+        qs = qs.filter(category_id__in=_with_children(Category, filters["category"]))
+    if filters.get("source"):
+        qs = qs.filter(source=filters["source"])
+    if filters.get("flagged") is not None:
+        qs = qs.filter(personal_data_flag=filters["flagged"])
+    return qs
+
+
+def review_counts(membership, filters: dict) -> dict[str, dict]:
+    """How many waiting reports each choice of each filter would show, given the other
+    filters: {"area": {area id: n}, ..., "flagged": {True: n, False: n}}. An area or a
+    category group counts its direct children too, as the filter takes them.
+
+    One grouped query over the waiting reports (an index-only scan of the partial index
+    `incident_waiting_facets` on PostgreSQL) instead of a count per filter: the groups are
+    then tallied here, each filter leaving itself out."""
+    columns = list(REVIEW_FACETS.values())
+    groups = (
+        scoped(Incident.objects.all(), membership)
+        .filter(status=Incident.Status.NEW)
+        .order_by()
+        .values_list(*columns)
+        .annotate(n=Count("id"))
+    )
+    wanted = _wanted_values(filters)
+    counts = {name: defaultdict(int) for name in REVIEW_FACETS}
+    names = list(REVIEW_FACETS)
+    for *values, n in groups:
+        missed = [
+            i for i, name in enumerate(names) if name in wanted and values[i] not in wanted[name]
+        ]
+        if not missed:  # shown: counts for every filter
+            for name, value in zip(names, values, strict=True):
+                counts[name][value] += n
+        elif len(missed) == 1:  # only this filter hides it: counts for its other choices
+            i = missed[0]
+            counts[names[i]][values[i]] += n
+    for name, model in (("area", Area), ("category", Category)):
+        own = dict(counts[name])
+        parents = model.objects.filter(
+            pk__in=list(own), parent__isnull=False, partnership_id=membership.partnership_id
+        ).values_list("pk", "parent_id")
+        for pk, parent_id in parents:  # one level down, as the filter takes it
+            counts[name][parent_id] += own[pk]
+    return {name: dict(found) for name, found in counts.items()}
+
+
+def _wanted_values(filters: dict) -> dict[str, set]:
+    """For each filter in use, the column values it lets through."""
+    wanted = {}
+    if filters.get("area"):
+        wanted["area"] = set(_with_children(Area, filters["area"]))
+    if filters.get("organisation"):
+        wanted["organisation"] = {filters["organisation"].pk}
+    if filters.get("category"):
+        wanted["category"] = set(_with_children(Category, filters["category"]))
+    if filters.get("source"):
+        wanted["source"] = {filters["source"]}
+    if filters.get("flagged") is not None:
+        wanted["flagged"] = {filters["flagged"]}
+    return wanted
 
 
 def duplicate_candidates(incidents, membership, hours: int = 24, limit: int = 5) -> dict:

@@ -32,13 +32,16 @@ logger = logging.getLogger(__name__)
 CLOCK_SKEW = timedelta(minutes=5)
 
 
-def check_description(text: str, *, confirmed: bool) -> None:
-    """Refuse identity numbers; refuse unconfirmed warnings (phone, e-mail, licence plate)."""
+def check_description(text: str, *, confirmed: bool) -> bool:
+    """Refuse identity numbers; refuse unconfirmed warnings (phone, e-mail, licence plate).
+    True when the text passes with confirmed warnings: the report is then flagged for
+    personal data, so a coordinator looks at it before it is accepted."""
     report = privacy.check_text(text)
     if report.blocking:
         raise _description_error(report.blocking, "privacy_blocked")
     if report.warnings and not confirmed:
         raise _description_error(report.warnings, "privacy_warning")
+    return bool(report.warnings)
 
 
 def _description_error(findings, code: str) -> ValidationError:
@@ -131,7 +134,7 @@ def report_incident(
 
     category = _category_for(membership, category)
     check_occurred_at(occurred_at)
-    check_description(description, confirmed=confirmed_warnings)
+    flagged = check_description(description, confirmed=confirmed_warnings)
     if severity not in Incident.Severity.values:
         raise ValidationError({"severity": _("Välj hur allvarligt det var.")})
     if place is not None and place.partnership_id != partnership.pk:
@@ -159,6 +162,7 @@ def report_incident(
         lon=lon,
         lat=lat,
         description=description.strip(),
+        personal_data_flag=flagged,
         source=source,
         external_id=external_id,
         visibility=visibility,
@@ -252,6 +256,68 @@ def accept_incident(*, actor, incident: Incident, request=None) -> Incident:
         request=request,
     )
     return incident
+
+
+# The most reports one bulk accept takes: a few pages of the queue, one transaction.
+BULK_ACCEPT_LIMIT = 200
+
+
+@transaction.atomic
+def accept_incidents(*, actor, membership: Membership, incidents, request=None) -> list[Incident]:
+    """Accept several waiting reports at once, each recorded as if accepted one by one (its
+    history, the audit trail) and each affected week's picture recomputed once. Reports
+    flagged for personal data are never accepted this way: one among them and nothing is
+    accepted. Reports that no longer wait (another coordinator got there first) are left as
+    they are. Returns the reports accepted."""
+    ids = sorted({incident.pk for incident in incidents})
+    if not ids:
+        raise ValidationError(_("Markera de händelser som ska godkännas."))
+    if len(ids) > BULK_ACCEPT_LIMIT:
+        raise ValidationError(
+            _("Högst %(n)s händelser kan godkännas på en gång.") % {"n": BULK_ACCEPT_LIMIT}
+        )
+    waiting = list(
+        Incident.objects.select_for_update()
+        .filter(pk__in=ids, partnership=membership.partnership, status=Incident.Status.NEW)
+        .order_by("pk")
+    )
+    flagged = [incident.pk for incident in waiting if incident.personal_data_flag]
+    if flagged:
+        raise ValidationError(
+            _(
+                "Nr %(ids)s är flaggade för personuppgifter och måste granskas en och en. "
+                "Inget godkändes."
+            )
+            % {"ids": ", ".join(str(pk) for pk in flagged)}
+        )
+    Incident.objects.filter(pk__in=[i.pk for i in waiting]).update(
+        status=Incident.Status.ACCEPTED, rejection_reason=""
+    )
+    change = {"status": [Incident.Status.NEW, Incident.Status.ACCEPTED]}
+    IncidentChange.objects.bulk_create(
+        IncidentChange(
+            incident=incident,
+            actor=actor,
+            action=IncidentChange.Action.ACCEPTED,
+            changes=change,
+            reason=_("Godkänd i grupp"),
+        )
+        for incident in waiting
+    )
+    for incident in waiting:
+        incident.status = Incident.Status.ACCEPTED
+        record(
+            actor=actor,
+            action=f"incident.{IncidentChange.Action.ACCEPTED}",
+            obj=incident,
+            summary=_("Godkänd i grupp"),
+            request=request,
+            changes=change,
+            bulk=len(waiting),
+        )
+    for partnership_id, week in {(i.partnership_id, i.iso_week) for i in waiting}:
+        transaction.on_commit(lambda p=partnership_id, w=week: _data_changed(p, weeks.iso(w)))
+    return waiting
 
 
 @transaction.atomic

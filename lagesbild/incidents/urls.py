@@ -11,6 +11,7 @@ urlpatterns = [
     path("karta/punkter.json", views.map_points, name="map_points"),
     path("vecka/", views.weekly, name="weekly"),
     path("granska/", views.review, name="review"),
+    path("granska/godkann/", views.review_bulk_accept, name="bulk_accept"),
     path("granska/<int:pk>/godkann/", views.review_accept, name="accept"),
     path("granska/<int:pk>/ratta/", views.review_correct, name="correct"),
     path("granska/<int:pk>/avvisa/", views.review_reject, name="reject"),

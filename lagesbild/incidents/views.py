@@ -7,19 +7,23 @@ Each view parses input, calls a service or query, and renders. Scoping and roles
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import JsonResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from lagesbild.audit.record import record
 from lagesbild.incidents import coverage, queries, services, weeks
 from lagesbild.incidents.forms import (
+    BulkAcceptForm,
     CorrectForm,
     FilterForm,
     MergeForm,
     RejectForm,
     ReportForm,
+    ReviewFilterForm,
     correction_options,
 )
 from lagesbild.incidents.models import Incident
@@ -194,12 +198,63 @@ def weekly(request):
     )
 
 
+REVIEW_PAGE_SIZE = 20
+
+
+def _review_filters(request):
+    """The queue's filters from the query string: (form, cleaned filters); bad input shows
+    the whole queue with the form's messages."""
+    form = ReviewFilterForm(request.GET or None, membership=request.membership)
+    filters = form.cleaned_data if form.is_valid() else {}
+    return form, filters
+
+
+def _review_page(request, filters: dict, *, form, failed: dict | None = None, status=200):
+    """The queue page for `filters`, with the counts behind each choice of the filter form
+    and the items of the page asked for (the last one when the queue has shrunk)."""
+    membership = request.membership
+    form.add_counts(queries.review_counts(membership, filters))
+    page = Paginator(queries.review_queue(membership, filters), REVIEW_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "incidents/review.html",
+        {
+            "nav": "review",
+            "form": form,
+            "page": page,
+            "items": _review_items(membership, page, failed=failed),
+            "query": _review_query(request.GET),
+            "back": _review_query(request.GET, keep_page=True),
+            "filtered": any(filters.get(name) not in (None, "") for name in queries.REVIEW_FACETS),
+        },
+        status=status,
+    )
+
+
+def _review_query(params, *, keep_page: bool = False) -> str:
+    """The queue's own parameters as a query string: filters and order (and the page), so
+    links and the way back after an action keep them. Anything else is dropped."""
+    names = [*queries.REVIEW_FACETS, "sort", *(["page"] if keep_page else [])]
+    kept = QueryDict(mutable=True)
+    for name in names:
+        value = params.get(name)
+        if value:
+            kept[name] = value[:40]
+    return kept.urlencode()
+
+
+def _back_to_queue(request):
+    """Back to the queue as it was: the filters, order and page sent with the form."""
+    query = _review_query(QueryDict(request.POST.get("back", "")), keep_page=True)
+    return redirect(reverse("incidents:review") + (f"?{query}" if query else ""))
+
+
 @member_required(Role.COORDINATOR)
 def review(request):
-    membership = request.membership
-    page = Paginator(queries.review_queue(membership), 20).get_page(request.GET.get("page"))
-    items = _review_items(membership, page)
-    return render(request, "incidents/review.html", {"nav": "review", "page": page, "items": items})
+    form, filters = _review_filters(request)
+    return _review_page(request, filters, form=form, status=400 if form.errors else 200)
 
 
 def _review_items(membership, page, failed: dict | None = None) -> list[dict]:
@@ -223,6 +278,9 @@ def _review_context(membership, incident, options=None, candidates=None, **forms
     return {
         "incident": incident,
         "candidates": candidates,
+        # Only a report without a personal-data flag or possible duplicates may be accepted
+        # together with others; the rest need a look of their own.
+        "bulk": not incident.personal_data_flag and not candidates,
         "correct_form": forms.get("correct_form")
         or CorrectForm(
             membership=membership,
@@ -240,27 +298,51 @@ def _review_context(membership, incident, options=None, candidates=None, **forms
 
 
 def _review_done(request, incident, message):
-    """After a review action: the updated item for htmx, else back to the queue."""
+    """After a review action: the updated item for htmx, else back to the queue as it was."""
     if request.htmx:
         return render(
             request, "incidents/_review_done.html", {"incident": incident, "message": message}
         )
     messages.success(request, message)
-    return redirect("incidents:review")
+    return _back_to_queue(request)
 
 
 def _review_failed(request, membership, incident, **forms):
     context = {"item": _review_context(membership, incident, **forms)}
     if request.htmx:
+        context["back"] = request.POST.get("back", "")
         return render(request, "incidents/_review_item.html", context, status=400)
-    page = Paginator(queries.review_queue(membership), 20).get_page(1)
-    items = _review_items(membership, page, failed=context["item"])
-    return render(
-        request,
-        "incidents/review.html",
-        {"nav": "review", "page": page, "items": items},
-        status=400,
-    )
+    # The queue as the coordinator left it, with this item and its messages in it.
+    request.GET = QueryDict(_review_query(QueryDict(request.POST.get("back", "")), keep_page=True))
+    form, filters = _review_filters(request)
+    return _review_page(request, filters, form=form, failed=context["item"], status=400)
+
+
+@require_POST
+@member_required(Role.COORDINATOR)
+def review_bulk_accept(request):
+    """Accept the ticked reports together (never those flagged for personal data)."""
+    membership = request.membership
+    form = BulkAcceptForm(request.POST, candidates=queries.review_queue(membership))
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["incidents"]))
+        return _back_to_queue(request)
+    try:
+        accepted = services.accept_incidents(
+            actor=request.user,
+            membership=membership,
+            incidents=list(form.cleaned_data["incidents"]),
+            request=request,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            ngettext("%(n)s händelse godkänd.", "%(n)s händelser godkända.", len(accepted))
+            % {"n": len(accepted)},
+        )
+    return _back_to_queue(request)
 
 
 @require_POST
@@ -271,7 +353,7 @@ def review_accept(request, pk: int):
         services.accept_incident(actor=request.user, incident=incident, request=request)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        return redirect("incidents:review")
+        return _back_to_queue(request)
     return _review_done(request, incident, _("Händelse nr %(id)s godkänd.") % {"id": pk})
 
 
@@ -342,9 +424,9 @@ def review_merge(request, pk: int):
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-            return redirect("incidents:review")
+            return _back_to_queue(request)
         return _review_done(
             request, target, _("Dubbletter sammanslagna med nr %(id)s.") % {"id": pk}
         )
     messages.error(request, _("Välj vilka händelser som är dubbletter."))
-    return redirect("incidents:review")
+    return _back_to_queue(request)

@@ -10,12 +10,27 @@ from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
 from lagesbild.incidents import queries as incident_queries
-from lagesbild.partnerships.access import Role, has_role, member_required
+from lagesbild.partnerships import queries as partnership_queries
+from lagesbild.partnerships.access import Role, current_membership, has_role, member_required
 from lagesbild.web.errors import NotYet
 
 
-@member_required(Role.REPORTER)
 def home(request):
+    """The start page: a member's own, or, for an administrator of the installation who is
+    member of no partnership, the installation's, which leads to their work instead of a
+    refusal."""
+    user = request.user
+    if user.is_authenticated and user.is_staff and current_membership(request) is None:
+        return render(
+            request,
+            "web/installation.html",
+            {"nav": "home", "partnerships": partnership_queries.installation_overview()},
+        )
+    return _member_home(request)
+
+
+@member_required(Role.REPORTER)
+def _member_home(request):
     membership = request.membership
     context = {"nav": "home"}
     if has_role(membership, Role.MEMBER):

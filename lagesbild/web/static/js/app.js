@@ -91,7 +91,33 @@ function setUpReportOutbox() {
   });
 }
 
+// The main menu on a small screen: folded behind the "Meny" button (a disclosure with
+// aria-expanded), opened and closed by it, closed by Escape with focus back on the button.
+// Without this script the button stays hidden and the menu open (see app.css).
+function setUpMenu() {
+  var header = document.querySelector(".site-header");
+  var button = header && header.querySelector(".menu-toggle");
+  if (!button) return;
+  var panel = document.getElementById(button.getAttribute("aria-controls"));
+  function setOpen(open) {
+    header.classList.toggle("menu-open", open);
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+  header.classList.add("menu-ready");
+  setOpen(false);
+  button.addEventListener("click", function () {
+    setOpen(button.getAttribute("aria-expanded") !== "true");
+  });
+  panel.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && header.classList.contains("menu-open")) {
+      setOpen(false);
+      button.focus();
+    }
+  });
+}
+
 document.addEventListener("DOMContentLoaded", function () {
+  setUpMenu();
   setUpListFilters();
   setUpReportOutbox();
 });
