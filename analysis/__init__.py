@@ -9,7 +9,7 @@ Modules (import the one you need; this package imports nothing heavy on its own)
 - ``pooled``: empirical-Bayes Poisson-gamma baselines for sparse and short series.
 - ``predictive``: the negative-binomial predictive distribution, mid-p-values and ranges.
 - ``fdr``: Benjamini-Hochberg across the series of a partnership's week.
-- ``cusum``: the negative-binomial CUSUM behind the "sustained rise" badge.
+- ``rise``: the change-point test behind the "sustained rise" (ökande) badge.
 - ``deviations``: the weekly deviation flags (avvikelse, bevaka) that combine the above.
 - ``explain``: the numbers behind a flag and its one-sentence Swedish explanation.
 - ``simulation``: seeded synthetic weekly counts with known outbreaks, for tests and benchmarks.

@@ -19,7 +19,8 @@ threshold and a one-sided mid-p-value. Benjamini-Hochberg at ``q`` across the se
 group (a partnership's week) turns p-values into the "avvikelse" level; a raw p at most
 ``watch_p`` is "bevaka". Neither is given unless the week has at least ``min_week_count``
 incidents or the last four weeks ``min_four_week_count`` (Farrington's 5-in-4 rule). A
-negative-binomial CUSUM over the recent weeks gives the separate "ökande" (rising) badge.
+change-point test over the recent weeks (``analysis.rise``: has the level moved up and
+stayed up) gives the separate "ökande" (rising) badge.
 
 ``R_COMPATIBLE`` reproduces R's ``surveillance::farringtonFlexible`` with Noufaily's
 settings (plug-in threshold, P(Y >= y), no pooling); ``DEFAULT`` is the configuration to use.
@@ -31,7 +32,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from analysis import cusum, farrington, fdr, pooled, predictive
+from analysis import farrington, fdr, pooled, predictive, rise
 from analysis.aggregate import ALL, SeriesTable
 from analysis.farrington import SWEDISH_PEAKS, FarringtonConfig
 
@@ -52,9 +53,11 @@ class DeviationConfig:
     ``SHORT`` baselines and the floor for empty seasonal levels; False tests only by GLM.
     ``nb_variance``: week-to-week variance ``mu + theta mu^2`` (negative binomial, as crime
     counts are) instead of the quasi-Poisson ``phi mu``, which understates the spread of
-    high weeks such as yearly peaks. ``rise_*``: the CUSUM looks for a ``rise_shift``-fold
-    mean; a stable series shows the rising badge in about one week in ``rise_one_in``; the
-    rise must hold at least ``rise_min_count`` incidents.
+    high weeks such as yearly peaks. ``rise_one_in``: a stable series shows the rising badge
+    in about one week in this many (the limit is calibrated by simulation, ``analysis.rise``).
+    ``holiday_prior``: how many expected incidents the pooled yearly-peak multiplier is worth
+    against a series' own peak weeks (``_HolidayPeaks``); None uses the GLM's peak levels as
+    they are (R has none).
     """
 
     baseline: FarringtonConfig = field(default_factory=FarringtonConfig)
@@ -70,9 +73,8 @@ class DeviationConfig:
     min_week_count: int = 3
     min_four_week_count: int = 5
     normal_range: float = 0.8
-    rise_shift: float = 1.5
     rise_one_in: float = 104.0
-    rise_min_count: int = 5
+    holiday_prior: float | None = 5.0
 
 
 # The trend is always fitted, as Noufaily et al. recommend, unless it extrapolates beyond the
@@ -87,6 +89,10 @@ DEFAULT = DeviationConfig(
         max_iter=50,
     )
 )
+# The situation picture: the same weekly flags, the rising badge for a stable series about
+# once in ten years (520 weeks), not once in two: with ~600 series a week, one in 104 would
+# put about six false badges on every week's agenda.
+PICTURE = replace(DEFAULT, rise_one_in=520.0)
 R_COMPATIBLE = DeviationConfig(
     alpha=0.05,
     predictive=False,
@@ -94,6 +100,7 @@ R_COMPATIBLE = DeviationConfig(
     nb_variance=False,
     r_quirks=True,
     min_glm_mean=0.0,
+    holiday_prior=None,
 )
 
 
@@ -112,7 +119,8 @@ class Deviations:
     DEVIATION) and ``alarm`` (R's rule: above the threshold, 5 in 4 weeks, not zero). With
     ``r_quirks`` (R_COMPATIBLE) the threshold is NaN where the 5-in-4 rule fails, as R's
     upper bound is; where R's fit fails, everything is NaN and ``alarm`` is False (R: NA).
-    Rise: ``rising`` badge, the CUSUM value ``rise_score`` and its limit ``rise_limit``,
+    Rise: ``rising`` badge, the change-point statistic ``rise_score`` (a z-score) and its
+    limit ``rise_limit``,
     ``rising_since`` (week index where the current rise began, -1 if none).
     Untested series have NaN baselines and p-values and level NONE.
     """
@@ -231,6 +239,12 @@ def _glm(table, target, plan, testable, recent, config, predictions) -> None:
     ok = baseline.ok
     mean = np.exp(baseline.eta)
     cv2 = baseline.se_eta**2 if config.predictive else np.zeros(len(mean))
+    peaks = None
+    if config.holiday_prior is not None and baseline.design.holiday.any():
+        peaks = _HolidayPeaks.estimate(table, baseline, config.holiday_prior)
+        if baseline.design.holiday[baseline.design.target_level]:
+            mean, peak_cv2 = peaks.at_target()
+            cv2 = peak_cv2 if config.predictive else cv2
     if config.pooling:  # a seasonal level without events: the Jeffreys posterior, not ~1e-9
         with np.errstate(divide="ignore", invalid="ignore"):
             floor = pooled.JEFFREYS_SHAPE / baseline.level_exposure
@@ -245,11 +259,88 @@ def _glm(table, target, plan, testable, recent, config, predictions) -> None:
     predictions.cv2[ok] = cv2[ok]
     predictions.trend[ok] = baseline.trend[ok]
     rows = np.flatnonzero(ok)
-    recent_mean = baseline.expected_in(recent, rows)
+    if peaks is None:
+        recent_mean = baseline.expected_in(recent, rows)
+    else:
+        recent_mean = peaks.expected_in(recent, rows)
     if config.pooling:
         recent_mean = np.fmax(recent_mean, floor[rows, None])
     predictions.recent_mean[rows] = recent_mean
     predictions.glm = baseline
+
+
+@dataclass(frozen=True)
+class _HolidayPeaks:
+    """Each series' yearly peaks (New Year, Walpurgis, Midsummer) as multipliers of its
+    ordinary level, estimated only as far as its history supports them.
+
+    The GLM gives every peak its own level; where a series' past peak weeks held few or no
+    incidents that level is a guess (all zeros: the Jeffreys floor, far below the series'
+    ordinary weeks). Instead the peak multiplier ``rho`` of a series is the posterior mean
+    under a gamma prior with mean ``rho_parent`` (the parent series' own multiplier, shrunk
+    the same way towards 1: a cell borrows its category's peak) worth ``prior`` expected
+    incidents: ``rho = (prior rho_parent + Y) / (prior + E)``, where ``Y`` is the series'
+    incidents in its past peak weeks and ``E`` what its ordinary levels expected there.
+    ``rho`` is never below 1: a peak column never pushes an expectation below the ordinary
+    level of the same week.
+    """
+
+    baseline: farrington.Baseline
+    ratio: np.ndarray  # series x levels, 1 for ordinary levels
+    shape: np.ndarray  # series x levels: gamma shape of the multiplier's posterior
+
+    @classmethod
+    def estimate(cls, table, baseline, prior: float) -> _HolidayPeaks:
+        plan = baseline.design
+        start = np.asarray(table.start, np.int64)
+        rows = np.flatnonzero(baseline.ok)
+        ratio = np.ones((table.n_series, plan.n_levels))
+        shape = np.full((table.n_series, plan.n_levels), np.inf)
+        parent = _parents(table)
+        has_parent = (parent >= 0) & baseline.ok[np.maximum(parent, 0)]
+        for level in np.flatnonzero(plan.holiday):
+            columns = plan.columns[plan.level == level]
+            seen = columns[None, :] >= start[rows, None]
+            ordinary = plan.ordinary[columns]
+            eta = baseline.alpha[rows][:, np.maximum(ordinary, 0)] + baseline.tau[rows, None] * (
+                columns - plan.target
+            )
+            usable = seen & (ordinary >= 0)[None, :] & np.isfinite(eta)
+            events = np.zeros(table.n_series)
+            expected = np.zeros(table.n_series)
+            events[rows] = np.where(usable, table.counts[rows][:, columns], 0).sum(axis=1)
+            expected[rows] = np.where(usable, np.exp(np.where(usable, eta, 0.0)), 0.0).sum(axis=1)
+            own = (prior + events) / (prior + expected)
+            pooled_ratio = np.where(has_parent, own[np.maximum(parent, 0)], 1.0)
+            ratio[:, level] = np.maximum((prior * pooled_ratio + events) / (prior + expected), 1.0)
+            shape[:, level] = prior * pooled_ratio + events
+        return cls(baseline=baseline, ratio=ratio, shape=shape)
+
+    def expected_in(self, columns: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Expected counts in ``columns``: the ordinary level times the peak multiplier."""
+        plan = self.baseline.design
+        label = plan.label[columns]
+        peak = (label >= 0) & plan.holiday[np.maximum(label, 0)]
+        use = np.where(peak, plan.ordinary[columns], label)
+        eta = self.baseline.alpha[rows][:, np.maximum(use, 0)] + self.baseline.tau[rows, None] * (
+            columns - plan.target
+        )
+        factor = np.where(peak[None, :], self.ratio[rows][:, np.maximum(label, 0)], 1.0)
+        return np.where(use[None, :] >= 0, np.exp(eta) * factor, np.nan)
+
+    def at_target(self) -> tuple[np.ndarray, np.ndarray]:
+        """Expected count and squared CV at a target in a peak week (all series)."""
+        plan = self.baseline.design
+        rows = np.arange(len(self.ratio))
+        mean = self.expected_in(np.array([plan.target]), rows)[:, 0]
+        ordinary = plan.ordinary[plan.target]
+        n_ordinary = max(int((plan.level == ordinary).sum()), 1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ordinary_mean = mean / self.ratio[:, plan.target_level]
+            cv2 = self.baseline.phi * (
+                1.0 / self.shape[:, plan.target_level] + 1.0 / (ordinary_mean * n_ordinary)
+            )
+        return mean, cv2
 
 
 def _pooled(table, target, plan, testable, recent, predictions) -> None:
@@ -415,7 +506,7 @@ def _test(table, target, recent, predictions, config) -> Deviations:
     if config.r_quirks:  # R blanks the upper bound where its 5-in-4 rule fails
         threshold = np.where(observed_4w >= config.min_four_week_count, threshold, np.nan)
     tail = (1 - config.normal_range) / 2
-    rise = _rise(table, recent, predictions, shape, config)
+    rise = _rise(table, recent, predictions, config)
     return Deviations(
         week=table.first_week + target,
         observed=observed,
@@ -438,31 +529,29 @@ def _test(table, target, recent, predictions, config) -> Deviations:
     )
 
 
-def _rise(table, recent, predictions, shape, config) -> dict[str, np.ndarray]:
-    """The CUSUM badge over the recent weeks (those left out of the baseline)."""
+def _rise(table, recent, predictions, config) -> dict[str, np.ndarray]:
+    """The rising badge over the recent weeks (those left out of the baseline): has the level
+    moved up at some week and stayed up since (``analysis.rise``)."""
     start = np.asarray(table.start, np.int64)
     mean = np.where(_observed_mask(recent, start), predictions.recent_mean, np.nan)
-    extra = (predictions.theta + predictions.cv2)[:, None]
-    phi_eff = predictions.phi[:, None] + extra * mean
+    theta = predictions.theta[:, None]
+    variance = predictions.phi[:, None] * mean + theta * mean * mean
+    stat = rise.statistic(table.counts[:, recent], mean, variance, predictions.cv2)
     seen = np.isfinite(mean).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         typical = np.nansum(mean, axis=1) / seen
-        typical_phi = np.nansum(phi_eff, axis=1) / seen
-    tested = np.isfinite(typical) & np.isfinite(shape)
+    # the quasi-Poisson phi as an equivalent NB overdispersion at the typical mean
+    theta_eff = predictions.theta + (predictions.phi - 1.0) / typical
+    tested = np.isfinite(typical) & (typical > 0) & np.isfinite(stat["z"])
     limit = np.full(len(typical), np.inf)
-    limit[tested] = cusum.limit(
-        typical[tested], typical_phi[tested], config.rise_shift, config.rise_one_in, len(recent)
+    limit[tested] = rise.limit(
+        typical[tested], theta_eff[tested], predictions.cv2[tested], config.rise_one_in
     )
-    recent_shape = predictive.size(mean, predictions.phi[:, None], extra)
-    recent_counts = table.counts[:, recent].astype(float)
-    score, run_start = cusum.statistic(recent_counts, mean, recent_shape, config.rise_shift)
-    first = np.where(run_start < 0, len(recent), run_start)
-    in_run = np.arange(len(recent))[None, :] >= first[:, None]
-    run_count = np.where(in_run, recent_counts, 0).sum(axis=1)
-    rising = tested & (score > limit) & (run_count >= config.rise_min_count)
+    rising = tested & rise.badge(stat, limit)
+    since = np.maximum(stat["since"], 0)
     return {
         "rising": rising,
-        "rise_score": np.where(tested, score, np.nan),
+        "rise_score": np.where(tested, stat["z"], np.nan),
         "rise_limit": np.where(tested, limit, np.nan),
-        "rising_since": np.where(rising, table.first_week + recent[np.maximum(run_start, 0)], -1),
+        "rising_since": np.where(rising, table.first_week + recent[since], -1),
     }

@@ -89,6 +89,8 @@ class Design:
     ``j`` for every column up to the target (-1: not in any level), and ``columns``/``level``
     are the baseline weeks actually fitted. ``time`` is the column minus the target column.
     ``window_start[i]`` is the first column of the window ``i + 1`` years back.
+    ``ordinary[j]`` is the level column ``j`` would have without the yearly peaks, and
+    ``holiday[k]`` says whether level ``k`` is a yearly peak's.
     """
 
     target: int
@@ -99,6 +101,8 @@ class Design:
     target_level: int
     n_levels: int
     window_start: np.ndarray
+    ordinary: np.ndarray
+    holiday: np.ndarray
 
 
 def design(
@@ -127,6 +131,7 @@ def design(
         if config.periods > 1:
             _label_blocks(label, ref + w + 1, reference[i - 1] - w, config.periods - 1)
     target_level = current
+    ordinary = label.copy()
     for h, holiday in enumerate(config.holidays):
         columns = _holiday_columns(holiday, first_week, target)
         columns = columns[label[columns] >= 0]
@@ -142,6 +147,7 @@ def design(
     compact = np.full(config.periods + len(config.holidays), -1, dtype=np.int64)
     compact[present] = np.arange(len(present))
     label = np.where(label >= 0, compact[np.maximum(label, 0)], -1)
+    ordinary = np.where(ordinary >= 0, compact[np.maximum(ordinary, 0)], -1)
     return Design(
         target=target,
         columns=fitted,
@@ -151,6 +157,8 @@ def design(
         target_level=int(compact[target_level]),
         n_levels=len(present),
         window_start=np.array([ref - w for ref in reference[1 : years + 1]], dtype=np.int64),
+        ordinary=ordinary,
+        holiday=present >= config.periods,
     )
 
 

@@ -13,15 +13,13 @@ import numpy as np
 from analysis import aggregate, farrington, grid, hotspots, scan
 from analysis import weeks as aweeks
 from analysis.aggregate import ALL
-from analysis.deviations import DEFAULT, LEVEL_NAMES, METHOD_NAMES, weekly_deviations
+from analysis.deviations import LEVEL_NAMES, METHOD_NAMES, PICTURE, weekly_deviations
 from lagesbild.geography.geometry import to_wgs84
 from lagesbild.incidents import coverage, weeks
 from lagesbild.pictures.inputs import IncidentArrays, Layout, load_incidents, week_index
 
-# The rising badge of a stable series shows about once in this many weeks. The analysis
-# default (104) gave about six false badges a week over a partnership's 600 series, too many
-# for an agenda; once in ten years keeps the badge for rises that last.
-PICTURE_CONFIG = replace(DEFAULT, rise_one_in=520.0)
+# The analysis configuration of the picture (the rising badge rarer than in DEFAULT).
+PICTURE_CONFIG = PICTURE
 SPARK_WEEKS = 12
 TREND_WEEKS = 52
 HOTSPOT_CELL = 200.0  # metres

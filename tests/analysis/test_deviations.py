@@ -1,5 +1,6 @@
 import datetime as dt
 import functools
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -210,3 +211,41 @@ def test_a_seeded_run_is_reproducible():
     second = deviations.weekly_deviations(table_of(partnership(12)[0]), N_WEEKS - 1)
     for name in ("observed", "expected", "p_value", "threshold", "level", "rise_score"):
         np.testing.assert_array_equal(getattr(first, name), getattr(second, name))
+
+
+PICTURE_LIKE = (deviations.DEFAULT, replace(deviations.DEFAULT, rise_one_in=520.0))
+
+
+def test_a_one_week_burst_is_not_a_lasting_rise():
+    """Five incidents in one week of an otherwise empty series: an outbreak, not a rise.
+    The weeks after it must not carry the rising badge (it used to stay on for 27 weeks)."""
+    cube, _ = partnership(15)
+    cube = cube.copy()
+    burst = N_WEEKS - 27
+    cube[0, 0, :] = 0
+    cube[0, 0, burst] = 5
+    table = table_of(cube)
+    for config in PICTURE_LIKE:
+        badged = [
+            target
+            for target in range(burst + 1, N_WEEKS)
+            if deviations.weekly_deviations(table, target, config).rising[0]
+        ]
+        assert badged == []
+
+
+def test_holiday_columns_never_push_an_ordinary_level_below_itself():
+    """A series with a mean of 1.6 whose past holiday weeks happened to be empty: an ordinary
+    count of 8 in a holiday week is compared with its ordinary level, not with ~0.1."""
+    cube, _ = partnership(16, peak_share=0.0)
+    cube = cube.copy()
+    rng = np.random.default_rng(16)
+    cube[0, 0, :] = rng.negative_binomial(5, 5 / (5 + 1.6), N_WEEKS)
+    peaks = farrington.holiday_weeks(farrington.SWEDISH_PEAKS, FIRST, N_WEEKS)
+    target = int(peaks[peaks >= N_WEEKS - 52][-1])
+    cube[0, 0, peaks[peaks < target]] = 0
+    cube[0, 0, target] = 8
+    result = deviations.weekly_deviations(table_of(cube), target)
+    assert result.method[0] == deviations.GLM
+    assert result.expected[0] >= 1.0
+    assert result.level[0] != deviations.DEVIATION

@@ -1,0 +1,570 @@
+"""Scorecard of the weekly flags and the rising badge on data the model did not generate.
+
+    .venv/bin/python -m benchmarks.validity_scorecard            # full run
+    .venv/bin/python -m benchmarks.validity_scorecard --quick    # fewer partnerships and weeks
+    .venv/bin/python -m benchmarks.validity_scorecard --no-r     # without Rscript
+
+Prints every row of the table in issue 9 for DEFAULT and the picture's configuration
+(``deviations.PICTURE``: the same weekly flags, a rarer rising badge), per data-generating
+process, with R beside it:
+
+- "R + BH" is ``deviations.R_COMPATIBLE`` (our engine set up as R's ``farringtonFlexible``
+  with Noufaily's settings, which tests/analysis/test_farrington_r.py shows gives R's
+  expected counts and alarms) with Benjamini-Hochberg at q = 0.05 on its p-values; with R
+  available, real ``farringtonFlexible`` is run through Rscript on one partnership's tested
+  weeks and its agreement with R_COMPATIBLE printed;
+- R's ``algo.glrnb`` (NB GLR, in-control mean estimated by R from the weeks before the
+  monitored window) for the rises, at several limits ``c.ARL``, through Rscript.
+
+Data-generating processes (none is the model: no Farrington levels, no gamma-pooled rates):
+
+- ``nb``: 28 areas x 20 categories, 3,000 incidents a year, a two-harmonic season, a trend
+  per category, NB size 1.5-10 per category, yearly peaks (2-4x) in 30 % of categories;
+- ``sparse``: the same partnership at 1,500 a year, zero-inflated: each week a cell is
+  "off" with probability 0.3-0.7, otherwise Poisson (the mean is kept);
+- ``regime``: 3,000 a year, with 0-2 lasting level shifts (x0.6-1.7) per category and per
+  cell at random weeks of the history, NB size 4;
+- ``chicago``: real weekly aggravated assaults in Chicago 2010-2019 (22 police districts x
+  13 location categories, ../shared/data/chicago-aggravated-assaults), as one partnership.
+
+Each is run prospectively, week by week over the tested weeks, as the app runs it: every
+series of the partnership (cells, area totals, category totals, total) in one call, BH
+within the partnership's week. Outbreaks (1-4 weeks, 2-10x the series' mean, in 4 % of the
+cells, drawn in proportion to their incidents) are planted in the tested weeks; a planted
+outbreak is found if any of its weeks is "avvikelse" in its cell. Slow rises: the mean of
+4 % of the cells climbs linearly to 1.5-2.5x over 26 weeks ending with the last tested week;
+found if the badge shows in any of their last 18 weeks. Null: the same data without plants.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gzip
+import math
+import pathlib
+import shutil
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+from analysis import aggregate, deviations, farrington, weeks
+from analysis.aggregate import ALL
+
+DATA = pathlib.Path(__file__).resolve().parents[3] / "shared" / "data"
+CHICAGO = DATA / "chicago-aggravated-assaults" / "chicago_aggravated_assaults.csv.gz"
+SYNTH_FIRST = weeks.week_index(dt.date(2018, 1, 1))
+SYNTH_WEEKS = 6 * 52 + 4
+WEEKS_PER_YEAR = 365.2425 / 7
+RISE_WEEKS = 26
+RISE_FOUND_FROM = 8  # the badge counts from the 9th week of a rise on
+
+
+@dataclass
+class Dataset:
+    """One partnership: counts (areas x categories x weeks), its mean, and peaked categories."""
+
+    name: str
+    counts: np.ndarray
+    mean: np.ndarray
+    first_week: int
+    peaked: np.ndarray
+
+
+# --- data-generating processes ---------------------------------------------------------------
+
+
+def _shares(rng, n_areas, n_categories):
+    area = rng.gamma(2.0, 1.0, n_areas)
+    category = rng.gamma(1.0, 1.0, n_categories)
+    return (area / area.sum())[:, None] * (category / category.sum())[None, :]
+
+
+def _season(rng, n_categories, n_weeks, first_week, amplitude=0.5, peaks=True):
+    t = np.arange(n_weeks)
+    a1 = rng.uniform(0, amplitude, n_categories)[:, None]
+    a2 = rng.uniform(0, amplitude / 2.5, n_categories)[:, None]
+    p1, p2 = (rng.uniform(0, 2 * np.pi, n_categories)[:, None] for _ in range(2))
+    season = np.exp(
+        a1 * np.cos(2 * np.pi * t / WEEKS_PER_YEAR + p1)
+        + a2 * np.cos(4 * np.pi * t / WEEKS_PER_YEAR + p2)
+    )
+    peaked = np.zeros(n_categories, bool)
+    if peaks:
+        peaked = rng.random(n_categories) < 0.3
+        holiday = farrington.holiday_weeks(farrington.SWEDISH_PEAKS, first_week, n_weeks)
+        factor = rng.uniform(2.0, 4.0, n_categories)
+        season[np.ix_(peaked, holiday)] *= factor[peaked, None]
+    return season / season.mean(axis=1, keepdims=True), peaked
+
+
+def nb(rng, per_year=3000.0, n_areas=28, n_categories=20) -> Dataset:
+    n = SYNTH_WEEKS
+    season, peaked = _season(rng, n_categories, n, SYNTH_FIRST)
+    trend = np.exp(rng.uniform(-0.05, 0.05, n_categories)[:, None] * np.arange(n) / 52)
+    mean = per_year / WEEKS_PER_YEAR * _shares(rng, n_areas, n_categories)[:, :, None]
+    mean = mean * (season * trend)[None]
+    size = rng.uniform(1.5, 10.0, n_categories)[None, :, None]
+    counts = rng.negative_binomial(size, size / (size + mean))
+    return Dataset("nb", counts, mean, SYNTH_FIRST, peaked)
+
+
+def sparse(rng, per_year=1500.0, n_areas=28, n_categories=20) -> Dataset:
+    n = SYNTH_WEEKS
+    season, _ = _season(rng, n_categories, n, SYNTH_FIRST, amplitude=0.3, peaks=False)
+    mean = per_year / WEEKS_PER_YEAR * _shares(rng, n_areas, n_categories)[:, :, None]
+    mean = mean * season[None]
+    off = rng.uniform(0.3, 0.7, (n_areas, n_categories, 1))
+    on = rng.random(mean.shape) >= off
+    counts = np.where(on, rng.poisson(mean / (1 - off)), 0)
+    return Dataset("sparse", counts, mean, SYNTH_FIRST, np.zeros(n_categories, bool))
+
+
+def regime(rng, per_year=3000.0, n_areas=28, n_categories=20) -> Dataset:
+    n = SYNTH_WEEKS
+    season, peaked = _season(rng, n_categories, n, SYNTH_FIRST, amplitude=0.3)
+    mean = per_year / WEEKS_PER_YEAR * _shares(rng, n_areas, n_categories)[:, :, None]
+    mean = mean * season[None]
+    level = np.ones(mean.shape)
+    latest = n - 60  # shifts happen in the history, not in the tested weeks
+    for c in range(n_categories):
+        for _ in range(rng.integers(0, 3)):
+            level[:, c, rng.integers(52, latest) :] *= rng.uniform(0.6, 1.7)
+    for a in range(n_areas):
+        for c in range(n_categories):
+            if rng.random() < 0.3:
+                level[a, c, rng.integers(52, latest) :] *= rng.uniform(0.6, 1.7)
+    mean = mean * level
+    counts = rng.negative_binomial(4.0, 4.0 / (4.0 + mean))
+    return Dataset("regime", counts, mean, SYNTH_FIRST, peaked)
+
+
+def chicago(rng) -> Dataset | None:
+    """Real counts; the "mean" is an estimate (the series' mean over the year before the
+    tested weeks), used only to size planted outbreaks and rises and to band them."""
+    if not CHICAGO.exists():
+        return None
+    import pandas as pd
+
+    with gzip.open(CHICAGO, "rt") as handle:
+        frame = pd.read_csv(handle, usecols=["date", "loc_cat", "district"])
+    frame = frame[frame["district"] != 31]
+    days = pd.to_datetime(frame["date"]).dt.date
+    first = weeks.week_index(dt.date(2010, 1, 4))
+    week = np.array([weeks.week_index(d) for d in days]) - first
+    keep = week >= 0
+    districts = np.unique(frame["district"])
+    categories = np.unique(frame["loc_cat"])
+    area = np.searchsorted(districts, frame["district"].to_numpy())
+    category = np.searchsorted(categories, frame["loc_cat"].to_numpy())
+    n_weeks = int(week[keep].max())  # the last, partial week left out
+    keep &= week < n_weeks
+    counts = np.zeros((len(districts), len(categories), n_weeks), np.int64)
+    np.add.at(counts, (area[keep], category[keep], week[keep]), 1)
+    level = counts[:, :, -52 - 52 : -52].mean(axis=2, keepdims=True)
+    mean = np.broadcast_to(level, counts.shape).astype(float)
+    return Dataset("chicago", counts, mean, first, np.zeros(len(categories), bool))
+
+
+# --- plants ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Plant:
+    row: int  # cell row in the stacked table
+    start: int
+    length: int
+    factor: float
+    baseline: float  # the series' mean per week over the plant
+
+
+def plant_outbreaks(rng, data: Dataset, tested: range, share=0.04):
+    counts = data.counts.copy()
+    n_areas, n_categories, _ = counts.shape
+    cells = n_areas * n_categories
+    weight = data.mean[:, :, tested].reshape(cells, -1).sum(axis=1) + 1e-9
+    rows = rng.choice(cells, max(1, int(share * cells)), replace=False, p=weight / weight.sum())
+    plants = []
+    for row in rows:
+        a, c = divmod(int(row), n_categories)
+        length = int(rng.integers(1, 5))
+        start = int(rng.integers(tested.start, tested.stop - length + 1))
+        factor = float(rng.uniform(2.0, 10.0))
+        span = slice(start, start + length)
+        base = data.mean[a, c, span]
+        counts[a, c, span] += rng.poisson((factor - 1.0) * base)
+        plants.append(Plant(int(row), start, length, factor, float(base.mean())))
+    return counts, plants
+
+
+def plant_rises(rng, data: Dataset, last: int, share=0.04):
+    counts = data.counts.copy()
+    n_areas, n_categories, _ = counts.shape
+    cells = n_areas * n_categories
+    span = np.arange(last - RISE_WEEKS + 1, last + 1)
+    weight = data.mean[:, :, span].reshape(cells, -1).sum(axis=1) + 1e-9
+    rows = rng.choice(cells, max(1, int(share * cells)), replace=False, p=weight / weight.sum())
+    plants = []
+    for row in rows:
+        a, c = divmod(int(row), n_categories)
+        factor = float(rng.uniform(1.5, 2.5))
+        ramp = (factor - 1.0) * (np.arange(1, RISE_WEEKS + 1) / RISE_WEEKS)
+        base = data.mean[a, c, span]
+        counts[a, c, span] += rng.poisson(ramp * base)
+        plants.append(Plant(int(row), int(span[0]), RISE_WEEKS, factor, float(base.mean())))
+    return counts, plants
+
+
+# --- running the engine as the app does ----------------------------------------------------
+
+
+def table_of(counts_list, first_week):
+    return aggregate.concat_series(
+        [
+            aggregate.stack_series(counts, first_week=first_week, group=g)
+            for g, counts in enumerate(counts_list)
+        ]
+    )
+
+
+def run(table, tested: range, configs: dict):
+    """Per config: level, p, rising, expected as series x tested weeks."""
+    keys = ("level", "p", "rising", "expected", "alarm")
+    out = {name: {k: [] for k in keys} for name in configs}
+    for target in tested:
+        for name, config in configs.items():
+            dev = deviations.weekly_deviations(table, target, config)
+            out[name]["level"].append(dev.level)
+            out[name]["p"].append(dev.p_value)
+            out[name]["rising"].append(dev.rising)
+            out[name]["expected"].append(dev.expected)
+            out[name]["alarm"].append(dev.alarm)
+    return {name: {k: np.array(v).T for k, v in d.items()} for name, d in out.items()}
+
+
+CONFIGS = {
+    "DEFAULT": deviations.DEFAULT,
+    "picture": deviations.PICTURE,
+    "R_COMPATIBLE": deviations.R_COMPATIBLE,
+}
+
+
+def mcnemar(ours: np.ndarray, theirs: np.ndarray) -> tuple[int, int, float]:
+    b = int((ours & ~theirs).sum())
+    c = int((~ours & theirs).sum())
+    p = stats.binomtest(b, b + c, 0.5).pvalue if b + c else 1.0
+    return b, c, p
+
+
+def pct(x) -> str:
+    return (
+        "   –  " if x is None or (isinstance(x, float) and math.isnan(x)) else f"{100 * x:5.1f} %"
+    )
+
+
+# --- R -------------------------------------------------------------------------------------
+
+R_GLRNB = """
+suppressMessages(library(surveillance))
+args <- commandArgs(trailingOnly = TRUE)
+observed <- as.matrix(read.csv(args[1], header = FALSE))
+first <- as.integer(readLines(args[2]))
+limits <- as.numeric(strsplit(readLines(args[3]), ",")[[1]])
+n <- nrow(observed)
+range <- first:n
+out <- matrix(NA_integer_, nrow = length(limits) * ncol(observed), ncol = length(range))
+for (s in seq_len(ncol(observed))) {
+  y <- observed[, s]
+  dp <- create.disProg(week = seq_len(n), observed = y, state = 0 * y, freq = 52)
+  for (i in seq_along(limits)) {
+    control <- list(range = range, c.ARL = limits[i], alpha = NULL, Mtilde = 1, M = -1,
+      change = "intercept", dir = "inc", ret = "value")
+    res <- tryCatch(suppressWarnings(algo.glrnb(dp, control = control)), error = function(e) NULL)
+    row <- (i - 1) * ncol(observed) + s
+    if (!is.null(res)) out[row, ] <- as.integer(res$alarm)
+  }
+}
+write.table(out, args[4], sep = ",", row.names = FALSE, col.names = FALSE, na = "NaN")
+"""
+
+
+def r_ready() -> bool:
+    if shutil.which("Rscript") is None:
+        return False
+    probe = subprocess.run(["Rscript", "-e", "library(surveillance)"], capture_output=True)
+    return probe.returncode == 0
+
+
+def r_glrnb(counts: np.ndarray, tested: range, limits: list[float]) -> np.ndarray:
+    """R's algo.glrnb alarms: limits x series x tested weeks (NaN where R failed)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = pathlib.Path(tmp)
+        np.savetxt(tmp / "y.csv", counts[:, : tested.stop].T, fmt="%d", delimiter=",")
+        (tmp / "first.txt").write_text(f"{tested.start + 1}\n")
+        (tmp / "limits.txt").write_text(",".join(str(v) for v in limits) + "\n")
+        (tmp / "run.R").write_text(R_GLRNB)
+        subprocess.run(
+            ["Rscript", str(tmp / "run.R"), str(tmp / "y.csv"), str(tmp / "first.txt"),
+             str(tmp / "limits.txt"), str(tmp / "out.csv")],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        alarms = np.loadtxt(tmp / "out.csv", delimiter=",", ndmin=2)
+    return alarms.reshape(len(limits), counts.shape[0], len(tested))
+
+
+def r_farrington(counts: np.ndarray, first_week: int, tested: range) -> dict[str, np.ndarray]:
+    """R's farringtonFlexible (Noufaily settings) on the tested weeks (series x weeks)."""
+    from tests.analysis.test_farrington_r import R_SCRIPT
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = pathlib.Path(tmp)
+        np.savetxt(tmp / "observed.csv", counts[:, : tested.stop].T, fmt="%d", delimiter=",")
+        (tmp / "mondays.txt").write_text(
+            "\n".join(str(weeks.monday(first_week + j)) for j in range(tested.stop)) + "\n"
+        )
+        (tmp / "range.txt").write_text("\n".join(str(k + 1) for k in tested) + "\n")
+        (tmp / "run.R").write_text(R_SCRIPT)
+        subprocess.run(
+            ["Rscript", str(tmp / "run.R"), str(tmp / "observed.csv"), str(tmp / "mondays.txt"),
+             str(tmp / "range.txt"), str(tmp / "r")],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        load = lambda name: np.loadtxt(tmp / f"r.{name}", delimiter=",", ndmin=2).T  # noqa: E731
+        return {name: load(name) for name in ("expected", "alarm", "p")}
+
+
+# --- the scorecard --------------------------------------------------------------------------
+
+
+def score(rng, make, args, r_ok: bool) -> None:
+    t0 = time.perf_counter()
+    datasets = [make(rng)]
+    if datasets[0] is None:
+        print("  (data not found, skipped)")
+        return
+    if datasets[0].name != "chicago":  # one real city; synthetic: several partnerships
+        datasets += [make(rng) for _ in range(args.partnerships - 1)]
+    first_week = datasets[0].first_week
+    n_weeks = datasets[0].counts.shape[2]
+    tested = range(n_weeks - args.weeks, n_weeks)
+    n_series = aggregate.stack_series(datasets[0].counts, first_week=first_week).n_series
+    print(
+        f"  {len(datasets)} partnership(s) x {n_series} series, tested weeks "
+        f"{len(tested)}, {n_weeks} weeks of data"
+    )
+    rows: dict[str, dict[str, object]] = {name: {} for name in ("DEFAULT", "picture", "R + BH")}
+
+    # outbreaks
+    planted = [plant_outbreaks(rng, d, tested) for d in datasets]
+    table = table_of([c for c, _ in planted], first_week)
+    result = run(table, tested, {k: CONFIGS[k] for k in ("DEFAULT", "R_COMPATIBLE")})
+    per = table.n_series
+    found = {"DEFAULT": [], "R + BH": []}
+    after_badge = {"DEFAULT": [], "picture": []}
+    band_23, band_sparse = [], []
+    for g, (_, plants) in enumerate(planted):
+        for plant in plants:
+            row = g * per + plant.row
+            cols = np.arange(plant.start, plant.start + plant.length) - tested.start
+            for name, key in (("DEFAULT", "DEFAULT"), ("R + BH", "R_COMPATIBLE")):
+                found[name].append((result[key]["level"][row, cols] == deviations.DEVIATION).any())
+            band_23.append(plant.factor < 3.0)
+            band_sparse.append(plant.baseline < 1.0)
+            after = np.arange(cols[-1] + 1, len(tested))
+            if len(after):
+                after_badge["DEFAULT"].append(result["DEFAULT"]["rising"][row, after])
+    band_23, band_sparse = np.array(band_23), np.array(band_sparse)
+    for name in found:
+        hits = np.array(found[name])
+        rows[name]["outbreaks found"] = (hits.mean(), len(hits))
+        rows[name]["2-3x found"] = (
+            hits[band_23].mean() if band_23.any() else np.nan,
+            band_23.sum(),
+        )
+        rows[name]["sparse found"] = (
+            hits[band_sparse].mean() if band_sparse.any() else np.nan,
+            band_sparse.sum(),
+        )
+    rows["picture"].update(rows["DEFAULT"])  # the same weekly flags
+    b, c, p = mcnemar(np.array(found["DEFAULT"]), np.array(found["R + BH"]))
+    rows["DEFAULT"]["McNemar vs R + BH"] = f"{b} only ours, {c} only R, p = {p:.3g}"
+    if after_badge["DEFAULT"]:
+        rows["DEFAULT"]["badge after a burst"] = np.concatenate(after_badge["DEFAULT"]).mean()
+    picture_after = []
+    result_picture = run(table, tested, {"picture": CONFIGS["picture"]})["picture"]
+    for g, (_, plants) in enumerate(planted):
+        for plant in plants:
+            row = g * per + plant.row
+            after = np.arange(plant.start + plant.length - tested.start, len(tested))
+            if len(after):
+                picture_after.append(result_picture["rising"][row, after])
+    if picture_after:
+        rows["picture"]["badge after a burst"] = np.concatenate(picture_after).mean()
+
+    if r_ok and args.r_farrington:
+        counts0 = table.counts[:per]
+        r = r_farrington(counts0, first_week, tested)
+        ours = result["R_COMPATIBLE"]
+        alarm_r = r["alarm"] > 0
+        ours_alarm = ours["alarm"][:per]
+        both = (alarm_r & ours_alarm).sum()
+        either = (alarm_r | ours_alarm).sum()
+        ok = np.isfinite(r["expected"]) & np.isfinite(ours["expected"][:per])
+        rel = np.abs(r["expected"][ok] / ours["expected"][:per][ok] - 1)
+        print(
+            f"  real R farringtonFlexible on partnership 0: alarm Jaccard with R_COMPATIBLE "
+            f"{both / max(either, 1):.3f}; expected counts within 1 % in "
+            f"{np.mean(rel < 0.01):.1%} of {ok.sum()} series-weeks"
+        )
+
+    # null data
+    table = table_of([d.counts for d in datasets], first_week)
+    null = run(table, tested, CONFIGS) if datasets[0].name != "chicago" else None
+    if null is not None:
+        groups = table.group
+        for name, key in (("DEFAULT", "DEFAULT"), ("R + BH", "R_COMPATIBLE")):
+            dev = null[key]["level"] == deviations.DEVIATION
+            weekly = np.array([dev[groups == g].any(axis=0) for g in np.unique(groups)]).ravel()
+            rows[name]["null weeks with any avvikelse"] = (weekly.mean(), weekly.size)
+            p = null[key]["p"]
+            p = p[np.isfinite(p)]
+            rows[name]["null p <= .001/.01/.05"] = (
+                " / ".join(f"{100 * np.mean(p <= a):.2f}" for a in (0.001, 0.01, 0.05))
+                + f" % (n={p.size:,})"
+            )
+        rows["picture"]["null weeks with any avvikelse"] = rows["DEFAULT"][
+            "null weeks with any avvikelse"
+        ]
+        for name, one_in in (("DEFAULT", 104.0), ("picture", 520.0)):
+            tested_rows = np.isfinite(null[name]["p"])
+            badge = null[name]["rising"][tested_rows]
+            rows[name]["badge on null series-weeks"] = (
+                f"{100 * badge.mean():.2f} % (design {100 / one_in:.2f} %, n={badge.size:,})"
+            )
+
+    # holidays (datasets with peaked categories): peak weeks of the last two years
+    peaked_any = any(d.peaked.any() for d in datasets)
+    if peaked_any:
+        holiday = farrington.holiday_weeks(farrington.SWEDISH_PEAKS, first_week, n_weeks)
+        targets = holiday[holiday >= n_weeks - 104]
+        n_flag = {"DEFAULT": 0, "R + BH": 0}
+        n_any = {"DEFAULT": 0, "R + BH": 0}
+        n = 0
+        for target in targets:
+            for name, config in (
+                ("DEFAULT", deviations.DEFAULT),
+                ("R + BH", deviations.R_COMPATIBLE),
+            ):
+                dev = deviations.weekly_deviations(table, int(target), config)
+                for g, d in enumerate(datasets):
+                    cells = np.flatnonzero(
+                        (table.group == g) & (table.area != ALL) & (table.category != ALL)
+                    )
+                    a, c = table.area[cells], table.category[cells]
+                    busy = d.peaked[c] & (d.mean[a, c, target] >= 0.5)
+                    n_flag[name] += (dev.level[cells[busy]] == deviations.DEVIATION).sum()
+                    n_any[name] += (dev.level[cells[busy]] != deviations.NONE).sum()
+                    if name == "DEFAULT":
+                        n += busy.sum()
+        for name in n_flag:
+            rows[name]["holiday peaks flagged"] = (
+                f"{100 * n_flag[name] / max(n, 1):.1f} % avvikelse, "
+                f"{100 * n_any[name] / max(n, 1):.1f} % any level (n={n})"
+            )
+        rows["picture"]["holiday peaks flagged"] = rows["DEFAULT"]["holiday peaks flagged"]
+
+    # slow rises
+    rising = [plant_rises(rng, d, n_weeks - 1) for d in datasets]
+    table = table_of([c for c, _ in rising], first_week)
+    result = run(table, tested, {k: CONFIGS[k] for k in ("DEFAULT", "picture")})
+    is_rise = np.zeros(table.n_series, bool)
+    rise_rows = []
+    for g, (_, plants) in enumerate(rising):
+        for plant in plants:
+            is_rise[g * per + plant.row] = True
+            rise_rows.append((g * per + plant.row, plant))
+    related = _related(table, is_rise)
+    from_col = len(tested) - (RISE_WEEKS - RISE_FOUND_FROM)
+    for name in ("DEFAULT", "picture"):
+        badge = result[name]["rising"]
+        hits = np.array([badge[row, from_col:].any() for row, _ in rise_rows])
+        strong = np.array([p.baseline >= 1.0 for _, p in rise_rows])
+        tested_rows = np.isfinite(result[name]["p"])
+        false = badge[~related[:, None] & tested_rows].mean()
+        rows[name]["slow rises found"] = (
+            f"{100 * hits.mean():.1f} % of {len(hits)} (mean >= 1/week: "
+            f"{100 * hits[strong].mean() if strong.any() else float('nan'):.1f} % of "
+            f"{strong.sum()}), badge on other series-weeks {100 * false:.2f} %"
+        )
+    if r_ok and args.glrnb:
+        limits = [3.0, 4.0, 5.0, 6.0]
+        alarms = r_glrnb(table.counts, tested, limits)
+        texts = []
+        for i, c in enumerate(limits):
+            a = alarms[i]
+            fitted = np.isfinite(a).all(axis=1)
+            hits = np.array(
+                [a[row, from_col:].max() > 0 if fitted[row] else False for row, _ in rise_rows]
+            )
+            false = np.nanmean(a[~related & fitted])
+            texts.append(
+                f"c.ARL={c:g}: {100 * hits.mean():.1f} % at {100 * false:.2f} % false "
+                f"({(~fitted).sum()} series without an R fit)"
+            )
+        rows["R + BH"]["slow rises found (glrnb)"] = "; ".join(texts)
+
+    for name, figures in rows.items():
+        print(f"  {name}")
+        for key, value in figures.items():
+            if isinstance(value, tuple):
+                share, count = value
+                value = f"{pct(share)} (n={count})"
+            elif isinstance(value, float):
+                value = pct(value)
+            print(f"    {key:32s} {value}")
+    print(f"  ({time.perf_counter() - t0:.0f} s)")
+
+
+def _related(table, mask):
+    """Series that contain a planted series: itself, its area total, its category total,
+    the total (their badges are not false)."""
+    related = mask.copy()
+    for row in np.flatnonzero(mask):
+        g, a, c = table.group[row], table.area[row], table.category[row]
+        same = table.group == g
+        related |= same & (
+            ((table.area == a) & (table.category == ALL))
+            | ((table.area == ALL) & (table.category == c))
+            | ((table.area == ALL) & (table.category == ALL))
+        )
+    return related
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="1 partnership, 26 weeks")
+    parser.add_argument("--partnerships", type=int, default=3)
+    parser.add_argument("--weeks", type=int, default=52)
+    parser.add_argument("--no-r", action="store_true")
+    parser.add_argument("--r-farrington", action="store_true", help="real R on partnership 0")
+    parser.add_argument("--no-glrnb", dest="glrnb", action="store_false")
+    parser.add_argument("--only", nargs="*", default=None)
+    args = parser.parse_args()
+    if args.quick:
+        args.partnerships, args.weeks = 1, 26
+    r_ok = not args.no_r and r_ready()
+    print(f"R with surveillance: {'yes' if r_ok else 'no'}")
+    generators = {"nb": nb, "sparse": sparse, "regime": regime, "chicago": chicago}
+    for name, make in generators.items():
+        if args.only and name not in args.only:
+            continue
+        print(f"\n== {name}")
+        score(np.random.default_rng(2026), make, args, r_ok)
+
+
+if __name__ == "__main__":
+    main()
