@@ -343,6 +343,22 @@ RETENTION_HOUR = env_int("RETENTION_HOUR", 3)
 # agent after this many months; 0 keeps them. Partnerships set their own in the app.
 AUDIT_ADDRESS_MONTHS = env_int("AUDIT_ADDRESS_MONTHS", 0)
 
+# E-mail (reminders about interventions, the weekly digest): printed to the console unless
+# EMAIL_HOST names an SMTP server. SITE_URL makes the links in e-mails absolute.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "lagesbild@localhost")
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -5,11 +5,39 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class Intervention(models.Model):
-    """A decided action: what, where, against which categories, who, by when, status.
+class InterventionType(models.Model):
+    """A kind of intervention from the partnership's own taxonomy (seeded with the EST
+    defaults, see `constants.DEFAULT_TYPES`), so a group can learn which kinds work where."""
 
-    Kept general enough for the later follow-up and evaluation (treated area and categories,
-    start and end dates)."""
+    partnership = models.ForeignKey(
+        "partnerships.Partnership", on_delete=models.CASCADE, related_name="intervention_types"
+    )
+    name = models.CharField(_("namn"), max_length=100)
+    description = models.CharField(_("exempel"), max_length=300, blank=True)
+    active = models.BooleanField(_("aktiv"), default=True)
+    sort_order = models.PositiveIntegerField(_("ordning"), default=0)
+
+    class Meta:
+        verbose_name = _("insatstyp")
+        verbose_name_plural = _("insatstyper")
+        ordering = ["sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "name"], name="intervention_type_unique_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Intervention(models.Model):
+    """A decided action: what kind, where, against which categories, who, when, status.
+
+    The problem it targets is its area and categories, and where one exists the meeting
+    item (a deviation, a rising series, a worsened assessment) that led to it: `origin` is a
+    copy of that agenda item, so the link survives later edits of the agenda. Closing it
+    (status done or cancelled) freezes its evaluation (`Evaluation`)."""
 
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planerad")
@@ -40,11 +68,47 @@ class Intervention(models.Model):
         related_name="interventions",
         verbose_name=_("ansvarig organisation"),
     )
+    kind = models.ForeignKey(
+        InterventionType,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="interventions",
+        verbose_name=_("typ av insats"),
+    )
+    contributors = models.ManyToManyField(
+        "partnerships.Organisation",
+        blank=True,
+        related_name="contributes_to",
+        verbose_name=_("medverkande organisationer"),
+    )
     start_date = models.DateField(_("startdatum"), null=True, blank=True)
+    end_date = models.DateField(_("slutdatum"), null=True, blank=True)
     due_date = models.DateField(_("klart senast"))
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
     )
+    origin_meeting = models.ForeignKey(
+        "Meeting",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("beslutad på mötet"),
+    )
+    origin = models.JSONField(_("utgår från"), default=dict, blank=True)
+    closed_at = models.DateTimeField(_("avslutad"), null=True, blank=True)
+    last_reminded_on = models.DateField(null=True, blank=True, editable=False)
+    # The evaluation's set-up; empty comparison areas mean "use the proposal".
+    comparison_areas = models.ManyToManyField(
+        "geography.Area", blank=True, related_name="+", verbose_name=_("jämförelseområden")
+    )
+    buffer_areas = models.ManyToManyField(
+        "geography.Area", blank=True, related_name="+", verbose_name=_("buffertzon")
+    )
+    buffer_chosen = models.BooleanField(default=False, editable=False)
+    weeks_before = models.PositiveSmallIntegerField(_("veckor före start"), default=26)
+    weeks_after = models.PositiveSmallIntegerField(_("veckor efter start"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -110,3 +174,85 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class ProgressNote(models.Model):
+    """A dated note in an intervention's progress log: what was done, how much, by which
+    organisation (never who as a person; the author is kept for the audit)."""
+
+    partnership = models.ForeignKey(
+        "partnerships.Partnership", on_delete=models.CASCADE, related_name="+"
+    )
+    intervention = models.ForeignKey(
+        Intervention, on_delete=models.CASCADE, related_name="progress_notes"
+    )
+    done_on = models.DateField(_("datum"))
+    text = models.TextField(_("vad som gjordes"), max_length=2000)
+    amount = models.CharField(_("omfattning"), max_length=200, blank=True)
+    organisation = models.ForeignKey(
+        "partnerships.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("anteckning")
+        verbose_name_plural = _("anteckningar")
+        ordering = ["-done_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.done_on} {self.text[:40]}"
+
+
+class Evaluation(models.Model):
+    """A stored evaluation of an intervention: its set-up and every figure, as computed.
+
+    Closing an intervention stores a frozen version; recomputing stores the next version
+    and never changes an old one, like approved pictures."""
+
+    partnership = models.ForeignKey(
+        "partnerships.Partnership", on_delete=models.CASCADE, related_name="+"
+    )
+    intervention = models.ForeignKey(
+        Intervention, on_delete=models.CASCADE, related_name="evaluations"
+    )
+    version = models.PositiveSmallIntegerField(default=1)
+    computed_at = models.DateTimeField()
+    computed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    verdict = models.CharField(max_length=20, blank=True)
+    result = models.JSONField()
+
+    class Meta:
+        verbose_name = _("utvärdering")
+        verbose_name_plural = _("utvärderingar")
+        ordering = ["intervention", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["intervention", "version"], name="evaluation_unique_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.intervention} v{self.version}"
+
+
+class DigestSent(models.Model):
+    """Which approved weekly picture has had its digest e-mailed (återkoppling), so the
+    scheduled command sends each one once."""
+
+    partnership = models.ForeignKey(
+        "partnerships.Partnership", on_delete=models.CASCADE, related_name="+"
+    )
+    picture = models.OneToOneField("pictures.Picture", on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+    recipients = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.picture} ({self.recipients})"

@@ -10,10 +10,74 @@ from django.utils.translation import gettext as _
 from lagesbild.audit.record import record
 from lagesbild.incidents import weeks
 from lagesbild.incidents.privacy import validate_no_identity_numbers
-from lagesbild.interventions.models import Decision, Intervention, Meeting
+from lagesbild.interventions import constants, evaluation
+from lagesbild.interventions.models import (
+    Decision,
+    Intervention,
+    InterventionType,
+    Meeting,
+    ProgressNote,
+)
 from lagesbild.partnerships.access import Role, has_role
 
 OPEN = (Intervention.Status.PLANNED, Intervention.Status.ONGOING)
+CLOSED = (Intervention.Status.DONE, Intervention.Status.CANCELLED)
+# The fields of an intervention a coordinator sets (create and edit alike).
+FIELDS = (
+    "title",
+    "kind",
+    "area",
+    "categories",
+    "responsible",
+    "contributors",
+    "start_date",
+    "end_date",
+    "due_date",
+    "description",
+)
+
+
+def intervention_types(partnership):
+    """The partnership's taxonomy of intervention types; a partnership without one gets
+    the EST defaults (`constants.DEFAULT_TYPES`) the first time it is asked for."""
+    types = InterventionType.objects.filter(partnership=partnership)
+    if not types.exists():
+        InterventionType.objects.bulk_create(
+            InterventionType(partnership=partnership, name=name, description=examples, sort_order=i)
+            for i, (name, examples) in enumerate(constants.DEFAULT_TYPES)
+        )
+    return types
+
+
+@transaction.atomic
+def save_intervention_type(
+    *,
+    actor,
+    partnership,
+    name: str,
+    description: str = "",
+    active: bool = True,
+    pk=None,
+    request=None,
+) -> InterventionType:
+    """Add a type to the taxonomy, or rename or retire one (types in use are never deleted)."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Ange ett namn.")})
+    same = InterventionType.objects.filter(partnership=partnership, name__iexact=name)
+    if pk is not None:
+        same = same.exclude(pk=pk)
+    if same.exists():
+        raise ValidationError({"name": _("Det finns redan en insatstyp med det namnet.")})
+    if pk is None:
+        last = InterventionType.objects.filter(partnership=partnership).count()
+        kind = InterventionType(partnership=partnership, sort_order=last)
+    else:
+        kind = InterventionType.objects.get(partnership=partnership, pk=pk)
+    kind.name, kind.description, kind.active = name, description.strip(), active
+    kind.save()
+    record(actor=actor, action="intervention_type.save", obj=kind, request=request, summary=name)
+    return kind
 
 
 def due_interventions(partnership, until: date):
@@ -114,7 +178,18 @@ def save_minutes(
     return meeting
 
 
-def _check_intervention(partnership, *, area, responsible, categories, due_date) -> None:
+def _check_intervention(
+    partnership,
+    *,
+    area,
+    responsible,
+    categories,
+    due_date,
+    kind=None,
+    contributors=(),
+    start_date=None,
+    end_date=None,
+) -> None:
     errors = {}
     if area.partnership_id != partnership.pk:
         errors["area"] = _("Välj ett område i samverkan.")
@@ -122,10 +197,29 @@ def _check_intervention(partnership, *, area, responsible, categories, due_date)
         errors["responsible"] = _("Välj en aktiv organisation i samverkan.")
     if any(c.partnership_id != partnership.pk for c in categories):
         errors["categories"] = _("Välj kategorier ur samverkans checklista.")
+    if kind is not None and kind.partnership_id != partnership.pk:
+        errors["kind"] = _("Välj en insatstyp ur samverkans lista.")
+    if any(o.partnership_id != partnership.pk for o in contributors):
+        errors["contributors"] = _("Välj organisationer i samverkan.")
+    elif any(o.pk == responsible.pk for o in contributors):
+        errors["contributors"] = _("Den ansvariga organisationen är inte också medverkande.")
     if due_date is None:
         errors["due_date"] = _("Ange när insatsen ska vara klar.")
+    if start_date and end_date and end_date < start_date:
+        errors["end_date"] = _("Slutdatum kan inte ligga före startdatum.")
     if errors:
         raise ValidationError(errors)
+
+
+def _origin_item(meeting: Meeting, index) -> dict:
+    """A copy of the meeting's agenda item `index` (with the week it is about), or {}."""
+    if index is None or index == "":
+        return {}
+    try:
+        item = meeting.agenda[int(index)]
+    except (ValueError, TypeError, IndexError) as exc:
+        raise ValidationError({"origin_item": _("Välj en punkt på dagordningen.")}) from exc
+    return {**item, "period": meeting.period, "meeting": meeting.pk}
 
 
 @transaction.atomic
@@ -141,8 +235,15 @@ def add_decision(
     validate_no_identity_numbers(text)
     created = None
     if intervention is not None:
+        intervention = dict(intervention)
+        origin = _origin_item(meeting, intervention.pop("origin_item", None))
         created = create_intervention(
-            actor=actor, partnership=meeting.partnership, request=request, **intervention
+            actor=actor,
+            partnership=meeting.partnership,
+            request=request,
+            origin=origin,
+            origin_meeting=meeting,
+            **intervention,
         )
     decision = Decision.objects.create(
         meeting=meeting, text=text.strip(), intervention=created, created_by=actor
@@ -171,23 +272,42 @@ def create_intervention(
     categories=(),
     description: str = "",
     start_date=None,
+    end_date=None,
+    kind=None,
+    contributors=(),
+    origin: dict | None = None,
+    origin_meeting: Meeting | None = None,
     request=None,
 ) -> Intervention:
+    start_date = start_date or timezone.localdate()
     _check_intervention(
-        partnership, area=area, responsible=responsible, categories=categories, due_date=due_date
+        partnership,
+        area=area,
+        responsible=responsible,
+        categories=categories,
+        due_date=due_date,
+        kind=kind,
+        contributors=contributors,
+        start_date=start_date,
+        end_date=end_date,
     )
     validate_no_identity_numbers(f"{title}\n{description}")
     intervention = Intervention.objects.create(
         partnership=partnership,
         title=title.strip(),
+        kind=kind,
         area=area,
         responsible=responsible,
         due_date=due_date,
         description=description.strip(),
-        start_date=start_date or timezone.localdate(),
+        start_date=start_date,
+        end_date=end_date,
+        origin=origin or {},
+        origin_meeting=origin_meeting,
         created_by=actor,
     )
     intervention.categories.set(categories)
+    intervention.contributors.set(contributors)
     record(
         actor=actor,
         action="intervention.create",
@@ -198,11 +318,76 @@ def create_intervention(
     return intervention
 
 
+@transaction.atomic
+def change_intervention(
+    *, actor, membership, intervention: Intervention, request=None, **fields
+) -> Intervention:
+    """A coordinator corrects an intervention's register entry (any of `FIELDS`)."""
+    if not has_role(membership, Role.COORDINATOR):
+        raise PermissionDenied
+    unknown = set(fields) - set(FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields {unknown}")
+    current = {name: getattr(intervention, name) for name in FIELDS}
+    current["categories"] = list(intervention.categories.all())
+    current["contributors"] = list(intervention.contributors.all())
+    new = {**current, **fields}
+    _check_intervention(
+        intervention.partnership,
+        area=new["area"],
+        responsible=new["responsible"],
+        categories=new["categories"],
+        due_date=new["due_date"],
+        kind=new["kind"],
+        contributors=new["contributors"],
+        start_date=new["start_date"],
+        end_date=new["end_date"],
+    )
+    if new["start_date"] is None:
+        raise ValidationError({"start_date": _("Ange när insatsen startade.")})
+    if not (new["title"] or "").strip():
+        raise ValidationError({"title": _("Ange vad insatsen är.")})
+    validate_no_identity_numbers(f"{new['title']}\n{new['description']}")
+    for name in FIELDS:
+        if name not in ("categories", "contributors"):
+            value = new[name].strip() if name in ("title", "description") else new[name]
+            setattr(intervention, name, value)
+    intervention.save()
+    intervention.categories.set(new["categories"])
+    intervention.contributors.set(new["contributors"])
+    changed = sorted(name for name in FIELDS if new[name] != current[name])
+    record(
+        actor=actor,
+        action="intervention.change",
+        obj=intervention,
+        request=request,
+        summary=intervention.title,
+        fields=changed,
+    )
+    return intervention
+
+
+def takes_part(membership, intervention: Intervention) -> bool:
+    """The member's organisation is responsible for or contributes to the intervention."""
+    return membership is not None and (
+        membership.organisation_id == intervention.responsible_id
+        or intervention.contributors.filter(pk=membership.organisation_id).exists()
+    )
+
+
 def can_update(membership, intervention: Intervention) -> bool:
-    """Coordinators, and members of the responsible organisation, report progress."""
+    """Coordinators, and members of the responsible organisation, move the status."""
     return has_role(membership, Role.COORDINATOR) or (
         has_role(membership, Role.MEMBER)
         and membership.organisation_id == intervention.responsible_id
+    )
+
+
+def can_log(membership, intervention: Intervention) -> bool:
+    """Coordinators, and members of the responsible or a contributing organisation, write
+    in the progress log."""
+    return has_role(membership, Role.COORDINATOR) or (
+        has_role(membership, Role.MEMBER) and takes_part(membership, intervention)
     )
 
 
@@ -210,13 +395,21 @@ def can_update(membership, intervention: Intervention) -> bool:
 def update_status(
     *, actor, membership, intervention: Intervention, status: str, request=None
 ) -> Intervention:
+    """Move the status. Done or cancelled closes the intervention (its end date defaults to
+    today); closing a done one freezes its evaluation as a stored version."""
     if not can_update(membership, intervention):
         raise PermissionDenied
     if status not in Intervention.Status.values:
         raise ValidationError({"status": _("Välj en status.")})
     old = intervention.status
     intervention.status = status
-    intervention.save(update_fields=["status"])
+    closing = status in CLOSED and intervention.closed_at is None
+    if closing:
+        intervention.closed_at = timezone.now()
+        intervention.end_date = intervention.end_date or timezone.localdate()
+    elif status in OPEN:
+        intervention.closed_at = None
+    intervention.save(update_fields=["status", "closed_at", "end_date"])
     record(
         actor=actor,
         action="intervention.status",
@@ -224,6 +417,107 @@ def update_status(
         request=request,
         old=old,
         new=status,
+    )
+    if closing and status == Intervention.Status.DONE:
+        evaluation.store_evaluation(actor=actor, intervention=intervention, request=request)
+    return intervention
+
+
+@transaction.atomic
+def add_progress_note(
+    *,
+    actor,
+    membership,
+    intervention: Intervention,
+    done_on: date,
+    text: str,
+    amount: str = "",
+    request=None,
+) -> ProgressNote:
+    """A dated note in the progress log, in the name of the writer's organisation."""
+    if not can_log(membership, intervention):
+        raise PermissionDenied
+    errors = {}
+    if not text.strip():
+        errors["text"] = _("Skriv vad som gjordes.")
+    if done_on is None:
+        errors["done_on"] = _("Ange datum.")
+    elif done_on > timezone.localdate():
+        errors["done_on"] = _("Datumet kan inte ligga i framtiden.")
+    if errors:
+        raise ValidationError(errors)
+    validate_no_identity_numbers(f"{text}\n{amount}")
+    note = ProgressNote.objects.create(
+        partnership=intervention.partnership,
+        intervention=intervention,
+        done_on=done_on,
+        text=text.strip(),
+        amount=amount.strip(),
+        organisation=membership.organisation,
+        author=actor,
+    )
+    record(
+        actor=actor,
+        action="intervention.progress",
+        obj=intervention,
+        request=request,
+        summary=note.text[:200],
+    )
+    return note
+
+
+@transaction.atomic
+def set_evaluation_setup(
+    *,
+    actor,
+    membership,
+    intervention: Intervention,
+    comparison_areas,
+    buffer_areas,
+    buffer_chosen: bool,
+    weeks_before: int,
+    weeks_after: int | None,
+    request=None,
+) -> Intervention:
+    """The coordinator's (or analyst's) choice of comparison areas, buffer and periods.
+
+    No comparison areas means "the proposal"; `buffer_chosen` False means "the areas next
+    to the treated one". A frozen evaluation does not change: recomputing makes a new
+    version."""
+    if not has_role(membership, Role.ANALYST):
+        raise PermissionDenied
+    partnership_id = intervention.partnership_id
+    errors = {}
+    comparison_ids = {a.pk for a in comparison_areas}
+    buffer_ids = {a.pk for a in buffer_areas}
+    if any(a.partnership_id != partnership_id for a in [*comparison_areas, *buffer_areas]):
+        errors["comparison_areas"] = _("Välj områden i samverkan.")
+    elif intervention.area_id in comparison_ids | buffer_ids:
+        errors["comparison_areas"] = _(
+            "Insatsens eget område kan inte vara jämförelse eller buffert."
+        )
+    elif comparison_ids & buffer_ids:
+        errors["buffer_areas"] = _("Ett område kan inte vara både jämförelse och buffert.")
+    if not 4 <= weeks_before <= 156:
+        errors["weeks_before"] = _("Välj mellan 4 och 156 veckor före start.")
+    if weeks_after is not None and not 1 <= weeks_after <= 104:
+        errors["weeks_after"] = _("Välj mellan 1 och 104 veckor efter start.")
+    if errors:
+        raise ValidationError(errors)
+    intervention.weeks_before, intervention.weeks_after = weeks_before, weeks_after
+    intervention.buffer_chosen = buffer_chosen
+    intervention.save(update_fields=["weeks_before", "weeks_after", "buffer_chosen"])
+    intervention.comparison_areas.set(comparison_areas)
+    intervention.buffer_areas.set(buffer_areas if buffer_chosen else [])
+    record(
+        actor=actor,
+        action="intervention.evaluation_setup",
+        obj=intervention,
+        request=request,
+        summary=intervention.title,
+        comparison=sorted(comparison_ids),
+        buffer=sorted(buffer_ids) if buffer_chosen else None,
+        weeks=[weeks_before, weeks_after],
     )
     return intervention
 
