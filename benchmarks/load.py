@@ -113,15 +113,34 @@ def report_bodies(membership, rng):
     ]
 
 
-def scrape_requests(port) -> float:
+def scrape(port) -> tuple[float, dict[float, float]]:
+    """From /metrics: requests counted so far, and the server-side latency histogram summed
+    over every view ({upper bound: cumulative count})."""
+    from prometheus_client.parser import text_string_to_metric_families
+
     status, _, body = ops.request(port, "GET", "/metrics")
     if status != 200:
-        return float("nan")
-    total = 0.0
-    for line in body.decode().splitlines():
-        if line.startswith("lagesbild_http_requests_total{"):
-            total += float(line.rsplit(" ", 1)[1])
-    return total
+        return float("nan"), {}
+    total, buckets = 0.0, defaultdict(float)
+    for family in text_string_to_metric_families(body.decode()):
+        for sample in family.samples:
+            if sample.name == "lagesbild_http_requests_total":
+                total += sample.value
+            elif sample.name == "lagesbild_http_request_duration_seconds_bucket":
+                buckets[float(sample.labels["le"])] += sample.value
+    return total, buckets
+
+
+def server_percentile(before: dict, after: dict, share: float) -> str:
+    """The histogram bucket holding the share-th request (server time, from /metrics)."""
+    deltas = sorted((bound, after[bound] - before.get(bound, 0.0)) for bound in after)
+    if not deltas or deltas[-1][1] <= 0:
+        return "n/a"
+    wanted = share * deltas[-1][1]
+    for bound, count in deltas:
+        if count >= wanted:
+            return "over 30 s" if bound == float("inf") else f"under {bound * 1000:.0f} ms"
+    return "n/a"
 
 
 def main():
@@ -170,7 +189,7 @@ def main():
             f"{args.port} (PostgreSQL {args.database}, --keep-alive {keep_alive}, think "
             f"0..{args.think:.0f} s)"
         )
-        counted_before = scrape_requests(args.port)
+        counted_before, buckets_before = scrape(args.port)
         results = []
         deadline = time.monotonic() + args.seconds
         users = [
@@ -191,7 +210,8 @@ def main():
             user.join()
         elapsed = time.perf_counter() - started
         load = ops.load_average()
-        counted = scrape_requests(args.port) - counted_before - 1  # less the scrape itself
+        counted, buckets_after = scrape(args.port)
+        counted -= counted_before + 1  # less the scrape itself
         stored = Incident.objects.filter(partnership=partnership).count() - incidents_before
         connections.close_all()
 
@@ -222,6 +242,12 @@ def main():
     reports_ok = sum(1 for k, o, _ in results if k == "report" and o == 201)
     print(f"  reports answered 201: {reports_ok}, incidents stored meanwhile: {stored}")
     print(f"  /metrics counted {counted:.0f} requests meanwhile (the client saw {len(results)})")
+    print(
+        "  server time (Django, from /metrics): p50 "
+        f"{server_percentile(buckets_before, buckets_after, 0.5)}, p95 "
+        f"{server_percentile(buckets_before, buckets_after, 0.95)}; the rest of the client's "
+        "time is waiting for a free gunicorn thread and the network"
+    )
     print(f"load after: {load}")
 
 

@@ -60,6 +60,10 @@ def view_label(request) -> str:
     return "unmatched"
 
 
+# Any other method a client makes up is counted as "other": labels must stay a small set.
+METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
+
+
 def count_requests(get_response):
     """Middleware, first in the list: counts every answer, static files and redirects too."""
 
@@ -72,8 +76,9 @@ def count_requests(get_response):
             return response
         finally:
             view = view_label(request)
-            REQUESTS.labels(view, request.method, str(status)).inc()
-            LATENCY.labels(view, request.method).observe(time.perf_counter() - started)
+            method = request.method if request.method in METHODS else "other"
+            REQUESTS.labels(view, method, str(status)).inc()
+            LATENCY.labels(view, method).observe(time.perf_counter() - started)
 
     return middleware
 

@@ -88,6 +88,7 @@ def test_requests_are_counted_by_view_and_status_and_timed(client):
     client.get("/healthz")
     client.get("/healthz")
     client.get("/finns-inte/")
+    client.generic("BREW", "/healthz")
     after = scrape(client)
 
     def delta(name, **labels):
@@ -96,6 +97,9 @@ def test_requests_are_counted_by_view_and_status_and_timed(client):
     assert delta("lagesbild_http_requests_total", view="healthz", method="GET", status="200") == 2
     assert delta("lagesbild_http_requests_total", view="unmatched", method="GET", status="404") == 1
     assert delta("lagesbild_http_request_duration_seconds_count", view="healthz", method="GET") == 2
+    # A method made up by the client is not a label of its own.
+    assert delta("lagesbild_http_requests_total", view="healthz", method="other", status="405") == 1
+    assert not any("BREW" in str(key) for key in after)
     # The path itself is never a label: ids in paths would make a series per incident.
     assert not any("finns-inte" in str(key) for key in after)
 
