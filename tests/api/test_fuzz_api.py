@@ -8,6 +8,8 @@ incidents), so generated ids sometimes hit real rows. Bounded: MAX_EXAMPLES exam
 operation, no deadline (tests/conftest.py's profile), a couple of seconds per operation.
 """
 
+import os
+
 import pytest
 import schemathesis
 from django.core import signals
@@ -22,7 +24,8 @@ from lagesbild.incidents.models import Incident
 from lagesbild.partnerships.models import Membership
 from tests.factories import make_incident, make_member, make_partnership
 
-MAX_EXAMPLES = 40
+# More for a deeper run: FUZZ_EXAMPLES=500 pytest tests/api/test_fuzz_api.py
+MAX_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "40"))
 CHECKS = [
     checks.not_a_server_error,
     checks.status_code_conformance,
