@@ -26,12 +26,20 @@ from tests.factories import make_incident, make_member, make_partnership
 
 # More for a deeper run: FUZZ_EXAMPLES=500 pytest tests/api/test_fuzz_api.py
 MAX_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "40"))
+# Every check schemathesis has but ignored_auth, which swaps one of the two security schemes
+# for a bad one while the token header given to case.call stays valid, so it always "passes
+# authentication"; anonymous and foreign callers are refused in tests/test_isolation.py.
 CHECKS = [
     checks.not_a_server_error,
     checks.status_code_conformance,
     checks.content_type_conformance,
     checks.response_schema_conformance,
     checks.negative_data_rejection,
+    checks.unsupported_method,
+    checks.missing_required_header,
+    checks.response_headers_conformance,
+    checks.use_after_free,
+    checks.ensure_resource_availability,
 ]
 WSGI = get_wsgi_application()
 
