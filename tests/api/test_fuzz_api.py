@@ -26,9 +26,12 @@ from tests.factories import make_incident, make_member, make_partnership
 
 # More for a deeper run: FUZZ_EXAMPLES=500 pytest tests/api/test_fuzz_api.py
 MAX_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "40"))
-# Every check schemathesis has but ignored_auth, which swaps one of the two security schemes
-# for a bad one while the token header given to case.call stays valid, so it always "passes
-# authentication"; anonymous and foreign callers are refused in tests/test_isolation.py.
+# Conformance and robustness checks. Left out: positive_data_acceptance (data that fits the
+# schema is still refused by rules it cannot state: an unknown category code, a point outside
+# every area), ignored_auth (it swaps one of the two security schemes for a bad one while the
+# token header given to case.call stays valid, so the call is always authenticated; anonymous
+# and foreign callers are refused in tests/test_isolation.py), max_response_time (timings
+# belong in benchmarks/).
 CHECKS = [
     checks.not_a_server_error,
     checks.status_code_conformance,
