@@ -163,3 +163,12 @@ def test_a_lost_race_on_a_client_id_is_refused_to_another_reporter(
             lat=norr.min_lat + 0.003,
         )
     assert "client_id" in exc.value.message_dict
+
+
+@pytest.mark.parametrize("next_url", ["0", "incidents:list", "händelser", "//evil.example/"])
+def test_a_next_that_is_not_a_path_sends_the_verified_user_home(login, coordinator_a, next_url):
+    """Found by tests/test_fuzz.py: `next=0` after the code page was a 500 (redirect() took
+    "0" for a view name)."""
+    response = login(coordinator_a).get(reverse("accounts:verify"), {"next": next_url})
+    assert response.status_code == 302
+    assert response["Location"] == "/"

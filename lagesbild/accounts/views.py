@@ -31,8 +31,11 @@ coordinator_required = member_required(Role.COORDINATOR)
 
 
 def _next_url(request) -> str:
+    """Where to go after the login: a path on this site, else the start page. Only a path
+    (starting with one slash): `redirect()` would take any other word, "0" say, for the
+    name of a view and fail looking for it."""
     url = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
+    if url.startswith("/") and url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return url

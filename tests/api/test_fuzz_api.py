@@ -8,6 +8,8 @@ incidents), so generated ids sometimes hit real rows. Bounded: MAX_EXAMPLES exam
 operation, no deadline (tests/conftest.py's profile), a couple of seconds per operation.
 """
 
+import os
+
 import pytest
 import schemathesis
 from django.core import signals
@@ -22,13 +24,28 @@ from lagesbild.incidents.models import Incident
 from lagesbild.partnerships.models import Membership
 from tests.factories import make_incident, make_member, make_partnership
 
-MAX_EXAMPLES = 40
+# More for a deeper run: FUZZ_EXAMPLES=500 pytest tests/api/test_fuzz_api.py
+MAX_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "40"))
+# Conformance and robustness checks. Left out:
+# - negative_data_rejection: a query string cannot carry an object or null, so a generated
+#   "invalid" value often arrives as a valid one (`week=` for an object): a false alarm now
+#   and then, not a bug;
+# - positive_data_acceptance: data that fits the schema is still refused by rules it cannot
+#   state (an unknown category code, a point outside every area);
+# - ignored_auth: it swaps one of the two security schemes for a bad one while the token
+#   header given to case.call stays valid, so the call is always authenticated (anonymous and
+#   foreign callers are refused in tests/test_isolation.py);
+# - max_response_time: timings belong in benchmarks/.
 CHECKS = [
     checks.not_a_server_error,
     checks.status_code_conformance,
     checks.content_type_conformance,
     checks.response_schema_conformance,
-    checks.negative_data_rejection,
+    checks.unsupported_method,
+    checks.missing_required_header,
+    checks.response_headers_conformance,
+    checks.use_after_free,
+    checks.ensure_resource_availability,
 ]
 WSGI = get_wsgi_application()
 

@@ -150,6 +150,8 @@ def _count_csv_rows(path: Path, limits: Limits) -> None:
                     raise _too_many_rows(limits)
     except UnicodeDecodeError as exc:
         raise ImportFormatError("Filen måste vara sparad som UTF-8.") from exc
+    except csv.Error as exc:
+        raise ImportFormatError(f"Filen kunde inte läsas som CSV: {exc}") from exc
 
 
 def _csv_rows(path: Path, limits: Limits) -> Iterator[NumberedRow]:
