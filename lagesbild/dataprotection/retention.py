@@ -201,9 +201,14 @@ def _apply(partnership: Partnership, schedule: Schedule, today: datetime) -> Cha
     texts = points = addresses = 0
     if schedule.text_months is not None:
         limit = months_before(today, schedule.text_months)
+        done: set[int] = set()
         while ids := list(_with_text(partnership, limit).values_list("pk", flat=True)[:CHUNK]):
+            if done.intersection(ids):
+                # Blanked rows no longer match; one that does would loop for ever.
+                raise RuntimeError(f"incidents {sorted(done.intersection(ids))} kept their text")
             Incident.objects.filter(pk__in=ids).update(description="", rejection_reason="")
             scrub.blank_incident_texts(ids)
+            done.update(ids)
             texts += len(ids)
     if schedule.point_months is not None:
         limit = months_before(today, schedule.point_months)
