@@ -268,9 +268,9 @@ def execute(run: RetentionRun, now: datetime | None = None) -> RetentionRun:
         run.finished_at = timezone.now()
         run.save(update_fields=["error", "finished_at"])
         raise
-    if changes.points_coarsened and settings.ANALYSIS_ON_CHANGE:
-        # Figures of old weeks may move between hot spots; pages recompute when opened.
-        log.info("retention moved %s points in %s", changes.points_coarsened, partnership)
+    # Moved points move old weeks' hot spots: the run itself is part of the analysis'
+    # data fingerprint (versions.py), so a picture page recomputes when it is next opened.
+    log.info("retention run %s for %s: %s", run.pk, partnership, changes)
     return run
 
 
