@@ -79,11 +79,6 @@ class Changes:
     points_coarsened: int = 0
     audit_addresses_removed: int = 0
 
-    @property
-    def reports(self) -> int:
-        """Incidents that change at all are at most these two together (some both)."""
-        return self.texts_removed + self.points_coarsened
-
 
 def months_before(moment: datetime, months: int) -> datetime:
     """The same day and time `months` whole months earlier (the 31st becomes the month's last
