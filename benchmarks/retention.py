@@ -29,6 +29,10 @@ def timed(label: str, function, *args):
         f"  {label:44} {time.perf_counter() - wall:7.2f} s wall {time.process_time() - cpu:7.2f} s "
         f"CPU {len(queries):6d} queries"
     )
+    slowest = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:3]
+    for query in slowest:
+        if float(query["time"]) >= 0.5:
+            print(f"      {float(query['time']):6.2f} s  {query['sql'][:160]}")
     return result
 
 
