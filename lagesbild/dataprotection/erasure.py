@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from lagesbild.audit.record import record
 from lagesbild.dataprotection import scrub
 from lagesbild.dataprotection.models import Erasure
-from lagesbild.dataprotection.redaction import check_reason
+from lagesbild.dataprotection.redaction import MARKER, check_reason
 from lagesbild.incidents import weeks
 from lagesbild.incidents.models import Incident
 
@@ -48,6 +48,10 @@ def erase_incident(*, actor, incident: Incident, reason: str, request=None) -> E
         reason=reason,
         actor=actor,
     )
+    texts = [getattr(incident, name) for name in scrub.TEXT_FIELDS]
+    texts += list(incident.changes.exclude(reason="").values_list("reason", flat=True))
+    texts = [text for text in texts if text]
+    scrub.scrub_stored_pictures(incident.partnership_id, texts, texts, MARKER)
     scrub.blank_incident_texts([incident.pk])
     record(
         actor=actor,

@@ -125,10 +125,11 @@ def _audit_entries(user) -> list[dict]:
 
 
 @transaction.atomic
-def user_extract(*, user, request=None) -> dict:
-    """Everything above about `user`, as one JSON-ready dict. The extract is audited; the
-    entry is written first, so the extract lists itself."""
-    record(actor=user, action="account.data_extract", request=request)
+def user_extract(*, user, request=None, via: str = "web") -> dict:
+    """Everything above about `user`, as one JSON-ready dict. The extract is audited (`via`
+    says how: the account page, or an administrator's command for someone who cannot log
+    in); the entry is written first, so the extract lists itself."""
+    record(actor=user, action="account.data_extract", request=request, via=via)
     return {
         "format_version": FORMAT_VERSION,
         "generated_at": timezone.now().isoformat(),

@@ -1,8 +1,11 @@
 """Access: a user downloads their own data from their account page as JSON: their account,
 roles, reports (with their own text) and audit entries, nobody else's, never a secret."""
 
+import io
 import json
 
+import pytest
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from lagesbild.api.models import ApiToken
@@ -65,7 +68,23 @@ def test_the_download_is_audited(login, member_a):
     download(login(member_a))
 
     entry = Entry.objects.get(action="account.data_extract")
-    assert (entry.actor, entry.partnership) == (member_a.user, None)
+    assert (entry.actor, entry.partnership, entry.details) == (member_a.user, None, {"via": "web"})
+
+
+def test_an_administrator_prints_it_for_a_closed_account(reporter_a):
+    make_incident(reporter_a, description="Klotter vid skolan")
+    reporter_a.user.is_active = False
+    reporter_a.user.save()
+    out = io.StringIO()
+
+    call_command("user_data", reporter_a.user.username, stdout=out)
+
+    data = json.loads(out.getvalue())
+    assert data["account"]["active"] is False
+    assert [i["description"] for i in data["incidents"]] == ["Klotter vid skolan"]
+    assert Entry.objects.get(action="account.data_extract").details == {"via": "command"}
+    with pytest.raises(CommandError):
+        call_command("user_data", "finns-inte")
 
 
 def test_the_account_page_links_to_it(login, member_a):

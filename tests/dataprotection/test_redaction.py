@@ -169,3 +169,26 @@ def test_only_coordinators_redact(login, analyst_a, member_a, handled):
         response = redact(login(member), incident, field="description", passage="", reason="x")
         assert response.status_code == 403
     assert Incident.objects.get(pk=incident.pk).description == DESCRIPTION
+
+
+def test_a_copy_in_a_stored_picture_is_redacted_too(coordinator_a, handled):
+    """Pictures hold no incident text today; should a future change copy one there, the
+    redaction still reaches it, and only the string that holds the copy changes."""
+    picture = handled["picture"]
+    content = picture.content
+    content["summary"].append(f"Citat: {DESCRIPTION}")
+    Picture.objects.filter(pk=picture.pk).update(content=content)
+
+    redaction.redact_incident_text(
+        actor=coordinator_a.user,
+        incident=handled["incident"],
+        field="description",
+        passage=NAME,
+        reason="Namn",
+    )
+
+    stored = Picture.objects.get(pk=picture.pk).content
+    assert stored["summary"][-1] == f"Citat: {DESCRIPTION.replace(NAME, MARKER)}"
+    assert stored["summary"][:-1] == content["summary"][:-1]
+    assert stored["series"] == content["series"]
+    assert places_holding(NAME) == []

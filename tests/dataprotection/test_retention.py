@@ -140,6 +140,25 @@ def test_a_second_run_changes_nothing(coordinator_a, history):
     assert RetentionRun.objects.count() == 2
 
 
+def test_a_failed_run_is_logged_and_changes_nothing(coordinator_a, history, monkeypatch):
+    partnership = coordinator_a.partnership
+    retention.save_schedule(actor=coordinator_a.user, partnership=partnership, schedule=SCHEDULE)
+
+    def broken(*args):
+        raise OSError("disk full")
+
+    # Fails after the free text is gone, inside the run's transaction.
+    monkeypatch.setattr(retention, "_area_centres", broken)
+    with pytest.raises(OSError):
+        retention.run_now(partnership)
+
+    run = RetentionRun.objects.get()
+    assert "disk full" in run.error and run.finished_at is not None
+    assert run.texts_removed == 0
+    assert Incident.objects.get(pk=history["old"].pk).description == "Klotter (old)"
+    assert not Entry.objects.filter(action="retention.run").exists()
+
+
 def test_an_empty_schedule_keeps_everything(coordinator_a, history):
     partnership = coordinator_a.partnership
     before = list(Incident.objects.order_by("pk").values())
