@@ -366,7 +366,7 @@ def score(rng, make, args, r_ok: bool) -> None:
     planted = [plant_outbreaks(rng, d, tested) for d in datasets]
     table = table_of([c for c, _ in planted], first_week)
     result = run(table, tested, {k: CONFIGS[k] for k in ("DEFAULT", "R_COMPATIBLE")})
-    per = table.n_series
+    per = n_series  # series per partnership
     found = {"DEFAULT": [], "R + BH": []}
     after_badge = {"DEFAULT": [], "picture": []}
     band_23, band_sparse = [], []
