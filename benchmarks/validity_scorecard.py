@@ -280,12 +280,16 @@ out <- matrix(NA_integer_, nrow = length(limits) * ncol(observed), ncol = length
 for (s in seq_len(ncol(observed))) {
   y <- observed[, s]
   dp <- create.disProg(week = seq_len(n), observed = y, state = 0 * y, freq = 52)
+  mu0 <- NULL
+  alpha <- NULL
   for (i in seq_along(limits)) {
-    control <- list(range = range, c.ARL = limits[i], alpha = NULL, Mtilde = 1, M = -1,
-      change = "intercept", dir = "inc", ret = "value")
+    control <- list(range = range, c.ARL = limits[i], mu0 = mu0, alpha = alpha, Mtilde = 1,
+      M = -1, change = "intercept", dir = "inc", ret = "value")
     res <- tryCatch(suppressWarnings(algo.glrnb(dp, control = control)), error = function(e) NULL)
-    row <- (i - 1) * ncol(observed) + s
-    if (!is.null(res)) out[row, ] <- as.integer(res$alarm)
+    if (is.null(res)) break
+    mu0 <- res$control$mu0  # R's own in-control fit, estimated once per series
+    alpha <- res$control$alpha
+    out[(i - 1) * ncol(observed) + s, ] <- as.integer(res$alarm)
   }
 }
 write.table(out, args[4], sep = ",", row.names = FALSE, col.names = FALSE, na = "NaN")
@@ -362,7 +366,7 @@ def score(rng, make, args, r_ok: bool) -> None:
     planted = [plant_outbreaks(rng, d, tested) for d in datasets]
     table = table_of([c for c, _ in planted], first_week)
     result = run(table, tested, {k: CONFIGS[k] for k in ("DEFAULT", "R_COMPATIBLE")})
-    per = table.n_series
+    per = n_series  # series per partnership
     found = {"DEFAULT": [], "R + BH": []}
     after_badge = {"DEFAULT": [], "picture": []}
     band_23, band_sparse = [], []

@@ -249,3 +249,22 @@ def test_holiday_columns_never_push_an_ordinary_level_below_itself():
     assert result.method[0] == deviations.GLM
     assert result.expected[0] >= 1.0
     assert result.level[0] != deviations.DEVIATION
+
+
+def test_sparse_cells_of_a_bursty_category_share_its_overdispersion():
+    """At 0.1 a week a cell cannot estimate its own spread; a bursty category's cells get the
+    category's, so three incidents in one week are not judged on Poisson tails."""
+    rng = np.random.default_rng(17)
+    shape = simulation.Partnership(n_areas=25, n_categories=4, incidents_per_year=600.0)
+    mean = simulation.expected_cube(rng, shape, FIRST, N_WEEKS)
+    mean[:, :2] = 0.1  # categories 0 and 1: 0.1 a week in every area (pooled cells)
+    cube = rng.poisson(mean)
+    cube[:, 0] = rng.negative_binomial(0.3, 0.3 / (0.3 + mean[:, 0]))  # category 0 bursty
+    result = deviations.weekly_deviations(table_of(cube), N_WEEKS - 1)
+    table = table_of(cube)
+    pooled_cells = cells(table) & (result.method == deviations.POOLED)
+    bursty = pooled_cells & (table.category == 0)
+    calm = pooled_cells & (table.category == 1)
+    assert bursty.sum() >= 10 and calm.sum() >= 10
+    assert (result.theta[bursty] > 0.5).all()  # none left at Poisson by a noisy estimate
+    assert np.median(result.theta[calm]) < np.min(result.theta[bursty]) / 3
