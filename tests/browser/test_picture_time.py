@@ -15,7 +15,7 @@ from lagesbild.pictures import runs
 from lagesbild.pictures.models import Picture
 from tests.browser.picture import history
 from tests.browser.picture.history import build_burst
-from tests.browser.steps import log_in
+from tests.browser.steps import log_in, serious_axe_violations
 from tests.factories import make_incident
 
 pytestmark = pytest.mark.browser
@@ -111,3 +111,15 @@ def test_approving_the_running_week_asks_for_confirmation_and_a_note(
     picture = Picture.objects.get()
     assert picture.content["in_progress"] is True
     assert picture.content["approval_note"] == "Mötet på tisdag behöver bilden"
+
+
+def test_the_running_week_with_its_warnings_passes_axe(open_page, coordinator_a, running_week):
+    page = open_page("desktop", member=coordinator_a, bypass_csp=True)
+    page.goto(f"/lagesbild/vecka/{weeks.iso(running_week)}/")
+    page.get_by_role("alert").filter(has_text="Innan du godkänner").wait_for()
+    found = serious_axe_violations(page)
+    page.goto(f"/handelser/vecka/?week={weeks.iso(running_week)}")
+    found += serious_axe_violations(page)
+    page.goto(f"/lagesbild/vecka/{weeks.iso(weeks.shift(running_week, 2))}/")
+    found += serious_axe_violations(page)
+    assert not found, "\n".join(found)
