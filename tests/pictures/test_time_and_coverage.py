@@ -49,6 +49,8 @@ def test_a_running_week_has_counts_but_no_expectations_or_flags(
     assert content["in_progress"] and 1 <= content["days"] <= 7
     assert content["summary"][0].startswith(f"Vecka {this_week % 100} pågår")
     assert "hittills" in content["summary"][0]
+    # No proposal of "nothing unusual" for a week whose flags are not known yet.
+    assert {a["proposed_level"] for a in content["assessments"].values()} == {None}
 
     page = login(member_a).get(week_url("week", this_week))
     text = page.content.decode()
