@@ -46,6 +46,9 @@ def test_a_running_week_has_counts_but_no_expectations_or_flags(
     total = content["series"][":"]
     assert total["observed"] == 3
     assert (total["expected"], total["level"], total["rising"]) == (None, "", False)
+    # Lines end with the last whole week: a half week would be drawn as a dip.
+    assert total["spark"][-1] == 2 and len(total["spark"]) == 11
+    assert content["trends"]["-1:-1"]["observed"][-1] is None
     assert content["in_progress"] and 1 <= content["days"] <= 7
     assert content["summary"][0].startswith(f"Vecka {this_week % 100} pågår")
     assert "hittills" in content["summary"][0]
@@ -212,6 +215,10 @@ def test_weeks_and_periods_before_the_first_report_answer_in_words(login, member
     assert "Före rapporteringsstarten" in text and "okända, inte noll" in text
     assert week_url("week", first_week) in text
     assert not runs.latest_run(member_a.partnership, weeks.iso(weeks.shift(first_week, -1)))
+    export = client.get(
+        reverse("pictures:export", args=[weeks.iso(weeks.shift(first_week, -1)), "xlsx"])
+    )
+    assert export.url == week_url("week", weeks.shift(first_week, -1))
     page = client.get(week_url("week", first_week))
     assert page.context["previous_iso"] is None  # no link to the time before
     year_before = str(Period.containing("year", timezone.localdate()).shift(-3))
