@@ -318,6 +318,7 @@ class WeeklyTable:
     in_progress: bool = False
     days: int = 7  # days of the week begun so far
     covered_history: int = 8  # of the eight weeks before, those the partnership covers
+    covered: bool = True  # False: a week before the partnership began reporting
 
 
 def weekly_table(membership, week: int, *, by_group: bool = True) -> WeeklyTable:
@@ -395,6 +396,7 @@ def weekly_table(membership, week: int, *, by_group: bool = True) -> WeeklyTable
         in_progress=not state.complete,
         days=state.days,
         covered_history=len(history),
+        covered=bool(coverage.covered_weeks(partnership, [week])),
     )
 
 

@@ -126,12 +126,15 @@ WITHHELD = {
 
 
 def _withhold_comparisons(results: dict) -> None:
+    """A running week's count so far would show as a dip in the sparkline and the trend
+    charts (a half week drawn among whole ones): the lines end with the last whole week."""
     for s in results["series"]:
         s.update(WITHHELD)
+        s["spark"] = s["spark"][:-1]
     for point in results["area_points"]:
         point["mean8"] = None
     for trend in results["trends"].values():
-        for key in ("expected", "low", "high"):
+        for key in ("observed", "expected", "low", "high"):
             if trend[key]:
                 trend[key][-1] = None
 

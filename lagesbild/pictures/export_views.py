@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from lagesbild.audit.record import record
-from lagesbild.incidents import weeks
+from lagesbild.incidents import coverage, weeks
 from lagesbild.partnerships.access import Role, member_required
 from lagesbild.pictures import periodic, runs, services
 from lagesbild.pictures.exports import periodic_excel
@@ -49,6 +49,10 @@ def export_week(request, iso: str, fmt: str):
     chosen = _format(fmt)
     code = week_or_404(request, iso)
     partnership = request.membership.partnership
+    first = coverage.first_week(partnership)
+    if first is None or code < first:
+        # Before reporting began there is no picture to hand over; the page says why.
+        return redirect("pictures:week", iso=weeks.iso(code))
     run = runs.latest_run(partnership, weeks.iso(code))
     if run is None:
         runs.request_run(partnership, weeks.iso(code))

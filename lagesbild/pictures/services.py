@@ -227,11 +227,16 @@ def _assessments(partnership, iso: str, results: dict, series: dict) -> dict:
         ).select_related("updated_by")
     }
     points = {p["area"]: p for p in results["area_points"]}
+    in_progress = not results.get("complete", True)
     out = {}
     for area in results["areas"]:
-        proposed, reason = propose_level(
-            series, area["id"], points[area["id"]], partnership.assessment_scale
-        )
+        if in_progress:
+            # No flags yet: a proposal of "nothing unusual" would be a guess.
+            proposed, reason = None, _("inget förslag förrän veckan är slut")
+        else:
+            proposed, reason = propose_level(
+                series, area["id"], points[area["id"]], partnership.assessment_scale
+            )
         entry = saved.get(area["id"])
         out[str(area["id"])] = {
             "level": entry.level if entry else None,

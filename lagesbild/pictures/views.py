@@ -52,11 +52,32 @@ def week_or_404(request, iso: str) -> int:
     return code
 
 
+def _before_coverage(request, first_iso: str | None):
+    """A week or period before the partnership began reporting: words, not a page of
+    zeros, and a link to its first reported week (or the report form)."""
+    partnership = request.membership.partnership
+    start = coverage.coverage_start(partnership)
+    return render(
+        request,
+        "pictures/before_coverage.html",
+        {
+            "nav": "picture",
+            "start": start,
+            "first_iso": first_iso,
+            "explicit": partnership.coverage_start is not None,
+        },
+    )
+
+
 def _week_links(partnership, code: int) -> dict:
-    """Previous and next week; no next week past the present."""
+    """Previous and next week; no next week past the present and no previous week before
+    the partnership began reporting."""
     current = coverage.current_week(partnership)
+    first = coverage.first_week(partnership)
     return {
-        "previous_iso": weeks.iso(weeks.shift(code, -1)),
+        "previous_iso": weeks.iso(weeks.shift(code, -1))
+        if first is not None and code > first
+        else None,
         "next_iso": weeks.iso(weeks.shift(code, 1)) if code < current else None,
         "week_state": coverage.week_state(partnership, code),
     }
@@ -103,8 +124,11 @@ def week(request, iso: str):
     require_picture_access(request)
     code = week_or_404(request, iso)
     partnership = request.membership.partnership
-    content, run, pending = _live_content(request, code)
     approved = services.latest_approved(partnership, weeks.iso(code))
+    first = coverage.first_week(partnership)
+    if approved is None and (first is None or code < first):
+        return _before_coverage(request, weeks.iso(first) if first else None)
+    content, run, pending = _live_content(request, code)
     base = {
         "iso": weeks.iso(code),
         **_week_links(partnership, code),
@@ -365,12 +389,16 @@ def period_page(request, period: str):
     require_picture_access(request)
     chosen = period_or_404(request, period)
     partnership = request.membership.partnership
-    content = periodic.compute_period(partnership, chosen)
     approved = (
         Picture.objects.filter(partnership=partnership, period_kind=chosen.kind, period=str(chosen))
         .order_by("-version")
         .first()
     )
+    start = coverage.coverage_start(partnership)
+    if approved is None and (start is None or chosen.shift(1).first_month <= start):
+        first = weeks.week_of_date(start) if start else None
+        return _before_coverage(request, weeks.iso(first) if first else None)
+    content = periodic.compute_period(partnership, chosen)
     return render(
         request,
         "pictures/period.html",
@@ -390,7 +418,11 @@ def _period_context(request, content, chosen, **extra) -> dict:
         "nav": "picture",
         "content": content,
         "period": chosen,
-        "previous": str(chosen.shift(-1)),
+        # No previous period before the partnership began reporting.
+        "previous": str(chosen.shift(-1))
+        if (start := coverage.coverage_start(request.membership.partnership))
+        and chosen.first_month > start
+        else None,
         # No next period past the present.
         "next": str(chosen.shift(1))
         if periodic.period_state(chosen, periodic.today_for(request.membership.partnership))

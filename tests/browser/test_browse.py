@@ -15,12 +15,14 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def this_week(reporter_a) -> None:
-    """This week: three graffiti reports in Norr (and a rejected one, which does not count)
-    and a car fire in Söder; last week one graffiti report in Norr."""
+    """Last week (the one the weekly table opens on): three graffiti reports in Norr (and a
+    rejected one, which does not count) and a car fire in Söder; the week before one graffiti
+    report in Norr."""
     partnership = reporter_a.partnership
     norr, soder = (partnership.areas.get(name=name) for name in ("Norr", "Söder"))
-    week_start, _ = weeks.bounds(weeks.week_code(timezone.now(), partnership.time_zone))
-    moment = max(timezone.now() - timedelta(minutes=30), week_start)
+    last = weeks.shift(weeks.week_code(timezone.now(), partnership.time_zone), -1)
+    week_start, _ = weeks.bounds(last, partnership.time_zone)
+    moment = week_start + timedelta(days=2, hours=12)
     for _ in range(3):
         make_incident(reporter_a, category="klotter", area=norr, occurred_at=moment)
     make_incident(reporter_a, category="klotter", area=norr, occurred_at=moment, status="rejected")

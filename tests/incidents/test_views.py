@@ -163,7 +163,10 @@ def test_weekly_table_opens_on_the_last_complete_week_and_never_past_today(login
     assert "har inte börjat" in response.content.decode()
 
     before_any_report = client.get(reverse("incidents:weekly")).content.decode()
-    assert "För kort historik" in before_any_report
+    assert "Före rapporteringsstarten" in before_any_report
+    make_incident(member_a, occurred_at=timezone.now() - timedelta(weeks=1))
+    first_week = client.get(reverse("incidents:weekly")).content.decode()
+    assert "För kort historik" in first_week
 
 
 def test_review_accept_reject_and_merge(login, coordinator_a, reporter_a):

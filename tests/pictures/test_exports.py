@@ -491,6 +491,8 @@ def test_another_partnership_gets_404_for_a_version_and_its_own_draft(
     for fmt in ("xlsx", "geojson", "gpkg"):
         assert client.get(export_url(last_week, fmt, version=1)).status_code == 404
 
+    # B reports since a month before: its own draft of the week exists, with nothing in it.
+    make_incident(member_b, occurred_at=weeks.bounds(last_week)[0] - timedelta(weeks=4))
     runs.run_now(member_b.partnership, weeks.iso(last_week))
     own = client.get(export_url(last_week, "xlsx"))
     book = openpyxl.load_workbook(io.BytesIO(own.content))
@@ -519,6 +521,7 @@ def test_reporters_export_only_where_allowed_and_see_only_their_own(
 
 @views
 def test_no_export_before_the_first_run_and_unknown_formats(login, member_a, last_week):
+    make_incident(member_a, occurred_at=weeks.bounds(last_week)[0] - timedelta(weeks=4))
     client = login(member_a)
 
     response = client.get(export_url(last_week, "pdf"))

@@ -46,9 +46,14 @@ def test_a_running_week_has_counts_but_no_expectations_or_flags(
     total = content["series"][":"]
     assert total["observed"] == 3
     assert (total["expected"], total["level"], total["rising"]) == (None, "", False)
+    # Lines end with the last whole week: a half week would be drawn as a dip.
+    assert total["spark"][-1] == 2 and len(total["spark"]) == 11
+    assert content["trends"]["-1:-1"]["observed"][-1] is None
     assert content["in_progress"] and 1 <= content["days"] <= 7
     assert content["summary"][0].startswith(f"Vecka {this_week % 100} pågår")
     assert "hittills" in content["summary"][0]
+    # No proposal of "nothing unusual" for a week whose flags are not known yet.
+    assert {a["proposed_level"] for a in content["assessments"].values()} == {None}
 
     page = login(member_a).get(week_url("week", this_week))
     text = page.content.decode()
@@ -93,6 +98,7 @@ def test_an_export_of_a_week_to_come_answers_with_words(login, member_a, this_we
 def test_a_period_to_come_answers_with_words_and_the_current_has_no_next(login, member_a):
     today = timezone.localdate()
     current = Period.containing("quarter", today)
+    make_incident(member_a, occurred_at=timezone.now() - timedelta(days=400))
     client = login(member_a)
     response = client.get(reverse("pictures:period", args=[str(current.shift(1))]))
     assert response.status_code == 404
@@ -195,6 +201,31 @@ def test_a_year_before_the_first_report_gives_no_change(member_a):
     assert {g["reason"] for g in content["groups"]} == {""}
     assert {g["year_before"] for g in content["groups"]} == {0}
     assert content["groups"][0]["monthly"][:5] == [0] * 5
+
+
+def test_weeks_and_periods_before_the_first_report_answer_in_words(login, member_a, this_week):
+    client = login(member_a)
+    empty = client.get(week_url("week", weeks.shift(this_week, -1))).content.decode()
+    assert "Samverkan har inga rapporter än" in empty
+    first = make_incident(member_a, occurred_at=timezone.now() - timedelta(weeks=5))
+    first_week = first.iso_week
+    before = client.get(week_url("week", weeks.shift(first_week, -1)))
+    assert before.status_code == 200
+    text = before.content.decode()
+    assert "Före rapporteringsstarten" in text and "okända, inte noll" in text
+    assert week_url("week", first_week) in text
+    assert not runs.latest_run(member_a.partnership, weeks.iso(weeks.shift(first_week, -1)))
+    export = client.get(
+        reverse("pictures:export", args=[weeks.iso(weeks.shift(first_week, -1)), "xlsx"])
+    )
+    assert export.url == week_url("week", weeks.shift(first_week, -1))
+    page = client.get(week_url("week", first_week))
+    assert page.context["previous_iso"] is None  # no link to the time before
+    year_before = str(Period.containing("year", timezone.localdate()).shift(-3))
+    assert (
+        "Före rapporteringsstarten"
+        in client.get(reverse("pictures:period", args=[year_before])).content.decode()
+    )
 
 
 def test_coverage_state_of_weeks(partnership_a):

@@ -70,6 +70,7 @@ def test_page_shows_matrix_and_drills_down(login, member_a, history, last_week):
 
 
 def test_page_without_results_shows_progress(login, member_a, last_week):
+    make_incident(member_a, occurred_at=weeks.bounds(last_week)[0] - timedelta(weeks=3))
     response = login(member_a).get(week_url("week", last_week))
     assert response.status_code == 200
     assert "beräknas" in response.content.decode()

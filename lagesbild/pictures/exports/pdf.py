@@ -357,7 +357,7 @@ def _assessments(content: dict) -> list:
     ]
     for area in sorted(content["areas"], key=lambda a: a["name"]):
         entry = content["assessments"][str(area["id"])]
-        proposal = f"{entry['proposed_level']}: {entry['proposed_reason']}"
+        proposal = f"{entry['proposed_level'] or '–'}: {entry['proposed_reason']}"
         rows.append(
             [
                 Paragraph(text(area["name"]), styles["cell"]),
