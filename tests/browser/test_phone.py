@@ -217,3 +217,27 @@ def test_no_serious_accessibility_findings(open_page, coordinator_a, tuesday, de
             page.get_by_role("button", name="Meny").click()
             findings += [f"{name}, menu open: {f}" for f in serious_axe_violations(page)]
     assert not findings, "\n".join(findings)
+
+
+def test_the_administrator_lands_on_their_work(open_page, live_server, db):
+    """The demo's `admin` account, member of no partnership: the start page leads to the
+    installation's work, its menu holds no page it may not open, axe finds nothing serious."""
+    from django.contrib.auth import get_user_model
+
+    from tests.browser.conftest import session_cookie
+    from tests.factories import PASSWORD
+
+    admin = get_user_model().objects.create_superuser("admin", "", PASSWORD)
+    for device in ("phone", "desktop"):
+        page = open_page(device, bypass_csp=True)
+        page.context.add_cookies([session_cookie(admin, live_server.url)])
+        page.goto("/")
+        page.get_by_role("heading", name="Installationen", exact=True).wait_for()
+        assert page.get_by_text("Du saknar behörighet").count() == 0
+        assert page.get_by_role("link", name="Skapa en samverkan").is_visible()
+        if device == "phone":
+            page.get_by_role("button", name="Meny").click()
+        menu = page.get_by_role("navigation", name="Huvudmeny")
+        assert menu.get_by_role("link", name="Rapportera").count() == 0
+        assert menu.get_by_role("link", name="Administrationsgränssnittet").is_visible()
+        assert not serious_axe_violations(page), device
