@@ -40,9 +40,9 @@ def categories(membership, *, active_only: bool = True) -> QuerySet[Category]:
     return qs.filter(active=True) if active_only else qs
 
 
-def reportable_categories(membership) -> list[Category]:
+def reportable_categories(membership, *, most_used_first: bool = True) -> list[Category]:
     """Active categories a reporter can choose (not the groups), the partnership's most used
-    of the last 90 days first, then in checklist order."""
+    of the last 90 days first (unless `most_used_first` is False), then in checklist order."""
     active = list(categories(membership).select_related("parent"))
     # A group stays a group when all its categories are disabled: never reportable itself.
     groups = set(
@@ -51,6 +51,8 @@ def reportable_categories(membership) -> list[Category]:
         .values_list("parent_id", flat=True)
     )
     leaves = [c for c in active if c.pk not in groups]
+    if not most_used_first:
+        return sorted(leaves, key=_checklist_order)
     since = timezone.now() - timedelta(days=90)
     recent = dict(
         partnership_rows(Incident.objects.all(), membership)
@@ -60,9 +62,13 @@ def reportable_categories(membership) -> list[Category]:
     )
     for c in leaves:
         c.recent = recent.get(c.pk, 0)
-    return sorted(
-        leaves,
-        key=lambda c: (-c.recent, c.parent.sort_order if c.parent else c.sort_order, c.sort_order),
+    return sorted(leaves, key=lambda c: (-c.recent, *_checklist_order(c)))
+
+
+def _checklist_order(category: Category) -> tuple[int, int]:
+    return (
+        category.parent.sort_order if category.parent else category.sort_order,
+        category.sort_order,
     )
 
 

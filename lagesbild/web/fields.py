@@ -3,7 +3,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.choices import BaseChoiceIterator
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -51,6 +52,36 @@ class CalendarDateField(forms.DateField):
             raise ValidationError(calendar_date_error(), code="out_of_range")
 
 
+class PreparedChoices(BaseChoiceIterator):
+    """A flat list of choices made once and shared by many forms of one page (the review
+    queue's correction forms): a field given it neither normalises nor copies it again, and
+    QuickSelect escapes each option once for all the forms."""
+
+    def __init__(self, choices):
+        self.choices = [(value, label) for value, label in choices]
+        self._html = None
+
+    def __iter__(self):
+        return iter(self.choices)
+
+    def __len__(self):
+        return len(self.choices)
+
+    def __deepcopy__(self, memo):
+        return self  # never changed once made
+
+    def html(self) -> list[tuple[str, str, str]]:
+        """(value as text, '<option value="…"', escaped label) of each choice."""
+        if self._html is None:
+            self._html = [
+                (text, format_html('<option value="{}"', text), conditional_escape(label))
+                for text, label in (
+                    ("" if value is None else str(value), label) for value, label in self.choices
+                )
+            ]
+        return self._html
+
+
 class QuickSelect(forms.Select):
     """A <select> written out in Python rather than through one template per option. The
     review queue shows twenty correction forms, each choosing among every category, area and
@@ -60,6 +91,11 @@ class QuickSelect(forms.Select):
     def render(self, name, value, attrs=None, renderer=None):
         final = self.build_attrs(self.attrs, attrs)
         chosen = set(self.format_value(value))
+        if isinstance(self.choices, PreparedChoices):
+            options = self._prepared_options(self.choices, chosen)
+            return format_html(
+                '<select name="{}"{}>{}</select>', name, flatatt(final), mark_safe(options)
+            )
         options = []
         for option_value, label in self.choices:
             if isinstance(label, list | tuple):
@@ -86,3 +122,12 @@ class QuickSelect(forms.Select):
             mark_safe(" selected") if selected else "",
             label,
         )
+
+    def _prepared_options(self, choices: PreparedChoices, chosen: set) -> str:
+        parts = []
+        for text, start, label in choices.html():
+            selected = text in chosen
+            if selected and not self.allow_multiple_selected:
+                chosen.discard(text)
+            parts.append(f"{start}{' selected' if selected else ''}>{label}</option>")
+        return "".join(parts)

@@ -1,8 +1,10 @@
 """QuickSelect writes the same <select> as Django's template-rendered one, only faster."""
 
+import re
+
 from django import forms
 
-from lagesbild.web.fields import QuickSelect
+from lagesbild.web.fields import PreparedChoices, QuickSelect
 
 
 class Both(forms.Form):
@@ -38,3 +40,30 @@ def test_groups():
     html = str(field)
     assert '<optgroup label="Grupp &lt;a&gt;"><option value="x">X</option>' in html
     assert html == normalised(field.as_widget(widget=forms.Select(choices=field.field.choices)))
+
+
+def parts(html: str) -> tuple[set[str], str]:
+    """The <select>'s attributes (in any order) and its options."""
+    tag, options = html.split(">", 1)
+    return set(re.findall(r'[\w-]+(?:="[^"]*")?', tag)), options
+
+
+def test_prepared_choices_give_the_same_markup_escaped_once():
+    choices = [("", "Ingen"), (1, "Ett & två"), (2, '"Tre"')]
+    prepared = PreparedChoices(choices)
+
+    class Shared(forms.Form):
+        plain = forms.TypedChoiceField(coerce=int, choices=choices, required=False)
+        shared = forms.TypedChoiceField(coerce=int, required=False, widget=QuickSelect)
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.fields["shared"].choices = prepared
+
+    for value in ("2", "", "9"):
+        form = Shared(data={"plain": value, "shared": value}, auto_id="f_%s")
+        plain = normalised(form["plain"]).replace('"plain"', "X").replace("f_plain", "ID")
+        shared = normalised(form["shared"]).replace('"shared"', "X").replace("f_shared", "ID")
+        assert parts(shared) == parts(plain), value
+        assert form.is_valid() == (value != "9")
+    assert Shared().fields["shared"].choices is prepared  # shared, not copied per form
