@@ -271,6 +271,20 @@ def _status_form(world: "World") -> dict:
     return {f"s{world.objects['intervention'].pk}-status": "ongoing"}
 
 
+def _intervention_form(world: "World") -> dict:
+    return {
+        "title": "Belysning",
+        "area": world.objects["area"].pk,
+        "categories": [world.objects["category"].pk],
+        "responsible": world.objects["organisation"].pk,
+        "due_date": (timezone.localdate() + timedelta(days=14)).isoformat(),
+    }
+
+
+def _note_form(world: "World") -> dict:
+    return {"done_on": timezone.localdate().isoformat(), "text": "Tre kvällar vid torget"}
+
+
 def _influence_form(world: "World") -> dict:
     prefix = f"i{world.objects['area'].pk}"
     return {f"{prefix}-level": "2", f"{prefix}-comment": "Går att påverka"}
@@ -367,6 +381,35 @@ ROUTES: dict[str, Route] = {
         Role.COORDINATOR, ("POST",), params={"pk": "meeting"}, body=_decision_form
     ),
     "interventions:list": Route(Role.MEMBER, shows_a=True),
+    "interventions:mine": Route(Role.MEMBER),
+    "interventions:overview": Route(Role.MEMBER),
+    "interventions:create": Route(
+        Role.COORDINATOR, ("GET", "POST"), body=_intervention_form, foreign_post=400
+    ),
+    "interventions:types": Route(
+        Role.COORDINATOR, ("GET", "POST"), body=lambda world: {"name": "Ny typ"}, foreign_post=302
+    ),
+    "interventions:detail": Route(Role.MEMBER, params={"pk": "intervention"}, shows_a=True),
+    "interventions:edit": Route(
+        Role.COORDINATOR,
+        ("GET", "POST"),
+        params={"pk": "intervention"},
+        body=_intervention_form,
+        shows_a=True,
+    ),
+    "interventions:note": Route(
+        Role.MEMBER, ("POST",), params={"pk": "intervention"}, body=_note_form
+    ),
+    "interventions:evaluation": Route(Role.MEMBER, params={"pk": "intervention"}, shows_a=True),
+    "interventions:evaluation_setup": Route(
+        Role.ANALYST,
+        ("POST",),
+        params={"pk": "intervention"},
+        body=lambda world: {"weeks_before": "26"},
+    ),
+    "interventions:evaluation_recompute": Route(
+        Role.ANALYST, ("POST",), params={"pk": "intervention"}
+    ),
     "interventions:status": Route(
         Role.MEMBER, ("POST",), params={"pk": "intervention"}, body=_status_form
     ),
