@@ -101,7 +101,7 @@ DEFAULT_PARAMS = {
     "fmt": "export_format",
 }
 # Kinds that are not one of A's objects, so they do not make a route answer 404 to B.
-NOT_OBJECTS = {"week", "quarter", "period_kind", "export_format"}
+NOT_OBJECTS = {"week", "quarter", "period_kind", "export_format", "year"}
 
 
 @dataclass(frozen=True)
@@ -383,6 +383,8 @@ ROUTES: dict[str, Route] = {
     "interventions:list": Route(Role.MEMBER, shows_a=True),
     "interventions:mine": Route(Role.MEMBER),
     "interventions:overview": Route(Role.MEMBER),
+    "interventions:yearly": Route(Role.MEMBER, params={"year": "year"}, shows_a=True),
+    "interventions:yearly_excel": Route(Role.MEMBER, params={"year": "year"}),
     "interventions:create": Route(
         Role.COORDINATOR, ("GET", "POST"), body=_intervention_form, foreign_post=400
     ),
@@ -526,6 +528,8 @@ class World:
             return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
         if kind == "period_kind":
             return "kvartal"
+        if kind == "year":
+            return timezone.localdate().year
         if kind == "picture_version":
             return self.objects["picture"].version
         if kind == "export_format":

@@ -3,15 +3,19 @@ closed interventions with their verdicts."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lagesbild.audit.record import record
 from lagesbild.geography.queries import leaf_areas
 from lagesbild.interventions import evaluation, presenters, queries, services
 from lagesbild.interventions.forms import EvaluationSetupForm, OverviewFilterForm
 from lagesbild.interventions.models import Intervention
+from lagesbild.interventions.yearly import yearly_picture
+from lagesbild.interventions.yearly_excel import build as yearly_excel_build
 from lagesbild.partnerships.access import Role, get_for_member, has_role, member_required
 from lagesbild.web.htmx import add_service_errors
 
@@ -138,6 +142,42 @@ def overview(request):
     return render(
         request,
         "interventions/overview.html",
-        {"nav": "interventions", "rows": rows, "form": form},
+        {"nav": "interventions", "rows": rows, "form": form, "year": timezone.localdate().year},
         status=200 if form.is_bound is False or form.is_valid() else 400,
     )
+
+
+def _year(year: int) -> int:
+    if not 2000 <= year <= 2100:
+        raise Http404
+    return year
+
+
+@member_required(Role.MEMBER)
+def yearly(request, year: int):
+    """The yearly deepened picture (fördjupad EST) as a page."""
+    data = yearly_picture(request.membership, _year(year))
+    return render(
+        request,
+        "interventions/yearly.html",
+        {"nav": "interventions", "data": data, "previous": year - 1, "next": year + 1},
+    )
+
+
+@member_required(Role.MEMBER)
+def yearly_excel(request, year: int):
+    data = yearly_picture(request.membership, _year(year))
+    record(
+        actor=request.user,
+        action="intervention.yearly_export",
+        partnership=request.membership.partnership,
+        request=request,
+        summary=str(year),
+        format="xlsx",
+    )
+    response = HttpResponse(
+        yearly_excel_build(data),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="fordjupad-lagesbild-{year}.xlsx"'
+    return response
