@@ -104,7 +104,7 @@ DEFAULT_PARAMS = {
     "fmt": "export_format",
 }
 # Kinds that are not one of A's objects, so they do not make a route answer 404 to B.
-NOT_OBJECTS = {"week", "quarter", "period_kind", "export_format"}
+NOT_OBJECTS = {"week", "quarter", "period_kind", "export_format", "year"}
 
 
 @dataclass(frozen=True)
@@ -274,6 +274,20 @@ def _status_form(world: "World") -> dict:
     return {f"s{world.objects['intervention'].pk}-status": "ongoing"}
 
 
+def _intervention_form(world: "World") -> dict:
+    return {
+        "title": "Belysning",
+        "area": world.objects["area"].pk,
+        "categories": [world.objects["category"].pk],
+        "responsible": world.objects["organisation"].pk,
+        "due_date": (timezone.localdate() + timedelta(days=14)).isoformat(),
+    }
+
+
+def _note_form(world: "World") -> dict:
+    return {"done_on": timezone.localdate().isoformat(), "text": "Tre kvällar vid torget"}
+
+
 def _influence_form(world: "World") -> dict:
     prefix = f"i{world.objects['area'].pk}"
     return {f"{prefix}-level": "2", f"{prefix}-comment": "Går att påverka"}
@@ -390,6 +404,37 @@ ROUTES: dict[str, Route] = {
         Role.COORDINATOR, ("POST",), params={"pk": "meeting"}, body=_decision_form
     ),
     "interventions:list": Route(Role.MEMBER, shows_a=True),
+    "interventions:mine": Route(Role.MEMBER),
+    "interventions:overview": Route(Role.MEMBER),
+    "interventions:yearly": Route(Role.MEMBER, params={"year": "year"}, shows_a=True),
+    "interventions:yearly_excel": Route(Role.MEMBER, params={"year": "year"}),
+    "interventions:create": Route(
+        Role.COORDINATOR, ("GET", "POST"), body=_intervention_form, foreign_post=400
+    ),
+    "interventions:types": Route(
+        Role.COORDINATOR, ("GET", "POST"), body=lambda world: {"name": "Ny typ"}, foreign_post=302
+    ),
+    "interventions:detail": Route(Role.MEMBER, params={"pk": "intervention"}, shows_a=True),
+    "interventions:edit": Route(
+        Role.COORDINATOR,
+        ("GET", "POST"),
+        params={"pk": "intervention"},
+        body=_intervention_form,
+        shows_a=True,
+    ),
+    "interventions:note": Route(
+        Role.MEMBER, ("POST",), params={"pk": "intervention"}, body=_note_form
+    ),
+    "interventions:evaluation": Route(Role.MEMBER, params={"pk": "intervention"}, shows_a=True),
+    "interventions:evaluation_setup": Route(
+        Role.ANALYST,
+        ("POST",),
+        params={"pk": "intervention"},
+        body=lambda world: {"weeks_before": "26"},
+    ),
+    "interventions:evaluation_recompute": Route(
+        Role.ANALYST, ("POST",), params={"pk": "intervention"}
+    ),
     "interventions:status": Route(
         Role.MEMBER, ("POST",), params={"pk": "intervention"}, body=_status_form
     ),
@@ -512,6 +557,8 @@ class World:
             return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
         if kind == "period_kind":
             return "kvartal"
+        if kind == "year":
+            return timezone.localdate().year
         if kind == "picture_version":
             return self.objects["picture"].version
         if kind == "export_format":

@@ -25,6 +25,8 @@ from lagesbild.geography import geometry
 from lagesbild.geography.models import Area, Place
 from lagesbild.incidents.checklist import DEFAULT_CHECKLIST
 from lagesbild.incidents.models import Category, Incident
+from lagesbild.interventions import evaluation, services
+from lagesbild.interventions.models import Intervention, ProgressNote
 from lagesbild.partnerships.models import Membership, Organisation, Partnership
 
 User = get_user_model()
@@ -125,6 +127,7 @@ def seed_demo(
             seed=seed,
             scale=scale,
         )
+        _create_interventions(partnership, organisations, areas, today=today, seed=seed)
     if passwords:
         _store_passwords({**_stored_passwords(), **passwords})
     # Fresh statistics for the query planner: without them (PostgreSQL with autovacuum off)
@@ -334,3 +337,169 @@ def compute_demo_pictures(partnership, weeks_back: int = 2) -> list[tuple[str, f
             raise RuntimeError(f"the demo picture of {iso} failed: {run.error[-500:]}")
         done.append((iso, time.perf_counter() - started))
     return done
+
+
+@dataclass(frozen=True)
+class DemoIntervention:
+    """A past (or ongoing) intervention of the demo. `effect` is the share of the targeted
+    incidents in the area that is KEPT after the start: 0.5 removes half of them (a measure
+    that worked), 1.0 leaves them (one that did not). Entirely synthetic."""
+
+    title: str
+    kind: str
+    area: str
+    group: str | None  # category group code, None: all categories
+    responsible: int  # index into ORGANISATIONS
+    weeks_ago: int  # start, in weeks before today
+    weeks: int  # length
+    effect: float
+    notes: tuple[str, ...]
+    contributors: tuple[int, ...] = ()
+
+
+DEMO_INTERVENTIONS = [
+    DemoIntervention(
+        "Klottersanering inom 24 timmar i Tureberg",
+        "Städning/sanering",
+        "Tureberg",
+        "skadegorelse",
+        3,
+        60,
+        20,
+        0.45,
+        ("Sanerade 35 m² klotter vid stationen", "Avtal med saneringsfirma: åtgärd inom ett dygn"),
+        (0,),
+    ),
+    DemoIntervention(
+        "Ökad närvaro kvällstid vid Sollentuna centrum",
+        "Ökad närvaro/patrullering",
+        "Sollentuna centrum",
+        None,
+        2,
+        48,
+        20,
+        0.5,
+        ("Patrullerade fredag och lördag kväll, 6 pass", "Väktare i köpcentrum till kl. 22"),
+        (4,),
+    ),
+    DemoIntervention(
+        "Föräldravandringar i Rotebro",
+        "Föräldravandring",
+        "Rotebro",
+        "ordning",
+        1,
+        52,
+        20,
+        1.0,
+        ("Fyra vandringar med 8–12 föräldrar", "Samtal med ungdomar vid idrottsplatsen"),
+    ),
+    DemoIntervention(
+        "Informationsbrev om källarinbrott i Edsberg",
+        "Information/dialog",
+        "Edsberg",
+        None,
+        3,
+        40,
+        12,
+        1.0,
+        ("Brev till 900 hushåll", "Informationsmöte i lokalen, 25 deltagare"),
+    ),
+    DemoIntervention(
+        "Röjning av buskage vid gångtunneln i Häggvik",
+        "Fysisk åtgärd",
+        "Häggvik",
+        "fysisk-miljo",
+        0,
+        30,
+        8,
+        0.6,
+        ("Röjde 120 m buskage längs gångvägen",),
+    ),
+]
+
+
+def _create_interventions(partnership, organisations, areas, *, today, seed) -> None:
+    """The demo's interventions: closed ones with progress notes and a frozen evaluation
+    (some worked, some did not, one with too few data), and one that is still running."""
+    coordinator = (
+        Membership.objects.filter(partnership=partnership, role=Membership.Role.COORDINATOR)
+        .select_related("user")
+        .first()
+    )
+    actor = coordinator.user if coordinator else None
+    kinds = {t.name: t for t in services.intervention_types(partnership)}
+    by_name = {a.name: a for a in areas}
+    groups = {c.code: c for c in Category.objects.filter(partnership=partnership, parent=None)}
+    rng = np.random.default_rng([seed, 12])
+    for spec in DEMO_INTERVENTIONS:
+        area = by_name.get(spec.area)
+        if area is None:
+            continue
+        start = today - timedelta(weeks=spec.weeks_ago)
+        start -= timedelta(days=start.weekday())  # a Monday
+        end = start + timedelta(weeks=spec.weeks, days=-1)
+        intervention = Intervention.objects.create(
+            partnership=partnership,
+            title=spec.title,
+            kind=kinds.get(spec.kind),
+            area=area,
+            responsible=organisations[spec.responsible],
+            start_date=start,
+            end_date=end,
+            due_date=end,
+            status=Intervention.Status.DONE,
+            closed_at=datetime.combine(end, datetime.min.time(), UTC),
+            created_by=actor,
+        )
+        group = groups.get(f"grupp-{spec.group}") if spec.group else None
+        if group is not None:
+            intervention.categories.set([group])
+        intervention.contributors.set([organisations[i] for i in spec.contributors])
+        for k, text in enumerate(spec.notes):
+            ProgressNote.objects.create(
+                partnership=partnership,
+                intervention=intervention,
+                done_on=start + timedelta(weeks=1 + k * max(spec.weeks // 3, 1)),
+                text=text,
+                organisation=organisations[spec.responsible],
+                author=actor,
+            )
+        if spec.effect < 1.0:
+            _thin(intervention, start, end, spec.effect, rng)
+        evaluation.store_evaluation(actor=actor, intervention=intervention)
+    running = Intervention.objects.create(
+        partnership=partnership,
+        title="Belysning i gångtunneln vid Helenelunds station",
+        kind=kinds.get("Fysisk åtgärd"),
+        area=by_name.get("Helenelund", areas[0]),
+        responsible=organisations[0],
+        start_date=today - timedelta(weeks=3),
+        due_date=today + timedelta(days=2),
+        status=Intervention.Status.ONGOING,
+        created_by=actor,
+    )
+    ProgressNote.objects.create(
+        partnership=partnership,
+        intervention=running,
+        done_on=today - timedelta(weeks=1),
+        text="Beställt 14 nya armaturer; montering nästa vecka",
+        organisation=organisations[0],
+        author=actor,
+    )
+
+
+def _thin(intervention, start, end, keep: float, rng) -> None:
+    """Delete a share 1 - `keep` of the targeted incidents in the area during the
+    intervention: the synthetic effect of a measure that worked."""
+    category_ids = evaluation.targeted_categories(intervention)
+    ids = list(
+        Incident.objects.filter(
+            partnership=intervention.partnership,
+            area=intervention.area,
+            category__in=category_ids,
+            occurred_at__date__gte=start,
+            occurred_at__date__lte=end,
+        ).values_list("id", flat=True)
+    )
+    gone = [i for i in ids if rng.random() >= keep]
+    Incident.objects.filter(pk__in=gone).delete()

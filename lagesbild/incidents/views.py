@@ -27,6 +27,7 @@ from lagesbild.incidents.forms import (
     correction_options,
 )
 from lagesbild.incidents.models import Incident
+from lagesbild.interventions import feedback
 from lagesbild.partnerships.access import Role, get_for_member, member_required
 from lagesbild.web.htmx import add_service_errors, render_page_or_fragment
 from lagesbild.web.maps import map_config
@@ -95,6 +96,13 @@ def incident_list(request):
     form, filters = _filtered(request)
     qs = queries.filter_incidents(request.membership, filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Reporters see what became of each of their reports (feedback, EST återkoppling).
+    show_outcomes = request.membership.role == Role.REPORTER
+    if show_outcomes:
+        page.object_list = list(page.object_list)
+        outcomes = feedback.report_outcomes(request.membership, page.object_list)
+        for incident in page.object_list:
+            incident.outcome = outcomes.get(incident.pk)
     params = request.GET.copy()
     params.pop("page", None)
     sort_params = params.copy()
@@ -110,6 +118,7 @@ def incident_list(request):
             "query": params.urlencode(),
             "sort_query": sort_params.urlencode(),
             "sort": filters.get("sort") or queries.DEFAULT_SORT,
+            "show_outcomes": show_outcomes,
         },
         status=400 if form.errors else 200,
     )
@@ -135,6 +144,7 @@ def incident_detail(request, pk: int):
             "history": incident.changes.select_related("actor"),
             "absorbed": incident.absorbed.all(),
             "map_config": map_config(),
+            "outcome": feedback.report_outcomes(membership, [incident]).get(incident.pk),
         },
     )
 

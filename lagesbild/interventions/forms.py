@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from lagesbild.geography.models import Area
 from lagesbild.incidents.models import Category
-from lagesbild.interventions.models import Intervention
+from lagesbild.interventions import services
+from lagesbild.interventions.models import Intervention, InterventionType
 from lagesbild.partnerships.models import Organisation
 from lagesbild.web.fields import CalendarDateField, ModelMultipleIdField
 
@@ -34,6 +35,9 @@ class InterventionFields(forms.Form):
     """The fields of an intervention, shared by the decision form and the edit page."""
 
     title = forms.CharField(label=_("Insats"), max_length=200, required=False)
+    kind = forms.ModelChoiceField(
+        queryset=InterventionType.objects.none(), label=_("Typ av insats"), required=False
+    )
     area = forms.ModelChoiceField(queryset=Area.objects.none(), label=_("Område"), required=False)
     categories = ModelMultipleIdField(
         queryset=Category.objects.none(),
@@ -43,6 +47,21 @@ class InterventionFields(forms.Form):
     )
     responsible = forms.ModelChoiceField(
         queryset=Organisation.objects.none(), label=_("Ansvarig organisation"), required=False
+    )
+    contributors = ModelMultipleIdField(
+        queryset=Organisation.objects.none(),
+        label=_("Medverkande organisationer"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+    start_date = CalendarDateField(
+        label=_("Startdatum"),
+        required=False,
+        help_text=_("Tomt: i dag."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    end_date = CalendarDateField(
+        label=_("Slutdatum"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     due_date = CalendarDateField(
         label=_("Klart senast"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -60,9 +79,29 @@ class InterventionFields(forms.Form):
         self.fields["categories"].queryset = Category.objects.filter(
             partnership=partnership, active=True
         )
-        self.fields["responsible"].queryset = Organisation.objects.filter(
-            partnership=partnership, active=True
-        )
+        organisations = Organisation.objects.filter(partnership=partnership, active=True)
+        self.fields["responsible"].queryset = organisations
+        self.fields["contributors"].queryset = organisations
+        self.fields["kind"].queryset = services.intervention_types(partnership).filter(active=True)
+
+    def intervention_data(self) -> dict:
+        return {key: self.cleaned_data.get(key) for key in services.FIELDS} | {
+            "categories": list(self.cleaned_data.get("categories") or []),
+            "contributors": list(self.cleaned_data.get("contributors") or []),
+            "title": self.cleaned_data.get("title") or "",
+            "description": self.cleaned_data.get("description") or "",
+        }
+
+
+class InterventionForm(InterventionFields):
+    """Create or edit an intervention outside a meeting (coordinators)."""
+
+    def clean(self):
+        data = super().clean()
+        for name in ("title", "area", "responsible", "due_date"):
+            if not data.get(name):
+                self.add_error(name, _("Fyll i detta."))
+        return data
 
 
 class DecisionForm(InterventionFields):
@@ -73,8 +112,22 @@ class DecisionForm(InterventionFields):
         error_messages={"required": _("Skriv beslutet.")},
     )
     create_intervention = forms.BooleanField(label=_("Beslutet är en insats"), required=False)
+    origin_item = forms.TypedChoiceField(
+        label=_("Utgår från punkt på dagordningen"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[],
+    )
 
     field_order = ["text", "create_intervention"]
+
+    def __init__(self, *args, partnership, meeting=None, **kwargs):
+        super().__init__(*args, partnership=partnership, **kwargs)
+        agenda = meeting.agenda if meeting is not None else []
+        self.fields["origin_item"].choices = [("", "–")] + [
+            (str(k), item.get("text", "")[:120]) for k, item in enumerate(agenda)
+        ]
 
     def clean(self):
         data = super().clean()
@@ -85,14 +138,84 @@ class DecisionForm(InterventionFields):
         return data
 
     def intervention_data(self) -> dict | None:
-        data = self.cleaned_data
-        if not data.get("create_intervention"):
+        if not self.cleaned_data.get("create_intervention"):
             return None
-        return {
-            key: data[key]
-            for key in ("title", "area", "categories", "responsible", "due_date", "description")
-        }
+        return super().intervention_data() | {"origin_item": self.cleaned_data.get("origin_item")}
 
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Intervention.Status.choices)
+
+
+class ProgressNoteForm(forms.Form):
+    done_on = CalendarDateField(
+        label=_("Datum"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": _("Ange datum.")},
+    )
+    text = forms.CharField(
+        label=_("Vad gjordes"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Skriv vad som gjordes.")},
+    )
+    amount = forms.CharField(
+        label=_("Omfattning"),
+        max_length=200,
+        required=False,
+        help_text=_("Till exempel 3 kvällar, 12 lampor, 40 m² klotter."),
+    )
+
+
+class EvaluationSetupForm(forms.Form):
+    comparison_areas = ModelMultipleIdField(
+        queryset=Area.objects.none(),
+        label=_("Jämförelseområden"),
+        required=False,
+        help_text=_("Inga valda: förslaget används."),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    buffer_chosen = forms.BooleanField(
+        label=_("Välj buffertzonen själv (annars områdena intill)"), required=False
+    )
+    buffer_areas = ModelMultipleIdField(
+        queryset=Area.objects.none(),
+        label=_("Buffertzon"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    weeks_before = forms.IntegerField(label=_("Veckor före start"), min_value=4, max_value=156)
+    weeks_after = forms.IntegerField(
+        label=_("Veckor efter start"),
+        min_value=1,
+        max_value=104,
+        required=False,
+        help_text=_("Tomt: till slutdatum (högst 52 veckor)."),
+    )
+
+    def __init__(self, *args, areas, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["comparison_areas"].queryset = areas
+        self.fields["buffer_areas"].queryset = areas
+
+
+class InterventionTypeForm(forms.Form):
+    name = forms.CharField(label=_("Namn"), max_length=100)
+    description = forms.CharField(label=_("Exempel"), max_length=300, required=False)
+    active = forms.BooleanField(label=_("Aktiv"), required=False, initial=True)
+
+
+class OverviewFilterForm(forms.Form):
+    kind = forms.ModelChoiceField(
+        queryset=InterventionType.objects.none(), label=_("Typ"), required=False
+    )
+    area = forms.ModelChoiceField(queryset=Area.objects.none(), label=_("Område"), required=False)
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.none(), label=_("Kategori"), required=False
+    )
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].queryset = services.intervention_types(partnership)
+        self.fields["area"].queryset = Area.objects.filter(partnership=partnership)
+        self.fields["category"].queryset = Category.objects.filter(partnership=partnership)

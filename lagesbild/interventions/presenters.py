@@ -88,7 +88,7 @@ def verdict_sentence(result: dict) -> str:
         ) % {**values, "lo": percent(low - 1), "hi": percent(high - 1)}
     return _(
         "Ingen säker skillnad mot jämförelseområdena: skattningen är %(effect)s händelser i "
-        "%(a)s, men %(l)s %%-intervallet går från %(down)s färre till %(up)s fler."
+        "%(a)s, men %(l)s %%-intervallet går från %(down)s %% färre till %(up)s %% fler."
     ) % {**values, "down": percent(1 - low), "up": percent(high - 1)}
 
 
@@ -127,10 +127,12 @@ def placebo_sentence(result: dict) -> str:
     p = result["did"].get("placebo_p")
     if p is None:
         return ""
+    n = result["did"].get("n_comparison") or 0
     return _(
         "Placebotest: när vart och ett av jämförelseområdena i stället behandlas som om "
-        "insatsen gällt det, blir andelen lika stora förändringar %(p)s."
-    ) % {"p": figure(p, 2)}
+        "insatsen gällt det, blir andelen lika stora förändringar %(p)s (med %(n)s "
+        "jämförelseområden kan den inte bli mindre än %(m)s)."
+    ) % {"p": figure(p, 2), "n": n, "m": figure(1 / (n + 1), 2)}
 
 
 WDQ_READINGS = {

@@ -343,8 +343,6 @@ def change_intervention(
         start_date=new["start_date"],
         end_date=new["end_date"],
     )
-    if new["start_date"] is None:
-        raise ValidationError({"start_date": _("Ange när insatsen startade.")})
     if not (new["title"] or "").strip():
         raise ValidationError({"title": _("Ange vad insatsen är.")})
     validate_no_identity_numbers(f"{new['title']}\n{new['description']}")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lagesbild.interventions import views
+from lagesbild.interventions import evaluation_views, views
 
 app_name = "interventions"
 urlpatterns = [
@@ -11,5 +11,25 @@ urlpatterns = [
     path("moten/<int:pk>/protokoll/", views.meeting_minutes, name="minutes"),
     path("moten/<int:pk>/beslut/", views.meeting_decision, name="decision"),
     path("insatser/", views.intervention_list, name="list"),
+    path("insatser/mina/", views.my_interventions, name="mine"),
+    path("insatser/ny/", views.intervention_create, name="create"),
+    path("insatser/typer/", views.intervention_types, name="types"),
+    path("insatser/utvarderingar/", evaluation_views.overview, name="overview"),
+    path("insatser/ar/<int:year>/", evaluation_views.yearly, name="yearly"),
+    path("insatser/ar/<int:year>/excel/", evaluation_views.yearly_excel, name="yearly_excel"),
+    path("insatser/<int:pk>/", views.intervention_detail, name="detail"),
+    path("insatser/<int:pk>/andra/", views.intervention_edit, name="edit"),
     path("insatser/<int:pk>/status/", views.intervention_status, name="status"),
+    path("insatser/<int:pk>/logg/", views.intervention_note, name="note"),
+    path("insatser/<int:pk>/utvardering/", evaluation_views.evaluation_page, name="evaluation"),
+    path(
+        "insatser/<int:pk>/utvardering/installningar/",
+        evaluation_views.evaluation_setup,
+        name="evaluation_setup",
+    ),
+    path(
+        "insatser/<int:pk>/utvardering/berakna/",
+        evaluation_views.evaluation_recompute,
+        name="evaluation_recompute",
+    ),
 ]

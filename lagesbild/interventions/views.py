@@ -1,7 +1,7 @@
 """Meetings (agenda, projector view, minutes, decisions) and the interventions list."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -9,10 +9,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lagesbild.incidents import weeks
-from lagesbild.interventions import services
-from lagesbild.interventions.forms import DecisionForm, MeetingForm, MinutesForm, StatusForm
-from lagesbild.interventions.models import Intervention, Meeting
-from lagesbild.partnerships.access import Role, get_for_member, member_required, scoped
+from lagesbild.interventions import queries, services
+from lagesbild.interventions.forms import (
+    DecisionForm,
+    InterventionForm,
+    InterventionTypeForm,
+    MeetingForm,
+    MinutesForm,
+    ProgressNoteForm,
+    StatusForm,
+)
+from lagesbild.interventions.models import Intervention, InterventionType, Meeting
+from lagesbild.partnerships.access import Role, get_for_member, has_role, member_required, scoped
 from lagesbild.pictures import runs
 from lagesbild.pictures import services as pictures
 from lagesbild.web.htmx import add_service_errors
@@ -104,7 +112,8 @@ def _meeting_context(request, meeting, **forms):
                 "closed": meeting.closed,
             }
         ),
-        "decision_form": forms.get("decision_form") or DecisionForm(partnership=partnership),
+        "decision_form": forms.get("decision_form")
+        or DecisionForm(partnership=partnership, meeting=meeting),
     }
 
 
@@ -152,7 +161,7 @@ def meeting_minutes(request, pk: int):
 @member_required(Role.COORDINATOR)
 def meeting_decision(request, pk: int):
     meeting = get_for_member(Meeting.objects.all(), request.membership, pk)
-    form = DecisionForm(request.POST, partnership=request.membership.partnership)
+    form = DecisionForm(request.POST, partnership=request.membership.partnership, meeting=meeting)
     if form.is_valid():
         try:
             services.add_decision(
@@ -175,17 +184,9 @@ def meeting_decision(request, pk: int):
     )
 
 
-@member_required(Role.MEMBER)
-def intervention_list(request):
-    membership = request.membership
-    items = scoped(Intervention.objects.select_related("area", "responsible"), membership)
-    status = request.GET.get("status", "open")
-    if status == "open":
-        items = items.filter(status__in=services.OPEN)
-    elif status in Intervention.Status.values:
-        items = items.filter(status=status)
+def _rows(membership, items) -> list[dict]:
     today = timezone.localdate()
-    rows = [
+    return [
         {
             "item": i,
             "overdue": i.status in services.OPEN and i.due_date < today,
@@ -194,15 +195,197 @@ def intervention_list(request):
         }
         for i in items
     ]
+
+
+@member_required(Role.MEMBER)
+def intervention_list(request):
+    membership = request.membership
+    items = queries.interventions(membership)
+    status = request.GET.get("status", "open")
+    if status == "open":
+        items = items.filter(status__in=services.OPEN)
+    elif status in Intervention.Status.values:
+        items = items.filter(status=status)
     return render(
         request,
         "interventions/list.html",
         {
             "nav": "interventions",
-            "rows": rows,
+            "rows": _rows(membership, items),
             "status": status,
             "statuses": Intervention.Status.choices,
+            "can_create": has_role(membership, Role.COORDINATOR),
         },
+    )
+
+
+@member_required(Role.MEMBER)
+def my_interventions(request):
+    """Mina insatser: what the member's organisation is responsible for or contributes to."""
+    membership = request.membership
+    items = queries.mine(membership)
+    open_items = items.filter(status__in=services.OPEN)
+    return render(
+        request,
+        "interventions/mine.html",
+        {
+            "nav": "interventions",
+            "rows": _rows(membership, open_items),
+            "closed": items.exclude(status__in=services.OPEN),
+            "organisation": membership.organisation,
+        },
+    )
+
+
+def _detail_context(request, intervention, **forms) -> dict:
+    membership = request.membership
+    evaluation = intervention.evaluations.order_by("-version").first()
+    return {
+        "nav": "interventions",
+        "intervention": intervention,
+        "categories": intervention.categories.all(),
+        "contributors": intervention.contributors.all(),
+        "notes": intervention.progress_notes.select_related("organisation"),
+        "decision": getattr(intervention, "decision", None),
+        "evaluation": evaluation,
+        "can_edit": has_role(membership, Role.COORDINATOR),
+        "can_log": services.can_log(membership, intervention),
+        "can_update": services.can_update(membership, intervention),
+        "status_form": StatusForm(
+            initial={"status": intervention.status}, prefix=f"s{intervention.pk}"
+        ),
+        "note_form": forms.get("note_form")
+        or ProgressNoteForm(initial={"done_on": timezone.localdate()}),
+    }
+
+
+@member_required(Role.MEMBER)
+def intervention_detail(request, pk: int):
+    intervention = get_for_member(queries.interventions(request.membership), request.membership, pk)
+    return render(request, "interventions/detail.html", _detail_context(request, intervention))
+
+
+@require_POST
+@member_required(Role.MEMBER)
+def intervention_note(request, pk: int):
+    intervention = get_for_member(Intervention.objects.all(), request.membership, pk)
+    if not services.can_log(request.membership, intervention):
+        raise PermissionDenied
+    form = ProgressNoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_progress_note(
+                actor=request.user,
+                membership=request.membership,
+                intervention=intervention,
+                request=request,
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Anteckningen är sparad."))
+            return redirect("interventions:detail", pk=intervention.pk)
+    return render(
+        request,
+        "interventions/detail.html",
+        _detail_context(request, intervention, note_form=form),
+        status=400,
+    )
+
+
+def _edit_page(request, form, intervention=None, status=200):
+    return render(
+        request,
+        "interventions/edit.html",
+        {"nav": "interventions", "form": form, "intervention": intervention},
+        status=status,
+    )
+
+
+@member_required(Role.COORDINATOR)
+def intervention_create(request):
+    partnership = request.membership.partnership
+    if request.method != "POST":
+        return _edit_page(request, InterventionForm(partnership=partnership))
+    form = InterventionForm(request.POST, partnership=partnership)
+    if form.is_valid():
+        try:
+            created = services.create_intervention(
+                actor=request.user,
+                partnership=partnership,
+                request=request,
+                **form.intervention_data(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Insatsen är registrerad."))
+            return redirect("interventions:detail", pk=created.pk)
+    return _edit_page(request, form, status=400)
+
+
+@member_required(Role.COORDINATOR)
+def intervention_edit(request, pk: int):
+    membership = request.membership
+    intervention = get_for_member(Intervention.objects.all(), membership, pk)
+    if request.method != "POST":
+        initial = {name: getattr(intervention, name) for name in services.FIELDS}
+        initial["categories"] = list(intervention.categories.all())
+        initial["contributors"] = list(intervention.contributors.all())
+        form = InterventionForm(initial=initial, partnership=membership.partnership)
+        return _edit_page(request, form, intervention)
+    form = InterventionForm(request.POST, partnership=membership.partnership)
+    if form.is_valid():
+        data = form.intervention_data()
+        data["start_date"] = data["start_date"] or intervention.start_date
+        try:
+            services.change_intervention(
+                actor=request.user,
+                membership=membership,
+                intervention=intervention,
+                request=request,
+                **data,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Insatsen är ändrad."))
+            return redirect("interventions:detail", pk=intervention.pk)
+    return _edit_page(request, form, intervention, status=400)
+
+
+@member_required(Role.COORDINATOR)
+def intervention_types(request):
+    """The partnership's taxonomy of intervention types: add, rename, retire."""
+    partnership = request.membership.partnership
+    form, status = InterventionTypeForm(), 200
+    if request.method == "POST":
+        pk = request.POST.get("pk") or None
+        if pk is not None:
+            get_for_member(InterventionType.objects.all(), request.membership, pk)
+        form = InterventionTypeForm(request.POST)
+        if form.is_valid():
+            try:
+                services.save_intervention_type(
+                    actor=request.user,
+                    partnership=partnership,
+                    pk=pk,
+                    request=request,
+                    **form.cleaned_data,
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Insatstyperna är sparade."))
+                return redirect("interventions:types")
+        status = 400
+    types = services.intervention_types(partnership).order_by("sort_order", "name")
+    return render(
+        request,
+        "interventions/types.html",
+        {"nav": "interventions", "types": types, "form": form},
+        status=status,
     )
 
 
@@ -228,4 +411,6 @@ def intervention_status(request, pk: int):
             )
     else:
         messages.error(request, _("Välj en status."))
+    if request.POST.get("next") == "detail":
+        return redirect("interventions:detail", pk=intervention.pk)
     return redirect("interventions:list")

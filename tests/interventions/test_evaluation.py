@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import numpy as np
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from analysis.evaluation import difference_in_differences, wdq
@@ -174,3 +175,73 @@ def test_closing_freezes_and_recomputing_adds_a_version(setting, coordinator_a):
     first.refresh_from_db()
     assert first.result == frozen
     assert list(intervention.evaluations.values_list("version", flat=True)) == [2, 1]
+
+
+def test_evaluation_page_shows_verdict_chart_and_proposal(setting, login, member_a):
+    intervention = setting[0]
+    page = login(member_a).get(reverse("interventions:evaluation", args=[intervention.pk]))
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Preliminär" in text
+    assert presenters.verdict_sentence(evaluation.evaluate(intervention)) in text.replace(
+        "&#x27;", "'"
+    )
+    assert 'class="start"' in text  # the start marked in the weekly chart
+    assert "Föreslagna jämförelseområden" in text and "kategoriblandning" in text
+    assert "Ändra upplägget" not in text  # members read, analysts set up
+
+
+def test_analyst_chooses_comparison_areas_and_periods(setting, login, analyst_a):
+    intervention, areas, counts, _codes = setting
+    client = login(analyst_a)
+    url = reverse("interventions:evaluation_setup", args=[intervention.pk])
+    chosen = [areas[1].pk, areas[2].pk, areas[3].pk]
+    response = client.post(url, {"comparison_areas": chosen, "weeks_before": "20"})
+    assert response.status_code == 302
+    intervention.refresh_from_db()
+    result = evaluation.evaluate(intervention)
+    assert [c["id"] for c in result["comparison"]] == chosen and result["comparison_chosen"]
+    post = np.arange(20 + AFTER) >= 20
+    expected = difference_in_differences(
+        counts[:4, BEFORE - 20 :], np.arange(4) == 0, post, event_bin_size=4
+    )
+    assert result["did"]["irr"] == pytest.approx(expected.irr, rel=1e-9)
+
+
+def test_bad_setup_is_refused_and_changes_nothing(setting, login, analyst_a, member_a):
+    intervention, areas, _counts, _codes = setting
+    url = reverse("interventions:evaluation_setup", args=[intervention.pk])
+    both = {
+        "comparison_areas": [areas[1].pk],
+        "buffer_chosen": "on",
+        "buffer_areas": [areas[1].pk],
+        "weeks_before": "26",
+    }
+    response = login(analyst_a).post(url, both)
+    assert response.status_code == 400
+    assert "både jämförelse och buffert" in response.content.decode()
+    assert login(analyst_a).post(url, {"weeks_before": "2"}).status_code == 400
+    assert login(member_a).post(url, {"weeks_before": "20"}).status_code == 403
+    intervention.refresh_from_db()
+    assert intervention.weeks_before == 26 and not intervention.comparison_areas.exists()
+
+
+def test_overview_filters_closed_interventions_by_type(setting, login, coordinator_a):
+    intervention = setting[0]
+    partnership = intervention.partnership
+    kind = services.intervention_types(partnership).get(name="Fysisk åtgärd")
+    intervention.kind = kind
+    intervention.save()
+    services.update_status(
+        actor=coordinator_a.user,
+        membership=coordinator_a,
+        intervention=intervention,
+        status=Intervention.Status.DONE,
+    )
+    client = login(coordinator_a)
+    url = reverse("interventions:overview")
+    page = client.get(url, {"kind": kind.pk}).content.decode()
+    assert intervention.title in page and "Minskning" in page
+    other = services.intervention_types(partnership).get(name="Annat")
+    assert intervention.title not in client.get(url, {"kind": other.pk}).content.decode()
+    assert client.get(url, {"kind": "999999"}).status_code == 400

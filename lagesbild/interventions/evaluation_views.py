@@ -1,0 +1,183 @@
+"""The evaluation page of an intervention, its set-up, recomputation, and the overview of
+closed interventions with their verdicts."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lagesbild.audit.record import record
+from lagesbild.geography.queries import leaf_areas
+from lagesbild.interventions import evaluation, presenters, queries, services
+from lagesbild.interventions.forms import EvaluationSetupForm, OverviewFilterForm
+from lagesbild.interventions.models import Intervention
+from lagesbild.interventions.yearly import yearly_picture
+from lagesbild.interventions.yearly_excel import build as yearly_excel_build
+from lagesbild.partnerships.access import Role, get_for_member, has_role, member_required
+from lagesbild.web.htmx import add_service_errors
+
+
+def _setup_form(membership, intervention, data=None) -> EvaluationSetupForm:
+    areas = leaf_areas(membership).exclude(pk=intervention.area_id).order_by("name")
+    initial = {
+        "comparison_areas": list(intervention.comparison_areas.all()),
+        "buffer_chosen": intervention.buffer_chosen,
+        "buffer_areas": list(intervention.buffer_areas.all()),
+        "weeks_before": intervention.weeks_before,
+        "weeks_after": intervention.weeks_after,
+    }
+    return EvaluationSetupForm(data, initial=initial, areas=areas)
+
+
+def _page(request, intervention, form=None, status=200):
+    membership = request.membership
+    stored = list(intervention.evaluations.order_by("-version"))
+    wanted = request.GET.get("version")
+    shown = None
+    if wanted:
+        shown = next((e for e in stored if str(e.version) == wanted), None)
+        if shown is None:
+            raise Http404
+    elif intervention.closed_at is not None and stored:
+        shown = stored[0]
+    result = shown.result if shown is not None else evaluation.evaluate(intervention)
+    return render(
+        request,
+        "interventions/evaluation.html",
+        {
+            "nav": "interventions",
+            "intervention": intervention,
+            "result": result,
+            "stored": stored,
+            "shown": shown,
+            "verdict": presenters.verdict_sentence(result),
+            "pre_trend": presenters.pre_trend_sentence(result),
+            "placebo": presenters.placebo_sentence(result),
+            "wdq": presenters.wdq_sentence(result),
+            "proposal": [
+                {**p, "reason": presenters.proposal_reason(p)} for p in result["proposal"]
+            ],
+            "chart": presenters.series_chart(result),
+            "event_chart": presenters.event_study_chart(result),
+            "can_set_up": has_role(membership, Role.ANALYST),
+            "can_recompute": has_role(membership, Role.ANALYST)
+            and intervention.closed_at is not None,
+            "form": form or _setup_form(membership, intervention),
+        },
+        status=status,
+    )
+
+
+@member_required(Role.MEMBER)
+def evaluation_page(request, pk: int):
+    intervention = get_for_member(queries.interventions(request.membership), request.membership, pk)
+    return _page(request, intervention)
+
+
+@require_POST
+@member_required(Role.ANALYST)
+def evaluation_setup(request, pk: int):
+    membership = request.membership
+    intervention = get_for_member(Intervention.objects.all(), membership, pk)
+    form = _setup_form(membership, intervention, request.POST)
+    if form.is_valid():
+        try:
+            services.set_evaluation_setup(
+                actor=request.user,
+                membership=membership,
+                intervention=intervention,
+                request=request,
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Inställningarna är sparade. En avslutad insats räknas om som en ny version.")
+                if intervention.closed_at
+                else _("Inställningarna är sparade."),
+            )
+            return redirect("interventions:evaluation", pk=intervention.pk)
+    return _page(request, intervention, form=form, status=400)
+
+
+@require_POST
+@member_required(Role.ANALYST)
+def evaluation_recompute(request, pk: int):
+    intervention = get_for_member(Intervention.objects.all(), request.membership, pk)
+    if intervention.closed_at is None:
+        messages.error(
+            request, _("Utvärderingen fryses när insatsen avslutas; den visas nu som preliminär.")
+        )
+        return redirect("interventions:evaluation", pk=intervention.pk)
+    stored = evaluation.store_evaluation(
+        actor=request.user, intervention=intervention, request=request
+    )
+    messages.success(
+        request, _("Utvärderingen är beräknad som version %(v)s.") % {"v": stored.version}
+    )
+    return redirect("interventions:evaluation", pk=intervention.pk)
+
+
+@member_required(Role.MEMBER)
+def overview(request):
+    """Closed interventions with their verdicts, filterable by type, area and category."""
+    membership = request.membership
+    form = OverviewFilterForm(request.GET or None, partnership=membership.partnership)
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows = queries.closed_with_verdicts(
+        membership,
+        kind=filters.get("kind"),
+        area=filters.get("area"),
+        category=filters.get("category"),
+    )
+    for row in rows:
+        result = row["evaluation"].result if row["evaluation"] else None
+        row["short"] = presenters.short_verdict(result) if result else _("Ej utvärderad")
+        row["sentence"] = presenters.verdict_sentence(result) if result else ""
+    return render(
+        request,
+        "interventions/overview.html",
+        {"nav": "interventions", "rows": rows, "form": form, "year": timezone.localdate().year},
+        status=200 if form.is_bound is False or form.is_valid() else 400,
+    )
+
+
+def _year(year: int) -> int:
+    if not 2000 <= year <= 2100:
+        raise Http404
+    return year
+
+
+@member_required(Role.MEMBER)
+def yearly(request, year: int):
+    """The yearly deepened picture (fördjupad EST) as a page."""
+    data = yearly_picture(request.membership, _year(year))
+    return render(
+        request,
+        "interventions/yearly.html",
+        {"nav": "interventions", "data": data, "previous": year - 1, "next": year + 1},
+    )
+
+
+@member_required(Role.MEMBER)
+def yearly_excel(request, year: int):
+    data = yearly_picture(request.membership, _year(year))
+    record(
+        actor=request.user,
+        action="intervention.yearly_export",
+        partnership=request.membership.partnership,
+        request=request,
+        summary=str(year),
+        format="xlsx",
+    )
+    response = HttpResponse(
+        yearly_excel_build(data),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="fordjupad-lagesbild-{year}.xlsx"'
+    return response

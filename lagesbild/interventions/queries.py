@@ -1,0 +1,49 @@
+"""Scoped reads of interventions for pages: every query starts from `access.scoped`."""
+
+from django.db.models import Q, QuerySet
+
+from lagesbild.interventions.models import Evaluation, Intervention
+from lagesbild.partnerships.access import scoped
+
+
+def interventions(membership) -> QuerySet[Intervention]:
+    return scoped(Intervention.objects.select_related("area", "responsible", "kind"), membership)
+
+
+def mine(membership) -> QuerySet[Intervention]:
+    """Interventions the member's organisation is responsible for or contributes to."""
+    organisation = membership.organisation_id
+    return (
+        interventions(membership)
+        .filter(Q(responsible=organisation) | Q(contributors=organisation))
+        .distinct()
+        .order_by("due_date", "id")
+    )
+
+
+def latest_evaluations(membership, items) -> dict[int, Evaluation]:
+    """The newest stored evaluation of each intervention in `items`, by intervention id."""
+    found = {}
+    rows = scoped(Evaluation.objects.all(), membership).filter(intervention__in=items)
+    for evaluation in rows.order_by("intervention", "-version"):
+        found.setdefault(evaluation.intervention_id, evaluation)
+    return found
+
+
+def closed_with_verdicts(membership, *, kind=None, area=None, category=None) -> list[dict]:
+    """Closed interventions with the verdict of their newest stored evaluation, newest
+    closing first; filtered by type, area and targeted category (or its group)."""
+    items = interventions(membership).filter(closed_at__isnull=False)
+    if kind is not None:
+        items = items.filter(kind=kind)
+    if area is not None:
+        items = items.filter(Q(area=area) | Q(area__parent=area))
+    if category is not None:
+        items = items.filter(
+            Q(categories=category)
+            | Q(categories__parent=category)
+            | Q(categories=category.parent_id)
+        )
+    items = list(items.distinct().order_by("-closed_at", "-id").prefetch_related("categories"))
+    evaluations = latest_evaluations(membership, items)
+    return [{"item": i, "evaluation": evaluations.get(i.pk)} for i in items]

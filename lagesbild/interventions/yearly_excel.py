@@ -1,0 +1,73 @@
+"""The yearly deepened picture as an Excel workbook, one sheet per heading."""
+
+from io import BytesIO
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+BOLD = Font(bold=True)
+
+
+def _sheet(book, title: str, header: list[str], rows: list[list]) -> None:
+    sheet = book.create_sheet(title)
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = BOLD
+    for row in rows:
+        sheet.append(row)
+    for column, name in zip(sheet.columns, header, strict=False):
+        width = max([len(str(name)), *(len(str(c.value or "")) for c in column)])
+        sheet.column_dimensions[column[0].column_letter].width = min(width + 2, 60)
+
+
+def build(data: dict) -> bytes:
+    book = Workbook()
+    book.remove(book.active)
+    _sheet(
+        book,
+        "Problem",
+        ["Område", "Kategorigrupp", "Veckor med avvikelse", "Veckor"],
+        [[f["area"], f["group"], len(f["weeks"]), ", ".join(f["weeks"])] for f in data["flags"]],
+    )
+    _sheet(
+        book,
+        "Bedömningar",
+        ["Område", "Bedömda veckor", "Högsta nivå", "Senaste nivå"],
+        [[a["area"], a["weeks"], a["highest"], a["last"]] for a in data["assessments"]],
+    )
+    _sheet(
+        book,
+        "Insatser",
+        ["Insats", "Typ", "Område", "Status", "Start", "Slut", "Utfall", "Slutsats"],
+        [
+            [
+                r["item"].title,
+                r["item"].kind.name if r["item"].kind else "",
+                r["item"].area.name,
+                r["item"].get_status_display(),
+                r["item"].start_date,
+                r["item"].end_date,
+                r["outcome"],
+                r["sentence"],
+            ]
+            for r in data["interventions"]
+        ],
+    )
+    _sheet(
+        book,
+        "Utan insats",
+        ["Område", "Kategorigrupp", "Veckor med avvikelse"],
+        [[f["area"], f["group"], len(f["weeks"])] for f in data["unaddressed"]],
+    )
+    _sheet(
+        book,
+        "Utan utvärdering",
+        ["Insats", "Status", "Slutsats"],
+        [
+            [r["item"].title, r["item"].get_status_display(), r["sentence"]]
+            for r in data["not_evaluable"]
+        ],
+    )
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()

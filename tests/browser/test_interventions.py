@@ -1,0 +1,96 @@
+"""From a flag to an honest verdict, in a browser: the coordinator decides an intervention in
+the meeting from the week's deviation, the responsible organisation logs what it did and
+closes it, and its evaluation page gives the verdict with its interval."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from lagesbild.incidents import weeks
+from lagesbild.interventions.models import Intervention
+from tests.browser.picture.accessibility import axe_findings
+from tests.browser.picture.history import build_burst, last_week
+from tests.browser.steps import log_in, screenshot_for_docs
+from tests.interventions.evaluation_data import fill, grid_areas, simulate
+
+pytestmark = pytest.mark.browser
+
+BEFORE, AFTER = 26, 30
+
+
+def _history(member):
+    """Six areas far from Norr and Söder with graffiti at six a week for 26 weeks before a
+    start 30 weeks ago and 30 weeks after it; the first area's halves after the start."""
+    partnership = member.partnership
+    start = weeks.shift(weeks.week_of_date(timezone.localdate()), -AFTER)
+    codes = [weeks.shift(start, k) for k in range(-BEFORE, AFTER)]
+    graffiti = partnership.categories.get(code="klotter")
+    areas = grid_areas(partnership, 6)
+    for area, row in zip(areas, simulate(6, BEFORE, AFTER, effect=0.5), strict=True):
+        fill(member, area, codes, row, graffiti)
+    return areas[0], weeks.monday(start)
+
+
+def test_a_flag_becomes_an_intervention_with_a_log_and_a_verdict(
+    open_page, coordinator_a, member_a
+):
+    week = last_week(coordinator_a.partnership)
+    build_burst(member_a, week)
+    area, start = _history(member_a)
+
+    page = open_page("desktop")
+    log_in(page, coordinator_a)
+    page.get_by_role("navigation").get_by_role("link", name="Möten").click()
+    page.get_by_label("Lägesbild för vecka").fill(weeks.iso(week))
+    page.get_by_role("button", name="Skapa möte med dagordning").click()
+    page.get_by_role("heading", name=f"Veckomöte om {weeks.iso(week)}").wait_for()
+    page.get_by_role("textbox", name="Beslut", exact=True).fill("Sanera klottret.")
+    page.get_by_label("Beslutet är en insats").check()
+    page.get_by_label("Insats", exact=True).fill("Klottersanering")
+    page.get_by_label("Typ av insats").select_option(label="Städning/sanering")
+    page.get_by_label("Utgår från punkt på dagordningen").select_option(index=1)
+    page.get_by_label("Område", exact=True).select_option(label=area.name)
+    page.get_by_label("Kategorier").select_option(label="Klotter")
+    page.get_by_label("Ansvarig organisation").select_option(label=member_a.organisation.name)
+    page.get_by_label("Startdatum").fill(start.isoformat())
+    page.get_by_label("Klart senast").fill((timezone.localdate() + timedelta(7)).isoformat())
+    page.get_by_role("button", name="Protokollför beslut").click()
+    page.get_by_text("Beslutet är protokollfört.").wait_for()
+    intervention = Intervention.objects.get()
+    assert intervention.origin["kind"] == "deviation", intervention.origin
+
+    member = open_page("desktop")
+    log_in(member, member_a)
+    member.get_by_role("navigation").get_by_role("link", name="Insatser").click()
+    member.get_by_role("link", name="Mina insatser").click()
+    member.get_by_role("link", name="Klottersanering").click()
+    assert "Skadegörelse i Norr" in member.locator("dl.facts").inner_text()
+    member.get_by_label("Vad gjordes").fill("Sanerade 40 m² vid stationen")
+    member.get_by_label("Omfattning").fill("40 m²")
+    member.get_by_role("button", name="Spara anteckning").click()
+    member.get_by_text("Anteckningen är sparad.").wait_for()
+    assert "Sanerade 40 m² vid stationen" in member.locator("ol.log").inner_text()
+    member.get_by_label("Status").select_option(label="Genomförd")
+    # Closing computes and freezes the evaluation in the request: on a loaded machine that
+    # takes longer than a click usually may.
+    member.get_by_role("button", name="Spara status").click(timeout=90_000)
+    member.get_by_text("Status för Klottersanering är uppdaterad.").wait_for(timeout=90_000)
+    member.get_by_role("link", name="Utvärdering").first.click()
+    member.get_by_role("heading", name="Slutsats").wait_for(timeout=90_000)
+    verdict = member.locator(".verdict").inner_text()
+    assert verdict.startswith("Insatsen följdes av en minskning"), verdict
+    assert "95 % KI" in verdict
+    assert "Fryst version 1" in member.locator("main").inner_text()
+    screenshot_for_docs(member, "intervention-evaluation")
+
+    checked = open_page("desktop", bypass_csp=True)
+    log_in(checked, coordinator_a)
+    findings = [
+        *axe_findings(checked, f"/insatser/{intervention.pk}/"),
+        *axe_findings(checked, f"/insatser/{intervention.pk}/utvardering/"),
+        *axe_findings(checked, "/insatser/mina/"),
+        *axe_findings(checked, "/insatser/utvarderingar/"),
+        *axe_findings(checked, "/insatser/typer/"),
+    ]
+    assert not findings, "\n".join(findings)
