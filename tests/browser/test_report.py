@@ -17,6 +17,10 @@ def start_report(page, *, through_menu: bool = False) -> None:
     """Open the form, through the menu of the page at hand or directly, and pick "Klotter"
     through the category search."""
     if through_menu:
+        # On a phone the menu is folded behind its button.
+        menu = page.get_by_role("button", name="Meny")
+        if menu.is_visible() and menu.get_attribute("aria-expanded") == "false":
+            menu.click()
         page.get_by_role("link", name="Rapportera", exact=True).click()
     else:
         page.goto("/handelser/rapportera/")
