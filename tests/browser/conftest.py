@@ -83,7 +83,9 @@ def open_page(chromium, live_server, offline_maps) -> Iterator[Callable]:
             **{**(PHONE if device == "phone" else DESKTOP), **options},
         )
         context.route(lambda url: not url.startswith(live_server.url), refuse_foreign)
-        context.set_default_timeout(10_000)
+        # Generous: on a loaded two-core machine a first page can take 10 s; a journey checks
+        # behaviour, not speed (speed is measured in benchmarks/).
+        context.set_default_timeout(30_000)
         contexts.append(context)
         if member is not None:
             context.add_cookies([session_cookie(member.user, live_server.url)])
