@@ -220,3 +220,23 @@ def test_a_sheet_that_claims_a_million_rows_is_read_as_the_rows_it_has(coordinat
     path = hostile.write_xlsx(tmp_path / "stor.xlsx", rows, dimension="A1:XFD1000000")
     result = import_incidents(membership=coordinator_a, rows=open_file(path))
     assert (result.rows, result.created) == (2, 2)
+
+
+def test_an_import_recomputes_each_week_it_touched_once(
+    coordinator_a, tmp_path, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Not once per row: ten years of history would queue a run per incident."""
+    from lagesbild.pictures import runs
+
+    requested = []
+    monkeypatch.setattr(runs, "request_run", lambda partnership, iso: requested.append(iso))
+    settings.ANALYSIS_ON_CHANGE = True
+    path = tmp_path / "veckor.csv"
+    lines = [";".join(hostile.HEADER)]
+    for number, day in enumerate(["2025-03-03", "2025-03-04", "2025-03-05", "2025-03-12"]):
+        lines.append(f"H-{number};{day} 10:00;klotter;17,905;59,435;Klotter")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with django_capture_on_commit_callbacks(execute=True):
+        result = import_incidents(membership=coordinator_a, rows=open_file(path))
+    assert result.created == 4
+    assert requested == ["2025-W10", "2025-W11"]
