@@ -316,9 +316,10 @@ def _insert(rows: list[Incident]) -> int:
 
 
 def compute_demo_pictures(partnership, weeks_back: int = 2) -> list[tuple[str, float | None]]:
-    """Compute the pictures of the last `weeks_back` complete weeks unless a fresh run
-    exists, so the demo's first picture (and its comparison with the week before) opens
-    ready instead of "beräknas…". Returns (week, seconds; None when it was fresh)."""
+    """Compute the pictures of the last `weeks_back` complete weeks and of the running week
+    unless a fresh run exists, so the demo's first picture, its comparison with the week
+    before and "Nästa vecka" open ready instead of "beräknas…". Returns (week, seconds;
+    None when it was fresh)."""
     import time
 
     from lagesbild.incidents import coverage, weeks
@@ -326,7 +327,7 @@ def compute_demo_pictures(partnership, weeks_back: int = 2) -> list[tuple[str, f
 
     last = coverage.last_complete_week(partnership)
     done = []
-    for k in range(weeks_back):
+    for k in range(-1, weeks_back):
         iso = weeks.iso(weeks.shift(last, -k))
         if not runs.is_stale(runs.latest_run(partnership, iso), partnership):
             done.append((iso, None))

@@ -406,3 +406,16 @@ def test_openapi_document_lists_the_endpoints(reporter_a):
         assert methods <= set(paths[path]), path
     schemes = response.json()["components"]["securitySchemes"]
     assert {s["type"] for s in schemes.values()} >= {"http", "apiKey"}
+
+
+def test_weekly_endpoint_marks_the_running_week_and_refuses_weeks_to_come(member_a):
+    this_week = weeks.week_code(timezone.now())
+    make_incident(member_a, occurred_at=timezone.now() - timedelta(weeks=2))
+    running = bearer(member_a).get(f"{API}/incidents/weekly/{weeks.iso(this_week)}")
+    assert running.status_code == 200
+    assert running.json()["in_progress"] is True and 1 <= running.json()["days"] <= 7
+    last = bearer(member_a).get(f"{API}/incidents/weekly/{weeks.iso(weeks.shift(this_week, -1))}")
+    assert (last.json()["in_progress"], last.json()["days"]) == (False, 7)
+    future = bearer(member_a).get(f"{API}/incidents/weekly/{weeks.iso(weeks.shift(this_week, 1))}")
+    assert future.status_code == 422
+    assert future.json()["errors"]["week"] == ["Veckan har inte börjat än."]

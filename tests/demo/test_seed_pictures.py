@@ -1,4 +1,5 @@
-"""The demo opens ready: set-up computes the last two complete weeks' pictures once."""
+"""The demo opens ready: set-up computes the running week's and the last two complete
+weeks' pictures once."""
 
 from datetime import timedelta
 
@@ -10,16 +11,17 @@ from lagesbild.pictures import runs
 from tests.factories import make_incident
 
 
-def test_set_up_computes_the_last_two_weeks_once(member_a):
+def test_set_up_computes_the_running_and_last_two_weeks_once(member_a):
     partnership = member_a.partnership
     for k in range(1, 4):
         make_incident(member_a, occurred_at=timezone.now() - timedelta(weeks=k))
     last = weeks.shift(weeks.week_code(timezone.now()), -1)
 
     first = compute_demo_pictures(partnership)
-    assert [iso for iso, _ in first] == [weeks.iso(last), weeks.iso(weeks.shift(last, -1))]
+    expected = [weeks.shift(last, k) for k in (1, 0, -1)]
+    assert [iso for iso, _ in first] == [weeks.iso(w) for w in expected]
     assert all(seconds is not None for _, seconds in first)
     assert not runs.is_stale(runs.latest_run(partnership, weeks.iso(last)), partnership)
 
     again = compute_demo_pictures(partnership)  # a second `make run` keeps them
-    assert [seconds for _, seconds in again] == [None, None]
+    assert [seconds for _, seconds in again] == [None, None, None]

@@ -18,7 +18,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-pictures",
             action="store_true",
-            help="do not compute the last two weeks' pictures now (the worker does on demand)",
+            help="do not compute the running and last two weeks' pictures now "
+            "(the worker does on demand)",
         )
 
     def handle(self, *args, **options):
