@@ -1,8 +1,11 @@
 """Data protection: the partnership's retention schedule and its runs, and the records of
 redactions and erasures (what was done, by whom and why; never the removed text)."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 MONTHS_HELP = _("Antal månader. Tomt: behåll.")
@@ -85,6 +88,18 @@ class RetentionRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partnership} {self.day} {self.trigger}"
+
+    @property
+    def outcome(self) -> str:
+        """In words: done, failed, under way, or interrupted (a worker stopped in the middle;
+        the transaction was rolled back and the next day's run does the work)."""
+        if self.error:
+            return str(_("Misslyckades"))
+        if self.finished_at:
+            return str(_("Klar"))
+        if self.started_at and self.started_at < timezone.now() - timedelta(days=1):
+            return str(_("Avbröts"))
+        return str(_("Pågår"))
 
 
 class Redaction(models.Model):

@@ -89,7 +89,9 @@ def test_an_administrator_prints_it_for_a_closed_account(reporter_a):
 
 def test_the_account_page_links_to_it(login, member_a):
     page = login(member_a).get(reverse("accounts:account")).content.decode()
-    assert reverse("dataprotection:my_data") in page
+    assert page.count(reverse("dataprotection:my_data")) == 1
+    title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "Mitt konto" in title and "<" not in title
 
 
 def test_anonymous_users_are_sent_to_log_in(client):

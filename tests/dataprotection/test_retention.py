@@ -197,6 +197,20 @@ def test_months_are_whole_calendar_months():
     assert months_before(moment, 15) == datetime(2024, 12, 31, 12, 0, tzinfo=STOCKHOLM)
 
 
+def test_each_run_says_how_it_ended(coordinator_a):
+    partnership = coordinator_a.partnership
+    done = retention.run_now(partnership)
+    lost = retention.claim_run(partnership, RetentionRun.Trigger.COMMAND)
+    under_way = retention.claim_run(partnership, RetentionRun.Trigger.COMMAND)
+    RetentionRun.objects.filter(pk=lost.pk).update(started_at=timezone.now() - timedelta(days=2))
+    failed = retention.claim_run(partnership, RetentionRun.Trigger.COMMAND)
+    RetentionRun.objects.filter(pk=failed.pk).update(error="OSError", finished_at=timezone.now())
+
+    outcomes = [RetentionRun.objects.get(pk=r.pk).outcome for r in (done, lost, under_way, failed)]
+
+    assert outcomes == ["Klar", "Avbröts", "Pågår", "Misslyckades"]
+
+
 # --- the coordinator's page ----------------------------------------------------------------
 
 
