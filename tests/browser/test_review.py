@@ -11,6 +11,7 @@ from lagesbild.incidents.models import Incident
 from tests.factories import make_incident
 
 pytestmark = pytest.mark.browser
+expect = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed").expect
 
 
 @pytest.fixture
@@ -95,7 +96,7 @@ def test_review_by_keyboard(open_page, coordinator_a, reporter_a):
     assert page.evaluate("document.activeElement.id") == f"review-{first.pk}"
     page.keyboard.press("g")
     page.get_by_text(f"Händelse nr {first.pk} godkänd.").wait_for()
-    page.wait_for_function(f"document.activeElement.id === 'review-{second.pk}'")
+    expect(page.locator(f"#review-{second.pk}")).to_be_focused()
 
     page.keyboard.press("a")
     reason = page.locator(f"#review-{second.pk}").get_by_label("Skäl")
@@ -103,7 +104,7 @@ def test_review_by_keyboard(open_page, coordinator_a, reporter_a):
     page.keyboard.type("Övning")  # typed into the field: no shortcut fires
     page.keyboard.press("Enter")
     page.get_by_text(f"Händelse nr {second.pk} avvisad.").wait_for()
-    page.wait_for_function(f"document.activeElement.id === 'review-{third.pk}'")
+    expect(page.locator(f"#review-{third.pk}")).to_be_focused()
 
     legend.get_by_label("Använd kortkommandon").uncheck()
     third_accept = page.locator(f"#review-{third.pk}").get_by_role("button", name="Godkänn")
