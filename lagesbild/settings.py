@@ -253,6 +253,9 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)
 API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)
 
+# --- Invitations: days an invitation link works (a new partnership's first coordinator).
+INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
+
 # Map tiles are configurable because a municipal intranet may have its own tile server, or
 # none: the map then shows areas and points on a plain background.
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")

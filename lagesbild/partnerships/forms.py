@@ -5,6 +5,7 @@ Forms turn text into typed values and say in Swedish what is wrong with a field;
 """
 
 import json
+from zoneinfo import available_timezones
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -15,9 +16,10 @@ from lagesbild.geography.models import Area, Place
 from lagesbild.geography.queries import areas
 from lagesbild.incidents.models import Category
 from lagesbild.incidents.queries import categories
+from lagesbild.partnerships import municipalities
 from lagesbild.partnerships.access import scoped
 from lagesbild.partnerships.models import Membership, Organisation, Partnership
-from lagesbild.partnerships.services import NewUser
+from lagesbild.partnerships.services import Checklist, NewUser
 
 MAX_GEOJSON_BYTES = 5 * 1024 * 1024
 # CRS names that mean WGS 84 longitude/latitude, as GeoJSON files from QGIS or ogr2ogr give them.
@@ -245,6 +247,19 @@ class CategoryAddForm(forms.Form):
         self.fields["group"].queryset = categories(membership).filter(parent=None)
 
 
+class GroupAddForm(forms.Form):
+    """A new group in the checklist, such as "Skadegörelse"."""
+
+    name = forms.CharField(label=_("Namn"), max_length=200)
+    weight = forms.IntegerField(
+        label=_("Vikt"),
+        min_value=0,
+        max_value=3,
+        initial=1,
+        help_text=_("0–3. Gruppens vikt; varje kategori i gruppen har sin egen."),
+    )
+
+
 class CategoryForm(forms.Form):
     """Rename, re-weight, reorder, enable or disable a category or a group."""
 
@@ -387,8 +402,23 @@ class MemberForm(forms.Form):
         self.fields["organisation"].queryset = _active_organisations(membership)
 
 
+def time_zone_choices() -> list[tuple[str, str]]:
+    return [(name, name) for name in sorted(available_timezones())]
+
+
 class SettingsForm(forms.Form):
-    """The partnership's policy for its situation pictures."""
+    """The partnership's policy for its situation pictures, and its time zone."""
+
+    # Not required: a form posted without it (an older page, a script) keeps the time zone.
+    time_zone = forms.ChoiceField(
+        label=_("Tidszon"),
+        choices=time_zone_choices,
+        required=False,
+        help_text=_(
+            "Veckor och klockslag räknas i den här tidszonen. Den kan ändras så länge "
+            "samverkan inte har några händelser."
+        ),
+    )
 
     assessment_scale = forms.CharField(
         label=_("Bedömningsskala"),
@@ -416,8 +446,70 @@ class SettingsForm(forms.Form):
     def initial_for(partnership) -> dict:
         scale = "\n".join(f"{e['level']} {e['name']}" for e in partnership.assessment_scale)
         return {
+            "time_zone": partnership.time_zone,
             "assessment_scale": scale,
             "reporters_see_picture": partnership.reporters_see_picture,
             "periodic_kind": partnership.periodic_kind,
             "suppress_below": partnership.suppress_below,
         }
+
+
+class InviteeForm(forms.Form):
+    """Who is invited: they choose their own user name and password from the link."""
+
+    first_name = forms.CharField(label=_("Förnamn"), max_length=150)
+    last_name = forms.CharField(label=_("Efternamn"), max_length=150)
+    email = forms.EmailField(
+        label=_("E-postadress"), error_messages={"invalid": _("Ange en giltig e-postadress.")}
+    )
+
+
+class PartnershipCreateForm(InviteeForm):
+    """A new partnership, its first organisation and its first coordinator (invited)."""
+
+    field_order = [
+        "name",
+        "municipality_code",
+        "time_zone",
+        "checklist",
+        "organisation_name",
+        "organisation_kind",
+        "first_name",
+        "last_name",
+        "email",
+    ]
+
+    name = forms.CharField(
+        label=_("Namn"), max_length=200, help_text=_("Till exempel ”EST Sollentuna”.")
+    )
+    municipality_code = forms.ChoiceField(
+        label=_("Kommun"),
+        required=False,
+        choices=lambda: [
+            ("", _("Ingen enskild kommun (till exempel en region)")),
+            *municipalities.choices(),
+        ],
+        error_messages={"invalid_choice": _("Välj en kommun ur listan.")},
+    )
+    time_zone = forms.ChoiceField(
+        label=_("Tidszon"), choices=time_zone_choices, initial="Europe/Stockholm"
+    )
+    checklist = forms.ChoiceField(
+        label=_("Checklista"),
+        choices=[
+            (Checklist.DEFAULT, _("Standardchecklistan för EST (går att ändra efteråt)")),
+            (Checklist.EMPTY, _("Tom: samordnaren lägger in grupper och kategorier själv")),
+        ],
+        initial=Checklist.DEFAULT,
+        widget=forms.RadioSelect,
+    )
+    organisation_name = forms.CharField(
+        label=_("Första organisation"),
+        max_length=200,
+        help_text=_("Den organisation samordnaren arbetar i, till exempel ”Kommunen – trygghet”."),
+    )
+    organisation_kind = forms.ChoiceField(
+        label=_("Organisationens typ"),
+        choices=Organisation.Kind.choices,
+        initial=Organisation.Kind.MUNICIPALITY,
+    )

@@ -1,11 +1,19 @@
 from django.urls import path
 
-from lagesbild.partnerships import views
+from lagesbild.partnerships import installation_views, views
 
 app_name = "partnerships"
 urlpatterns = [
     path("byt/", views.switch, name="switch"),
+    path("ny/", installation_views.create, name="create"),
+    path("<int:pk>/bjud-in/", installation_views.invite_coordinator, name="invite_coordinator"),
     path("administrera/", views.manage, name="manage"),
+    path("administrera/kategorier/ny-grupp/", views.group_add, name="group_create"),
+    path(
+        "administrera/kategorier/standardchecklistan/",
+        views.checklist_install,
+        name="checklist_install",
+    ),
     path("administrera/installningar/", views.settings_edit, name="settings"),
     path("administrera/omraden/", views.area_list, name="area_list"),
     path("administrera/omraden/ny/", views.area_edit, name="area_create"),
