@@ -513,3 +513,80 @@ class PartnershipCreateForm(InviteeForm):
         choices=Organisation.Kind.choices,
         initial=Organisation.Kind.MUNICIPALITY,
     )
+
+
+class AreaUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Fil med områden"),
+        help_text=_(
+            "GeoJSON, GeoPackage (.gpkg) eller en zippad shapefil (.zip med .shp, .shx, .dbf "
+            "och .prj), i vilket koordinatsystem som helst som filen anger."
+        ),
+        error_messages={"required": _("Välj en fil.")},
+    )
+
+
+def _guess(fields, words) -> str:
+    """The first column whose name contains one of `words` (case-insensitive), or ""."""
+    for word in words:
+        for name in fields:
+            if word in name.lower():
+                return name
+    return ""
+
+
+class AreaImportForm(forms.Form):
+    """Which columns of the chosen layer become the areas' name, code, population and parent,
+    and whether the file replaces the partnership's areas or is merged with them."""
+
+    MERGE, REPLACE = "merge", "replace"
+
+    layer = forms.ChoiceField(label=_("Lager"))
+    name_column = forms.ChoiceField(label=_("Kolumn med namn"))
+    code_column = forms.ChoiceField(
+        label=_("Kolumn med kod"),
+        help_text=_("Koden känner igen ett område vid nästa import; den ska vara unik."),
+    )
+    population_column = forms.ChoiceField(label=_("Kolumn med folkmängd"), required=False)
+    population_year = forms.IntegerField(
+        label=_("Folkmängd år"), required=False, min_value=1900, max_value=2100
+    )
+    parent_column = forms.ChoiceField(
+        label=_("Kolumn med överordnat område"),
+        required=False,
+        help_text=_("Koden för området det ingår i: ett annat i filen eller ett befintligt."),
+    )
+    kind = forms.ChoiceField(label=_("Typ"), choices=Area.Kind.choices, initial=Area.Kind.AREA)
+    mode = forms.ChoiceField(
+        label=_("Befintliga områden"),
+        choices=[
+            (MERGE, _("Slå ihop: uppdatera områden med samma kod, lägg till nya, behåll övriga")),
+            (REPLACE, _("Ersätt: som ovan, och inaktivera områden som inte finns i filen")),
+        ],
+        initial=MERGE,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, layers, layer, **kwargs):
+        fields = list(layer.fields)
+        kwargs.setdefault(
+            "initial",
+            {
+                "layer": layer.name,
+                "name_column": _guess(fields, ["namn", "name", "nam"]),
+                "code_column": _guess(fields, ["kod", "code", "id"]),
+                "population_column": _guess(fields, ["folkm", "pop", "inv"]),
+                "kind": Area.Kind.AREA,
+                "mode": self.MERGE,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["layer"].choices = [
+            (x.name, f"{x.name} ({x.features})") for x in layers if x.features > 0
+        ]
+        columns = [(name, name) for name in fields]
+        none = [("", _("– ingen –"))]
+        self.fields["name_column"].choices = columns
+        self.fields["code_column"].choices = columns
+        self.fields["population_column"].choices = none + columns
+        self.fields["parent_column"].choices = none + columns

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lagesbild.partnerships import installation_views, views
+from lagesbild.partnerships import area_import_views, installation_views, views
 
 app_name = "partnerships"
 urlpatterns = [
@@ -17,6 +17,12 @@ urlpatterns = [
     path("administrera/installningar/", views.settings_edit, name="settings"),
     path("administrera/omraden/", views.area_list, name="area_list"),
     path("administrera/omraden/ny/", views.area_edit, name="area_create"),
+    path("administrera/omraden/importera/", area_import_views.upload, name="area_import"),
+    path(
+        "administrera/omraden/importera/<str:key>/",
+        area_import_views.choose,
+        name="area_import_file",
+    ),
     path("administrera/omraden/<int:pk>/", views.area_edit, name="area_edit"),
     path("administrera/platser/", views.place_list, name="place_list"),
     path("administrera/platser/ny/", views.place_edit, name="place_create"),
