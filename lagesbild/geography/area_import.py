@@ -12,8 +12,11 @@ Areas are never deleted: incidents and places point at them, and replaced areas 
 deactivated, so the history keeps its areas.
 """
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
 
 import numpy as np
 import shapely
@@ -34,6 +37,8 @@ TOLERANCE_M2 = 1.0
 # shape the file meant is unambiguous (a duplicated point, a ring touching itself). A
 # bow-tie polygon gets two triangles from one repair and one from the other: shown instead.
 SAFE_REPAIR_SHARE = 0.01
+# An area with more than this share outside the municipality's (simplified) outline is named.
+OUTSIDE_SHARE = 0.1
 CODE_LENGTH = Area._meta.get_field("code").max_length
 NAME_LENGTH = Area._meta.get_field("name").max_length
 
@@ -103,6 +108,11 @@ class Plan:
     incidents_outside: int
     places_moving: int
     outside_sweden: int
+    outside_municipality: list[tuple[str, float]] = field(default_factory=list)
+
+    @property
+    def outside_municipality_m2(self) -> float:
+        return sum(m2 for _code, m2 in self.outside_municipality)
 
     @property
     def errors(self) -> list[Row]:
@@ -347,6 +357,43 @@ def _moves(partnership: Partnership, rows: list[Row], deactivated: set[int]):
     return incidents, outside, places
 
 
+@cache
+def municipal_outline(code: str):
+    """The municipality's outline in SWEREF 99 TM (SCB's, simplified; data/SOURCE.md), or
+    None for an unknown or blank code."""
+    path = resources.files("lagesbild.geography").joinpath("data", "kommuner.geojson")
+    for feature in json.loads(path.read_text(encoding="utf-8"))["features"]:
+        if feature["properties"]["kommun_kod"] == code:
+            outline = geometry.geometry_to_sweref(shapely.geometry.shape(feature["geometry"]))
+            shapely.prepare(outline)
+            return outline
+    return None
+
+
+def _outside_municipality(partnership: Partnership, rows: list[Row]) -> list[tuple[str, float]]:
+    """(code, m²) of the areas with more than OUTSIDE_SHARE of their surface outside the
+    partnership's municipality."""
+    outline = (
+        municipal_outline(partnership.municipality_code) if partnership.municipality_code else None
+    )
+    if outline is None:
+        return []
+    found = []
+    for row in rows:
+        if row.errors or row.sweref is None or row.size_m2 == 0:
+            continue
+        if outline.contains(row.sweref):
+            continue
+        outside = float(row.sweref.difference(outline).area)
+        if outside > OUTSIDE_SHARE * row.size_m2:
+            row.warnings.append(
+                _("%(share)s %% av området ligger utanför kommunen.")
+                % {"share": round(100 * outside / row.size_m2)}
+            )
+            found.append((row.code, outside))
+    return found
+
+
 def plan_import(*, partnership: Partnership, source: str, mapping: Mapping) -> Plan:
     """What importing the file with `mapping` would do, with every check and its figures.
     Writes nothing. Raises BoundaryFileError when the file or layer cannot be read."""
@@ -388,6 +435,7 @@ def plan_import(*, partnership: Partnership, source: str, mapping: Mapping) -> P
         incidents_outside=outside,
         places_moving=places,
         outside_sweden=outside_sweden,
+        outside_municipality=_outside_municipality(partnership, rows),
     )
 
 

@@ -289,6 +289,22 @@ def test_vancouver_neighbourhoods_merge_beside_the_existing_areas(partnership_a)
     assert Area.objects.filter(partnership=partnership_a, active=True).count() == before + 22
 
 
+@needs_shared
+def test_areas_outside_the_partnerships_municipality_are_named(partnership_a):
+    partnership_a.municipality_code = "0163"  # Sollentuna
+    partnership_a.save()
+    plan = _plan(
+        partnership_a,
+        SHARED / "se-kommuner-okfse" / "swedish_municipalities.geojson",
+        name_column="kom_namn",
+        code_column="id",
+    )
+    outside = dict(plan.outside_municipality)
+    assert "0163" not in outside  # Sollentuna itself, by another source's outline
+    assert len(outside) == 289
+    assert outside["0180"] > 100_000_000  # Stockholm: all of it, over 100 km²
+
+
 # --- the pages ------------------------------------------------------------------------------------
 
 
