@@ -345,12 +345,11 @@ def _moves(partnership: Partnership, rows: list[Row], deactivated: set[int]):
     index = geometry.AreaIndex(shapes)
 
     def moved(queryset) -> tuple[int, int]:
-        data = np.array(list(queryset.values_list("lon", "lat", "area_id")), dtype=float)
-        if not len(data):
-            return 0, 0
-        new = index.locate_many(data[:, 0], data[:, 1])
-        outside = new == -1
-        return int(np.sum((new != data[:, 2]) & ~outside)), int(np.sum(outside))
+        changed = outside = 0
+        for _pks, old, new in _located(index, queryset):
+            changed += int(np.sum((new != old) & (new != -1)))
+            outside += int(np.sum(new == -1))
+        return changed, outside
 
     incidents, outside = moved(partnership.incidents.all())
     places, _outside = moved(Place.objects.filter(partnership=partnership))
@@ -456,6 +455,29 @@ def to_geojson(geom) -> dict:
     return shapely.geometry.mapping(shapely.set_precision(geom, 1e-7))
 
 
+BATCH = 20_000  # rows per batch when incidents and places are located
+
+
+def _located(index: geometry.AreaIndex, queryset):
+    """(pks, old area ids, new area ids) of `queryset` in batches of BATCH rows by primary
+    key, so a partnership with a million incidents is never held in memory at once."""
+    last = None
+    while True:
+        page = queryset.order_by("pk")
+        if last is not None:
+            page = page.filter(pk__gt=last)
+        rows = list(page.values_list("pk", "lon", "lat", "area_id")[:BATCH])
+        if not rows:
+            return
+        data = np.array(rows, dtype=float)
+        yield (
+            data[:, 0].astype(np.int64),
+            data[:, 3].astype(np.int64),
+            index.locate_many(data[:, 1], data[:, 2]),
+        )
+        last = rows[-1][0]
+
+
 def _reassign(partnership: Partnership, queryset) -> int:
     """Point every row of `queryset` (incidents or places) at the smallest active area that
     holds it now; rows in no area keep theirs. Returns how many moved."""
@@ -464,19 +486,17 @@ def _reassign(partnership: Partnership, queryset) -> int:
             Area.objects.filter(partnership=partnership, active=True).values_list("id", "geometry")
         )
     )
-    rows = list(queryset.values_list("pk", "lon", "lat", "area_id"))
-    if not rows:
-        return 0
-    data = np.array([r[1:] for r in rows], dtype=float)
-    new = index.locate_many(data[:, 0], data[:, 1])
-    targets = defaultdict(list)
-    for (pk, _lon, _lat, old), area_id in zip(rows, new, strict=True):
-        if area_id != -1 and area_id != old:
-            targets[int(area_id)].append(pk)
-    for area_id, pks in targets.items():
-        for start in range(0, len(pks), 500):
-            queryset.model.objects.filter(pk__in=pks[start : start + 500]).update(area_id=area_id)
-    return sum(len(p) for p in targets.values())
+    moved = 0
+    for pks, old, new in _located(index, queryset):
+        changing = (new != old) & (new != -1)
+        for area_id in np.unique(new[changing]):
+            chosen = pks[changing & (new == area_id)].tolist()
+            for start in range(0, len(chosen), 500):
+                queryset.model.objects.filter(pk__in=chosen[start : start + 500]).update(
+                    area_id=int(area_id)
+                )
+        moved += int(np.sum(changing))
+    return moved
 
 
 @transaction.atomic

@@ -234,8 +234,9 @@ def test_duplicate_codes_missing_parents_and_loops_are_errors(tmp_path, partners
 
 @needs_shared
 def test_swedens_municipalities_replace_the_areas_and_incidents_follow(
-    partnership_a, coordinator_a
+    partnership_a, coordinator_a, monkeypatch
 ):
+    monkeypatch.setattr(area_import, "BATCH", 2)  # three incidents: located in two batches
     incidents = [make_incident(coordinator_a) for _i in range(3)]
     old_areas = set(Area.objects.filter(partnership=partnership_a).values_list("pk", flat=True))
     path = SHARED / "se-kommuner-okfse" / "swedish_municipalities.geojson"
