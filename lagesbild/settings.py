@@ -113,6 +113,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "lagesbild.partnerships.middleware.PartnershipTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "lagesbild.web.middleware.RefuseOversizedRequests",
     "lagesbild.web.middleware.RefuseNulCharacters",
     "lagesbild.accounts.middleware.session_limits",
     "lagesbild.accounts.middleware.second_factor",
@@ -261,6 +262,18 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # --- API tokens: lifetime when none is chosen, and the longest allowed.
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)
 API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)
+
+# --- Area import in the app: the uploaded file's size cap, the cap on what a zip may unpack
+# to (a zip bomb is refused before GDAL reads it), and the most features one import takes.
+AREA_IMPORT_MAX_BYTES = env_int("AREA_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+AREA_IMPORT_MAX_UNZIPPED_BYTES = env_int("AREA_IMPORT_MAX_UNZIPPED_BYTES", 200 * 1024 * 1024)
+AREA_IMPORT_MAX_FEATURES = env_int("AREA_IMPORT_MAX_FEATURES", 20_000)
+# Any request body over this is refused from its Content-Length, before it is read (each
+# upload form then applies its own, smaller cap). Large enough for a big incident file.
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 512 * 1024 * 1024)
+
+# --- Invitations: days an invitation link works (a new partnership's first coordinator).
+INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
 
 # Map tiles are configurable because a municipal intranet may have its own tile server, or
 # none: the map then shows areas and points on a plain background.

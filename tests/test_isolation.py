@@ -85,6 +85,15 @@ SKIPPED = {
     "healthz": "health check: public by design, counts only (tests/operations)",
     "healthz_worker": "worker health: public by design, counts and ages only (tests/operations)",
     "metrics": "Prometheus metrics: token or address only, counts only (tests/operations)",
+    "partnerships:create": "the installation administrator's (is_staff) page, no member's: "
+    "tests/partnerships/test_onboarding.py checks 403 for a coordinator",
+    "partnerships:invite_coordinator": "the installation administrator's (is_staff) page "
+    "(tests/partnerships/test_onboarding.py)",
+    "partnerships:area_import_file": "a stored upload named by a random key under the "
+    "partnership's own folder; another partnership's coordinator gets 404 "
+    "(tests/geography/test_area_import.py)",
+    "accounts:invitation": "public by design: the link's secret token is the key; unknown "
+    "tokens get 410 (tests/partnerships/test_onboarding.py)",
 }
 
 # Path parameter names that mean the same kind of object in every view. A view whose parameter
@@ -202,6 +211,10 @@ def _category_form(world: "World") -> dict:
 def _new_category_form(world: "World") -> dict:
     group = world.objects["category"].parent_id
     return {"group": group, "name": "Ny kategori", "weight": "1"}
+
+
+def _group_form(world: "World") -> dict:
+    return {"name": "Ny grupp", "weight": "1"}
 
 
 def _organisation_form(world: "World") -> dict:
@@ -341,12 +354,24 @@ ROUTES: dict[str, Route] = {
     "partnerships:area_list": _manage(None, None),
     "partnerships:area_create": _manage(None, _new_area_form),
     "partnerships:area_edit": _manage("area", _area_form),
+    # A POST without a file is a form error (400) for every coordinator; nothing is stored.
+    "partnerships:area_import": Route(
+        Role.COORDINATOR,
+        ("GET", "POST"),
+        body=lambda world: {},
+        ok={"GET": 200, "POST": 400},
+        foreign_post=400,
+    ),
     "partnerships:place_list": _manage(None, None),
     "partnerships:place_create": _manage(None, _place_form, shows_a=False),
     "partnerships:place_edit": _manage("place", _place_form),
     "partnerships:category_list": _manage(None, None),
     "partnerships:category_create": _manage(None, _new_category_form),
     "partnerships:category_edit": _manage("category", _category_form),
+    # B's coordinator adds a group to B's own checklist (302); A's is untouched.
+    "partnerships:group_create": _manage(None, _group_form, shows_a=False, foreign_post=302),
+    # Refused for both (each already has a checklist): a message and back to the list.
+    "partnerships:checklist_install": Route(Role.COORDINATOR, ("POST",), foreign_post=302),
     "partnerships:organisation_list": _manage(None, None),
     "partnerships:organisation_create": _manage(
         None, _organisation_form, shows_a=False, foreign_post=302

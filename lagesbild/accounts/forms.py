@@ -44,3 +44,33 @@ class TokenForm(forms.Form):
         max_value=settings.API_TOKEN_MAX_DAYS,
         initial=settings.API_TOKEN_DAYS,
     )
+
+
+class AcceptInvitationForm(forms.Form):
+    """The invitee's own user name and password."""
+
+    username = forms.RegexField(
+        label=_("Användarnamn"),
+        max_length=150,
+        regex=r"^[\w.@+-]+$",
+        help_text=_("Det du loggar in med. Bokstäver, siffror och . @ + - _"),
+        error_messages={"invalid": _("Använd bara bokstäver, siffror och . @ + - _")},
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
+    password = forms.CharField(
+        label=_("Lösenord"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Minst 8 tecken, inte bara siffror och inte för likt användarnamnet."),
+    )
+    password_again = forms.CharField(
+        label=_("Lösenordet igen"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("password_again"):
+            self.add_error("password_again", _("Lösenorden är inte lika."))
+        return data

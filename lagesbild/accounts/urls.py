@@ -13,6 +13,7 @@ urlpatterns = [
         views.remove_second_factor,
         name="remove_second_factor",
     ),
+    path("konto/inbjudan/<str:token>/", views.invitation, name="invitation"),
     path("konto/api-nycklar/ny/", views.token_create, name="token_create"),
     path("konto/api-nycklar/<int:pk>/aterkalla/", views.token_revoke, name="token_revoke"),
     path(

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from lagesbild.accounts import forms, services, twofactor
+from lagesbild.accounts import forms, invitations, services, twofactor
 from lagesbild.accounts.policy import privileged
 from lagesbild.api import services as tokens
 from lagesbild.api.models import ApiToken
@@ -254,3 +254,38 @@ def member_reset_second_factor(request, pk: int):
             % {"name": member.user.get_username()},
         )
     return redirect("partnerships:member_edit", pk)
+
+
+# --- invitations -------------------------------------------------------------------------------
+
+
+def invitation(request, token: str):
+    """The invitee's page: choose a user name and a password, then log in. A used, expired
+    or unknown link gets the same answer (410), so links cannot be probed."""
+    found = invitations.open_invitation(token)
+    if found is None:
+        return render(request, "accounts/invitation_gone.html", status=410)
+    initial = {"username": found.email.split("@")[0]}
+    form = forms.AcceptInvitationForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = invitations.accept_invitation(
+                token=token,
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
+                request=request,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Ditt konto %(name)s är klart. Logga in.") % {"name": user.get_username()},
+            )
+            return redirect("login")
+    return render(
+        request,
+        "accounts/invitation.html",
+        {"form": form, "invitation": found},
+        status=400 if form.errors else 200,
+    )

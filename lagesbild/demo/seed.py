@@ -1,8 +1,10 @@
 """Load the demo partnership "EST Sollentuna" into the database.
 
-The only module in `lagesbild.demo` that touches Django: it takes the pure generator's areas,
-places and incidents and writes them through the models, with organisations, members in every
-role and the default checklist. Running it again leaves an existing partnership alone.
+The only module in `lagesbild.demo` that touches Django. The partnership itself, its
+organisations and its default checklist are made through the same services an administrator's
+"Ny samverkan" and a coordinator's pages use, so the demo is an ordinary partnership; the
+generated areas, places, members and incidents are then written in bulk. Running it again
+leaves an existing partnership alone.
 """
 
 import json
@@ -23,11 +25,11 @@ from lagesbild.demo.incidents import CATEGORY_CODES, ORGANISATION_KINDS, generat
 from lagesbild.demo.places import demo_places
 from lagesbild.geography import geometry
 from lagesbild.geography.models import Area, Place
-from lagesbild.incidents.checklist import DEFAULT_CHECKLIST
 from lagesbild.incidents.models import Category, Incident
 from lagesbild.interventions import evaluation, services
 from lagesbild.interventions.models import Intervention, ProgressNote
 from lagesbild.partnerships.models import Membership, Organisation, Partnership
+from lagesbild.partnerships.services import Checklist, create_partnership, save_organisation
 
 User = get_user_model()
 
@@ -107,15 +109,26 @@ def seed_demo(
         return SeedResult(existing, False, existing.incidents.count(), _stored_passwords())
     today = today or timezone.localdate()
     with transaction.atomic():
-        partnership = Partnership.objects.create(name=name, slug=slug, municipality_code="0163")
-        organisations = [
-            Organisation.objects.create(partnership=partnership, name=n, kind=k)
-            for n, k, _ in ORGANISATIONS
+        (first_name, first_kind, _kind), *others = ORGANISATIONS
+        partnership = create_partnership(
+            actor=None,
+            name=name,
+            slug=slug,
+            municipality_code=load_municipality().code,
+            time_zone="Europe/Stockholm",
+            checklist=Checklist.DEFAULT,
+            organisation_name=first_name,
+            organisation_kind=first_kind,
+        )
+        organisations = [partnership.organisations.get()] + [
+            save_organisation(actor=None, partnership=partnership, name=n, kind=k)
+            for n, k, _kind in others
         ]
         passwords = _create_accounts(partnership, organisations, slug) if with_accounts else {}
         areas = _create_areas(partnership)
         places = _create_places(partnership, areas)
-        categories = _create_categories(partnership)
+        items = Category.objects.filter(partnership=partnership, parent__isnull=False)
+        categories = {c.code: c for c in items}
         count = _create_incidents(
             partnership,
             organisations,
@@ -212,28 +225,6 @@ def _create_places(partnership, areas) -> list[Place]:
         )
         for p in demo_places()
     ]
-
-
-def _create_categories(partnership) -> dict[str, Category]:
-    by_code = {}
-    for g, group in enumerate(DEFAULT_CHECKLIST):
-        parent = Category.objects.create(
-            partnership=partnership,
-            code=f"grupp-{group.code}",
-            name=group.name,
-            weight=max(i.weight for i in group.items),
-            sort_order=g * 100,
-        )
-        for i, item in enumerate(group.items):
-            by_code[item.code] = Category.objects.create(
-                partnership=partnership,
-                parent=parent,
-                code=item.code,
-                name=item.name,
-                weight=item.weight,
-                sort_order=g * 100 + i + 1,
-            )
-    return by_code
 
 
 def _iso_weeks(local_time: np.ndarray) -> np.ndarray:

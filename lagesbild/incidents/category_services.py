@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from lagesbild.audit.record import record
+from lagesbild.incidents.checklist import DEFAULT_CHECKLIST
 from lagesbild.incidents.models import Category
 from lagesbild.partnerships.models import Partnership
 
@@ -45,6 +46,78 @@ def _free_code(partnership: Partnership, name: str) -> str:
         n += 1
         code = f"{base}-{n}"
     return code
+
+
+@transaction.atomic
+def install_default_checklist(*, actor, partnership: Partnership, request=None) -> int:
+    """Copy the default EST checklist (groups and categories with their weights) into a
+    partnership that has no checklist yet; returns how many categories were made.
+
+    Refused once the partnership has any category: merging two checklists would leave
+    near-duplicates a reporter cannot tell apart."""
+    if Category.objects.filter(partnership=partnership).exists():
+        raise ValidationError(
+            _("Samverkan har redan en checklista. Ändra den i stället för att lägga in en ny.")
+        )
+    made = 0
+    for g, group in enumerate(DEFAULT_CHECKLIST):
+        parent = Category.objects.create(
+            partnership=partnership,
+            code=f"grupp-{group.code}",
+            name=group.name,
+            weight=max(i.weight for i in group.items),
+            sort_order=g * 100,
+        )
+        for i, item in enumerate(group.items):
+            Category.objects.create(
+                partnership=partnership,
+                parent=parent,
+                code=item.code,
+                name=item.name,
+                weight=item.weight,
+                sort_order=g * 100 + i + 1,
+            )
+            made += 1
+    record(
+        actor=actor,
+        action="checklist.install",
+        partnership=partnership,
+        summary=_("Standardchecklistan"),
+        request=request,
+        groups=len(DEFAULT_CHECKLIST),
+        categories=made,
+    )
+    return made
+
+
+@transaction.atomic
+def add_group(*, actor, partnership: Partnership, name: str, weight: int, request=None) -> Category:
+    """A new active group at the end of the checklist; its categories are added one by one."""
+    _check_weight(weight)
+    _check_unique_name(partnership.pk, None, name)
+    last = Category.objects.filter(partnership=partnership, parent=None).aggregate(
+        last=Max("sort_order")
+    )["last"]
+    group = Category(
+        partnership=partnership,
+        parent=None,
+        code=_free_code(partnership, f"grupp-{slugify(name)}"),
+        name=name,
+        weight=weight,
+        sort_order=0 if last is None else (last // 100 + 1) * 100,
+    )
+    group.full_clean()
+    group.save()
+    record(
+        actor=actor,
+        action="category.create",
+        obj=group,
+        summary=name,
+        request=request,
+        weight=weight,
+        group=True,
+    )
+    return group
 
 
 @transaction.atomic

@@ -73,6 +73,21 @@ def member_required(role: str = Role.REPORTER) -> Callable:
     return decorator
 
 
+def staff_required(view):
+    """View decorator for the installation's administrator (`is_staff`), who creates
+    partnerships: anonymous users go to the login page, everyone else gets 403."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.is_staff:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def _incident_visibility(membership: Membership) -> Q:
     """Reporters see what they reported; restricted incidents are for coordinators, analysts
     and the reporting organisation; a rejected report (it may be one that should never have

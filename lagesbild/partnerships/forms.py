@@ -5,6 +5,7 @@ Forms turn text into typed values and say in Swedish what is wrong with a field;
 """
 
 import json
+from zoneinfo import available_timezones
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -16,9 +17,10 @@ from lagesbild.geography.queries import areas
 from lagesbild.incidents import weeks
 from lagesbild.incidents.models import Category
 from lagesbild.incidents.queries import categories
+from lagesbild.partnerships import municipalities
 from lagesbild.partnerships.access import scoped
 from lagesbild.partnerships.models import Membership, Organisation, Partnership
-from lagesbild.partnerships.services import NewUser
+from lagesbild.partnerships.services import Checklist, NewUser
 
 MAX_GEOJSON_BYTES = 5 * 1024 * 1024
 # CRS names that mean WGS 84 longitude/latitude, as GeoJSON files from QGIS or ogr2ogr give them.
@@ -246,6 +248,19 @@ class CategoryAddForm(forms.Form):
         self.fields["group"].queryset = categories(membership).filter(parent=None)
 
 
+class GroupAddForm(forms.Form):
+    """A new group in the checklist, such as "Skadegörelse"."""
+
+    name = forms.CharField(label=_("Namn"), max_length=200)
+    weight = forms.IntegerField(
+        label=_("Vikt"),
+        min_value=0,
+        max_value=3,
+        initial=1,
+        help_text=_("0–3. Gruppens vikt; varje kategori i gruppen har sin egen."),
+    )
+
+
 class CategoryForm(forms.Form):
     """Rename, re-weight, reorder, enable or disable a category or a group."""
 
@@ -388,8 +403,23 @@ class MemberForm(forms.Form):
         self.fields["organisation"].queryset = _active_organisations(membership)
 
 
+def time_zone_choices() -> list[tuple[str, str]]:
+    return [(name, name) for name in sorted(available_timezones())]
+
+
 class SettingsForm(forms.Form):
-    """The partnership's policy for its situation pictures."""
+    """The partnership's policy for its situation pictures, and its time zone."""
+
+    # Not required: a form posted without it (an older page, a script) keeps the time zone.
+    time_zone = forms.ChoiceField(
+        label=_("Tidszon"),
+        choices=time_zone_choices,
+        required=False,
+        help_text=_(
+            "Veckor och klockslag räknas i den här tidszonen. Den kan ändras så länge "
+            "samverkan inte har några händelser."
+        ),
+    )
 
     assessment_scale = forms.CharField(
         label=_("Bedömningsskala"),
@@ -423,6 +453,7 @@ class SettingsForm(forms.Form):
     def initial_for(partnership) -> dict:
         scale = "\n".join(f"{e['level']} {e['name']}" for e in partnership.assessment_scale)
         return {
+            "time_zone": partnership.time_zone,
             "assessment_scale": scale,
             "reporters_see_picture": partnership.reporters_see_picture,
             "periodic_kind": partnership.periodic_kind,
@@ -438,3 +469,141 @@ class SettingsForm(forms.Form):
                 % {"a": weeks.FIRST_YEAR, "b": weeks.LAST_YEAR}
             )
         return day
+
+
+class InviteeForm(forms.Form):
+    """Who is invited: they choose their own user name and password from the link."""
+
+    first_name = forms.CharField(label=_("Förnamn"), max_length=150)
+    last_name = forms.CharField(label=_("Efternamn"), max_length=150)
+    email = forms.EmailField(
+        label=_("E-postadress"), error_messages={"invalid": _("Ange en giltig e-postadress.")}
+    )
+
+
+class PartnershipCreateForm(InviteeForm):
+    """A new partnership, its first organisation and its first coordinator (invited)."""
+
+    field_order = [
+        "name",
+        "municipality_code",
+        "time_zone",
+        "checklist",
+        "organisation_name",
+        "organisation_kind",
+        "first_name",
+        "last_name",
+        "email",
+    ]
+
+    name = forms.CharField(
+        label=_("Namn"), max_length=200, help_text=_("Till exempel ”EST Sollentuna”.")
+    )
+    municipality_code = forms.ChoiceField(
+        label=_("Kommun"),
+        required=False,
+        choices=lambda: [
+            ("", _("Ingen enskild kommun (till exempel en region)")),
+            *municipalities.choices(),
+        ],
+        error_messages={"invalid_choice": _("Välj en kommun ur listan.")},
+    )
+    time_zone = forms.ChoiceField(
+        label=_("Tidszon"), choices=time_zone_choices, initial="Europe/Stockholm"
+    )
+    checklist = forms.ChoiceField(
+        label=_("Checklista"),
+        choices=[
+            (Checklist.DEFAULT, _("Standardchecklistan för EST (går att ändra efteråt)")),
+            (Checklist.EMPTY, _("Tom: samordnaren lägger in grupper och kategorier själv")),
+        ],
+        initial=Checklist.DEFAULT,
+        widget=forms.RadioSelect,
+    )
+    organisation_name = forms.CharField(
+        label=_("Första organisation"),
+        max_length=200,
+        help_text=_("Den organisation samordnaren arbetar i, till exempel ”Kommunen – trygghet”."),
+    )
+    organisation_kind = forms.ChoiceField(
+        label=_("Organisationens typ"),
+        choices=Organisation.Kind.choices,
+        initial=Organisation.Kind.MUNICIPALITY,
+    )
+
+
+class AreaUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Fil med områden"),
+        help_text=_(
+            "GeoJSON, GeoPackage (.gpkg) eller en zippad shapefil (.zip med .shp, .shx, .dbf "
+            "och .prj), i vilket koordinatsystem som helst som filen anger."
+        ),
+        error_messages={"required": _("Välj en fil.")},
+    )
+
+
+def _guess(fields, words) -> str:
+    """The first column whose name contains one of `words` (case-insensitive), or ""."""
+    for word in words:
+        for name in fields:
+            if word in name.lower():
+                return name
+    return ""
+
+
+class AreaImportForm(forms.Form):
+    """Which columns of the chosen layer become the areas' name, code, population and parent,
+    and whether the file replaces the partnership's areas or is merged with them."""
+
+    MERGE, REPLACE = "merge", "replace"
+
+    layer = forms.ChoiceField(label=_("Lager"))
+    name_column = forms.ChoiceField(label=_("Kolumn med namn"))
+    code_column = forms.ChoiceField(
+        label=_("Kolumn med kod"),
+        help_text=_("Koden känner igen ett område vid nästa import; den ska vara unik."),
+    )
+    population_column = forms.ChoiceField(label=_("Kolumn med folkmängd"), required=False)
+    population_year = forms.IntegerField(
+        label=_("Folkmängd år"), required=False, min_value=1900, max_value=2100
+    )
+    parent_column = forms.ChoiceField(
+        label=_("Kolumn med överordnat område"),
+        required=False,
+        help_text=_("Koden för området det ingår i: ett annat i filen eller ett befintligt."),
+    )
+    kind = forms.ChoiceField(label=_("Typ"), choices=Area.Kind.choices, initial=Area.Kind.AREA)
+    mode = forms.ChoiceField(
+        label=_("Befintliga områden"),
+        choices=[
+            (MERGE, _("Slå ihop: uppdatera områden med samma kod, lägg till nya, behåll övriga")),
+            (REPLACE, _("Ersätt: som ovan, och inaktivera områden som inte finns i filen")),
+        ],
+        initial=MERGE,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, layers, layer, **kwargs):
+        fields = list(layer.fields)
+        kwargs.setdefault(
+            "initial",
+            {
+                "layer": layer.name,
+                "name_column": _guess(fields, ["namn", "name", "nam"]),
+                "code_column": _guess(fields, ["kod", "code", "id"]),
+                "population_column": _guess(fields, ["folkm", "pop", "inv"]),
+                "kind": Area.Kind.AREA,
+                "mode": self.MERGE,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["layer"].choices = [
+            (x.name, f"{x.name} ({x.features})") for x in layers if x.features > 0
+        ]
+        columns = [(name, name) for name in fields]
+        none = [("", _("– ingen –"))]
+        self.fields["name_column"].choices = columns
+        self.fields["code_column"].choices = columns
+        self.fields["population_column"].choices = none + columns
+        self.fields["parent_column"].choices = none + columns

@@ -6,15 +6,19 @@ any later API refuse the same things with the same words.
 """
 
 from dataclasses import dataclass
+from zoneinfo import available_timezones
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from lagesbild.audit.record import record
+from lagesbild.incidents.category_services import install_default_checklist
 from lagesbild.partnerships.models import Membership, Organisation, Partnership
+from lagesbild.partnerships.municipalities import municipality
 
 Role = Membership.Role
 
@@ -221,6 +225,99 @@ def parse_scale(text: str) -> list[dict]:
     return scale
 
 
+def check_time_zone(time_zone: str) -> None:
+    """A time zone from the IANA database ("Europe/Stockholm"), or a ValidationError."""
+    if time_zone not in available_timezones():
+        raise ValidationError(
+            {"time_zone": _("Välj en tidszon ur listan, till exempel Europe/Stockholm.")}
+        )
+
+
+def _free_slug(name: str) -> str:
+    """A short name for the partnership made from its name, numbered when it is taken."""
+    length = Partnership._meta.get_field("slug").max_length
+    base = (slugify(name) or "samverkan")[: length - 4]
+    taken = set(Partnership.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+class Checklist:
+    """What a new partnership's category checklist starts as."""
+
+    DEFAULT = "default"
+    EMPTY = "empty"
+
+
+@transaction.atomic
+def create_partnership(
+    *,
+    actor,
+    name: str,
+    municipality_code: str,
+    time_zone: str = "Europe/Stockholm",
+    checklist: str = Checklist.DEFAULT,
+    organisation_name: str,
+    organisation_kind: str = Organisation.Kind.MUNICIPALITY,
+    slug: str | None = None,
+    request=None,
+) -> Partnership:
+    """A new partnership with its first organisation and its checklist (the default EST
+    checklist or none). Its first coordinator is invited separately
+    (`accounts.invitations.invite`), so no password passes through the administrator.
+
+    `municipality_code` is SCB's four-digit code (blank for a partnership that is not one
+    municipality's, such as a region's)."""
+    name = name.strip()
+    code = municipality_code.strip()
+    if Partnership.objects.filter(name__iexact=name).exists():
+        raise ValidationError({"name": _("Det finns redan en samverkan med det namnet.")})
+    if code and municipality(code) is None:
+        raise ValidationError(
+            {
+                "municipality_code": _(
+                    "%(code)s är inte en svensk kommunkod. Koden har fyra siffror, till "
+                    "exempel 0163 för Sollentuna."
+                )
+                % {"code": code}
+            }
+        )
+    check_time_zone(time_zone)
+    if checklist not in (Checklist.DEFAULT, Checklist.EMPTY):
+        raise ValidationError({"checklist": _("Välj en checklista ur listan.")})
+    if slug is not None and Partnership.objects.filter(slug=slug).exists():
+        raise ValidationError({"name": _("Det finns redan en samverkan med det kortnamnet.")})
+    partnership = Partnership(
+        name=name, slug=slug or _free_slug(name), municipality_code=code, time_zone=time_zone
+    )
+    partnership.full_clean()
+    partnership.save()
+    record(
+        actor=actor,
+        action="partnership.create",
+        obj=partnership,
+        partnership=partnership,
+        summary=name,
+        request=request,
+        municipality_code=code,
+        time_zone=time_zone,
+        checklist=checklist,
+    )
+    save_organisation(
+        actor=actor,
+        partnership=partnership,
+        name=organisation_name.strip(),
+        kind=organisation_kind,
+        request=request,
+    )
+    if checklist == Checklist.DEFAULT:
+        install_default_checklist(actor=actor, partnership=partnership, request=request)
+    return partnership
+
+
 @transaction.atomic
 def change_settings(
     *,
@@ -231,17 +328,34 @@ def change_settings(
     periodic_kind: str,
     suppress_below: int,
     coverage_start=None,
+    time_zone: str | None = None,
     request=None,
 ) -> Partnership:
-    """The partnership's policy for its pictures, set by its coordinators. The coverage
-    start (empty: the first report) bounds every comparison in the pictures."""
+    """The partnership's policy for its pictures, set by its coordinators, and the time zone
+    its weeks and times are read in. The coverage start (empty: the first report) bounds
+    every comparison in the pictures."""
     before = {
         "assessment_scale": partnership.assessment_scale,
         "reporters_see_picture": partnership.reporters_see_picture,
         "periodic_kind": partnership.periodic_kind,
         "suppress_below": partnership.suppress_below,
         "coverage_start": partnership.coverage_start,
+        "time_zone": partnership.time_zone,
     }
+    if time_zone is not None and time_zone != partnership.time_zone:
+        check_time_zone(time_zone)
+        # Each incident's week is stored as read in the partnership's time zone, and approved
+        # pictures froze those weeks: a later change would split one week two ways.
+        if partnership.incidents.exists():
+            raise ValidationError(
+                {
+                    "time_zone": _(
+                        "Tidszonen kan bara ändras innan samverkan har några händelser, "
+                        "eftersom varje händelses vecka räknas i tidszonen."
+                    )
+                }
+            )
+        partnership.time_zone = time_zone
     partnership.assessment_scale = assessment_scale
     partnership.reporters_see_picture = reporters_see_picture
     partnership.periodic_kind = periodic_kind

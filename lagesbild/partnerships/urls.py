@@ -1,14 +1,28 @@
 from django.urls import path
 
-from lagesbild.partnerships import views
+from lagesbild.partnerships import area_import_views, installation_views, views
 
 app_name = "partnerships"
 urlpatterns = [
     path("byt/", views.switch, name="switch"),
+    path("ny/", installation_views.create, name="create"),
+    path("<int:pk>/bjud-in/", installation_views.invite_coordinator, name="invite_coordinator"),
     path("administrera/", views.manage, name="manage"),
+    path("administrera/kategorier/ny-grupp/", views.group_add, name="group_create"),
+    path(
+        "administrera/kategorier/standardchecklistan/",
+        views.checklist_install,
+        name="checklist_install",
+    ),
     path("administrera/installningar/", views.settings_edit, name="settings"),
     path("administrera/omraden/", views.area_list, name="area_list"),
     path("administrera/omraden/ny/", views.area_edit, name="area_create"),
+    path("administrera/omraden/importera/", area_import_views.upload, name="area_import"),
+    path(
+        "administrera/omraden/importera/<str:key>/",
+        area_import_views.choose,
+        name="area_import_file",
+    ),
     path("administrera/omraden/<int:pk>/", views.area_edit, name="area_edit"),
     path("administrera/platser/", views.place_list, name="place_list"),
     path("administrera/platser/ny/", views.place_edit, name="place_create"),

@@ -228,6 +228,50 @@ def category_add(request):
 
 
 @coordinator_required
+def group_add(request):
+    """A new group in the checklist; a new partnership with an empty checklist starts here."""
+    membership = request.membership
+    form = forms.GroupAddForm(_posted(request)[0])
+
+    def save(data):
+        return category_services.add_group(
+            actor=request.user,
+            partnership=membership.partnership,
+            name=data["name"],
+            weight=data["weight"],
+            request=request,
+        )
+
+    return _form_page(
+        request,
+        form,
+        save,
+        template="partnerships/form.html",
+        success=_("Gruppen %(name)s har lagts till. Lägg nu till dess kategorier."),
+        next_url="partnerships:category_list",
+        title=_("Ny grupp"),
+        back=("partnerships:category_list", _("Kategorier")),
+    )
+
+
+@require_POST
+@coordinator_required
+def checklist_install(request):
+    """The default EST checklist into a partnership that has none yet."""
+    try:
+        made = category_services.install_default_checklist(
+            actor=request.user, partnership=request.membership.partnership, request=request
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("Standardchecklistan har lagts in med %(n)s kategorier.") % {"n": made}
+        )
+    return redirect("partnerships:category_list")
+
+
+@coordinator_required
 def category_edit(request, pk: int):
     category = get_for_member(Category.objects.select_related("parent"), request.membership, pk)
     form = forms.CategoryForm(_posted(request)[0], category=category)
@@ -385,6 +429,7 @@ def settings_edit(request):
             periodic_kind=data["periodic_kind"],
             suppress_below=data["suppress_below"],
             coverage_start=data["coverage_start"],
+            time_zone=data["time_zone"] or None,
             request=request,
         )
         return partnership.name
@@ -396,6 +441,6 @@ def settings_edit(request):
         template="partnerships/form.html",
         success=_("Inställningarna för %(name)s har sparats."),
         next_url="partnerships:manage",
-        title=_("Inställningar för lägesbilden"),
+        title=_("Inställningar"),
         back=("partnerships:manage", _("Administrera")),
     )

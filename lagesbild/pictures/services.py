@@ -361,7 +361,7 @@ def approve_picture(
                 )
             }
         )
-    frozen = dict(content)
+    frozen = dict(content, outlines=_outlines(partnership, content))
     if warnings:
         frozen["approval_warnings"] = warnings
         frozen["approval_note"] = change_note.strip()[:500]
@@ -532,6 +532,15 @@ def compare_weeks(current: dict, previous: dict) -> dict:
     }
 
 
+def _outlines(partnership, content: dict) -> dict[str, dict]:
+    """The areas' outlines as they are now, frozen with an approved version: a later import
+    that redraws an area must not redraw what the group saw and decided on."""
+    ids = [a["id"] for a in content.get("areas", [])]
+    ids += [r["area"] for r in content.get("ranking", [])]  # a periodic picture's areas
+    rows = Area.objects.filter(partnership=partnership, pk__in=ids).values_list("pk", "geometry")
+    return {str(pk): geometry for pk, geometry in rows}
+
+
 def map_layers(membership, content: dict) -> dict:
     """GeoJSON-ready layers for the picture map: areas with the severity index, Gi* hot
     cells, space-time clusters and the week's incident points (ids from the content, so a
@@ -539,12 +548,18 @@ def map_layers(membership, content: dict) -> dict:
     index = content["area_points"]
     shading = presenters.choropleth(content)["values"]
     features = []
-    for area in scoped_areas(membership).filter(pk__in=[a["id"] for a in content["areas"]]):
+    # A version keeps its areas and outlines (`outlines`, frozen at approval; older versions
+    # have none and show today's), even of areas deactivated or redrawn since.
+    frozen = content.get("outlines", {})
+    chosen = scoped_areas(membership, active_only=False).filter(
+        pk__in=[a["id"] for a in content["areas"]]
+    )
+    for area in chosen:
         figures = index.get(str(area.pk), {})
         features.append(
             {
                 "type": "Feature",
-                "geometry": area.geometry,
+                "geometry": frozen.get(str(area.pk), area.geometry),
                 "properties": {
                     "id": area.pk,
                     "name": area.name,

@@ -1,5 +1,6 @@
 """The weekly situation picture: figures, page, assessment, approval and frozen versions."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -227,3 +228,59 @@ def test_map_without_population_colours_by_points(login, member_a, history, last
     features = client.get(week_url("map_data", last_week)).json()["areas"]["features"]
     values = {f["properties"]["name"]: f["properties"]["value"] for f in features}
     assert values == {"Norr": 6, "Söder": 9}
+
+
+def test_an_approved_version_keeps_its_outlines_after_an_import_redraws_them(
+    login, coordinator_a, member_a, history, last_week, tmp_path
+):
+    """Importing areas (merge: same code, new outline; replace: others deactivated) must not
+    redraw or drop what an approved version's map showed."""
+    from lagesbild.geography import area_import
+
+    partnership = coordinator_a.partnership
+    iso = weeks.iso(last_week)
+    runs.run_now(partnership, iso)
+    client = login(coordinator_a)
+    client.post(week_url("approve", last_week))
+    norr = partnership.areas.get(name="Norr")
+    before = norr.geometry
+    redrawn = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"code": norr.code, "name": "Norr"},
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [
+                        [
+                            [17.9, 59.43],
+                            [17.92, 59.43],
+                            [17.92, 59.45],
+                            [17.9, 59.45],
+                            [17.9, 59.43],
+                        ]
+                    ],
+                },
+            }
+        ],
+    }
+    path = tmp_path / "norr.geojson"
+    path.write_text(json.dumps(redrawn))
+    area_import.apply_import(
+        actor=coordinator_a.user,
+        partnership=partnership,
+        source=str(path),
+        mapping=area_import.Mapping(
+            layer="norr", name_column="name", code_column="code", mode=area_import.Mode.REPLACE
+        ),
+    )
+    norr.refresh_from_db()
+    assert norr.geometry != before
+    assert not partnership.areas.get(name="Söder").active
+    response = client.get(week_url("map_data", last_week), {"version": "1"})
+    features = {
+        f["properties"]["name"]: f["geometry"] for f in response.json()["areas"]["features"]
+    }
+    assert set(features) == {"Norr", "Söder"}
+    assert features["Norr"] == before

@@ -106,10 +106,14 @@ def scale_name(content: dict, level: int | None) -> str:
 
 def area_geometries(edition: Edition) -> dict[int, dict]:
     """The GeoJSON (WGS 84) outline of each area of the picture that the reader may see.
-    Inactive areas are included: an approved version keeps the areas it was made with."""
+    Inactive areas are included: an approved version keeps the areas it was made with, and
+    the outlines frozen when it was approved."""
     ids = [a["id"] for a in edition.content["areas"]]
     rows = areas(edition.membership, active_only=False).filter(pk__in=ids)
-    return dict(rows.values_list("pk", "geometry"))
+    frozen = edition.content.get("outlines", {})  # an approved version's own outlines
+    return {
+        pk: frozen.get(str(pk), geometry) for pk, geometry in rows.values_list("pk", "geometry")
+    }
 
 
 def counted_incidents(edition: Edition) -> QuerySet[Incident]:

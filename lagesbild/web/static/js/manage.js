@@ -83,7 +83,29 @@ function setUpAreaMap() {
   }
 }
 
+// The import preview: the file's areas coloured by their check (red: error, orange: repaired).
+var IMPORT_STYLES = {
+  ok: { color: "#0b4f8a", weight: 2, fillOpacity: 0.08 },
+  repaired: { color: "#c75000", weight: 3, fillOpacity: 0.15 },
+  error: { color: "#b00020", weight: 3, fillOpacity: 0.3 },
+};
+
+function setUpImportMap() {
+  var element = document.getElementById("import-map");
+  var data = document.getElementById("import-preview");
+  if (!element || !data || !window.L) return;
+  var map = baseMap(element, mapConfig());
+  var layer = L.geoJSON(JSON.parse(data.textContent), {
+    style: function (feature) { return IMPORT_STYLES[feature.properties.status] || IMPORT_STYLES.ok; },
+    onEachFeature: function (feature, l) {
+      l.bindTooltip(feature.properties.code + " " + feature.properties.name);
+    },
+  }).addTo(map);
+  if (layer.getBounds().isValid()) map.fitBounds(layer.getBounds());
+}
+
 document.addEventListener("DOMContentLoaded", function () {
   setUpPlaceMap();
   setUpAreaMap();
+  setUpImportMap();
 });
