@@ -36,7 +36,7 @@ def tuesday(coordinator_a, member_a, reporter_a):
     long_report = make_incident(reporter_a, area=norr, description=LONG_WORD)
     intervention = Intervention.objects.create(
         partnership=partnership,
-        title="Belysning " + LONG_WORD,
+        title="Belysning " + LONG_WORD[:180],  # a title holds at most 200 characters
         description=LONG_WORD,
         area=norr,
         responsible=member_a.organisation,

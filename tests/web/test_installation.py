@@ -27,7 +27,8 @@ def test_the_administrator_lands_on_the_installation(client, admin, reporter_a, 
     page = response.content.decode()
     assert "Du saknar behörighet" not in page
     assert "Skapa en samverkan" in page
-    assert reverse("admin:partnerships_partnership_add") in page
+    assert reverse("partnerships:create") in page
+    assert reverse("partnerships:invite_coordinator", args=[partnership_b.pk]) in page
     # Each partnership with its figures: one member and one report waiting in A, none in B.
     assert re.search(r"Samverkan A</td><td class=\"num\">1</td><td class=\"num\">1</td>", page)
     assert re.search(r"Samverkan B</td><td class=\"num\">0</td><td class=\"num\">0</td>", page)
