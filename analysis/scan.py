@@ -25,7 +25,7 @@ import numpy as np
 from numba import get_num_threads, njit, prange
 from scipy import stats
 
-from analysis.grid import TIE_TOLERANCE, distance_band
+from analysis.grid import TIE_TOLERANCE, Neighbours, distance_band
 from analysis.montecarlo import replicate_keys, uniform_below
 
 DEFAULT_REPLICATIONS = 999
@@ -33,6 +33,10 @@ DEFAULT_REPLICATIONS = 999
 # maximum, p > 0.05 is certain at 999 replications and the rest would only refine a dull answer.
 DEFAULT_EARLY_STOP = 50
 _BATCH = 100
+# How circles take in locations at the same distance from the centre: "satscan" one at a time
+# in coordinate order (x, then y), as SaTScan does, so a circle may hold some but not all of
+# them; "rings" only whole rings of equidistant locations.
+TIE_RULES = ("satscan", "rings")
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,7 @@ def space_time_scan(
     early_stop: int | None = DEFAULT_EARLY_STOP,
     max_clusters: int = 10,
     analysis_interval_days: int = 7,
+    ties: str = "satscan",
 ) -> ScanResult:
     """Prospective space-time permutation scan.
 
@@ -107,8 +112,13 @@ def space_time_scan(
     ``replications`` seeded replicates give the p-values; with ``early_stop`` the run stops
     once that many replicates reach the observed maximum (Besag-Clifford p = hits / runs).
     Incidents are put in a canonical order first, so their input order changes nothing.
+
+    ``ties`` says how circles take in locations at the same distance (see ``TIE_RULES``); the
+    default ``"satscan"`` gives SaTScan's circles and so its most likely cluster.
     """
     xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+    if ties not in TIE_RULES:
+        raise ValueError(f"ties must be one of {TIE_RULES}")
     location, day_number, end_day = _cases(location, days, end, study_days, len(xy))
     total = len(location)
     if total == 0:
@@ -118,9 +128,9 @@ def space_time_scan(
     location_total = np.bincount(location, minlength=len(xy)).astype(np.int64)
     day_total = np.cumsum(np.bincount(offset[in_window], minlength=max_days)).astype(np.int64)
     observed = _window_counts(location[in_window], offset[in_window], len(xy), max_days)
-    neighbours = distance_band(xy, max_radius)
+    neighbours, scored = _circles(xy, max_radius, ties)
     cylinders = _cylinder_arguments(
-        neighbours, location_total, day_total, max_share * total, min_cases
+        neighbours, scored, location_total, day_total, max_share * total, min_cases
     )
     best = _best_per_centre(observed, cylinders)
     if best[0].max(initial=0.0) <= 0.0:
@@ -181,13 +191,34 @@ def _window_counts(location, offset, n_locations, max_days):
     return np.cumsum(counts, axis=1, dtype=np.int32)
 
 
-def _cylinder_arguments(neighbours, location_total, day_total, max_spatial, min_cases):
-    """What every scan of the same incidents shares; only the window counts change."""
-    # a circle is scored only after the last neighbour at its radius is in
+def _circles(xy, max_radius, ties):
+    """Each centre's neighbours in the order its circles take them in, and which of the
+    circles (the first k neighbours, for each k) are scored.
+
+    SaTScan's circles are the k nearest locations for every k, with equidistant locations
+    taken one at a time in coordinate order, x then y ("satscan": every circle is scored).
+    With "rings" a circle is scored only once the last neighbour at its radius is in.
+    """
+    neighbours = distance_band(xy, max_radius)
     distances = neighbours.distances
-    group_end = np.ones(len(distances), dtype=np.bool_)
-    group_end[:-1] = distances[1:] - distances[:-1] > TIE_TOLERANCE
-    group_end[neighbours.indptr[1:] - 1] = True
+    ring_start = np.ones(len(distances), dtype=np.bool_)
+    ring_start[1:] = distances[1:] - distances[:-1] > TIE_TOLERANCE
+    ring_start[neighbours.indptr[:-1]] = True
+    if ties == "rings":
+        ring_end = np.ones(len(distances), dtype=np.bool_)
+        ring_end[:-1] = ring_start[1:]
+        return neighbours, ring_end
+    # ring numbers grow along the CSR rows, so sorting by ring keeps every row in place
+    ring = np.cumsum(ring_start)
+    indices = neighbours.indices
+    order = np.lexsort((indices, xy[indices, 1], xy[indices, 0], ring))
+    reordered = Neighbours(neighbours.indptr, indices[order], distances[order])
+    return reordered, np.ones(len(distances), dtype=np.bool_)
+
+
+def _cylinder_arguments(neighbours, group_end, location_total, day_total, max_spatial, min_cases):
+    """What every scan of the same incidents shares; only the window counts change.
+    ``group_end`` marks the neighbours whose circle (up to and including them) is scored."""
     total = int(location_total.sum())
     counts = np.arange(total + 1, dtype=float)
     with np.errstate(divide="ignore"):
@@ -284,8 +315,8 @@ def _best_cylinders(
     """Highest LLR over all cylinders; with ``per_centre`` also each centre's best cylinder
     (LLR, number of neighbours in its circle, days in its window) in the ``best_*`` arrays.
 
-    Circles grow one neighbour at a time and are scored only once every location at the same
-    distance is in. c ln c comes from the table ``xlogx``, ln mu from logs of the margins, and
+    Circles grow one neighbour at a time and are scored where ``group_end`` says so. c ln c
+    comes from the table ``xlogx``, ln mu from logs of the margins, and
     a cheap upper bound, LLR <= c ln(c/mu) - (C - c)(c - mu)/C, skips the one remaining log
     for cylinders that cannot beat the best so far.
     """

@@ -9,21 +9,31 @@ from analysis.scan import space_time_scan
 SETTINGS = {"max_radius": 450.0, "max_days": 10, "min_cases": 3, "max_share": 0.5}
 
 
-def _circles(xy, max_radius):
+def _circles(xy, max_radius, ties="satscan"):
     """Every circle around every location, as membership rows (brute force: no running sums,
-    no tie groups, no pruning)."""
+    no pruning). SaTScan's circles are the k nearest locations for every k, equal distances
+    taken in x, then y order; "rings" circles are every location within each distance."""
     distance = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])
     masks = []
     for row in distance:
-        for radius in np.unique(row[row <= max_radius]):
-            masks.append(row <= radius + 1e-6)
+        if ties == "rings":
+            for radius in np.unique(row[row <= max_radius]):
+                masks.append(row <= radius + 1e-6)
+            continue
+        order = np.lexsort((xy[:, 1], xy[:, 0], np.round(row, 6)))
+        for k in range(1, int(np.sum(row <= max_radius + 1e-6)) + 1):
+            mask = np.zeros(len(xy), dtype=bool)
+            mask[order[:k]] = True
+            masks.append(mask)
     return np.array(masks)
 
 
-def _brute_force(xy, location, days, end, max_radius, max_days, min_cases, max_share):
+def _brute_force(
+    xy, location, days, end, max_radius, max_days, min_cases, max_share, ties="satscan"
+):
     """Most likely cylinder by the textbook formula over every circle and window."""
     total = len(location)
-    masks = _circles(xy, max_radius)
+    masks = _circles(xy, max_radius, ties)
     offset = end - days
     counts = np.zeros((len(xy), max_days))
     recent = offset < max_days
@@ -69,12 +79,13 @@ def _plant(location, days, centre, cases, seed=1):
     return np.append(location, np.full(cases, centre)), np.append(days, recent)
 
 
+@pytest.mark.parametrize("ties", ["satscan", "rings"])
 @pytest.mark.parametrize(("seed", "lattice"), [(0, False), (1, False), (2, True), (3, True)])
-def test_most_likely_cluster_and_llr_equal_the_brute_force(seed, lattice):
+def test_most_likely_cluster_and_llr_equal_the_brute_force(seed, lattice, ties):
     xy, location, days = _incidents(seed=seed, lattice=lattice)
     location, days = _plant(location, days, centre=5, cases=4, seed=seed)
-    result = space_time_scan(xy, location, days, **SETTINGS, replications=9, seed=0)
-    llr, members, window = _brute_force(xy, location, days, days.max(), **SETTINGS)
+    result = space_time_scan(xy, location, days, **SETTINGS, replications=9, seed=0, ties=ties)
+    llr, members, window = _brute_force(xy, location, days, days.max(), **SETTINGS, ties=ties)
     primary = result.clusters[0]
     assert primary.llr == pytest.approx(llr, rel=1e-10)
     assert set(primary.locations.tolist()) == members
