@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.scan import space_time_scan
+from analysis.scan import retrospective_space_time_scan, space_time_scan
 
 REFERENCE = Path(__file__).parent / "satscan_reference"
 # the settings of every reference run (the *.run.prm files)
@@ -78,3 +78,19 @@ def test_prospective_secondary_clusters_and_replicate_maxima_agree_with_satscan(
     quantiles = reference["simulated_max_test_statistic"]
     for q in (50, 90, 95):
         assert np.quantile(result.maxima, q / 100) == pytest.approx(quantiles[f"q{q}"], abs=0.4)
+
+
+def test_the_retrospective_clusters_are_satscans():
+    """Every window of 1-28 days in the year: SaTScan's most likely and all seven secondary
+    clusters, and its null distribution within Monte Carlo error."""
+    ids, xy, location, dates = _input("ev2k")
+    reference = _reference("ev2k", "retrospective")
+    result = retrospective_space_time_scan(xy, location, dates, **SATSCAN, replications=499, seed=3)
+    theirs = [reference["most_likely_cluster"], *reference["secondary_clusters"]]
+    assert len(result.clusters) >= len(theirs) == 8
+    for ours, cluster in zip(result.clusters, theirs, strict=False):
+        _same_cluster(ours, cluster, ids)
+    assert result.clusters[0].p_value == pytest.approx(1 / 500)
+    quantiles = reference["simulated_max_test_statistic"]
+    for q in (50, 90):
+        assert np.quantile(result.maxima, q / 100) == pytest.approx(quantiles[f"q{q}"], abs=0.5)
