@@ -7,7 +7,7 @@ comparable from one week's picture to the next.
 Neighbour lists are compressed sparse rows (CSR): the neighbours of unit ``i`` are
 ``indices[indptr[i]:indptr[i + 1]]``, self included, sorted by distance. They serve both the
 hot-spot statistic (Gi* counts a unit as its own neighbour) and the space-time scan (whose
-circles grow one distance at a time).
+circles grow one neighbour at a time).
 """
 
 from dataclasses import dataclass
@@ -17,8 +17,8 @@ from scipy.spatial import cKDTree
 
 DEFAULT_CELL = 200.0
 
-# Distances closer than this (metres) count as equal, so that a circle takes in every unit at the
-# same distance at once, whatever rounding the coordinates went through.
+# Distances closer than this (metres) count as equal (one ring around a centre), whatever
+# rounding the coordinates went through.
 TIE_TOLERANCE = 1e-6
 
 

@@ -1,6 +1,6 @@
-"""Space-time clusters: the prospective space-time permutation scan statistic
+"""Space-time clusters: the prospective (and retrospective) space-time permutation scan statistic
 (Kulldorff, Heffernan, Hartman, Assunção & Mostashari 2005, PLoS Med 2(3):e59), the method
-behind SaTScan's prospective space-time permutation analyses.
+behind SaTScan's space-time permutation analyses.
 
 Question: is there a place where, in the last days up to the analysis date, more incidents
 happened than that place's usual share of incidents would lead us to expect? It needs no
@@ -25,7 +25,7 @@ import numpy as np
 from numba import get_num_threads, njit, prange
 from scipy import stats
 
-from analysis.grid import TIE_TOLERANCE, distance_band
+from analysis.grid import TIE_TOLERANCE, Neighbours, distance_band
 from analysis.montecarlo import replicate_keys, uniform_below
 
 DEFAULT_REPLICATIONS = 999
@@ -33,6 +33,10 @@ DEFAULT_REPLICATIONS = 999
 # maximum, p > 0.05 is certain at 999 replications and the rest would only refine a dull answer.
 DEFAULT_EARLY_STOP = 50
 _BATCH = 100
+# How circles take in locations at the same distance from the centre: "satscan" one at a time
+# in coordinate order (x, then y), as SaTScan does, so a circle may hold some but not all of
+# them; "rings" only whole rings of equidistant locations.
+TIE_RULES = ("satscan", "rings")
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,7 @@ def space_time_scan(
     early_stop: int | None = DEFAULT_EARLY_STOP,
     max_clusters: int = 10,
     analysis_interval_days: int = 7,
+    ties: str = "satscan",
 ) -> ScanResult:
     """Prospective space-time permutation scan.
 
@@ -107,8 +112,13 @@ def space_time_scan(
     ``replications`` seeded replicates give the p-values; with ``early_stop`` the run stops
     once that many replicates reach the observed maximum (Besag-Clifford p = hits / runs).
     Incidents are put in a canonical order first, so their input order changes nothing.
+
+    ``ties`` says how circles take in locations at the same distance (see ``TIE_RULES``); the
+    default ``"satscan"`` gives SaTScan's circles and so its most likely cluster.
     """
     xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+    if ties not in TIE_RULES:
+        raise ValueError(f"ties must be one of {TIE_RULES}")
     location, day_number, end_day = _cases(location, days, end, study_days, len(xy))
     total = len(location)
     if total == 0:
@@ -118,9 +128,9 @@ def space_time_scan(
     location_total = np.bincount(location, minlength=len(xy)).astype(np.int64)
     day_total = np.cumsum(np.bincount(offset[in_window], minlength=max_days)).astype(np.int64)
     observed = _window_counts(location[in_window], offset[in_window], len(xy), max_days)
-    neighbours = distance_band(xy, max_radius)
+    neighbours, scored = _circles(xy, max_radius, ties)
     cylinders = _cylinder_arguments(
-        neighbours, location_total, day_total, max_share * total, min_cases
+        neighbours, scored, location_total, day_total, max_share * total, min_cases
     )
     best = _best_per_centre(observed, cylinders)
     if best[0].max(initial=0.0) <= 0.0:
@@ -128,11 +138,14 @@ def space_time_scan(
 
     # the W window dates, in a fixed order; replicates give them to W random incidents
     window_offsets = np.sort(offset[in_window])
-    maxima, stopped = _monte_carlo(
-        cylinders, location, window_offsets, best[0].max(), replications, seed, early_stop
-    )
+
+    def replicate(keys, n_chunks):
+        return _replicate_maxima(location, window_offsets, keys, n_chunks, *cylinders)
+
+    maxima, stopped = _monte_carlo(replicate, best[0].max(), replications, seed, early_stop)
     clusters = []
-    for centre, members, n_days in _non_overlapping(neighbours, *best, max_clusters):
+    for centre, members in _non_overlapping(neighbours, *best[:2], max_clusters):
+        n_days = int(best[2][centre])
         p, p_gumbel = _p_values(best[0][centre], maxima, stopped)
         clusters.append(
             Cluster(
@@ -151,6 +164,264 @@ def space_time_scan(
             )
         )
     return ScanResult(clusters, total, len(maxima), stopped, maxima, seed)
+
+
+def retrospective_space_time_scan(
+    xy,
+    location,
+    days,
+    *,
+    start=None,
+    end=None,
+    max_radius: float = 1000.0,
+    max_days: int = 28,
+    min_cases: int = 3,
+    max_share: float = 0.5,
+    replications: int = DEFAULT_REPLICATIONS,
+    seed: int | None = None,
+    early_stop: int | None = DEFAULT_EARLY_STOP,
+    max_clusters: int = 10,
+    ties: str = "satscan",
+) -> ScanResult:
+    """Retrospective space-time permutation scan: windows of 1..``max_days`` days that start
+    and end anywhere in the study period ``start``..``end`` (default: the first and last
+    date), as in SaTScan's retrospective analysis. Looks back for clusters that have been,
+    not only ones going on now.
+
+    The other arguments are those of ``space_time_scan``. Replicates shuffle every date among
+    the incidents. A retrospective cluster has no recurrence interval (it is NaN): the
+    analysis is not repeated.
+    """
+    xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+    if ties not in TIE_RULES:
+        raise ValueError(f"ties must be one of {TIE_RULES}")
+    day_number = np.asarray(days).astype("datetime64[D]").astype(np.int64)
+    if start is None:
+        first_day = int(day_number.min()) if len(day_number) else None
+    else:
+        first_day = int(np.datetime64(start, "D").astype(np.int64))
+    location, day_number, end_day = _cases(location, days, end, None, len(xy))
+    keep = day_number >= first_day if first_day is not None else slice(None)
+    location, day_number = location[keep], day_number[keep]
+    total = len(location)
+    if total == 0:
+        return ScanResult([], 0, 0, False, np.empty(0), seed)
+    n_study_days = end_day - first_day + 1
+    day = (day_number - first_day).astype(np.int64)  # 0 is the first day of the study
+    location_total = np.bincount(location, minlength=len(xy)).astype(np.int64)
+    day_cumulative = np.zeros(n_study_days + 1, dtype=np.int64)
+    np.cumsum(np.bincount(day, minlength=n_study_days), out=day_cumulative[1:])
+    neighbours, scored = _circles(xy, max_radius, ties)
+    # ln of every window's incidents: row = last day, column = days - 1 (-inf when empty)
+    last = np.arange(n_study_days)[:, None]
+    first = last - np.arange(max_days)[None, :]
+    window_total = day_cumulative[last + 1] - day_cumulative[np.maximum(first, 0)]
+    with np.errstate(divide="ignore"):
+        ln_window = np.where(first >= 0, np.log(window_total.astype(float)), -np.inf)
+    cylinders = (
+        neighbours.indptr,
+        neighbours.indices,
+        scored,
+        location_total,
+        day_cumulative.astype(float),
+        ln_window,
+        total,
+        float(max_share * total),
+        int(min_cases),
+        int(max_days),
+        _xlogx(total),
+    )
+    n = len(xy)
+    best = (
+        np.zeros(n),
+        np.zeros(n, dtype=np.int64),
+        np.zeros(n, dtype=np.int64),
+        np.zeros(n, dtype=np.int64),
+    )
+    _best_windows(_day_counts(location, day, n, n_study_days), *cylinders, True, *best)
+    if best[0].max(initial=0.0) <= 0.0:
+        return ScanResult([], total, 0, False, np.empty(0), seed)
+
+    def replicate(keys, n_chunks):
+        return _replicate_window_maxima(location, day, n_study_days, keys, n_chunks, *cylinders)
+
+    maxima, stopped = _monte_carlo(replicate, best[0].max(), replications, seed, early_stop)
+    clusters = []
+    for centre, members in _non_overlapping(neighbours, *best[:2], max_clusters):
+        last_day, n_days = int(best[2][centre]), int(best[3][centre])
+        p, p_gumbel = _p_values(best[0][centre], maxima, stopped)
+        in_window = (day > last_day - n_days) & (day <= last_day)
+        cases_in_window = day_cumulative[last_day + 1] - day_cumulative[last_day + 1 - n_days]
+        clusters.append(
+            Cluster(
+                centre=int(centre),
+                locations=np.sort(members),
+                radius=float(neighbours.distances[neighbours.indptr[centre] + len(members) - 1]),
+                start=np.datetime64(first_day + last_day - n_days + 1, "D"),
+                end=np.datetime64(first_day + last_day, "D"),
+                days=n_days,
+                observed=int(np.isin(location[in_window], members).sum()),
+                expected=float(location_total[members].sum() * cases_in_window / total),
+                llr=float(best[0][centre]),
+                p_value=p,
+                p_gumbel=p_gumbel,
+                recurrence_interval_days=np.nan,
+            )
+        )
+    return ScanResult(clusters, total, len(maxima), stopped, maxima, seed)
+
+
+def _xlogx(total):
+    """c ln c for c = 0..total, with 0 ln 0 = 0."""
+    counts = np.arange(total + 1, dtype=float)
+    return counts * np.log(np.maximum(counts, 1.0))
+
+
+@njit(cache=True)
+def _day_counts(location, day, n_locations, n_days):
+    """Incidents per location before each day: row z, column d counts days 0..d-1."""
+    counts = np.zeros((n_locations, n_days + 1), dtype=np.int64)
+    for i in range(len(location)):
+        counts[location[i], day[i] + 1] += 1
+    for z in range(n_locations):
+        for d in range(n_days):
+            counts[z, d + 1] += counts[z, d]
+    return counts
+
+
+@njit(cache=True)
+def _best_windows(
+    day_counts,
+    indptr,
+    indices,
+    group_end,
+    location_total,
+    day_cumulative,
+    ln_window,
+    total,
+    max_spatial,
+    min_cases,
+    max_days,
+    xlogx,
+    per_centre,
+    best_llr,
+    best_members,
+    best_last,
+    best_days,
+):
+    """Highest LLR over all cylinders with windows anywhere in the study period; with
+    ``per_centre`` also each centre's best cylinder (LLR, neighbours in the circle, last day
+    and length of the window) in the ``best_*`` arrays.
+
+    A window whose first or last day has no incident in the circle is never the best one: the
+    window without that day has the same count and no more expected, so it is skipped.
+    """
+    n_days = day_counts.shape[1] - 1
+    ln_total = np.log(total)
+    inv_total = 1.0 / total
+    running = np.zeros(n_days + 1, dtype=np.int64)
+    overall = 0.0
+    best = 0.0
+    for centre in range(len(indptr) - 1):
+        if per_centre:
+            best = 0.0
+        running[:] = 0
+        spatial = 0
+        start = indptr[centre]
+        for k in range(start, indptr[centre + 1]):
+            z = indices[k]
+            spatial += location_total[z]
+            if spatial > max_spatial:
+                break
+            for d in range(n_days + 1):
+                running[d] += day_counts[z, d]
+            if not group_end[k] or running[n_days] < min_cases:
+                continue
+            ln_spatial = np.log(spatial)
+            for last in range(n_days):
+                if running[last + 1] == running[last]:
+                    continue
+                earliest = max(0, last + 1 - max_days)
+                if running[last + 1] - running[earliest] < min_cases:
+                    continue
+                for first in range(last, earliest - 1, -1):
+                    if first < last and running[first + 1] == running[first]:
+                        continue
+                    c = running[last + 1] - running[first]
+                    if c < min_cases:
+                        continue
+                    mu = spatial * (day_cumulative[last + 1] - day_cumulative[first]) * inv_total
+                    if c <= mu:
+                        continue
+                    length = last - first
+                    lead = xlogx[c] - c * (ln_spatial + ln_window[last, length] - ln_total)
+                    if lead - (total - c) * (c - mu) * inv_total <= best:
+                        continue
+                    llr = lead + xlogx[total - c] - (total - c) * np.log(total - mu)
+                    if llr > best:
+                        best = llr
+                        if per_centre:
+                            best_llr[centre] = llr
+                            best_members[centre] = k - start + 1
+                            best_last[centre] = last
+                            best_days[centre] = length + 1
+        overall = max(overall, best)
+    return overall
+
+
+@njit(parallel=True, cache=True)
+def _replicate_window_maxima(
+    location,
+    day,
+    n_days,
+    keys,
+    n_chunks,
+    indptr,
+    indices,
+    group_end,
+    location_total,
+    day_cumulative,
+    ln_window,
+    total,
+    max_spatial,
+    min_cases,
+    max_days,
+    xlogx,
+):
+    """Highest LLR of each replicate (one per key) with every date shuffled among the
+    incidents (a full Fisher-Yates shuffle from the same order on any thread)."""
+    n = len(location)
+    maxima = np.zeros(len(keys))
+    for chunk in prange(n_chunks):
+        shuffled = day.copy()
+        unused_llr = np.zeros(0)
+        unused_index = np.zeros(0, dtype=np.int64)
+        for r in range(chunk * len(keys) // n_chunks, (chunk + 1) * len(keys) // n_chunks):
+            shuffled[:] = day
+            for k in range(n - 1):
+                j = k + uniform_below(keys[r], k, n - k)
+                shuffled[k], shuffled[j] = shuffled[j], shuffled[k]
+            counts = _day_counts(location, shuffled, len(indptr) - 1, n_days)
+            maxima[r] = _best_windows(
+                counts,
+                indptr,
+                indices,
+                group_end,
+                location_total,
+                day_cumulative,
+                ln_window,
+                total,
+                max_spatial,
+                min_cases,
+                max_days,
+                xlogx,
+                False,
+                unused_llr,
+                unused_index,
+                unused_index,
+                unused_index,
+            )
+    return maxima
 
 
 def _cases(location, days, end, study_days, n_locations):
@@ -181,13 +452,34 @@ def _window_counts(location, offset, n_locations, max_days):
     return np.cumsum(counts, axis=1, dtype=np.int32)
 
 
-def _cylinder_arguments(neighbours, location_total, day_total, max_spatial, min_cases):
-    """What every scan of the same incidents shares; only the window counts change."""
-    # a circle is scored only after the last neighbour at its radius is in
+def _circles(xy, max_radius, ties):
+    """Each centre's neighbours in the order its circles take them in, and which of the
+    circles (the first k neighbours, for each k) are scored.
+
+    SaTScan's circles are the k nearest locations for every k, with equidistant locations
+    taken one at a time in coordinate order, x then y ("satscan": every circle is scored).
+    With "rings" a circle is scored only once the last neighbour at its radius is in.
+    """
+    neighbours = distance_band(xy, max_radius)
     distances = neighbours.distances
-    group_end = np.ones(len(distances), dtype=np.bool_)
-    group_end[:-1] = distances[1:] - distances[:-1] > TIE_TOLERANCE
-    group_end[neighbours.indptr[1:] - 1] = True
+    ring_start = np.ones(len(distances), dtype=np.bool_)
+    ring_start[1:] = distances[1:] - distances[:-1] > TIE_TOLERANCE
+    ring_start[neighbours.indptr[:-1]] = True
+    if ties == "rings":
+        ring_end = np.ones(len(distances), dtype=np.bool_)
+        ring_end[:-1] = ring_start[1:]
+        return neighbours, ring_end
+    # ring numbers grow along the CSR rows, so sorting by ring keeps every row in place
+    ring = np.cumsum(ring_start)
+    indices = neighbours.indices
+    order = np.lexsort((indices, xy[indices, 1], xy[indices, 0], ring))
+    reordered = Neighbours(neighbours.indptr, indices[order], distances[order])
+    return reordered, np.ones(len(distances), dtype=np.bool_)
+
+
+def _cylinder_arguments(neighbours, group_end, location_total, day_total, max_spatial, min_cases):
+    """What every scan of the same incidents shares; only the window counts change.
+    ``group_end`` marks the neighbours whose circle (up to and including them) is scored."""
     total = int(location_total.sum())
     counts = np.arange(total + 1, dtype=float)
     with np.errstate(divide="ignore"):
@@ -214,7 +506,7 @@ def _best_per_centre(window_counts, cylinders):
     return best
 
 
-def _non_overlapping(neighbours, best_llr, best_members, best_days, max_clusters):
+def _non_overlapping(neighbours, best_llr, best_members, max_clusters):
     """Centres' best cylinders by falling LLR, skipping any that shares a location with one
     already taken (SaTScan's "no geographical overlap")."""
     taken = np.zeros(neighbours.n, dtype=bool)
@@ -227,18 +519,19 @@ def _non_overlapping(neighbours, best_llr, best_members, best_days, max_clusters
         if not taken[members].any():
             taken[members] = True
             found += 1
-            yield centre, members, int(best_days[centre])
+            yield centre, members
 
 
-def _monte_carlo(cylinders, location, window_offsets, observed_max, replications, seed, early_stop):
+def _monte_carlo(replicate, observed_max, replications, seed, early_stop):
     """Replicate maxima, in batches so that a clearly dull result can stop early: once
-    ``early_stop`` replicates reach the observed maximum, the run ends at that replicate."""
+    ``early_stop`` replicates reach the observed maximum, the run ends at that replicate.
+    ``replicate(keys, n_chunks)`` gives the maxima of the replicates with those keys."""
     keys = replicate_keys(seed, replications)
     maxima = np.empty(0)
     for start in range(0, replications, _BATCH):
         batch = keys[start : start + _BATCH]
         n_chunks = max(1, min(len(batch), get_num_threads()))
-        found = _replicate_maxima(location, window_offsets, batch, n_chunks, *cylinders)
+        found = replicate(batch, n_chunks)
         maxima = np.concatenate([maxima, found])
         hits = np.cumsum(maxima >= _reached(observed_max))
         if early_stop is not None and hits[-1] >= early_stop:
@@ -284,8 +577,8 @@ def _best_cylinders(
     """Highest LLR over all cylinders; with ``per_centre`` also each centre's best cylinder
     (LLR, number of neighbours in its circle, days in its window) in the ``best_*`` arrays.
 
-    Circles grow one neighbour at a time and are scored only once every location at the same
-    distance is in. c ln c comes from the table ``xlogx``, ln mu from logs of the margins, and
+    Circles grow one neighbour at a time and are scored where ``group_end`` says so. c ln c
+    comes from the table ``xlogx``, ln mu from logs of the margins, and
     a cheap upper bound, LLR <= c ln(c/mu) - (C - c)(c - mu)/C, skips the one remaining log
     for cylinders that cannot beat the best so far.
     """

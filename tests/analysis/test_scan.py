@@ -4,26 +4,36 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.scan import space_time_scan
+from analysis.scan import retrospective_space_time_scan, space_time_scan
 
 SETTINGS = {"max_radius": 450.0, "max_days": 10, "min_cases": 3, "max_share": 0.5}
 
 
-def _circles(xy, max_radius):
+def _circles(xy, max_radius, ties="satscan"):
     """Every circle around every location, as membership rows (brute force: no running sums,
-    no tie groups, no pruning)."""
+    no pruning). SaTScan's circles are the k nearest locations for every k, equal distances
+    taken in x, then y order; "rings" circles are every location within each distance."""
     distance = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])
     masks = []
     for row in distance:
-        for radius in np.unique(row[row <= max_radius]):
-            masks.append(row <= radius + 1e-6)
+        if ties == "rings":
+            for radius in np.unique(row[row <= max_radius]):
+                masks.append(row <= radius + 1e-6)
+            continue
+        order = np.lexsort((xy[:, 1], xy[:, 0], np.round(row, 6)))
+        for k in range(1, int(np.sum(row <= max_radius + 1e-6)) + 1):
+            mask = np.zeros(len(xy), dtype=bool)
+            mask[order[:k]] = True
+            masks.append(mask)
     return np.array(masks)
 
 
-def _brute_force(xy, location, days, end, max_radius, max_days, min_cases, max_share):
+def _brute_force(
+    xy, location, days, end, max_radius, max_days, min_cases, max_share, ties="satscan"
+):
     """Most likely cylinder by the textbook formula over every circle and window."""
     total = len(location)
-    masks = _circles(xy, max_radius)
+    masks = _circles(xy, max_radius, ties)
     offset = end - days
     counts = np.zeros((len(xy), max_days))
     recent = offset < max_days
@@ -39,6 +49,31 @@ def _brute_force(xy, location, days, end, max_radius, max_days, min_cases, max_s
     llr = np.where(valid, llr, 0.0)
     circle, window = np.unravel_index(np.argmax(llr), llr.shape)
     return llr[circle, window], set(np.flatnonzero(masks[circle])), window + 1
+
+
+def _brute_force_retrospective(xy, location, days, max_radius, max_days, min_cases, max_share):
+    """Most likely cylinder over every circle and every window of 1..max_days days inside
+    the first..last day: (LLR, members, first day, days)."""
+    total = len(location)
+    masks = _circles(xy, max_radius)
+    first_day, n_days = days.min(), days.max() - days.min() + 1
+    counts = np.zeros((len(xy), n_days))
+    np.add.at(counts, (location, days - first_day), 1)
+    spatial = masks @ counts.sum(axis=1)
+    best = (0.0, None, None, None)
+    for start in range(n_days):
+        for length in range(1, min(max_days, n_days - start) + 1):
+            cases = masks @ counts[:, start : start + length].sum(axis=1)
+            expected = spatial * counts[:, start : start + length].sum() / total
+            valid = (cases >= min_cases) & (cases > expected) & (spatial <= max_share * total)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                llr = cases * np.log(cases / expected)
+                llr += (total - cases) * np.log((total - cases) / (total - expected))
+            llr = np.where(valid, llr, 0.0)
+            if llr.max() > best[0]:
+                circle = np.argmax(llr)
+                best = (llr[circle], set(np.flatnonzero(masks[circle])), start + first_day, length)
+    return best
 
 
 def _brute_force_p(xy, location, days, end, replications, seed):
@@ -69,17 +104,50 @@ def _plant(location, days, centre, cases, seed=1):
     return np.append(location, np.full(cases, centre)), np.append(days, recent)
 
 
+@pytest.mark.parametrize("ties", ["satscan", "rings"])
 @pytest.mark.parametrize(("seed", "lattice"), [(0, False), (1, False), (2, True), (3, True)])
-def test_most_likely_cluster_and_llr_equal_the_brute_force(seed, lattice):
+def test_most_likely_cluster_and_llr_equal_the_brute_force(seed, lattice, ties):
     xy, location, days = _incidents(seed=seed, lattice=lattice)
     location, days = _plant(location, days, centre=5, cases=4, seed=seed)
-    result = space_time_scan(xy, location, days, **SETTINGS, replications=9, seed=0)
-    llr, members, window = _brute_force(xy, location, days, days.max(), **SETTINGS)
+    result = space_time_scan(xy, location, days, **SETTINGS, replications=9, seed=0, ties=ties)
+    llr, members, window = _brute_force(xy, location, days, days.max(), **SETTINGS, ties=ties)
     primary = result.clusters[0]
     assert primary.llr == pytest.approx(llr, rel=1e-10)
     assert set(primary.locations.tolist()) == members
     assert primary.days == window
     assert primary.observed > primary.expected
+
+
+@pytest.mark.parametrize(("seed", "lattice"), [(0, False), (2, True)])
+def test_retrospective_most_likely_cluster_equals_the_brute_force(seed, lattice):
+    xy, location, days = _incidents(n=150, days=40, seed=seed, lattice=lattice)
+    middle = np.full(5, 7)  # five incidents at one place on days 20-22, not at the end
+    location = np.append(location, middle)
+    days = np.append(days, [20, 20, 21, 22, 22])
+    result = retrospective_space_time_scan(xy, location, days, **SETTINGS, replications=19, seed=0)
+    llr, members, first, length = _brute_force_retrospective(xy, location, days, **SETTINGS)
+    primary = result.clusters[0]
+    assert primary.llr == pytest.approx(llr, rel=1e-10)
+    assert set(primary.locations.tolist()) == members
+    assert (primary.start, primary.days) == (np.datetime64(int(first), "D"), length)
+    assert primary.end == primary.start + (length - 1)
+    assert primary.observed == np.sum(
+        np.isin(location, primary.locations) & (days >= first) & (days < first + length)
+    )
+    assert np.isnan(primary.recurrence_interval_days)
+
+
+def test_a_seeded_retrospective_run_is_reproducible_on_any_number_of_threads():
+    xy, location, days = _incidents(n=300, locations=25, days=50, seed=11)
+    threads = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        one = retrospective_space_time_scan(xy, location, days, replications=99, seed=5)
+    finally:
+        numba.set_num_threads(threads)
+    many = retrospective_space_time_scan(xy, location, days, replications=99, seed=5)
+    np.testing.assert_array_equal(one.maxima, many.maxima)
+    assert len(one.maxima) > 0
 
 
 def test_p_value_agrees_with_brute_force_replicates_within_monte_carlo_error():
