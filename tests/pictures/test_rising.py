@@ -34,7 +34,11 @@ def test_a_real_rise_is_explained_by_its_count_against_the_expected(rising_table
     assert dev.rising.all()
     evidence = _rising_evidence(rising_table, dev, target, 0)
     since, observed, expected = evidence[0]
-    first = target - SPARK_WEEKS + 1  # at most the last twelve weeks
+    # The rise was planted ten weeks ago; the detector dates its start near there, and the
+    # badge counts from that start (at most the last twelve weeks).
+    began = int(dev.rising_since[0]) - rising_table.first_week
+    assert target - 12 <= began <= target - 8
+    first = max(began, target - SPARK_WEEKS + 1)
     assert observed == rising_table.counts[0, first:].sum()
     assert observed > 2 * expected > 0
     assert since == presenters_iso(rising_table.first_week + first)
