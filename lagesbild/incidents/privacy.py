@@ -398,7 +398,9 @@ def _identity_numbers(*readings: _Normalised) -> list[Finding]:
     first line alone have a wrong check digit.
     """
     found: dict[tuple[int, int], Finding] = {}
-    for normalised in readings:
+    # The reading with line breaks dropped first: where both find the same span, it is the
+    # number as typed before it wrapped ("010101\n0008" is ten bare digits from the trunk).
+    for normalised in reversed(readings):
         for match in _IDENTITY_NUMBER.finditer(normalised.text):
             kind = _identity_kind(match)
             if kind is not None:

@@ -164,6 +164,8 @@ def test_every_spelling_of_a_valid_number_is_refused(spelling: Spelling):
 @example(("0001010009", "0001010009"))
 # Only the reading without the line break finds the ten digits: still a phone number.
 @example((f"Vittne 0\n{WRONG_FROM_ZERO[1:]} såg det.", f"0\n{WRONG_FROM_ZERO[1:]}"))
+# Wrapped where a space could separate the serial: still ten bare digits from the trunk.
+@example(("010101\n0008", "010101\n0008"))
 def test_every_spelling_with_a_wrong_check_digit_is_a_warning(spelling: Spelling):
     text, number = spelling
     report = check_text(text)
