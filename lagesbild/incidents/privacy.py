@@ -31,7 +31,7 @@ import datetime
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from django.core.exceptions import ValidationError
@@ -277,17 +277,20 @@ _IDENTITY_NUMBER = re.compile(
     re.VERBOSE,
 )
 
-# The masked copy of a possible identity number written as ten bare digits from 0.
-_BARE_FROM_ZERO = re.compile(r"0[0-9]{5}\*{4}")
+# The masked copy of a possible identity number written as ten bare digits that could be
+# dialled as a Swedish national number: the trunk 0, then an area code from 1 to 9 (00 starts
+# an international number, so 0001011234 is no phone number but someone born 2000-01-01).
+_BARE_FROM_ZERO = re.compile(r"0[1-9][0-9]{4}\*{4}")
 
 # A national number starts with the trunk 0, an international one with +46 or 0046 (sometimes
 # followed by "(0)"); 6-9 further digits follow in groups split by a space or a hyphen. Not
 # after a word, a digit, a hyphen, a slash or a decimal sign, so "2024-0312" and "1,07" are
-# not the start of a phone number.
+# not the start of a phone number. An opening parenthesis belongs to the number only when it
+# encloses the area code, "(08) 123 45 67"; in "(0701234567)" it belongs to the sentence.
 _PHONE_NUMBER = re.compile(
     r"""
     (?<![\w+\-/.,])
-    (?:(?:\+|00)46[ ]?(?:\(0\)[ ]?)?|\(?0)
+    (?:(?:\+|00)46[ ]?(?:\(0\)[ ]?)?|\((?=0[1-9][0-9]{0,2}\))0|0)
     [1-9](?:(?:[ ]?[-)][ ]?|[ ])?\d){5,8}
     (?!\d)
     """,
@@ -332,15 +335,15 @@ def check_text(text: str) -> PrivacyReport:
     warnings = []
     # Earlier finders win an overlap, so a span is never reported twice: an identity number
     # inside an e-mail address is refused once, a phone number inside one is not warned again,
-    # and ten bare digits starting with 0 (0701234567) are warned as the phone number they
-    # more likely are.
+    # and ten bare digits from the trunk 0 (0701234567) are warned as the phone number they
+    # more likely are, also where only the reading without line breaks finds them.
     possible = [finding for finding in numbers if not finding.blocking]
     phone_like = [finding for finding in possible if _BARE_FROM_ZERO.fullmatch(finding.masked)]
     for findings in (
         [finding for finding in possible if finding not in phone_like],
         _email_addresses(normalised),
         _phone_numbers(normalised),
-        phone_like,
+        [_as_phone_number(finding) for finding in phone_like],
         _licence_plates(normalised),
     ):
         warnings.extend(finding for finding in findings if _claim(taken, finding))
@@ -386,9 +389,18 @@ def validate_free_text(value: str, *, warnings_confirmed: bool) -> None:
 
 def _identity_numbers(*readings: _Normalised) -> list[Finding]:
     """Identity numbers and numbers shaped like them in any of the readings of one text,
-    each span once, in text order."""
+    each span once, in text order.
+
+    Where readings overlap, a valid number wins over one with a wrong check digit, and then
+    the longer span over the shorter: "2001066964\n05" is refused for the 2001066964 on its
+    first line, though read as one number (20010669-6405) its check digit is wrong, and
+    "2001010100\n07" is refused as one number (20010101-0007), though the ten digits on its
+    first line alone have a wrong check digit.
+    """
     found: dict[tuple[int, int], Finding] = {}
-    for normalised in readings:
+    # The reading with line breaks dropped first: where both find the same span, it is the
+    # number as typed before it wrapped ("010101\n0008" is ten bare digits from the trunk).
+    for normalised in reversed(readings):
         for match in _IDENTITY_NUMBER.finditer(normalised.text):
             kind = _identity_kind(match)
             if kind is not None:
@@ -397,7 +409,12 @@ def _identity_numbers(*readings: _Normalised) -> list[Finding]:
                 finding = _finding(kind, normalised, match, keep=digits)
                 found.setdefault((finding.start, finding.end), finding)
     taken: list[tuple[int, int]] = []
-    return [f for f in sorted(found.values(), key=lambda f: f.start) if _claim(taken, f)]
+    claimed = [
+        finding
+        for finding in sorted(found.values(), key=lambda f: (not f.blocking, f.start, -f.end))
+        if _claim(taken, finding)
+    ]
+    return sorted(claimed, key=lambda f: f.start)
 
 
 def _identity_kind(match: re.Match[str]) -> Kind | None:
@@ -457,6 +474,11 @@ def _phone_numbers(normalised: _Normalised) -> list[Finding]:
         for match in _PHONE_NUMBER.finditer(normalised.text)
         if not _DATE_OR_TIME_RANGE.fullmatch(match[0])
     ]
+
+
+def _as_phone_number(finding: Finding) -> Finding:
+    """A possible identity number of ten bare digits from the trunk 0, as a phone number."""
+    return replace(finding, kind=Kind.PHONE_NUMBER, masked=_mask(finding.masked, keep=3))
 
 
 def _email_addresses(normalised: _Normalised) -> list[Finding]:

@@ -11,11 +11,12 @@ number. Every number is made up; check digits come from the test's own Luhn func
 """
 
 import datetime
+import re
 import unicodedata
 
 import pytest
 from django.core.exceptions import ValidationError
-from hypothesis import example, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from lagesbild.incidents.privacy import Kind, check_text, validate_no_identity_numbers
@@ -41,6 +42,37 @@ BIRTHS = st.dates(min_value=datetime.date(1900, 1, 1), max_value=datetime.date(2
 CONTEXTS = ["{}", "Vittne {} såg det.", "Personnr:{}", "({})", "Lappen: {}, sedan inget mer."]
 
 Spelling = tuple[str, str]  # (the text as written, the number as written inside it)
+
+# A number with a wrong check digit, 070101-000 and one wrong from its check digit.
+WRONG_FROM_ZERO = with_wrong_check_digit(identity_number("070101", "000"))
+
+
+def is_valid_ten(ten: str) -> bool:
+    """Whether ten digits YYMMDDNNNC are a valid identity or coordination number (day + 60)
+    as the guard reads them without a century: the date exists in 20YY, which 2000 stands in
+    for, and the Luhn check digit is right."""
+    day = int(ten[4:6])
+    try:
+        datetime.date(2000 + int(ten[:2]), int(ten[2:4]), day - 60 if day > 60 else day)
+    except ValueError:
+        return False
+    total = 0
+    for position, digit in enumerate(int(d) for d in ten):
+        doubled = digit * (2 - position % 2)
+        total += doubled - 9 if doubled > 9 else doubled
+    return total % 10 == 0
+
+
+def valid_on_one_line(number: str) -> bool:
+    """Whether, with each line break read as a space (as the guard also reads it), ten digits
+    standing alone are a valid number: 200106696405 broken as "2001066964\n05" has 2001066964
+    on its first line, someone born 2020-01-06, and is rightly refused."""
+    line_breaks = "".join(LINE_BREAKS)
+    spaced = "".join(
+        " " if c in line_breaks else "" if c in INVISIBLE else str(unicodedata.decimal(c, c))
+        for c in number
+    )
+    return any(is_valid_ten(ten) for ten in re.findall(r"(?<![0-9])[0-9]{10}(?![0-9])", spaced))
 
 
 def in_script(text: str, script: str) -> str:
@@ -77,6 +109,9 @@ def spellings(draw, *, check_digit_right: bool = True) -> Spelling:
         # Inside the number, never at its ends: the finding's span starts and ends on digits.
         at = draw(st.integers(1, len(number) - 1))
         number = number[:at] + draw(st.sampled_from(INVISIBLE + LINE_BREAKS)) + number[at:]
+    if not check_digit_right:
+        # Another reading of the text is a valid number, which the guard rightly refuses.
+        assume(not valid_on_one_line(number))
     return draw(st.sampled_from(CONTEXTS)).format(number), number
 
 
@@ -105,6 +140,8 @@ def only_identity_finding(text: str):
     "Arabic-Indic digits"
 )
 @example(("Vittne 19121212-12\n12 såg det.", "19121212-12\n12"))
+# Valid as one number (20010101-0007); the first line alone (2001010100) is not: refused whole.
+@example(("2001010100\n07", "2001010100\n07"))
 def test_every_spelling_of_a_valid_number_is_refused(spelling: Spelling):
     text, number = spelling
     number = number or text
@@ -121,6 +158,14 @@ def test_every_spelling_of_a_valid_number_is_refused(spelling: Spelling):
 @settings(max_examples=200)
 @given(spellings(check_digit_right=False))
 @example(("Vittne 850101-1234 såg det.", "850101-1234"))
+# The parenthesis belongs to the sentence, not to the number.
+@example(("(0101010008)", "0101010008"))
+# 00 starts no Swedish phone number: someone born 2000-01-01.
+@example(("0001010009", "0001010009"))
+# Only the reading without the line break finds the ten digits: still a phone number.
+@example((f"Vittne 0\n{WRONG_FROM_ZERO[1:]} såg det.", f"0\n{WRONG_FROM_ZERO[1:]}"))
+# Wrapped where a space could separate the serial: still ten bare digits from the trunk.
+@example(("010101\n0008", "010101\n0008"))
 def test_every_spelling_with_a_wrong_check_digit_is_a_warning(spelling: Spelling):
     text, number = spelling
     report = check_text(text)
@@ -129,13 +174,37 @@ def test_every_spelling_with_a_wrong_check_digit_is_a_warning(spelling: Spelling
 
     assert not report.blocking
     assert text[finding.start : finding.end] == number
-    # Ten bare digits from 0 are as likely a mobile number (0701234567): warned as one.
+    # Ten bare digits from the trunk 0 and an area code (0701234567) are as likely a mobile
+    # number: warned as one. 00 starts an international number, so 0001011234 is not one.
     digits = [d for d in (unicodedata.decimal(c, None) for c in number) if d is not None]
     invisible = "".join(INVISIBLE + LINE_BREAKS)
     bare = all(unicodedata.decimal(c, None) is not None or c in invisible for c in number)
-    bare_from_zero = bare and len(digits) == 10 and digits[0] == 0
-    expected = Kind.PHONE_NUMBER if bare_from_zero else Kind.POSSIBLE_IDENTITY_NUMBER
+    bare_from_trunk = bare and len(digits) == 10 and digits[0] == 0 and digits[1] != 0
+    expected = Kind.PHONE_NUMBER if bare_from_trunk else Kind.POSSIBLE_IDENTITY_NUMBER
     assert finding.kind is expected
+
+
+def test_a_valid_number_on_its_own_line_is_refused_though_read_as_one_its_check_digit_is_wrong():
+    # 20010669-6405 (check digit wrong) broken after ten digits: the first line holds
+    # 2001066964, a valid number for someone born 2020-01-06.
+    assert valid_on_one_line("2001066964\n05")
+    text = "Vittne 2001066964\n05 såg det."
+
+    finding = only_identity_finding(text)
+
+    assert finding.kind is Kind.PERSONAL_IDENTITY_NUMBER
+    assert text[finding.start : finding.end] == "2001066964"
+
+
+def test_a_phone_number_in_parentheses_is_found_without_them_unless_they_hold_the_area_code():
+    text = "Ring vakten (0701234567) eller växeln (08) 123 456 78."
+
+    report = check_text(text)
+
+    assert [text[f.start : f.end] for f in report.findings(Kind.PHONE_NUMBER)] == [
+        "0701234567",
+        "(08) 123 456 78",
+    ]
 
 
 def test_the_witness_of_the_issue_gets_a_warning_and_is_refused_where_nothing_is_confirmed():
@@ -192,26 +261,14 @@ def dates(draw) -> str:
     return written
 
 
-def _also_an_identity_number(ten: str) -> bool:
-    """A bare mobile number such as 0701010035 is also the valid identity number of someone
-    born 2007-01-01 (date exists, check digit right): that text is rightly refused, so it is
-    not an innocent number."""
-    try:
-        datetime.date(2000 + int(ten[:2]), int(ten[2:4]), int(ten[4:6]))
-    except ValueError:
-        return False
-    total = 0
-    for position, digit in enumerate(int(d) for d in ten):
-        doubled = digit * (2 - position % 2)
-        total += doubled - 9 if doubled > 9 else doubled
-    return total % 10 == 0
-
-
 @st.composite
 def phone_numbers(draw) -> str:
     digits = "".join(str(draw(st.integers(0, 9))) for _ in range(7))
     mobile = f"07{draw(st.sampled_from('02369'))}"
-    if _also_an_identity_number(mobile + digits):
+    # A bare mobile number such as 0701010035 (someone born 2007-01-01) or 0701707499 (a
+    # coordination number, day 70 for the 10th) is also a valid number, rightly refused: not
+    # an innocent number.
+    if is_valid_ten(mobile + digits):
         digits = digits[:-1] + str((int(digits[-1]) + 1) % 10)
     return draw(
         st.sampled_from(
@@ -285,6 +342,8 @@ def innocent(draw) -> str:
 @given(innocent())
 @example("Det hände 2024-03-15 2130 vid torget.")
 @example("Period 2024-03-15 - 2024-03-20, ärende 2024-123456.")
+# 0701707499 moved one from a valid coordination number: a phone number, nothing more.
+@example("Ring 0701707490 i kväll.")
 def test_innocent_numbers_are_never_taken_for_identity_numbers(text: str):
     # Phone numbers in the corpus are rightly warned about; nothing may look like a person's
     # identity number.
@@ -292,3 +351,13 @@ def test_innocent_numbers_are_never_taken_for_identity_numbers(text: str):
     found = findings_in(text, *identity, Kind.POSSIBLE_IDENTITY_NUMBER)
 
     assert not found, [(f.kind, text[f.start : f.end]) for f in found]
+
+
+def test_a_mobile_number_that_is_also_a_coordination_number_is_refused():
+    # Day 70 is the 10th plus 60 and the check digit is right, so the phone generator above
+    # leaves such numbers out of the innocent ones.
+    assert is_valid_ten("0701707499")
+
+    [finding] = check_text("Ring 0701707499 i kväll.").blocking
+
+    assert finding.kind is Kind.COORDINATION_NUMBER
