@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from lagesbild.incidents.models import Incident
 from lagesbild.pictures.models import Picture
 from lagesbild.pictures.periodic import Period, compute_period
 from tests.factories import make_incident
@@ -83,3 +84,60 @@ def test_second_version_of_a_period_lists_changes(login, coordinator_a, member_a
     )
     second = Picture.objects.get(period=period, version=2)
     assert any("1 händelser tillkom" in line for line in second.content["changes_from_previous"])
+
+
+def test_periods_are_cut_at_local_midnight_and_compared_with_the_year_before(member_a):
+    """Counts per month, the year before, the counted ids and the unreviewed all follow the
+    partnership's calendar: an incident ten minutes into 1 April local time (still 31 March
+    in UTC) belongs to April and the second quarter, one ten minutes before belongs to March.
+    The figures are checked against the incidents' own local months for a quarter (whose
+    year before lies outside its trend), a tertial and a year (whose year before lies
+    inside it)."""
+    partnership = member_a.partnership
+    partnership.coverage_start = date(2023, 1, 1)
+    partnership.save()
+    tz = timezone.get_current_timezone()
+    assert str(tz) == partnership.time_zone
+    moments = [
+        datetime(2024, 3, 31, 23, 50, tzinfo=tz),
+        datetime(2024, 4, 1, 0, 10, tzinfo=tz),
+        datetime(2024, 12, 31, 23, 59, tzinfo=tz),
+        datetime(2025, 1, 1, 0, 0, tzinfo=tz),
+        datetime(2025, 3, 31, 23, 50, tzinfo=tz),
+        datetime(2025, 4, 1, 0, 10, tzinfo=tz),
+        datetime(2025, 4, 30, 23, 59, tzinfo=tz),
+        datetime(2025, 5, 1, 0, 0, tzinfo=tz),
+        datetime(2025, 6, 30, 23, 59, tzinfo=tz),
+        datetime(2025, 7, 1, 0, 0, tzinfo=tz),
+        datetime(2025, 10, 26, 2, 30, tzinfo=tz),  # the night the clocks go back
+    ]
+    statuses = [Incident.Status.NEW, Incident.Status.ACCEPTED, Incident.Status.REJECTED]
+    made = [
+        make_incident(member_a, occurred_at=moment, status=statuses[k % 3])
+        for k, moment in enumerate(moments)
+    ]
+    counted = [i for i in made if i.status != Incident.Status.REJECTED]
+
+    def months_of(period):
+        first = period.first_month
+        return [(first.year, first.month + k) for k in range(period.months)]
+
+    def local_month(incident):
+        local = incident.occurred_at.astimezone(tz)
+        return (local.year, local.month)
+
+    for text in ("2025-Q2", "2025-T1", "2025", "2025-Q4"):
+        period = Period.parse(text)
+        before = period.shift(-12 // period.months)
+        content = compute_period(partnership, period)
+        damage = next(g for g in content["groups"] if g["name"] == "Skadegörelse")
+        monthly = [sum(local_month(i) == m for i in counted) for m in months_of(period)]
+        assert damage["monthly"] == monthly, text
+        assert damage["now"] == sum(monthly), text
+        assert damage["year_before"] == sum(local_month(i) in months_of(before) for i in counted), (
+            text
+        )
+        inside = [i for i in made if local_month(i) in months_of(period)]
+        assert content["incident_ids"] == sorted(i.pk for i in inside if i in counted), text
+        assert content["unreviewed"] == sum(i.status == Incident.Status.NEW for i in inside)
+        assert sum(r["events"] for r in content["ranking"]) == sum(monthly), text
