@@ -2,16 +2,18 @@
 uncertainty, the group's view of what can be influenced, and each category group's
 development against the same period a year earlier.
 
-Counts come from one grouped query by month, so a period is the union of its months.
+Counts come from one grouped query, by month within the period and by whole period before
+it, with each incident's month read against local midnights in the database: the page
+computes on request at any size without a stored analysis.
 """
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import numpy as np
-from django.db.models import Count
-from django.db.models.functions import TruncMonth
+from django.db.models import Case, Count, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from scipy import stats
@@ -76,32 +78,50 @@ class Period:
         return f"{name} {self.number} {self.year}"
 
 
-def _monthly_counts(partnership, layout: Layout, first: date, months: int) -> np.ndarray:
-    """areas x leaf categories x months of counted incidents."""
+def _local_midnight(partnership, day: date) -> datetime:
+    """The moment `day` begins in the partnership's time zone."""
+    return datetime.combine(day, time.min, tzinfo=ZoneInfo(partnership.time_zone))
+
+
+def _occurred_between(partnership, first: date, end: date):
+    """Incidents that occurred from local day `first` up to (not including) `end`.
+
+    Bounds are moments, not dates: comparing occurred_at with them uses the incident's
+    index, where a local-date cast of every row cannot (and costs a Python call per row on
+    SQLite)."""
+    return Incident.objects.filter(
+        partnership=partnership,
+        occurred_at__gte=_local_midnight(partnership, first),
+        occurred_at__lt=_local_midnight(partnership, end),
+    )
+
+
+def _counts_by_span(partnership, layout: Layout, starts: list[date], end: date) -> np.ndarray:
+    """areas x leaf categories x spans of counted incidents, from one grouped query: span k
+    runs from the local day starts[k] up to starts[k + 1] (the last one up to `end`).
+
+    The database reads each incident's span against the spans' ends (a CASE), so no row
+    leaves it and no date function runs per row; the fewer the spans, the cheaper."""
     categories = layout.leaf_categories
     column = {c.pk: j for j, c in enumerate(categories)}
-    cube = np.zeros((len(layout.areas), len(categories), months), dtype=np.int64)
-    last_year, last_month = divmod(first.month - 1 + months, 12)
-    end = date(first.year + last_year, last_month + 1, 1)
-    rows = (
-        Incident.objects.filter(
-            partnership=partnership,
-            status__in=COUNTED,
-            occurred_at__date__gte=first,
-            occurred_at__date__lt=end,
-        )
-        .annotate(month=TruncMonth("occurred_at"))
-        .values("month", "area_id", "category_id")
-        .annotate(n=Count("id"))
+    cube = np.zeros((len(layout.areas), len(categories), len(starts)), dtype=np.int64)
+    ends = [_local_midnight(partnership, day) for day in [*starts[1:], end]]
+    span = Case(
+        *(When(occurred_at__lt=moment, then=Value(k)) for k, moment in enumerate(ends)),
+        output_field=IntegerField(),
     )
-    for r in rows:
-        a, c = layout.area_row.get(r["area_id"]), column.get(r["category_id"])
-        if a is None or c is None:
-            continue
-        month = r["month"]
-        offset = (month.year - first.year) * 12 + month.month - first.month
-        if 0 <= offset < months:
-            cube[a, c, offset] += r["n"]
+    rows = (
+        _occurred_between(partnership, starts[0], end)
+        .filter(status__in=COUNTED)
+        .annotate(span=span)
+        .values_list("span", "area_id", "category_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for k, area_id, category_id, n in rows:
+        a, c = layout.area_row.get(area_id), column.get(category_id)
+        if a is not None and c is not None:
+            cube[a, c, k] += n
     return cube
 
 
@@ -146,10 +166,6 @@ def compute_period(partnership, period: Period, today: date | None = None) -> di
     state = period_state(period, today)
     start = coverage.coverage_start(partnership)
     layout = Layout.for_partnership(partnership)
-    first = period.shift(-(TREND_PERIODS - 1)).first_month
-    months = TREND_PERIODS * period.months
-    cube = _monthly_counts(partnership, layout, first, months)
-    by_period = cube.reshape(cube.shape[0], cube.shape[1], TREND_PERIODS, period.months).sum(3)
     periods = [period.shift(k - TREND_PERIODS + 1) for k in range(TREND_PERIODS)]
     covered = [k for k, p in enumerate(periods) if is_covered(p, start)]
     # The trend reads whole, covered periods in a row ending with this one.
@@ -162,14 +178,6 @@ def compute_period(partnership, period: Period, today: date | None = None) -> di
     else:
         trend_reason = ""
         trend_from = 0
-    weights = np.array([c.weight for c in layout.leaf_categories], dtype=float)
-    population = np.array([a.population or 0 for a in layout.areas], dtype=float)
-    ranking = rank_areas(
-        by_period[:, :, trend_from:],
-        weights,
-        population if population.all() else None,
-        index_periods=1,
-    )
     before = period.shift(-12 // period.months)
     if state != coverage.COMPLETE:
         comparison_reason = _("perioden pågår")
@@ -177,12 +185,32 @@ def compute_period(partnership, period: Period, today: date | None = None) -> di
         comparison_reason = _("för kort historik")
     else:
         comparison_reason = ""
-    year_before = (
-        None
-        if comparison_reason
-        else _monthly_counts(partnership, layout, before.first_month, period.months)
-    )
     month_dates = [_add_months(period.first_month, k) for k in range(period.months)]
+    # One grouped query counts just the spans the picture reads: each month of the period,
+    # each earlier period of the trend, and the same period a year before when compared.
+    end = period.shift(1).first_month
+    compared = [] if comparison_reason else [before.first_month, before.shift(1).first_month]
+    starts = sorted(
+        {*(p.first_month for p in periods[trend_from:]), *month_dates, *compared} - {end}
+    )
+    counts = _counts_by_span(partnership, layout, starts, end)
+
+    def between(first: date, last: date) -> np.ndarray:
+        return counts[:, :, [k for k, day in enumerate(starts) if first <= day < last]]
+
+    by_period = np.stack(
+        [between(p.first_month, p.shift(1).first_month).sum(2) for p in periods[trend_from:]],
+        axis=2,
+    )
+    year_before = None if comparison_reason else between(*compared)
+    weights = np.array([c.weight for c in layout.leaf_categories], dtype=float)
+    population = np.array([a.population or 0 for a in layout.areas], dtype=float)
+    ranking = rank_areas(
+        by_period,
+        weights,
+        population if population.all() else None,
+        index_periods=1,
+    )
     # Months before the coverage start or not yet begun are unknown, not zeros.
     known_months = [
         start is not None and _add_months(m, 1) > start and m <= today for m in month_dates
@@ -203,7 +231,7 @@ def compute_period(partnership, period: Period, today: date | None = None) -> di
         "comparison_reason": comparison_reason,
         "ranking": [_ranked(layout, ranking, i, trend_reason) for i in ranking.order],
         "groups": _development(
-            layout, cube[:, :, -period.months :], year_before, known_months, comparison_reason
+            layout, between(period.first_month, end), year_before, known_months, comparison_reason
         ),
         "scale": partnership.assessment_scale,
         "influence": _influence(partnership, period),
@@ -217,24 +245,19 @@ def _add_months(day: date, months: int) -> date:
 
 
 def _unreviewed(partnership, period: Period) -> int:
-    return Incident.objects.filter(
-        partnership=partnership,
-        status=Incident.Status.NEW,
-        occurred_at__date__gte=period.first_month,
-        occurred_at__date__lt=period.shift(1).first_month,
-    ).count()
+    return (
+        _occurred_between(partnership, period.first_month, period.shift(1).first_month)
+        .filter(status=Incident.Status.NEW)
+        .count()
+    )
 
 
 def _incident_ids(partnership, period: Period) -> list[int]:
-    first = period.first_month
-    end = period.shift(1).first_month
-    return sorted(
-        Incident.objects.filter(
-            partnership=partnership,
-            status__in=COUNTED,
-            occurred_at__date__gte=first,
-            occurred_at__date__lt=end,
-        ).values_list("id", flat=True)
+    return list(
+        _occurred_between(partnership, period.first_month, period.shift(1).first_month)
+        .filter(status__in=COUNTED)
+        .order_by("id")
+        .values_list("id", flat=True)
     )
 
 

@@ -50,3 +50,47 @@ def test_picture_list_and_weekly_pages_have_fixed_query_counts(
     runs.run_now(coordinator_a.partnership, iso)
     for url in pages:
         _count(client, url, django_assert_max_num_queries, small[url])
+
+
+def test_periodic_pages_have_fixed_query_counts(
+    login, coordinator_a, django_assert_max_num_queries
+):
+    """The last quarter's and this year's draft, an approved version and the Excel files run
+    as many queries with more incidents, areas and assessments as with few."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from lagesbild.pictures import periodic
+
+    partnership = coordinator_a.partnership
+    today = periodic.today_for(partnership)
+    quarter = periodic.Period.containing("quarter", today).shift(-1)
+    year = periodic.Period.containing("year", today)
+    code = weeks.week_of_date(quarter.first_month + timedelta(days=20))
+    client = login(coordinator_a)
+    _grow(coordinator_a, code, areas=1, per_area=2)
+    client.post(
+        reverse("pictures:period_approve", args=[str(quarter)]),
+        {"confirm": "on", "change_note": "Ogranskade rapporter"},
+    )
+    assert partnership.pictures.filter(period=str(quarter), version=1).exists()
+    pages = [
+        reverse("pictures:period", args=[str(quarter)]),
+        reverse("pictures:period", args=[str(year)]),
+        reverse("pictures:period_version", args=[str(quarter), 1]),
+        reverse("pictures:period_export", args=[str(year)]),
+        reverse("pictures:period_export_version", args=[str(quarter), 1]),
+    ]
+    small = {}
+    for url in pages:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200, url
+        small[url] = len(queries)
+    _grow(coordinator_a, code, areas=4, per_area=6)
+    for area in partnership.areas.filter(name__startswith="Extra"):
+        client.post(
+            reverse("pictures:period_influence", args=[str(quarter), area.pk]),
+            {f"i{area.pk}-level": "3", f"i{area.pk}-comment": "Bedömd"},
+        )
+    for url in pages:
+        _count(client, url, django_assert_max_num_queries, small[url])
