@@ -91,7 +91,7 @@ def profile(client, url: str) -> None:
     profiler = cProfile.Profile()
     profiler.runcall(client.get, url)
     stats = pstats.Stats(profiler, stream=sys.stdout)
-    stats.sort_stats("cumulative").print_stats(r"lagesbild|analysis", 10)
+    stats.sort_stats("cumulative").print_stats(r"pictures/|analysis/|execute_sql|render", 12)
 
 
 def run_case(args) -> None:

@@ -81,7 +81,7 @@ def export_period(request, period: str):
     """The live draft of a quarter, tertial or year as the period page shows it."""
     require_picture_access(request)
     content = periodic.compute_period(
-        request.membership.partnership, period_or_404(request, period)
+        request.membership.partnership, period_or_404(request, period), with_incident_ids=False
     )
     return _download(request, Edition(content, request.membership), "xlsx", PERIODIC_XLSX)
 

@@ -155,13 +155,19 @@ def is_covered(period: Period, start: date | None) -> bool:
     return start is not None and start <= period.first_month + timedelta(days=GRACE_DAYS)
 
 
-def compute_period(partnership, period: Period, today: date | None = None) -> dict:
+def compute_period(
+    partnership, period: Period, today: date | None = None, *, with_incident_ids: bool = True
+) -> dict:
     """The figures of a periodic picture (small enough to compute on request).
 
     Only periods the partnership reported through count in the trend and the comparison
     with the year before; a period before the coverage start is unknown, not zero (a year
     of zeros before the first report made a +513 % "säker förändring"). A period still in
-    progress is ranked on its counts so far, without trend or comparison."""
+    progress is ranked on its counts so far, without trend or comparison.
+
+    `with_incident_ids`: include the ids of the counted incidents, which an approved version
+    freezes and the next version compares with. The page and its Excel file show none of
+    them, and a year of a large partnership has tens of thousands: they leave them out."""
     today = today or today_for(partnership)
     state = period_state(period, today)
     start = coverage.coverage_start(partnership)
@@ -215,7 +221,7 @@ def compute_period(partnership, period: Period, today: date | None = None) -> di
     known_months = [
         start is not None and _add_months(m, 1) > start and m <= today for m in month_dates
     ]
-    return {
+    content = {
         "period_kind": period.kind,
         "period": str(period),
         "label": period.label(),
@@ -235,8 +241,10 @@ def compute_period(partnership, period: Period, today: date | None = None) -> di
         ),
         "scale": partnership.assessment_scale,
         "influence": _influence(partnership, period),
-        "incident_ids": _incident_ids(partnership, period),
     }
+    if with_incident_ids:
+        content["incident_ids"] = _incident_ids(partnership, period)
+    return content
 
 
 def _add_months(day: date, months: int) -> date:

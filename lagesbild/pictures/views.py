@@ -398,7 +398,7 @@ def period_page(request, period: str):
     if approved is None and (start is None or chosen.shift(1).first_month <= start):
         first = weeks.week_of_date(start) if start else None
         return _before_coverage(request, weeks.iso(first) if first else None)
-    content = periodic.compute_period(partnership, chosen)
+    content = periodic.compute_period(partnership, chosen, with_incident_ids=False)
     return render(
         request,
         "pictures/period.html",
