@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,10 +13,11 @@ from django.views.decorators.http import require_POST
 from lagesbild.audit.record import record
 from lagesbild.geography.queries import leaf_areas
 from lagesbild.interventions import evaluation, presenters, queries, services
-from lagesbild.interventions.forms import EvaluationSetupForm, OverviewFilterForm
-from lagesbild.interventions.models import Intervention
+from lagesbild.interventions.forms import EvaluationSetupForm, OverviewFilterForm, ReflectionForm
+from lagesbild.interventions.models import Intervention, YearlyReflection
 from lagesbild.interventions.yearly import yearly_picture
 from lagesbild.interventions.yearly_excel import build as yearly_excel_build
+from lagesbild.interventions.yearly_pdf import build as yearly_pdf_build
 from lagesbild.partnerships.access import Role, get_for_member, has_role, member_required
 from lagesbild.web.htmx import add_service_errors
 
@@ -153,19 +155,75 @@ def _year(year: int) -> int:
     return year
 
 
-@member_required(Role.MEMBER)
-def yearly(request, year: int):
-    """The yearly deepened picture (fördjupad EST) as a page."""
+def _yearly_page(request, year: int, invalid: ReflectionForm | None = None):
+    """The yearly deepened picture (fördjupad EST) as a page; a coordinator gets a form for
+    the group's reflection under every heading (`invalid`: one that failed, with its errors)."""
     data = yearly_picture(request.membership, _year(year))
+    forms = {
+        s["heading"]: ReflectionForm(
+            prefix=s["heading"],
+            title=s["title"],
+            initial={"text": s["reflections"][0].text if s["reflections"] else ""},
+        )
+        for s in data["sections"]
+    }
+    if invalid is not None:
+        forms[invalid.prefix] = invalid
     return render(
         request,
         "interventions/yearly.html",
-        {"nav": "interventions", "data": data, "previous": year - 1, "next": year + 1},
+        {
+            "nav": "interventions",
+            "data": data,
+            "year": year,
+            "previous": year - 1,
+            "next": year + 1,
+            "forms": forms,
+            "can_reflect": has_role(request.membership, Role.COORDINATOR),
+        },
+        status=200 if invalid is None else 400,
     )
 
 
 @member_required(Role.MEMBER)
-def yearly_excel(request, year: int):
+def yearly(request, year: int):
+    return _yearly_page(request, year)
+
+
+@require_POST
+@member_required(Role.COORDINATOR)
+def yearly_reflection(request, year: int, heading: str):
+    """A coordinator saves the group's reflection under one heading of the year."""
+    titles = dict(YearlyReflection.Heading.choices)
+    if heading not in titles:
+        raise Http404
+    form = ReflectionForm(request.POST, prefix=heading, title=titles[heading])
+    if form.is_valid():
+        try:
+            saved = services.save_reflection(
+                actor=request.user,
+                membership=request.membership,
+                year=_year(year),
+                heading=heading,
+                text=form.cleaned_data["text"],
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error("text", exc)
+        else:
+            if saved is None:
+                messages.info(request, _("Reflektionen är oförändrad."))
+            else:
+                messages.success(
+                    request,
+                    _("Reflektionen är sparad som version %(v)s.") % {"v": saved.version},
+                )
+            url = reverse("interventions:yearly", args=[year])
+            return redirect(f"{url}#reflektion-{heading}")
+    return _yearly_page(request, year, invalid=form)
+
+
+def _yearly_export(request, year: int, fmt: str) -> dict:
     data = yearly_picture(request.membership, _year(year))
     record(
         actor=request.user,
@@ -173,11 +231,28 @@ def yearly_excel(request, year: int):
         partnership=request.membership.partnership,
         request=request,
         summary=str(year),
-        format="xlsx",
+        format=fmt,
     )
-    response = HttpResponse(
-        yearly_excel_build(data),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="fordjupad-lagesbild-{year}.xlsx"'
+    return data
+
+
+def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@member_required(Role.MEMBER)
+def yearly_excel(request, year: int):
+    data = _yearly_export(request, year, "xlsx")
+    return _attachment(
+        yearly_excel_build(data),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"fordjupad-lagesbild-{year}.xlsx",
+    )
+
+
+@member_required(Role.MEMBER)
+def yearly_pdf(request, year: int):
+    data = _yearly_export(request, year, "pdf")
+    return _attachment(yearly_pdf_build(data), "application/pdf", f"fordjupad-lagesbild-{year}.pdf")

@@ -219,3 +219,16 @@ class OverviewFilterForm(forms.Form):
         self.fields["kind"].queryset = services.intervention_types(partnership)
         self.fields["area"].queryset = Area.objects.filter(partnership=partnership)
         self.fields["category"].queryset = Category.objects.filter(partnership=partnership)
+
+
+class ReflectionForm(forms.Form):
+    """The group's reflection under one heading of the yearly picture (prefix: the heading,
+    so every heading's field has its own id on the page)."""
+
+    text = forms.CharField(
+        max_length=8000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, title: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].label = _("Gruppens reflektion: %(t)s") % {"t": title}

@@ -256,3 +256,43 @@ class DigestSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.picture} ({self.recipients})"
+
+
+class YearlyReflection(models.Model):
+    """The group's reflection under one heading of a year's deepened picture, as written by
+    a coordinator. Every save is a new version, so who wrote what and when stays readable;
+    the newest version per heading is the one shown and exported."""
+
+    class Heading(models.TextChoices):
+        PICTURE = "lagesbild", _("Lägesbild: problem som flaggats och bedömts")
+        CAUSES = "orsaker", _("Orsaker och analys")
+        MEASURES = "atgarder", _("Genomförda åtgärder och deras utfall")
+        UNADDRESSED = "utan_atgard", _("Problem utan åtgärd")
+        NOT_EVALUABLE = "utan_utfall", _("Åtgärder utan utvärderbart utfall")
+        DIRECTION = "inriktning", _("Inriktning för kommande år")
+
+    partnership = models.ForeignKey(
+        "partnerships.Partnership", on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("år"))
+    heading = models.CharField(_("rubrik"), max_length=20, choices=Heading.choices)
+    text = models.TextField(_("reflektion"), max_length=8000, blank=True)
+    version = models.PositiveSmallIntegerField(default=1)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    written_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("reflektion")
+        verbose_name_plural = _("reflektioner")
+        ordering = ["partnership", "year", "heading", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "year", "heading", "version"],
+                name="yearly_reflection_unique_version",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.heading} v{self.version}"

@@ -17,6 +17,7 @@ from lagesbild.interventions.models import (
     InterventionType,
     Meeting,
     ProgressNote,
+    YearlyReflection,
 )
 from lagesbild.partnerships.access import Role, has_role
 
@@ -528,3 +529,45 @@ def next_meeting_date(today: date) -> date:
 def week_before(day: date) -> str:
     """The ISO week before the one `day` is in: the week a Tuesday meeting looks at."""
     return weeks.iso(weeks.shift(weeks.week_of_date(day), -1))
+
+
+@transaction.atomic
+def save_reflection(
+    *, actor, membership, year: int, heading: str, text: str, request=None
+) -> YearlyReflection | None:
+    """A coordinator writes the group's reflection under one heading of the year's deepened
+    picture. Stored as the next version (earlier ones are kept) and audited; an unchanged
+    text stores nothing and gives None."""
+    if not has_role(membership, Role.COORDINATOR):
+        raise PermissionDenied
+    if heading not in YearlyReflection.Heading.values:
+        raise ValidationError({"heading": _("Välj en rubrik i den fördjupade lägesbilden.")})
+    text = text.strip()
+    validate_no_identity_numbers(text)
+    partnership = membership.partnership
+    current = (
+        YearlyReflection.objects.select_for_update()
+        .filter(partnership=partnership, year=year, heading=heading)
+        .order_by("-version")
+        .first()
+    )
+    if (current.text if current else "") == text:
+        return None
+    reflection = YearlyReflection.objects.create(
+        partnership=partnership,
+        year=year,
+        heading=heading,
+        text=text,
+        version=current.version + 1 if current else 1,
+        written_by=actor,
+        written_at=timezone.now(),
+    )
+    record(
+        actor=actor,
+        action="intervention.yearly_reflection",
+        obj=reflection,
+        request=request,
+        summary=f"{year} {heading}",
+        version=reflection.version,
+    )
+    return reflection
