@@ -34,9 +34,11 @@ class InterventionType(models.Model):
 class Intervention(models.Model):
     """A decided action: what kind, where, against which categories, who, when, status.
 
-    The problem it targets is its area and categories, and where one exists the meeting
-    item (a deviation, a rising series, a worsened assessment) that led to it: `origin` is a
-    copy of that agenda item, so the link survives later edits of the agenda. Closing it
+    The problem it targets is its area and categories, and where one exists the flag that
+    led to it (a deviation, a rising series, an assessment): `origin` is a copy of that
+    meeting agenda item or, when a coordinator created it straight from the weekly picture,
+    of the picture's flag (`"source": "picture"`, with `origin_picture` the approved version),
+    so the link survives later edits of the agenda or the picture. Closing it
     (status done or cancelled) freezes its evaluation (`Evaluation`)."""
 
     class Status(models.TextChoices):
@@ -97,6 +99,16 @@ class Intervention(models.Model):
         verbose_name=_("beslutad på mötet"),
     )
     origin = models.JSONField(_("utgår från"), default=dict, blank=True)
+    # Set when the intervention was created from a flag in an approved weekly picture: the
+    # version the flag was read from, so the link goes to the picture as the group saw it.
+    origin_picture = models.ForeignKey(
+        "pictures.Picture",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("utgår från lägesbild"),
+    )
     closed_at = models.DateTimeField(_("avslutad"), null=True, blank=True)
     last_reminded_on = models.DateField(null=True, blank=True, editable=False)
     # The evaluation's set-up; empty comparison areas mean "use the proposal".

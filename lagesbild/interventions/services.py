@@ -90,6 +90,27 @@ def due_interventions(partnership, until: date):
     )
 
 
+def series_flags(series: dict) -> list[dict]:
+    """Deviations (the most certain first) and sustained rises of area x category group."""
+    items = []
+    for s in sorted(series.values(), key=lambda s: s["p"] if s["p"] is not None else 1):
+        if s["level"] == "avvikelse" and s["area"] and s["group"]:
+            items.append(
+                {
+                    "kind": "deviation",
+                    "text": s["explanation"],
+                    "area": s["area"],
+                    "group": s["group"],
+                }
+            )
+    for s in series.values():
+        if s.get("rising") and s["area"] and s["group"]:
+            items.append(
+                {"kind": "rising", "text": s["rising_text"], "area": s["area"], "group": s["group"]}
+            )
+    return items
+
+
 def build_agenda(
     partnership, iso: str, current: dict | None, previous: dict | None, held_on: date
 ) -> list[dict]:
@@ -97,27 +118,7 @@ def build_agenda(
     assessment worsened, new clusters, and interventions due or overdue."""
     items = []
     if current is not None:
-        series = current["series"]
-        for s in sorted(series.values(), key=lambda s: s["p"] if s["p"] is not None else 1):
-            if s["level"] == "avvikelse" and s["area"] and s["group"]:
-                items.append(
-                    {
-                        "kind": "deviation",
-                        "text": s["explanation"],
-                        "area": s["area"],
-                        "group": s["group"],
-                    }
-                )
-        for s in series.values():
-            if s.get("rising") and s["area"] and s["group"]:
-                items.append(
-                    {
-                        "kind": "rising",
-                        "text": s["rising_text"],
-                        "area": s["area"],
-                        "group": s["group"],
-                    }
-                )
+        items += series_flags(current["series"])
         names = {str(a["id"]): a["name"] for a in current["areas"]}
         before = previous["assessments"] if previous else {}
         for area_id, entry in current["assessments"].items():
@@ -278,6 +279,7 @@ def create_intervention(
     contributors=(),
     origin: dict | None = None,
     origin_meeting: Meeting | None = None,
+    origin_picture=None,
     request=None,
 ) -> Intervention:
     start_date = start_date or timezone.localdate()
@@ -305,6 +307,7 @@ def create_intervention(
         end_date=end_date,
         origin=origin or {},
         origin_meeting=origin_meeting,
+        origin_picture=origin_picture,
         created_by=actor,
     )
     intervention.categories.set(categories)
