@@ -467,6 +467,7 @@ ROUTES: dict[str, Route] = {
         params={"pk": "intervention"},
         body=lambda world: {"weeks_before": "26"},
     ),
+    "interventions:evaluation_status": Route(Role.MEMBER, params={"pk": "intervention"}),
     "interventions:evaluation_recompute": Route(
         Role.ANALYST, ("POST",), params={"pk": "intervention"}
     ),

@@ -14,7 +14,7 @@ from lagesbild.audit.record import record
 from lagesbild.geography.queries import leaf_areas
 from lagesbild.interventions import evaluation, presenters, queries, services
 from lagesbild.interventions.forms import EvaluationSetupForm, OverviewFilterForm, ReflectionForm
-from lagesbild.interventions.models import Intervention, YearlyReflection
+from lagesbild.interventions.models import EvaluationRequest, Intervention, YearlyReflection
 from lagesbild.interventions.yearly import yearly_picture
 from lagesbild.interventions.yearly_excel import build as yearly_excel_build
 from lagesbild.interventions.yearly_pdf import build as yearly_pdf_build
@@ -37,6 +37,7 @@ def _setup_form(membership, intervention, data=None) -> EvaluationSetupForm:
 def _page(request, intervention, form=None, status=200):
     membership = request.membership
     stored = list(intervention.evaluations.order_by("-version"))
+    pending = evaluation.pending_request(intervention)
     wanted = request.GET.get("version")
     shown = None
     if wanted:
@@ -45,6 +46,13 @@ def _page(request, intervention, form=None, status=200):
             raise Http404
     elif intervention.closed_at is not None and stored:
         shown = stored[0]
+    elif pending is not None:
+        # Closed, and its first version is on its way: the progress, not a computation here.
+        return render(
+            request,
+            "interventions/evaluation_pending.html",
+            {"nav": "interventions", "intervention": intervention, "pending": pending},
+        )
     result = shown.result if shown is not None else evaluation.evaluate(intervention)
     return render(
         request,
@@ -67,6 +75,8 @@ def _page(request, intervention, form=None, status=200):
             "can_set_up": has_role(membership, Role.ANALYST),
             "can_recompute": has_role(membership, Role.ANALYST)
             and intervention.closed_at is not None,
+            "pending": pending,
+            "failed": _failed(intervention, pending),
             "form": form or _setup_form(membership, intervention),
         },
         status=status,
@@ -107,6 +117,14 @@ def evaluation_setup(request, pk: int):
     return _page(request, intervention, form=form, status=400)
 
 
+def _failed(intervention, pending):
+    """The newest request, when it failed and nothing newer is on its way."""
+    if pending is not None:
+        return None
+    newest = intervention.evaluation_requests.order_by("-requested_at", "-id").first()
+    return newest if newest and newest.status == EvaluationRequest.Status.FAILED else None
+
+
 @require_POST
 @member_required(Role.ANALYST)
 def evaluation_recompute(request, pk: int):
@@ -116,13 +134,23 @@ def evaluation_recompute(request, pk: int):
             request, _("Utvärderingen fryses när insatsen avslutas; den visas nu som preliminär.")
         )
         return redirect("interventions:evaluation", pk=intervention.pk)
-    stored = evaluation.store_evaluation(
-        actor=request.user, intervention=intervention, request=request
-    )
+    evaluation.request_evaluation(actor=request.user, intervention=intervention)
     messages.success(
-        request, _("Utvärderingen är beräknad som version %(v)s.") % {"v": stored.version}
+        request, _("Utvärderingen beräknas som en ny version; sidan visar den när den är klar.")
     )
     return redirect("interventions:evaluation", pk=intervention.pk)
+
+
+@member_required(Role.MEMBER)
+def evaluation_status(request, pk: int):
+    """htmx polling target while an evaluation computes: tells the page to reload when the
+    computation is no longer on its way (done, failed or lost)."""
+    intervention = get_for_member(queries.interventions(request.membership), request.membership, pk)
+    pending = evaluation.pending_request(intervention)
+    response = render(request, "interventions/_evaluation_status.html", {"pending": pending})
+    if pending is None:
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @member_required(Role.MEMBER)

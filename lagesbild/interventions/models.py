@@ -255,6 +255,44 @@ class Evaluation(models.Model):
         return f"{self.intervention} v{self.version}"
 
 
+class EvaluationRequest(models.Model):
+    """A request to compute and store the next version of an intervention's evaluation,
+    done by the background worker (closing an intervention, or "Beräkna igen"): the
+    evaluation takes seconds on a loaded server, too long for the request that closes it.
+    Its status is what the evaluation page shows while it waits."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("I kö")
+        RUNNING = "running", _("Beräknas")
+        DONE = "done", _("Klar")
+        FAILED = "failed", _("Misslyckades")
+
+    partnership = models.ForeignKey(
+        "partnerships.Partnership", on_delete=models.CASCADE, related_name="+"
+    )
+    intervention = models.ForeignKey(
+        Intervention, on_delete=models.CASCADE, related_name="evaluation_requests"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("beräkning av utvärdering")
+        verbose_name_plural = _("beräkningar av utvärderingar")
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.intervention} {self.status}"
+
+
 class DigestSent(models.Model):
     """Which approved weekly picture has had its digest e-mailed (återkoppling), so the
     scheduled command sends each one once."""

@@ -398,7 +398,8 @@ def update_status(
     *, actor, membership, intervention: Intervention, status: str, request=None
 ) -> Intervention:
     """Move the status. Done or cancelled closes the intervention (its end date defaults to
-    today); closing a done one freezes its evaluation as a stored version."""
+    today); closing a done one queues its evaluation, which the worker freezes as a stored
+    version."""
     if not can_update(membership, intervention):
         raise PermissionDenied
     if status not in Intervention.Status.values:
@@ -421,7 +422,7 @@ def update_status(
         new=status,
     )
     if closing and status == Intervention.Status.DONE:
-        evaluation.store_evaluation(actor=actor, intervention=intervention, request=request)
+        evaluation.request_evaluation(actor=actor, intervention=intervention)
     return intervention
 
 

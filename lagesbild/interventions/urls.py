@@ -34,6 +34,11 @@ urlpatterns = [
         name="evaluation_setup",
     ),
     path(
+        "insatser/<int:pk>/utvardering/status/",
+        evaluation_views.evaluation_status,
+        name="evaluation_status",
+    ),
+    path(
         "insatser/<int:pk>/utvardering/berakna/",
         evaluation_views.evaluation_recompute,
         name="evaluation_recompute",

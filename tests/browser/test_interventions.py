@@ -75,8 +75,8 @@ def test_a_flag_becomes_an_intervention_with_a_log_and_a_verdict(
     member.get_by_text("Anteckningen är sparad.").wait_for()
     assert "Sanerade 40 m² vid stationen" in member.locator("ol.log").inner_text()
     member.get_by_label("Status").select_option(label="Genomförd")
-    # Closing computes and freezes the evaluation in the request: on a loaded machine that
-    # takes longer than a click usually may.
+    # Closing queues the evaluation; with the tests' immediate task backend it is computed
+    # as the closing commits, which on a loaded machine takes longer than a click usually may.
     member.get_by_role("button", name="Spara status").click(timeout=90_000)
     member.get_by_text("Status för Klottersanering är uppdaterad.").wait_for(timeout=90_000)
     member.get_by_role("link", name="Utvärdering").first.click()
