@@ -20,6 +20,8 @@ parameter: no page may answer 500.
 import io
 import json
 import re
+import shutil
+import subprocess
 import uuid
 import zipfile
 from collections.abc import Callable
@@ -113,7 +115,7 @@ DEFAULT_PARAMS = {
     "fmt": "export_format",
 }
 # Kinds that are not one of A's objects, so they do not make a route answer 404 to B.
-NOT_OBJECTS = {"week", "quarter", "period_kind", "export_format", "year"}
+NOT_OBJECTS = {"week", "quarter", "period_kind", "export_format", "year", "reflection_heading"}
 
 
 @dataclass(frozen=True)
@@ -433,6 +435,14 @@ ROUTES: dict[str, Route] = {
     "interventions:overview": Route(Role.MEMBER),
     "interventions:yearly": Route(Role.MEMBER, params={"year": "year"}, shows_a=True),
     "interventions:yearly_excel": Route(Role.MEMBER, params={"year": "year"}),
+    "interventions:yearly_pdf": Route(Role.MEMBER, params={"year": "year"}),
+    "interventions:yearly_reflection": Route(
+        Role.COORDINATOR,
+        ("POST",),
+        params={"year": "year", "heading": "reflection_heading"},
+        body=lambda world: {"orsaker-text": "Mest kvällar vid stationen."},
+        foreign_post=302,
+    ),
     "interventions:create": Route(
         Role.COORDINATOR, ("GET", "POST"), body=_intervention_form, foreign_post=400
     ),
@@ -457,6 +467,7 @@ ROUTES: dict[str, Route] = {
         params={"pk": "intervention"},
         body=lambda world: {"weeks_before": "26"},
     ),
+    "interventions:evaluation_status": Route(Role.MEMBER, params={"pk": "intervention"}),
     "interventions:evaluation_recompute": Route(
         Role.ANALYST, ("POST",), params={"pk": "intervention"}
     ),
@@ -584,6 +595,8 @@ class World:
             return "kvartal"
         if kind == "year":
             return timezone.localdate().year
+        if kind == "reflection_heading":
+            return "orsaker"
         if kind == "picture_version":
             return self.objects["picture"].version
         if kind == "export_format":
@@ -793,7 +806,15 @@ def _expected(spec: Route, route: str, persona: str, method: str, world: World) 
 
 
 def _text(response) -> str:
-    """The body as text; for an Excel file the XML inside it, so its cells meet the checks."""
+    """The body as text; for an Excel file the XML inside it and for a PDF its text (poppler's
+    pdftotext), so their cells meet the checks."""
+    if response.get("Content-Type") == "application/pdf":
+        if shutil.which("pdftotext") is None:
+            pytest.skip("pdftotext is not installed (Debian: apt-get install poppler-utils)")
+        done = subprocess.run(
+            ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True
+        )
+        return done.stdout.decode()
     if response.get("Content-Type") == XLSX:
         with zipfile.ZipFile(io.BytesIO(response.content)) as book:
             return "".join(book.read(name).decode() for name in book.namelist())

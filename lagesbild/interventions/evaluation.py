@@ -8,12 +8,14 @@ categories) and stores their figures as plain JSON, so a closed intervention's v
 frozen like an approved picture. Words are made from the stored figures by `presenters`.
 """
 
+import logging
 import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import shapely
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
@@ -27,7 +29,9 @@ from lagesbild.incidents import weeks
 from lagesbild.incidents.models import Category, Incident
 from lagesbild.incidents.queries import COUNTED
 from lagesbild.interventions import constants
-from lagesbild.interventions.models import Evaluation, Intervention
+from lagesbild.interventions.models import Evaluation, EvaluationRequest, Intervention
+
+log = logging.getLogger(__name__)
 
 # The minimums the app asks of the engine (its defaults, named here so the Swedish "too few
 # data" sentences can quote them).
@@ -402,6 +406,69 @@ def store_evaluation(*, actor, intervention: Intervention, request=None) -> Eval
         verdict=result["verdict"],
     )
     return evaluation
+
+
+def pending_request(intervention: Intervention) -> EvaluationRequest | None:
+    """The queued or running computation of the intervention's evaluation, if one is on its
+    way; one older than the analysis queue's limit (`ANALYSIS_QUEUE_SECONDS`) was lost with
+    its worker and no longer counts, so the page offers to compute again."""
+    since = timezone.now() - timedelta(seconds=settings.ANALYSIS_QUEUE_SECONDS)
+    return (
+        intervention.evaluation_requests.filter(
+            status__in=(EvaluationRequest.Status.QUEUED, EvaluationRequest.Status.RUNNING),
+            requested_at__gt=since,
+        )
+        .order_by("-requested_at")
+        .first()
+    )
+
+
+def request_evaluation(*, actor, intervention: Intervention) -> EvaluationRequest:
+    """Queue the computation of the intervention's next evaluation version for the
+    background worker (after the caller's transaction commits); one already on its way is
+    returned instead of queueing a second."""
+    with transaction.atomic():
+        Intervention.objects.select_for_update().filter(pk=intervention.pk).first()
+        pending = pending_request(intervention)
+        if pending is not None:
+            return pending
+        queued = EvaluationRequest.objects.create(
+            partnership_id=intervention.partnership_id,
+            intervention=intervention,
+            requested_by=actor,
+        )
+        transaction.on_commit(lambda: _enqueue(queued.pk))
+    return queued
+
+
+def _enqueue(request_id: int) -> None:
+    from lagesbild.interventions.tasks import compute_evaluation
+
+    compute_evaluation.enqueue(request_id)
+
+
+def run_request(request_id: int) -> EvaluationRequest | None:
+    """Compute and store the requested evaluation (the worker's task). The request is
+    claimed with a conditional update, so two workers never compute it twice; a failure is
+    kept on the request and shown on the page."""
+    claimed = EvaluationRequest.objects.filter(
+        pk=request_id, status=EvaluationRequest.Status.QUEUED
+    ).update(status=EvaluationRequest.Status.RUNNING)
+    if not claimed:
+        return None
+    queued = EvaluationRequest.objects.select_related(
+        "intervention__partnership", "intervention__area", "requested_by"
+    ).get(pk=request_id)
+    try:
+        stored = store_evaluation(actor=queued.requested_by, intervention=queued.intervention)
+    except Exception as exc:
+        log.exception("evaluation request %s failed", request_id)
+        queued.status, queued.error = EvaluationRequest.Status.FAILED, repr(exc)[:2000]
+    else:
+        queued.status, queued.evaluation = EvaluationRequest.Status.DONE, stored
+    queued.finished_at = timezone.now()
+    queued.save(update_fields=["status", "error", "evaluation", "finished_at"])
+    return queued
 
 
 def is_estimate(result: dict) -> bool:

@@ -2,11 +2,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lagesbild.geography.models import Area
+from lagesbild.incidents import weeks
 from lagesbild.incidents.models import Category
 from lagesbild.interventions import services
 from lagesbild.interventions.models import Intervention, InterventionType
 from lagesbild.partnerships.models import Organisation
-from lagesbild.web.fields import CalendarDateField, ModelMultipleIdField
+from lagesbild.web.fields import MAX_ID, CalendarDateField, ModelMultipleIdField
 
 
 class MeetingForm(forms.Form):
@@ -219,3 +220,44 @@ class OverviewFilterForm(forms.Form):
         self.fields["kind"].queryset = services.intervention_types(partnership)
         self.fields["area"].queryset = Area.objects.filter(partnership=partnership)
         self.fields["category"].queryset = Category.objects.filter(partnership=partnership)
+
+
+class ReflectionForm(forms.Form):
+    """The group's reflection under one heading of the yearly picture (prefix: the heading,
+    so every heading's field has its own id on the page)."""
+
+    text = forms.CharField(
+        max_length=8000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, title: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].label = _("Gruppens reflektion: %(t)s") % {"t": title}
+
+
+class FlagOriginForm(forms.Form):
+    """Which flag of which week's picture a new intervention starts from (the weekly
+    picture's "Skapa insats" link; carried as hidden fields through the form's post)."""
+
+    vecka = forms.CharField(max_length=10)
+    flagga = forms.ChoiceField(
+        choices=[("deviation", "deviation"), ("rising", "rising"), ("assessment", "assessment")]
+    )
+    omrade = forms.IntegerField(min_value=1, max_value=MAX_ID)
+    grupp = forms.IntegerField(min_value=1, max_value=MAX_ID, required=False)
+
+    def clean_vecka(self) -> str:
+        try:
+            return weeks.iso(weeks.parse(self.cleaned_data["vecka"]))
+        except ValueError as exc:
+            raise forms.ValidationError(_("Ange veckan som 2026-W47.")) from exc
+
+    def flag(self) -> dict:
+        """The arguments of `origins.flag_origin`."""
+        data = self.cleaned_data
+        return {
+            "iso": data["vecka"],
+            "kind": data["flagga"],
+            "area": data["omrade"],
+            "group": data["grupp"],
+        }

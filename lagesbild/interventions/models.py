@@ -34,9 +34,11 @@ class InterventionType(models.Model):
 class Intervention(models.Model):
     """A decided action: what kind, where, against which categories, who, when, status.
 
-    The problem it targets is its area and categories, and where one exists the meeting
-    item (a deviation, a rising series, a worsened assessment) that led to it: `origin` is a
-    copy of that agenda item, so the link survives later edits of the agenda. Closing it
+    The problem it targets is its area and categories, and where one exists the flag that
+    led to it (a deviation, a rising series, an assessment): `origin` is a copy of that
+    meeting agenda item or, when a coordinator created it straight from the weekly picture,
+    of the picture's flag (`"source": "picture"`, with `origin_picture` the approved version),
+    so the link survives later edits of the agenda or the picture. Closing it
     (status done or cancelled) freezes its evaluation (`Evaluation`)."""
 
     class Status(models.TextChoices):
@@ -97,6 +99,16 @@ class Intervention(models.Model):
         verbose_name=_("beslutad på mötet"),
     )
     origin = models.JSONField(_("utgår från"), default=dict, blank=True)
+    # Set when the intervention was created from a flag in an approved weekly picture: the
+    # version the flag was read from, so the link goes to the picture as the group saw it.
+    origin_picture = models.ForeignKey(
+        "pictures.Picture",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("utgår från lägesbild"),
+    )
     closed_at = models.DateTimeField(_("avslutad"), null=True, blank=True)
     last_reminded_on = models.DateField(null=True, blank=True, editable=False)
     # The evaluation's set-up; empty comparison areas mean "use the proposal".
@@ -243,6 +255,44 @@ class Evaluation(models.Model):
         return f"{self.intervention} v{self.version}"
 
 
+class EvaluationRequest(models.Model):
+    """A request to compute and store the next version of an intervention's evaluation,
+    done by the background worker (closing an intervention, or "Beräkna igen"): the
+    evaluation takes seconds on a loaded server, too long for the request that closes it.
+    Its status is what the evaluation page shows while it waits."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("I kö")
+        RUNNING = "running", _("Beräknas")
+        DONE = "done", _("Klar")
+        FAILED = "failed", _("Misslyckades")
+
+    partnership = models.ForeignKey(
+        "partnerships.Partnership", on_delete=models.CASCADE, related_name="+"
+    )
+    intervention = models.ForeignKey(
+        Intervention, on_delete=models.CASCADE, related_name="evaluation_requests"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("beräkning av utvärdering")
+        verbose_name_plural = _("beräkningar av utvärderingar")
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.intervention} {self.status}"
+
+
 class DigestSent(models.Model):
     """Which approved weekly picture has had its digest e-mailed (återkoppling), so the
     scheduled command sends each one once."""
@@ -256,3 +306,43 @@ class DigestSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.picture} ({self.recipients})"
+
+
+class YearlyReflection(models.Model):
+    """The group's reflection under one heading of a year's deepened picture, as written by
+    a coordinator. Every save is a new version, so who wrote what and when stays readable;
+    the newest version per heading is the one shown and exported."""
+
+    class Heading(models.TextChoices):
+        PICTURE = "lagesbild", _("Lägesbild: problem som flaggats och bedömts")
+        CAUSES = "orsaker", _("Orsaker och analys")
+        MEASURES = "atgarder", _("Genomförda åtgärder och deras utfall")
+        UNADDRESSED = "utan_atgard", _("Problem utan åtgärd")
+        NOT_EVALUABLE = "utan_utfall", _("Åtgärder utan utvärderbart utfall")
+        DIRECTION = "inriktning", _("Inriktning för kommande år")
+
+    partnership = models.ForeignKey(
+        "partnerships.Partnership", on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("år"))
+    heading = models.CharField(_("rubrik"), max_length=20, choices=Heading.choices)
+    text = models.TextField(_("reflektion"), max_length=8000, blank=True)
+    version = models.PositiveSmallIntegerField(default=1)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    written_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("reflektion")
+        verbose_name_plural = _("reflektioner")
+        ordering = ["partnership", "year", "heading", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "year", "heading", "version"],
+                name="yearly_reflection_unique_version",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.heading} v{self.version}"

@@ -2,7 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
-from lagesbild.interventions.models import Evaluation, Intervention
+from lagesbild.interventions.models import Evaluation, Intervention, YearlyReflection
 from lagesbild.partnerships.access import scoped
 
 
@@ -47,3 +47,12 @@ def closed_with_verdicts(membership, *, kind=None, area=None, category=None) -> 
     items = list(items.distinct().order_by("-closed_at", "-id").prefetch_related("categories"))
     evaluations = latest_evaluations(membership, items)
     return [{"item": i, "evaluation": evaluations.get(i.pk)} for i in items]
+
+
+def reflections(membership, year: int) -> dict[str, list[YearlyReflection]]:
+    """The group's reflections on `year` by heading, newest version first."""
+    found: dict[str, list[YearlyReflection]] = {}
+    rows = scoped(YearlyReflection.objects.select_related("written_by"), membership)
+    for reflection in rows.filter(year=year).order_by("heading", "-version"):
+        found.setdefault(reflection.heading, []).append(reflection)
+    return found

@@ -17,6 +17,7 @@ from lagesbild.interventions.models import (
     InterventionType,
     Meeting,
     ProgressNote,
+    YearlyReflection,
 )
 from lagesbild.partnerships.access import Role, has_role
 
@@ -89,6 +90,27 @@ def due_interventions(partnership, until: date):
     )
 
 
+def series_flags(series: dict) -> list[dict]:
+    """Deviations (the most certain first) and sustained rises of area x category group."""
+    items = []
+    for s in sorted(series.values(), key=lambda s: s["p"] if s["p"] is not None else 1):
+        if s["level"] == "avvikelse" and s["area"] and s["group"]:
+            items.append(
+                {
+                    "kind": "deviation",
+                    "text": s["explanation"],
+                    "area": s["area"],
+                    "group": s["group"],
+                }
+            )
+    for s in series.values():
+        if s.get("rising") and s["area"] and s["group"]:
+            items.append(
+                {"kind": "rising", "text": s["rising_text"], "area": s["area"], "group": s["group"]}
+            )
+    return items
+
+
 def build_agenda(
     partnership, iso: str, current: dict | None, previous: dict | None, held_on: date
 ) -> list[dict]:
@@ -96,27 +118,7 @@ def build_agenda(
     assessment worsened, new clusters, and interventions due or overdue."""
     items = []
     if current is not None:
-        series = current["series"]
-        for s in sorted(series.values(), key=lambda s: s["p"] if s["p"] is not None else 1):
-            if s["level"] == "avvikelse" and s["area"] and s["group"]:
-                items.append(
-                    {
-                        "kind": "deviation",
-                        "text": s["explanation"],
-                        "area": s["area"],
-                        "group": s["group"],
-                    }
-                )
-        for s in series.values():
-            if s.get("rising") and s["area"] and s["group"]:
-                items.append(
-                    {
-                        "kind": "rising",
-                        "text": s["rising_text"],
-                        "area": s["area"],
-                        "group": s["group"],
-                    }
-                )
+        items += series_flags(current["series"])
         names = {str(a["id"]): a["name"] for a in current["areas"]}
         before = previous["assessments"] if previous else {}
         for area_id, entry in current["assessments"].items():
@@ -277,6 +279,7 @@ def create_intervention(
     contributors=(),
     origin: dict | None = None,
     origin_meeting: Meeting | None = None,
+    origin_picture=None,
     request=None,
 ) -> Intervention:
     start_date = start_date or timezone.localdate()
@@ -304,6 +307,7 @@ def create_intervention(
         end_date=end_date,
         origin=origin or {},
         origin_meeting=origin_meeting,
+        origin_picture=origin_picture,
         created_by=actor,
     )
     intervention.categories.set(categories)
@@ -394,7 +398,8 @@ def update_status(
     *, actor, membership, intervention: Intervention, status: str, request=None
 ) -> Intervention:
     """Move the status. Done or cancelled closes the intervention (its end date defaults to
-    today); closing a done one freezes its evaluation as a stored version."""
+    today); closing a done one queues its evaluation, which the worker freezes as a stored
+    version."""
     if not can_update(membership, intervention):
         raise PermissionDenied
     if status not in Intervention.Status.values:
@@ -417,7 +422,7 @@ def update_status(
         new=status,
     )
     if closing and status == Intervention.Status.DONE:
-        evaluation.store_evaluation(actor=actor, intervention=intervention, request=request)
+        evaluation.request_evaluation(actor=actor, intervention=intervention)
     return intervention
 
 
@@ -528,3 +533,45 @@ def next_meeting_date(today: date) -> date:
 def week_before(day: date) -> str:
     """The ISO week before the one `day` is in: the week a Tuesday meeting looks at."""
     return weeks.iso(weeks.shift(weeks.week_of_date(day), -1))
+
+
+@transaction.atomic
+def save_reflection(
+    *, actor, membership, year: int, heading: str, text: str, request=None
+) -> YearlyReflection | None:
+    """A coordinator writes the group's reflection under one heading of the year's deepened
+    picture. Stored as the next version (earlier ones are kept) and audited; an unchanged
+    text stores nothing and gives None."""
+    if not has_role(membership, Role.COORDINATOR):
+        raise PermissionDenied
+    if heading not in YearlyReflection.Heading.values:
+        raise ValidationError({"heading": _("Välj en rubrik i den fördjupade lägesbilden.")})
+    text = text.strip()
+    validate_no_identity_numbers(text)
+    partnership = membership.partnership
+    current = (
+        YearlyReflection.objects.select_for_update()
+        .filter(partnership=partnership, year=year, heading=heading)
+        .order_by("-version")
+        .first()
+    )
+    if (current.text if current else "") == text:
+        return None
+    reflection = YearlyReflection.objects.create(
+        partnership=partnership,
+        year=year,
+        heading=heading,
+        text=text,
+        version=current.version + 1 if current else 1,
+        written_by=actor,
+        written_at=timezone.now(),
+    )
+    record(
+        actor=actor,
+        action="intervention.yearly_reflection",
+        obj=reflection,
+        request=request,
+        summary=f"{year} {heading}",
+        version=reflection.version,
+    )
+    return reflection

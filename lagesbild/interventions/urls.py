@@ -17,6 +17,12 @@ urlpatterns = [
     path("insatser/utvarderingar/", evaluation_views.overview, name="overview"),
     path("insatser/ar/<int:year>/", evaluation_views.yearly, name="yearly"),
     path("insatser/ar/<int:year>/excel/", evaluation_views.yearly_excel, name="yearly_excel"),
+    path("insatser/ar/<int:year>/pdf/", evaluation_views.yearly_pdf, name="yearly_pdf"),
+    path(
+        "insatser/ar/<int:year>/reflektion/<slug:heading>/",
+        evaluation_views.yearly_reflection,
+        name="yearly_reflection",
+    ),
     path("insatser/<int:pk>/", views.intervention_detail, name="detail"),
     path("insatser/<int:pk>/andra/", views.intervention_edit, name="edit"),
     path("insatser/<int:pk>/status/", views.intervention_status, name="status"),
@@ -26,6 +32,11 @@ urlpatterns = [
         "insatser/<int:pk>/utvardering/installningar/",
         evaluation_views.evaluation_setup,
         name="evaluation_setup",
+    ),
+    path(
+        "insatser/<int:pk>/utvardering/status/",
+        evaluation_views.evaluation_status,
+        name="evaluation_status",
     ),
     path(
         "insatser/<int:pk>/utvardering/berakna/",

@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lagesbild.incidents import weeks
-from lagesbild.interventions import queries, services
+from lagesbild.interventions import origins, queries, services
 from lagesbild.interventions.forms import (
     DecisionForm,
+    FlagOriginForm,
     InterventionForm,
     InterventionTypeForm,
     MeetingForm,
@@ -22,17 +23,12 @@ from lagesbild.interventions.forms import (
 from lagesbild.interventions.models import Intervention, InterventionType, Meeting
 from lagesbild.partnerships.access import Role, get_for_member, has_role, member_required, scoped
 from lagesbild.pictures import runs
-from lagesbild.pictures import services as pictures
 from lagesbild.web.htmx import add_service_errors
 
 
 def _picture_content(partnership, iso: str) -> dict | None:
     """The approved picture of the week if there is one, else the live draft."""
-    approved = pictures.latest_approved(partnership, iso)
-    if approved is not None:
-        return approved.content
-    run = runs.latest_run(partnership, iso)
-    return pictures.assemble(partnership, weeks.parse(iso), run) if run else None
+    return origins.week_picture(partnership, iso)[0]
 
 
 @member_required(Role.MEMBER)
@@ -294,20 +290,52 @@ def intervention_note(request, pk: int):
     )
 
 
-def _edit_page(request, form, intervention=None, status=200):
+def _edit_page(request, form, intervention=None, status=200, flag=None, origin=None):
     return render(
         request,
         "interventions/edit.html",
-        {"nav": "interventions", "form": form, "intervention": intervention},
+        {
+            "nav": "interventions",
+            "form": form,
+            "intervention": intervention,
+            "flag": flag,
+            "origin": origin,
+        },
         status=status,
     )
 
 
+def _flag_origin(request, data) -> tuple[FlagOriginForm | None, dict | None, object]:
+    """The flag a new intervention starts from, when the weekly picture's link named one:
+    (its form, the origin, the approved picture), or a message and no origin when the
+    week's picture no longer holds it."""
+    if "vecka" not in data:
+        return None, None, None
+    flag = FlagOriginForm(data)
+    if flag.is_valid():
+        try:
+            origin, picture = origins.flag_origin(request.membership.partnership, **flag.flag())
+        except ValidationError as exc:
+            messages.warning(request, exc.messages[0])
+        else:
+            return flag, origin, picture
+    return None, None, None
+
+
 @member_required(Role.COORDINATOR)
 def intervention_create(request):
+    """A coordinator registers an intervention outside a meeting, from scratch or from a flag
+    in the weekly picture (prefilled with its area and category group, origin kept)."""
     partnership = request.membership.partnership
     if request.method != "POST":
-        return _edit_page(request, InterventionForm(partnership=partnership))
+        flag, origin, _picture = _flag_origin(request, request.GET)
+        initial = {}
+        if origin is not None:
+            initial = {"area": origin["area"], "categories": [origin.get("group")]}
+            initial["categories"] = [c for c in initial["categories"] if c]
+        form = InterventionForm(initial=initial, partnership=partnership)
+        return _edit_page(request, form, flag=flag, origin=origin)
+    flag, origin, picture = _flag_origin(request, request.POST)
     form = InterventionForm(request.POST, partnership=partnership)
     if form.is_valid():
         try:
@@ -315,6 +343,8 @@ def intervention_create(request):
                 actor=request.user,
                 partnership=partnership,
                 request=request,
+                origin=origin,
+                origin_picture=picture,
                 **form.intervention_data(),
             )
         except ValidationError as exc:
@@ -322,7 +352,7 @@ def intervention_create(request):
         else:
             messages.success(request, _("Insatsen är registrerad."))
             return redirect("interventions:detail", pk=created.pk)
-    return _edit_page(request, form, status=400)
+    return _edit_page(request, form, status=400, flag=flag, origin=origin)
 
 
 @member_required(Role.COORDINATOR)

@@ -1,17 +1,22 @@
 """The yearly deepened picture (fördjupad EST): a year's problems, interventions and outcomes.
 
 Read from what the group saw and decided: the approved weekly pictures of the year (their
-newest versions; flags and assessments as frozen), the interventions active in the year, and
-each intervention's newest stored evaluation. Written as input to the municipality's
-statutory situation picture and action plan (Lag 2023:196), under headings that fit one.
+newest versions; flags and assessments as frozen), the interventions active in the year, each
+intervention's newest stored evaluation and the group's reflections. Written as input to the
+municipality's statutory situation picture and action plan (Lag 2023:196), under headings
+that fit one: `YearlyReflection.Heading`, in that order, on the page and in both exports.
 """
 
 from collections import defaultdict
 from datetime import date
 
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lagesbild.interventions import presenters, queries
+from lagesbild.interventions.models import YearlyReflection
 from lagesbild.partnerships.access import scoped
 from lagesbild.pictures.models import PeriodKind, Picture
 
@@ -76,6 +81,26 @@ def _assessments(pictures: list[Picture]) -> list[dict]:
 
 
 CODES = ("drop", "unclear", "rise", "few", "none")
+# Column headings of the outcome counts in the exports, in the order of CODES.
+OUTCOME_LABELS = (
+    gettext_lazy("Minskning"),
+    gettext_lazy("Ingen säker skillnad"),
+    gettext_lazy("Ökning"),
+    gettext_lazy("För lite data"),
+    gettext_lazy("Ej utvärderad"),
+)
+
+
+def byline(reflection) -> str:
+    """ "Version 2, skriven av Anna Berg 2026-12-04 10:15" for a stored reflection."""
+    user = reflection.written_by
+    who = (user.get_full_name() or user.username) if user else "–"
+    when = timezone.localtime(reflection.written_at).strftime("%Y-%m-%d %H:%M")
+    return _("Version %(v)s, skriven av %(who)s %(when)s.") % {
+        "v": reflection.version,
+        "who": who,
+        "when": when,
+    }
 
 
 def outcome_code(result: dict | None) -> str:
@@ -97,6 +122,13 @@ def _targets(intervention, group_id: int) -> bool:
     return not categories or any(group_id in (c.pk, c.parent_id) for c in categories)
 
 
+def _outcome_table(counted: dict[str, dict]) -> list[dict]:
+    return [
+        {"name": name, **{c: counts[c] for c in CODES}, "total": counts["total"]}
+        for name, counts in sorted(counted.items(), key=lambda kv: kv[0])
+    ]
+
+
 def yearly_picture(membership, year: int) -> dict:
     """Everything the yearly picture shows, as plain data."""
     first, last = date(year, 1, 1), date(year, 12, 31)
@@ -112,37 +144,54 @@ def yearly_picture(membership, year: int) -> dict:
     evaluations = queries.latest_evaluations(membership, items)
     rows = []
     by_type: dict[str, dict] = defaultdict(lambda: defaultdict(int))
+    by_area: dict[str, dict] = defaultdict(lambda: defaultdict(int))
     for item in items:
         stored = evaluations.get(item.pk)
         result = stored.result if stored else None
         outcome = presenters.short_verdict(result) if result else ""
         evaluable = bool(result) and result["did"]["verdict"] == "estimate"
+        sentence = presenters.verdict_sentence(result) if result else ""
+        if sentence:
+            note = sentence
+        elif item.closed_at:
+            note = _("avslutad utan utvärdering")
+        else:
+            note = _("pågår eller planerad")
         rows.append(
             {
                 "item": item,
                 "outcome": outcome,
-                "sentence": presenters.verdict_sentence(result) if result else "",
+                "sentence": sentence,
+                "note": note,
                 "evaluable": evaluable,
             }
         )
         kind = item.kind.name if item.kind else "–"
-        by_type[kind]["total"] += 1
-        by_type[kind][outcome_code(result)] += 1
+        code = outcome_code(result)
+        for counts in (by_type[kind], by_area[item.area.name]):
+            counts["total"] += 1
+            counts[code] += 1
     unaddressed = [
         f
         for f in flags
         if not any(i.area_id == f["area_id"] and _targets(i, f["group_id"]) for i in items)
     ]
+    reflections = queries.reflections(membership, year)
+    sections = [
+        {"heading": heading, "title": title, "reflections": reflections.get(heading, [])}
+        for heading, title in YearlyReflection.Heading.choices
+    ]
     return {
         "year": year,
+        "partnership": membership.partnership.name,
+        "sections": sections,
+        "section": {s["heading"]: s for s in sections},
         "weeks_approved": len(pictures),
         "flags": flags,
         "assessments": _assessments(pictures),
         "interventions": rows,
-        "by_type": [
-            {"kind": kind, **{c: counts[c] for c in CODES}, "total": counts["total"]}
-            for kind, counts in sorted(by_type.items(), key=lambda kv: kv[0])
-        ],
+        "by_type": _outcome_table(by_type),
+        "by_area": _outcome_table(by_area),
         "unaddressed": unaddressed,
         "not_evaluable": [r for r in rows if not r["evaluable"]],
     }

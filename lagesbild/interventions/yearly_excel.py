@@ -5,6 +5,8 @@ from io import BytesIO
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from lagesbild.interventions.yearly import CODES, OUTCOME_LABELS, byline
+
 BOLD = Font(bold=True)
 
 
@@ -53,6 +55,13 @@ def build(data: dict) -> bytes:
             for r in data["interventions"]
         ],
     )
+    for title, label, key in (("Per typ", "Typ", "by_type"), ("Per område", "Område", "by_area")):
+        _sheet(
+            book,
+            title,
+            [label, "Insatser", *map(str, OUTCOME_LABELS)],
+            [[r["name"], r["total"], *(r[c] for c in CODES)] for r in data[key]],
+        )
     _sheet(
         book,
         "Utan insats",
@@ -64,8 +73,21 @@ def build(data: dict) -> bytes:
         "Utan utvärdering",
         ["Insats", "Status", "Slutsats"],
         [
-            [r["item"].title, r["item"].get_status_display(), r["sentence"]]
+            [r["item"].title, r["item"].get_status_display(), r["note"]]
             for r in data["not_evaluable"]
+        ],
+    )
+    _sheet(
+        book,
+        "Reflektioner",
+        ["Rubrik", "Gruppens reflektion", "Version"],
+        [
+            [
+                f"{number}. {s['title']}",
+                s["reflections"][0].text if s["reflections"] else "",
+                byline(s["reflections"][0]) if s["reflections"] else "",
+            ]
+            for number, s in enumerate(data["sections"], start=1)
         ],
     )
     out = BytesIO()

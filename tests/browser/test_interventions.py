@@ -1,7 +1,10 @@
 """From a flag to an honest verdict, in a browser: the coordinator decides an intervention in
 the meeting from the week's deviation, the responsible organisation logs what it did and
-closes it, and its evaluation page gives the verdict with its interval."""
+closes it, its evaluation page gives the verdict with its interval, and the coordinator ends
+on the year's deepened picture: writes the group's reflection and downloads its PDF."""
 
+import shutil
+import subprocess
 from datetime import timedelta
 
 import pytest
@@ -72,8 +75,8 @@ def test_a_flag_becomes_an_intervention_with_a_log_and_a_verdict(
     member.get_by_text("Anteckningen är sparad.").wait_for()
     assert "Sanerade 40 m² vid stationen" in member.locator("ol.log").inner_text()
     member.get_by_label("Status").select_option(label="Genomförd")
-    # Closing computes and freezes the evaluation in the request: on a loaded machine that
-    # takes longer than a click usually may.
+    # Closing queues the evaluation; with the tests' immediate task backend it is computed
+    # as the closing commits, which on a loaded machine takes longer than a click usually may.
     member.get_by_role("button", name="Spara status").click(timeout=90_000)
     member.get_by_text("Status för Klottersanering är uppdaterad.").wait_for(timeout=90_000)
     member.get_by_role("link", name="Utvärdering").first.click()
@@ -84,6 +87,31 @@ def test_a_flag_becomes_an_intervention_with_a_log_and_a_verdict(
     assert "Fryst version 1" in member.locator("main").inner_text()
     screenshot_for_docs(member, "intervention-evaluation")
 
+    # The year's deepened picture, input to the municipality's plan: the intervention with
+    # its outcome, the group's reflection, and the PDF with both.
+    year = timezone.localdate().year
+    page.get_by_role("navigation").get_by_role("link", name="Insatser").click()
+    page.get_by_role("link", name="Utvärderade insatser").click()
+    page.get_by_role("link", name=f"Fördjupad lägesbild {year}").click()
+    page.get_by_role("heading", name=f"Fördjupad lägesbild {year}", level=1).wait_for()
+    row = page.locator("section", has=page.locator("#y3")).locator("tr", has_text="Klottersanering")
+    assert "Minskning" in row.inner_text(), row.inner_text()  # the outcome, not a header
+    direction = "Fortsätt sanera klotter inom ett dygn vid stationen."
+    page.get_by_label("Gruppens reflektion: Inriktning för kommande år").fill(direction)
+    page.locator("#reflektion-inriktning").get_by_role("button", name="Spara reflektion").click()
+    page.get_by_text("Reflektionen är sparad som version 1.").wait_for()
+    assert direction in page.locator("#reflektion-inriktning").inner_text()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="PDF", exact=True).click()
+    pdf = download.value.path()
+    assert download.value.suggested_filename == f"fordjupad-lagesbild-{year}.pdf"
+    if shutil.which("pdftotext"):
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True, text=True
+        ).stdout
+        assert "6. Inriktning för kommande år" in text and direction in text, text
+        assert "Klottersanering" in text
+
     # A session cookie, not a second login: the authenticator code of the first login may
     # still be the current one, and a code is refused the second time.
     checked = open_page("desktop", member=coordinator_a, bypass_csp=True)
@@ -93,6 +121,7 @@ def test_a_flag_becomes_an_intervention_with_a_log_and_a_verdict(
         *axe_findings(checked, "/insatser/mina/"),
         *axe_findings(checked, "/insatser/utvarderingar/"),
         *axe_findings(checked, "/insatser/typer/"),
+        *axe_findings(checked, f"/insatser/ar/{year}/"),
     ]
-    assert checked.url.endswith("/insatser/typer/"), checked.url  # the pages, not a login
+    assert checked.url.endswith(f"/insatser/ar/{year}/"), checked.url  # the pages, not a login
     assert not findings, "\n".join(findings)

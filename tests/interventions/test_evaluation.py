@@ -12,7 +12,7 @@ from django.utils import timezone
 from analysis.evaluation import difference_in_differences, wdq
 from lagesbild.incidents import weeks
 from lagesbild.interventions import evaluation, presenters, services
-from lagesbild.interventions.models import Evaluation, Intervention
+from lagesbild.interventions.models import Evaluation, EvaluationRequest, Intervention
 from lagesbild.web.numbers import figure
 from tests.factories import make_area
 from tests.interventions.evaluation_data import fill, grid_areas, intervention_in, simulate
@@ -160,14 +160,21 @@ def test_proposal_prefers_similar_areas_and_says_why(member_a):
     assert "6,0" in reason and "händelser i veckan" in reason
 
 
-def test_closing_freezes_and_recomputing_adds_a_version(setting, coordinator_a):
-    intervention = setting[0]
+def _close(coordinator, intervention) -> None:
     services.update_status(
-        actor=coordinator_a.user,
-        membership=coordinator_a,
+        actor=coordinator.user,
+        membership=coordinator,
         intervention=intervention,
         status=Intervention.Status.DONE,
     )
+
+
+def test_closing_freezes_and_recomputing_adds_a_version(
+    setting, coordinator_a, django_capture_on_commit_callbacks
+):
+    intervention = setting[0]
+    with django_capture_on_commit_callbacks(execute=True):  # the worker's task, immediate
+        _close(coordinator_a, intervention)
     first = Evaluation.objects.get(intervention=intervention)
     assert (first.version, first.verdict) == (1, "estimate")
     frozen = dict(first.result)
@@ -226,18 +233,16 @@ def test_bad_setup_is_refused_and_changes_nothing(setting, login, analyst_a, mem
     assert intervention.weeks_before == 26 and not intervention.comparison_areas.exists()
 
 
-def test_overview_filters_closed_interventions_by_type(setting, login, coordinator_a):
+def test_overview_filters_closed_interventions_by_type(
+    setting, login, coordinator_a, django_capture_on_commit_callbacks
+):
     intervention = setting[0]
     partnership = intervention.partnership
     kind = services.intervention_types(partnership).get(name="Fysisk åtgärd")
     intervention.kind = kind
     intervention.save()
-    services.update_status(
-        actor=coordinator_a.user,
-        membership=coordinator_a,
-        intervention=intervention,
-        status=Intervention.Status.DONE,
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        _close(coordinator_a, intervention)
     client = login(coordinator_a)
     url = reverse("interventions:overview")
     page = client.get(url, {"kind": kind.pk}).content.decode()
@@ -245,3 +250,58 @@ def test_overview_filters_closed_interventions_by_type(setting, login, coordinat
     other = services.intervention_types(partnership).get(name="Annat")
     assert intervention.title not in client.get(url, {"kind": other.pk}).content.decode()
     assert client.get(url, {"kind": "999999"}).status_code == 400
+
+
+def test_closing_queues_the_evaluation_and_the_page_shows_its_progress(
+    setting, login, coordinator_a, analyst_a, django_capture_on_commit_callbacks
+):
+    intervention = setting[0]
+    with django_capture_on_commit_callbacks() as queued:  # closed, the worker not yet run
+        _close(coordinator_a, intervention)
+    assert not intervention.evaluations.exists()
+    pending = EvaluationRequest.objects.get(intervention=intervention)
+    assert pending.status == EvaluationRequest.Status.QUEUED
+    # Asking again while one is on its way queues nothing more.
+    assert evaluation.request_evaluation(actor=analyst_a.user, intervention=intervention) == pending
+    client = login(coordinator_a)
+    page = client.get(reverse("interventions:evaluation", args=[intervention.pk])).content.decode()
+    assert "Utvärderingen beräknas i bakgrunden" in page and "Slutsats" not in page
+    status_url = reverse("interventions:evaluation_status", args=[intervention.pk])
+    polled = client.get(status_url)
+    assert "HX-Refresh" not in polled and "i kö" in polled.content.decode()
+
+    for callback in queued:  # the worker runs the task
+        callback()
+    pending.refresh_from_db()
+    assert pending.status == EvaluationRequest.Status.DONE
+    assert pending.evaluation == intervention.evaluations.get(version=1)
+    assert evaluation.run_request(pending.pk) is None  # claimed once, never computed twice
+    assert client.get(status_url)["HX-Refresh"] == "true"
+    page = client.get(reverse("interventions:evaluation", args=[intervention.pk])).content.decode()
+    assert "Fryst version 1" in page and "Slutsats" in page
+
+
+def test_a_failed_computation_is_shown_and_can_be_asked_again(
+    setting, login, analyst_a, coordinator_a, django_capture_on_commit_callbacks, monkeypatch
+):
+    intervention = setting[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        _close(coordinator_a, intervention)
+
+    def broken(**kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(evaluation, "store_evaluation", broken)
+    client = login(analyst_a)
+    recompute = reverse("interventions:evaluation_recompute", args=[intervention.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(recompute).status_code == 302
+    failed = EvaluationRequest.objects.filter(intervention=intervention).first()
+    assert failed.status == EvaluationRequest.Status.FAILED
+    assert "database went away" in failed.error
+    page = client.get(reverse("interventions:evaluation", args=[intervention.pk])).content.decode()
+    assert "misslyckades" in page and "Fryst version 1" in page
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(recompute)
+    assert list(intervention.evaluations.values_list("version", flat=True)) == [2, 1]

@@ -148,12 +148,15 @@ def test_mina_insatser_lists_responsible_and_contributing(login, member_a, inter
     assert "Fritidsgård" in page
 
 
-def test_done_closes_and_freezes_an_evaluation(login, member_a, intervention):
+def test_done_closes_and_freezes_an_evaluation(
+    login, member_a, intervention, django_capture_on_commit_callbacks
+):
     client = login(member_a)
-    client.post(
-        reverse("interventions:status", args=[intervention.pk]),
-        {f"s{intervention.pk}-status": "done", "next": "detail"},
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the worker's task, immediate
+        client.post(
+            reverse("interventions:status", args=[intervention.pk]),
+            {f"s{intervention.pk}-status": "done", "next": "detail"},
+        )
     intervention.refresh_from_db()
     assert intervention.closed_at is not None and intervention.end_date == timezone.localdate()
     stored = intervention.evaluations.get()

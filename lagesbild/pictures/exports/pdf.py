@@ -85,13 +85,16 @@ def text(value) -> str:
 
 
 @cache
-def _styles() -> dict[str, ParagraphStyle]:
+def paragraph_styles() -> dict[str, ParagraphStyle]:
     base = ParagraphStyle("body", fontName=drawings.FONT, fontSize=9, leading=12)
     return {
         "body": base,
         "title": ParagraphStyle("title", base, fontName=drawings.BOLD, fontSize=18, leading=22),
         "h2": ParagraphStyle(
             "h2", base, fontName=drawings.BOLD, fontSize=12, leading=15, spaceBefore=10
+        ),
+        "h3": ParagraphStyle(
+            "h3", base, fontName=drawings.BOLD, fontSize=10, leading=13, spaceBefore=6
         ),
         "status": ParagraphStyle(
             "status",
@@ -113,30 +116,7 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 def build(edition: Edition) -> bytes:
     """The PDF as bytes."""
-    _font_glyphs()
     content = edition.content
-    out = BytesIO()
-    document = SimpleDocTemplate(
-        out,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN + 4 * mm,
-        title=edition.title(),
-        author=content["partnership"],
-        subject=_("Lägesbild %(p)s") % {"p": edition.period},
-        creator="Lägesbild",
-        invariant=True,  # the same picture gives the same bytes
-    )
-    footer = f"Lägesbild – {content['partnership']} – {edition.period}"
-
-    def on_page(canvas, _document):
-        canvas.setFont(drawings.FONT, 7)
-        canvas.drawString(MARGIN, MARGIN - 2 * mm, footer)
-        if edition.picture is None:
-            canvas.drawRightString(A4[0] - MARGIN, A4[1] - MARGIN + 3 * mm, _("UTKAST"))
-
     story = [
         *_heading(edition),
         *_summary(content),
@@ -146,11 +126,63 @@ def build(edition: Edition) -> bytes:
         *_assessments(content),
         *_clusters(content),
     ]
-    document.build(story, onFirstPage=on_page, onLaterPages=on_page, canvasmaker=_PagedCanvas)
+    return render(
+        story,
+        title=edition.title(),
+        author=content["partnership"],
+        subject=_("Lägesbild %(p)s") % {"p": edition.period},
+        footer=f"Lägesbild – {content['partnership']} – {edition.period}",
+        draft=edition.picture is None,
+    )
+
+
+def render(story: list, *, title: str, author: str, subject: str, footer: str, draft=False):
+    """An A4 document of `story` as bytes: the Vera fonts, the margins, `footer` and "Sida n
+    av N" on every page, and "UTKAST" at the top of every page of a draft. Shared by every
+    PDF export (the weekly picture, the yearly deepened picture)."""
+    _font_glyphs()
+    out = BytesIO()
+    document = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN + 4 * mm,
+        title=title,
+        author=author,
+        subject=subject,
+        creator="Lägesbild",
+        invariant=True,  # the same content gives the same bytes
+    )
+
+    def on_page(canvas, _document):
+        canvas.setFont(drawings.FONT, 7)
+        canvas.drawString(MARGIN, MARGIN - 2 * mm, footer)
+        if draft:
+            canvas.drawRightString(A4[0] - MARGIN, A4[1] - MARGIN + 3 * mm, _("UTKAST"))
+
+    document.build(story, onFirstPage=on_page, onLaterPages=on_page, canvasmaker=PagedCanvas)
     return out.getvalue()
 
 
-class _PagedCanvas(Canvas):
+def grid_table(rows: list[list], widths: list[float]) -> Table:
+    """A table with a thin grid, a heavier line under the heading row (repeated on every
+    page) and cells aligned at the top."""
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.25, GRID),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, 0), 1, colors.black),
+            ]
+        )
+    )
+    return table
+
+
+class PagedCanvas(Canvas):
     """Writes 'Sida n av N' on every page, once the number of pages is known."""
 
     def __init__(self, *args, **kwargs):
@@ -176,7 +208,7 @@ class _PagedCanvas(Canvas):
 
 
 def _heading(edition: Edition) -> list:
-    styles = _styles()
+    styles = paragraph_styles()
     content = edition.content
     monday = date.fromisoformat(content["week_start"])
     period = _("%(iso)s, måndag %(first)s – söndag %(last)s") % {
@@ -198,8 +230,8 @@ def _heading(edition: Edition) -> list:
     return items
 
 
-def _bullets(lines: list[str]) -> ListFlowable:
-    style = _styles()["body"]
+def bullets(lines: list[str]) -> ListFlowable:
+    style = paragraph_styles()["body"]
     return ListFlowable(
         [Paragraph(text(line), style) for line in lines],
         bulletType="bullet",
@@ -210,13 +242,16 @@ def _bullets(lines: list[str]) -> ListFlowable:
 
 
 def _summary(content: dict) -> list:
-    return [Paragraph(text(_("Sammanfattning")), _styles()["h2"]), _bullets(content["summary"])]
+    return [
+        Paragraph(text(_("Sammanfattning")), paragraph_styles()["h2"]),
+        bullets(content["summary"]),
+    ]
 
 
 def _matrix(edition: Edition) -> list:
     """Areas down, category groups across; each cell the count, the expected count and the
     flags in words."""
-    styles = _styles()
+    styles = paragraph_styles()
     content = edition.content
     matrix = presenters.matrix(content)
     below = edition.suppress_below
@@ -314,12 +349,12 @@ class _Upright(Flowable):
 
 def _map(edition: Edition) -> list:
     drawing = drawings.area_map(edition.content, area_geometries(edition), WIDTH, 135 * mm)
-    return [KeepTogether([Paragraph(text(_("Karta")), _styles()["h2"]), drawing])]
+    return [KeepTogether([Paragraph(text(_("Karta")), paragraph_styles()["h2"]), drawing])]
 
 
 def _trends(content: dict) -> list:
     """The total and each category group, two charts a row."""
-    styles = _styles()
+    styles = paragraph_styles()
     charts = [("-1:-1", _("Totalt"))]
     charts += [(f"-1:{j}", g["name"]) for j, g in enumerate(content["groups"])]
     width, height = WIDTH / 2 - 2 * mm, 42 * mm
@@ -345,7 +380,7 @@ def _trends(content: dict) -> list:
 
 
 def _assessments(content: dict) -> list:
-    styles = _styles()
+    styles = paragraph_styles()
     scale = ", ".join(f"{s['level']} {s['name']}" for s in content["scale"])
     rows = [
         [
@@ -368,16 +403,7 @@ def _assessments(content: dict) -> list:
                 Paragraph(text(entry["comment"]), styles["cell"]),
             ]
         )
-    table = Table(rows, colWidths=[30 * mm, 28 * mm, 50 * mm, WIDTH - 108 * mm], repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.25, GRID),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LINEBELOW", (0, 0), (-1, 0), 1, colors.black),
-            ]
-        )
-    )
+    table = grid_table(rows, [30 * mm, 28 * mm, 50 * mm, WIDTH - 108 * mm])
     return [
         Paragraph(text(_("Bedömning")), styles["h2"]),
         Paragraph(text(_("Skala: %(s)s.") % {"s": scale}), styles["small"]),
@@ -386,7 +412,10 @@ def _assessments(content: dict) -> list:
 
 
 def _clusters(content: dict) -> list:
-    heading = Paragraph(text(_("Kluster i tid och rum")), _styles()["h2"])
+    heading = Paragraph(text(_("Kluster i tid och rum")), paragraph_styles()["h2"])
     if not content["clusters"]:
-        return [heading, Paragraph(text(_("Inga kluster denna vecka.")), _styles()["body"])]
-    return [heading, _bullets([c["text"] for c in content["clusters"]])]
+        return [
+            heading,
+            Paragraph(text(_("Inga kluster denna vecka.")), paragraph_styles()["body"]),
+        ]
+    return [heading, bullets([c["text"] for c in content["clusters"]])]
