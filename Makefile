@@ -33,6 +33,8 @@ demo: migrate
 # default: docs/operations.md).
 # Prometheus counts of gunicorn's processes are added up from files in a directory emptied
 # at each start (PROMETHEUS_MULTIPROC_DIR); /metrics is open to this machine only.
+# OPENBLAS_NUM_THREADS=1 for both: each gunicorn thread's numpy would otherwise start a math
+# thread per core, and on a loaded server a 0.1 s evaluation took up to 30 s (docs/benchmarks.md).
 # KEEPALIVE (seconds, --keep-alive): the default 2 s closes a kept-alive connection just as a client
 # (or a proxy) reuses it, which the client sees as a connection reset (docs/benchmarks.md).
 METRICS_DIR ?= var/prometheus-$(PORT)
@@ -44,7 +46,7 @@ run: demo
 	OPENBLAS_NUM_THREADS=1 nice -n 19 $(BIN)/python manage.py worker --interval 2 --no-startup-delay & \
 	worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	HTTPS=$${HTTPS:-false} PROMETHEUS_MULTIPROC_DIR=$(abspath $(METRICS_DIR)) \
+	OPENBLAS_NUM_THREADS=1 HTTPS=$${HTTPS:-false} PROMETHEUS_MULTIPROC_DIR=$(abspath $(METRICS_DIR)) \
 	METRICS_ALLOWED_IPS=$${METRICS_ALLOWED_IPS-127.0.0.1,::1} \
 	$(BIN)/gunicorn lagesbild.wsgi --bind $(HOST):$(PORT) --workers 3 --threads 4 \
 		--keep-alive $(KEEPALIVE) --access-logfile - --graceful-timeout 5
