@@ -75,6 +75,19 @@ def tuesday(coordinator_a, member_a, reporter_a):
             "members": reverse("partnerships:member_list"),
             "account": reverse("accounts:account"),
         },
+        # More of the coordinator's pages, walked for their width only.
+        "also": {
+            "comparison": reverse("pictures:compare", args=[weeks.iso(week)]),
+            "approved pictures": reverse("pictures:archive"),
+            "yearly picture": reverse("pictures:periodic_latest", args=["ar"]),
+            "map": reverse("incidents:map"),
+            "report": reverse("incidents:report"),
+            "projector": reverse("interventions:projector", args=[meeting.pk]),
+            "my interventions": reverse("interventions:mine"),
+            "evaluated interventions": reverse("interventions:overview"),
+            "intervention": reverse("interventions:detail", args=[intervention.pk]),
+            "evaluation": reverse("interventions:evaluation", args=[intervention.pk]),
+        },
     }
 
 
@@ -90,7 +103,7 @@ def page_width(page) -> int:
 def test_no_page_is_wider_than_the_phone(open_page, coordinator_a, tuesday):
     page = open_page("phone", member=coordinator_a)
     too_wide = []
-    for name, url in tuesday["pages"].items():
+    for name, url in {**tuesday["pages"], **tuesday["also"]}.items():
         page.goto(url)
         page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
         width = page_width(page)
