@@ -198,6 +198,9 @@ def status(request, iso: str):
     code = week_or_404(request, iso)
     partnership = request.membership.partnership
     active = runs.active_run(partnership, weeks.iso(code))
+    if active is None and runs.failed_run(partnership, weeks.iso(code)) is not None:
+        # Reloading would queue the same computation to fail again, every few seconds.
+        return render(request, "pictures/_status.html", {"poll": {"failed": True}})
     if active is None:
         response = render(request, "pictures/_status.html", {"poll": {"done": True}})
         response["HX-Refresh"] = "true"

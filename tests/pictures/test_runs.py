@@ -52,6 +52,18 @@ def test_the_page_does_not_wait_on_a_dead_run(login, member_a, week):
     assert response["HX-Refresh"] == "true"
 
 
+def test_the_page_stops_asking_when_the_computation_failed(login, member_a, week):
+    """A run that failed with an error would fail again: the page says so and neither
+    reloads nor asks again (it did both every few seconds, for ever)."""
+    failed = _run(member_a.partnership, week, AnalysisRun.Status.FAILED, None)
+    failed.error = "Traceback (most recent call last): ... ValueError"
+    failed.save()
+    response = login(member_a).get(reverse("pictures:status", args=[week]))
+    assert "HX-Refresh" not in response
+    assert "hx-trigger" not in response.content.decode()
+    assert "Beräkningen misslyckades." in response.content.decode()
+
+
 def test_the_worker_redoes_lost_runs_without_a_visitor(member_a, week):
     dead = _run(member_a.partnership, week, AnalysisRun.Status.RUNNING, -1)
     assert runs.redo_expired_runs() == 1
