@@ -15,6 +15,7 @@ from django_tasks_db.models import DBTaskResult
 
 from lagesbild.operations.models import WorkerHeartbeat
 from lagesbild.pictures.models import AnalysisRun
+from lagesbild.pictures.tasks import execute_analysis_run
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +54,6 @@ def worker_missing() -> bool:
     """True when analysis runs wait for a background worker and none is alive, so a queued
     run will not be computed until an administrator starts one. Never when the task backend
     runs tasks at once in the requesting process (tests, TASKS_IMMEDIATE)."""
-    from lagesbild.pictures.tasks import execute_analysis_run
-
     if isinstance(execute_analysis_run.get_backend(), ImmediateBackend):
         return False
     return live_workers() == 0
