@@ -224,6 +224,7 @@ def _review_page(request, filters: dict, *, form, failed: dict | None = None, st
     and the items of the page asked for (the last one when the queue has shrunk)."""
     membership = request.membership
     form.add_counts(queries.review_counts(membership, filters))
+    active = sum(filters.get(name) not in (None, "") for name in queries.REVIEW_FACETS)
     page = Paginator(queries.review_queue(membership, filters), REVIEW_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -237,7 +238,8 @@ def _review_page(request, filters: dict, *, form, failed: dict | None = None, st
             "items": _review_items(membership, page, failed=failed),
             "query": _review_query(request.GET),
             "back": _review_query(request.GET, keep_page=True),
-            "filtered": any(filters.get(name) not in (None, "") for name in queries.REVIEW_FACETS),
+            "active_filters": active,
+            "filtered": active > 0,
         },
         status=status,
     )

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lagesbild.audit.record import record
-from lagesbild.incidents import weeks
+from lagesbild.incidents import coverage, weeks
 from lagesbild.incidents.privacy import validate_no_identity_numbers
 from lagesbild.interventions import constants, evaluation
 from lagesbild.interventions.models import (
@@ -157,6 +157,18 @@ def build_agenda(
 def create_meeting(
     *, actor, partnership, iso: str, held_on: date, agenda: list[dict], request=None
 ) -> Meeting:
+    """A meeting about the week `iso`, which must have begun: a week still to come has no
+    figures yet, so its meeting would open on a picture that cannot be shown."""
+    if coverage.week_state(partnership, weeks.parse(iso)).state == coverage.FUTURE:
+        raise ValidationError(
+            {
+                "week": _(
+                    "Vecka %(w)s har inte börjat ännu. Ett möte kan bara gälla en vecka som "
+                    "har börjat; välj den vecka mötet ska gå igenom, oftast förra veckan."
+                )
+                % {"w": iso}
+            }
+        )
     meeting = Meeting.objects.create(
         partnership=partnership,
         held_on=held_on,

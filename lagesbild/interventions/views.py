@@ -65,20 +65,25 @@ def meeting_create(request):
             partnership = membership.partnership
             current = _picture_content(partnership, iso)
             previous = _picture_content(partnership, weeks.iso(weeks.shift(code, -1)))
-            if current is None:
-                runs.request_run(partnership, iso, waiting=True)
             agenda = services.build_agenda(
                 partnership, iso, current, previous, form.cleaned_data["held_on"]
             )
-            meeting = services.create_meeting(
-                actor=request.user,
-                partnership=partnership,
-                iso=iso,
-                held_on=form.cleaned_data["held_on"],
-                agenda=agenda,
-                request=request,
-            )
-            return redirect("interventions:meeting", pk=meeting.pk)
+            try:
+                meeting = services.create_meeting(
+                    actor=request.user,
+                    partnership=partnership,
+                    iso=iso,
+                    held_on=form.cleaned_data["held_on"],
+                    agenda=agenda,
+                    request=request,
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                # Only for a meeting that was created: a refused one changes nothing.
+                if current is None:
+                    runs.request_run(partnership, iso, waiting=True)
+                return redirect("interventions:meeting", pk=meeting.pk)
     meetings = scoped(Meeting.objects.all(), membership)
     return render(
         request,

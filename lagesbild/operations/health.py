@@ -10,10 +10,12 @@ from django.db import DatabaseError, connection
 from django.db.models import Max
 from django.utils import timezone
 from django_tasks import TaskResultStatus
+from django_tasks.backends.immediate import ImmediateBackend
 from django_tasks_db.models import DBTaskResult
 
 from lagesbild.operations.models import WorkerHeartbeat
 from lagesbild.pictures.models import AnalysisRun
+from lagesbild.pictures.tasks import execute_analysis_run
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,15 @@ def live_workers() -> int:
     """Workers whose heartbeat is younger than WORKER_HEARTBEAT_MAX_AGE_SECONDS."""
     since = timezone.now() - timedelta(seconds=settings.WORKER_HEARTBEAT_MAX_AGE_SECONDS)
     return WorkerHeartbeat.objects.filter(seen_at__gte=since).count()
+
+
+def worker_missing() -> bool:
+    """True when analysis runs wait for a background worker and none is alive, so a queued
+    run will not be computed until an administrator starts one. Never when the task backend
+    runs tasks at once in the requesting process (tests, TASKS_IMMEDIATE)."""
+    if isinstance(execute_analysis_run.get_backend(), ImmediateBackend):
+        return False
+    return live_workers() == 0
 
 
 def analysis_tasks() -> dict[str, int]:

@@ -275,6 +275,19 @@ def matrix(content: dict, sort: str = "area", descending: bool = False) -> dict:
     }
 
 
+def hotspot_legend(hotspots: dict) -> str:
+    """The legend line for hot spots, the same on the page's map and in the PDF: which cells
+    were tested (those with at least `min_count` incidents in the window) and what makes one
+    a hot spot. Content computed before the minimum was recorded gets the older wording."""
+    values = {"c": f"{hotspots.get('cell', 200):.0f}", "w": hotspots.get("weeks", 4)}
+    if hotspots.get("min_count"):
+        return _(
+            "Brännpunkt: %(c)s m-ruta med minst %(n)s händelser de senaste %(w)s veckorna, "
+            "tätare än slumpen förklarar (Gi*, FDR 5 %%)"
+        ) % {**values, "n": hotspots["min_count"]}
+    return _("Brännpunkt (Gi*, %(c)s m-rutor, senaste %(w)s veckorna, FDR 5 %%)") % values
+
+
 def choropleth(content: dict) -> dict:
     """How the map colours the areas, for the page, its map data and the PDF alike.
 

@@ -71,6 +71,23 @@ def active_run(partnership, period: str, kind: str = PeriodKind.WEEK) -> Analysi
     ).first()
 
 
+# The error of a run given up because its worker stopped; such a run is redone.
+LEASE_LOST = "The run's lease ran out: its worker stopped before it finished. Redone."
+
+
+def failed_run(partnership, period: str, kind: str = PeriodKind.WEEK) -> AnalysisRun | None:
+    """The period's newest run if its computation failed with an error (not a run given up
+    for a lost worker, which is redone): asking for it again would only fail again."""
+    newest = (
+        AnalysisRun.objects.filter(partnership=partnership, period_kind=kind, period=period)
+        .order_by("-id")
+        .first()
+    )
+    if newest is not None and newest.status == AnalysisRun.Status.FAILED:
+        return None if newest.error == LEASE_LOST else newest
+    return None
+
+
 def _expired() -> Q:
     # No lease at all: a run from before leases existed, as dead as an expired one.
     return Q(status__in=ACTIVE) & (
@@ -82,7 +99,7 @@ def _fail_expired(runs) -> int:
     return runs.filter(_expired()).update(
         status=AnalysisRun.Status.FAILED,
         finished_at=timezone.now(),
-        error="The run's lease ran out: its worker stopped before it finished. Redone.",
+        error=LEASE_LOST,
     )
 
 

@@ -1,6 +1,8 @@
 """Pages of the situation picture: the week, its progress state, assessments, approval,
 versions, comparison and the map data."""
 
+import math
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
@@ -11,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from lagesbild.geography.models import Area
 from lagesbild.incidents import coverage, weeks
+from lagesbild.operations import health
 from lagesbild.partnerships.access import Role, get_for_member, has_role, member_required
 from lagesbild.pictures import periodic, presenters, runs, services
 from lagesbild.pictures.exports.formats import links as export_links
@@ -83,6 +86,26 @@ def _week_links(partnership, code: int) -> dict:
     }
 
 
+# The first and the longest wait, in seconds, before a page waiting for a run asks again.
+POLL_FIRST_SECONDS = 3
+POLL_LONGEST_SECONDS = 30
+
+
+def _poll(iso: str, run, waited: int | None = None) -> dict:
+    """The status line of a page waiting for `run`: it asks again after 3 s, then each time
+    half as long again up to 30 s, so a page left open while a run waits does not ask every
+    3 s for as long as it waits. With no background worker alive the line says so and asks
+    only every 30 s (it reloads by itself once a started worker has computed the run)."""
+    worker_missing = health.worker_missing()
+    if worker_missing:
+        wait = POLL_LONGEST_SECONDS
+    elif waited is None:
+        wait = POLL_FIRST_SECONDS
+    else:
+        wait = min(POLL_LONGEST_SECONDS, max(POLL_FIRST_SECONDS, math.ceil(waited * 1.5)))
+    return {"iso": iso, "run": run, "wait": wait, "worker_missing": worker_missing}
+
+
 @member_required(Role.REPORTER)
 def latest(request):
     """The picture of the week that just ended (Tuesday's meeting looks at last week)."""
@@ -111,6 +134,7 @@ def _page_context(request, content: dict, **extra) -> dict:
         "content": content,
         "matrix": presenters.matrix(content, sort, descending),
         "choropleth": presenters.choropleth(content),
+        "hotspot_legend": presenters.hotspot_legend(content["hotspots"]),
         "flags": services.flagged(content["series"]),
         "trend_charts": presenters.trend_charts(content),
         "map_config": map_config(),
@@ -134,6 +158,7 @@ def week(request, iso: str):
         **_week_links(partnership, code),
         "run": run,
         "pending": pending,
+        "poll": _poll(weeks.iso(code), pending) if pending else None,
         "approved": approved,
         "snapshot": None,
     }
@@ -173,11 +198,20 @@ def status(request, iso: str):
     code = week_or_404(request, iso)
     partnership = request.membership.partnership
     active = runs.active_run(partnership, weeks.iso(code))
+    if active is None and runs.failed_run(partnership, weeks.iso(code)) is not None:
+        # Reloading would queue the same computation to fail again, every few seconds.
+        return render(request, "pictures/_status.html", {"poll": {"failed": True}})
     if active is None:
-        response = render(request, "pictures/_status.html", {"done": True})
+        response = render(request, "pictures/_status.html", {"poll": {"done": True}})
         response["HX-Refresh"] = "true"
         return response
-    return render(request, "pictures/_status.html", {"run": active, "iso": weeks.iso(code)})
+    try:
+        waited = int(request.GET.get("waited", ""))
+    except ValueError:
+        waited = None
+    return render(
+        request, "pictures/_status.html", {"poll": _poll(weeks.iso(code), active, waited)}
+    )
 
 
 @require_POST
@@ -304,11 +338,13 @@ def compare(request, iso: str):
     for c in (code, weeks.shift(code, -1)):
         run = runs.latest_run(partnership, weeks.iso(c))
         if run is None:
-            runs.request_run(partnership, weeks.iso(c), waiting=True)
+            # The status line asks about the week being computed (the previous one, maybe),
+            # or it would find nothing running and reload the page again and again.
+            pending = runs.request_run(partnership, weeks.iso(c), waiting=True)
             return render(
                 request,
                 "pictures/computing.html",
-                {"nav": "picture", "iso": weeks.iso(code), "pending": True},
+                {"nav": "picture", "iso": weeks.iso(code), "poll": _poll(weeks.iso(c), pending)},
             )
         contents.append(services.assemble(partnership, c, run))
     current, previous = contents

@@ -221,7 +221,7 @@ def test_version_page_exports_pdf_and_excel(open_page, coordinator_a, member_a, 
     page = open_page("desktop")
     log_in(page, coordinator_a)
     page.goto(f"/lagesbild/vecka/{iso}/version/1/")
-    page.get_by_role("group").get_by_text("Exportera").click()  # the exports sit behind one control
+    page.get_by_text("Fler vyer och export").click()  # the exports sit behind one control
     links = {}
     for link in page.locator("a[href]").all():
         if fmt := export_format(link.get_attribute("href")):
@@ -309,3 +309,34 @@ def test_quarter_chart_places_the_areas_the_group_has_judged(
     assert inside(label_box, chart_box), "the name is cut off"
     assert not unreadable_coordinates(page)
     screenshot_for_docs(page, "picture-quarter")
+
+
+def test_a_waiting_picture_asks_less_often_and_reloads_when_computed(
+    open_page, member_a, last_week, settings
+):
+    """With runs in the database queue and a live worker (a fresh heartbeat), a picture with
+    new reports shows its figures and a status line that asks again after 3 s, then after
+    5 s, ..., and reloads with the new figures once the worker has computed them."""
+    from django.utils import timezone
+
+    from lagesbild.operations.models import WorkerHeartbeat
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    partnership, iso = member_a.partnership, weeks.iso(last_week)
+    build_burst(member_a, last_week)
+    runs.run_now(partnership, iso)
+    monday_noon = weeks.bounds(last_week)[0] + timedelta(hours=12)
+    make_incident(member_a, area=partnership.areas.get(name="Norr"), occurred_at=monday_noon)
+    now = timezone.now()
+    WorkerHeartbeat.objects.create(worker_id="w", host="h", pid=1, started_at=now, seen_at=now)
+    page = open_page("desktop", member=member_a)
+    page.goto(f"/lagesbild/vecka/{iso}/")
+    status = page.locator(".poll")
+    assert "en ny beräkning pågår" in status.inner_text()
+    assert status.get_attribute("hx-trigger") == "load delay:3s"
+
+    page.get_by_text("Beräkning: I kö…").wait_for()  # its first question, after 3 s
+    assert page.locator(".poll").get_attribute("hx-trigger") == "load delay:5s"
+    runs.execute(runs.active_run(partnership, iso))  # the worker computes the run
+    page.locator(".poll").wait_for(state="detached")  # the page reloaded with the new run
+    assert runs.latest_run(partnership, iso).data_version == runs.data_version(partnership)

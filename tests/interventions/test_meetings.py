@@ -3,12 +3,15 @@ and progress on interventions."""
 
 from datetime import timedelta
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from lagesbild.audit.models import Entry
+from lagesbild.incidents import weeks
 from lagesbild.interventions.models import Intervention, Meeting
 from lagesbild.partnerships.models import Organisation
+from lagesbild.pictures.models import AnalysisRun
 
 
 def create_meeting(client, iso):
@@ -167,3 +170,38 @@ def test_identity_numbers_are_refused_in_minutes_and_decisions(login, coordinato
     assert response.status_code == 400
     meeting.refresh_from_db()
     assert meeting.minutes == "" and not meeting.decisions.exists()
+
+
+FUTURE_WEEK = "har inte börjat ännu"
+
+
+def test_a_meeting_about_a_week_not_begun_is_refused(coordinator_a):
+    """The service: a week to come has no figures, so no meeting is created about it; the
+    week in progress and the weeks before may be chosen."""
+    from django.core.exceptions import ValidationError
+
+    from lagesbild.interventions import services
+
+    partnership = coordinator_a.partnership
+    current = weeks.week_code(timezone.now())
+    meeting = {"actor": coordinator_a.user, "partnership": partnership, "agenda": []}
+    with pytest.raises(ValidationError) as refused:
+        services.create_meeting(
+            **meeting, iso=weeks.iso(weeks.shift(current, 1)), held_on=timezone.localdate()
+        )
+    assert FUTURE_WEEK in refused.value.message_dict["week"][0]
+    assert not Meeting.objects.exists()
+    assert not Entry.objects.filter(action="meeting.create").exists()
+    for code in (current, weeks.shift(current, -1)):
+        services.create_meeting(**meeting, iso=weeks.iso(code), held_on=timezone.localdate())
+    assert Meeting.objects.count() == 2
+
+
+def test_the_meeting_form_refuses_a_week_not_begun_and_changes_nothing(login, coordinator_a):
+    next_week = weeks.iso(weeks.shift(weeks.week_code(timezone.now()), 1))
+    response = create_meeting(login(coordinator_a), next_week)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f"Vecka {next_week} har inte börjat ännu." in page
+    assert not Meeting.objects.exists()
+    assert not AnalysisRun.objects.filter(period=next_week).exists()  # no run queued either

@@ -384,7 +384,11 @@ def test_pdf_and_excel_show_the_clusters(member_a, picture, pdf, tmp_path):
     summary = workbook(member_a, content)[0]["Sammanfattning"]
 
     assert "5 händelser (alla kategorier) inom 300 m på 3 dagar." in words
-    assert "Brännpunkt (Gi*, 200 m-rutor" in words
+    # The map legend's words (on the page too): only cells with at least 3 incidents are tested.
+    assert (
+        "Brännpunkt: 200 m-ruta med minst 3 händelser de senaste 4 veckorna, tätare än slumpen "
+        "förklarar (Gi*, FDR 5 %)"
+    ) in words
     assert "5 händelser (alla kategorier) inom 300 m på 3 dagar." in [
         row[0] for row in summary.iter_rows(values_only=True)
     ]

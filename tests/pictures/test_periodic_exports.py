@@ -53,6 +53,10 @@ def table(sheet) -> list[dict]:
     return [dict(zip(headers, row, strict=True)) for row in rows]
 
 
+def summary_lines(book) -> list[str]:
+    return [row[0] for row in book["Sammanfattning"].iter_rows(values_only=True)]
+
+
 def approve(coordinator, comment: str = "") -> dict:
     """Judge Norr's influence, then approve the quarter; returns the approved content."""
     partnership = coordinator.partnership
@@ -88,7 +92,9 @@ def test_the_draft_holds_the_ranking_and_development_of_the_content(login, membe
     )
     assert "no-store" in response["Cache-Control"]
     book = workbook(response)
-    assert book.sheetnames == ["Rangordning", "Utveckling", "Påverkbarhet"]
+    assert book.sheetnames == ["Sammanfattning", "Rangordning", "Utveckling", "Påverkbarhet"]
+    # A quarter that is over: its title, and no note that the figures are so far.
+    assert summary_lines(book) == [f"Lägesbild {content['label']} – {member_a.partnership.name}"]
     ranking = table(book["Rangordning"])
     assert [
         (
@@ -200,3 +206,16 @@ def test_the_period_pages_link_their_own_export(login, coordinator_a, incidents)
     assert f'href="{draft_url()}"' in draft
     assert f'href="{version_url()}"' in version
     assert f'href="{draft_url()}"' not in version
+
+
+def test_a_period_still_running_is_marked_in_the_workbook(login, member_a, incidents):
+    """As on the page: the title says "pågående period" and a note says the figures are so
+    far, with trend and comparison shown when the period is over."""
+    running = Period.containing("quarter", timezone.localdate())
+    book = workbook(login(member_a).get(reverse("pictures:period_export", args=[str(running)])))
+    title, note = summary_lines(book)
+    assert title == (f"Lägesbild {running.label()} – {member_a.partnership.name} (pågående period)")
+    assert note == (
+        "Pågående period – siffrorna gäller hittills. Trend och jämförelse med året före "
+        "visas när perioden är slut."
+    )

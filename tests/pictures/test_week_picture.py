@@ -68,6 +68,11 @@ def test_page_shows_matrix_and_drills_down(login, member_a, history, last_week):
     assert "Statusmatris" in text
     assert f"?week={weeks.iso(last_week)}&amp;area=" in text
     assert "Godkänn lägesbilden" not in text  # members read, coordinators approve
+    # The map legend says which cells were tested, in the PDF's words (tests/pictures/test_exports).
+    assert (
+        "Brännpunkt: 200 m-ruta med minst 3 händelser de senaste 4 veckorna, tätare än slumpen "
+        "förklarar (Gi*, FDR 5 %)"
+    ) in text
 
 
 def test_page_without_results_shows_progress(login, member_a, last_week):

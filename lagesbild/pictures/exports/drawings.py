@@ -184,18 +184,9 @@ def _map_legend(drawing: Drawing, content: dict, choropleth: dict, scale: float,
         x = i * 62
         drawing.add(Rect(x, top - 14, 10, 8, fillColor=grey, strokeColor=colors.black))
         drawing.add(String(x + 13, top - 13, label, fontName=FONT, fontSize=7))
-    hotspots = content["hotspots"]
     drawing.add(_hatch(0, top - 30, 9))
-    drawing.add(
-        String(
-            13,
-            top - 29,
-            _("Brännpunkt (Gi*, %(c)s m-rutor, senaste %(w)s veckorna, FDR 5 %%)")
-            % {"c": int(hotspots.get("cell", 200)), "w": hotspots.get("weeks", 4)},
-            fontName=FONT,
-            fontSize=7,
-        )
-    )
+    legend = presenters.hotspot_legend(content["hotspots"])
+    drawing.add(String(13, top - 29, legend, fontName=FONT, fontSize=7))
     drawing.add(
         Circle(5, top - 41, 4.5, fillColor=None, strokeColor=colors.black, strokeDashArray=DASH)
     )

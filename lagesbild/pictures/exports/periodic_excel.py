@@ -1,17 +1,20 @@
 """A periodic picture (quarter, tertial, year) as an Excel workbook (.xlsx).
 
-Sheets: "Rangordning" (areas by need with intervals and trend), "Utveckling" (each category
-group against the same period a year earlier, and per month) and "Påverkbarhet" (the group's
-view of what can be influenced). Everything comes from the periodic content alone (the live
-draft from `periodic.compute_period` or an approved version's frozen content), so a version
-exports exactly as it was approved. Changes are stored as fractions (0.12 for +12 %) in a
-percent format, so they stay numbers a reader can compute with.
+Sheets: "Sammanfattning" (the title, with "pågående period" while the period runs, and
+what the figures cover), "Rangordning" (areas by need with intervals and trend),
+"Utveckling" (each category group against the same period a year earlier, and per month)
+and "Påverkbarhet" (the group's view of what can be influenced). Everything comes from the
+periodic content alone (the live draft from `periodic.compute_period` or an approved
+version's frozen content), so a version exports exactly as it was approved. Changes are
+stored as fractions (0.12 for +12 %) in a percent format, so they stay numbers a reader can
+compute with.
 """
 
 from io import BytesIO
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from lagesbild.pictures.exports.excel import DECIMAL, INTEGER, _append, _fit_columns, _table_header
@@ -23,9 +26,10 @@ CHANGE = "+0%;-0%;0%"
 def build(content: dict) -> bytes:
     """The workbook as .xlsx bytes."""
     book = Workbook()
-    ranking = book.active
-    ranking.title = "Rangordning"
-    _ranking_sheet(ranking, content)
+    summary = book.active
+    summary.title = "Sammanfattning"
+    _summary_sheet(summary, content)
+    _ranking_sheet(book.create_sheet("Rangordning"), content)
     _development_sheet(book.create_sheet("Utveckling"), content)
     _influence_sheet(book.create_sheet("Påverkbarhet"), content)
     out = BytesIO()
@@ -36,6 +40,35 @@ def build(content: dict) -> bytes:
 def _change(ratio: float | None) -> float | None:
     """A rate ratio as a change: 1.12 -> 0.12 (shown +12 %); None stays an empty cell."""
     return None if ratio is None else ratio - 1
+
+
+def _summary_sheet(sheet: Worksheet, content: dict) -> None:
+    """The title and the notes the page shows before any figure: a period still running
+    (its counts are so far, its trend and comparison withheld) or only partly covered."""
+    title = _("Lägesbild %(p)s – %(n)s") % {"p": content["label"], "n": content["partnership"]}
+    notes = []
+    if content["in_progress"]:
+        title += " " + _("(pågående period)")
+        notes.append(
+            _("Pågående period")
+            + " – "
+            + _(
+                "siffrorna gäller hittills. Trend och jämförelse med året före visas när "
+                "perioden är slut."
+            )
+        )
+    if content["covered"] is False:
+        notes.append(
+            _(
+                "Samverkan rapporterar sedan %(d)s: perioden täcks bara delvis, så dess antal "
+                "är lägre än en hel periods."
+            )
+            % {"d": content["covered_from"] or "–"}
+        )
+    for line in (title, *notes):
+        _append(sheet, [line])
+    sheet["A1"].font = Font(bold=True, size=14)
+    _fit_columns(sheet)
 
 
 def _ranking_sheet(sheet: Worksheet, content: dict) -> None:

@@ -9,6 +9,9 @@
   var STORAGE_KEY = "lagesbild-review-shortcuts";
   var queue = document.getElementById("review-queue");
   if (!queue) return;
+  // The filters are folded on a phone, so the queue comes first; a wider screen has room.
+  var filters = document.getElementById("review-filters");
+  if (filters && window.matchMedia("(min-width: 48rem)").matches) filters.open = true;
   var legend = document.getElementById("review-shortcuts");
   var toggle = document.getElementById("shortcuts-on");
   var selectAll = document.getElementById("select-unproblematic");
