@@ -1,0 +1,27 @@
+"""The weekly picture's "Indikatorer" section, as one self-contained inclusion tag:
+`{% load indicators %}{% indicator_section iso %}` shows, for each indicator the member may
+see, every area's latest value of a period begun by the end of that week, its change and its
+deviation flag."""
+
+from datetime import timedelta
+
+from django import template
+
+from lagesbild.incidents import weeks
+from lagesbild.indicators import presenters, queries
+from lagesbild.partnerships.access import Role, has_role
+
+register = template.Library()
+
+
+@register.inclusion_tag("indicators/_picture_section.html", takes_context=True)
+def indicator_section(context, iso: str) -> dict:
+    membership = getattr(context.get("request"), "membership", None)
+    if not has_role(membership, Role.MEMBER):
+        return {"sections": []}
+    until = weeks.monday(weeks.parse(iso)) + timedelta(days=6)
+    sections = [
+        (indicator, presenters.rows(indicator, queries.summaries(indicator, until)))
+        for indicator in queries.indicators(membership).filter(active=True)
+    ]
+    return {"sections": sections}
