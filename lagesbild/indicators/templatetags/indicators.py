@@ -1,7 +1,7 @@
 """The weekly picture's "Indikatorer" section, as one self-contained inclusion tag:
 `{% load indicators %}{% indicator_section iso %}` shows, for each indicator the member may
-see, every area's latest value of a period begun by the end of that week, its change and its
-deviation flag."""
+see, every area's latest value of a period begun by the end of that week (areas without one
+are left out), its change and its deviation flag."""
 
 from datetime import timedelta
 
@@ -20,8 +20,9 @@ def indicator_section(context, iso: str) -> dict:
     if not has_role(membership, Role.MEMBER):
         return {"sections": []}
     until = weeks.monday(weeks.parse(iso)) + timedelta(days=6)
-    sections = [
-        (indicator, presenters.rows(indicator, queries.summaries(indicator, until)))
-        for indicator in queries.indicators(membership).filter(active=True)
-    ]
+    sections = []
+    for indicator in queries.indicators(membership).filter(active=True):
+        known = [s for s in queries.summaries(indicator, until) if s.latest is not None]
+        if known:  # areas without values are listed on the indicator's own page
+            sections.append((indicator, presenters.rows(indicator, known)))
     return {"sections": sections}
