@@ -51,15 +51,35 @@ def _point(indicator: Indicator, value: IndicatorValue) -> method.Point:
 def summaries(indicator: Indicator, until: date | None = None) -> list[AreaSummary]:
     """Per active area: the latest value of a period begun by `until` (all, without it),
     the value of the period just before, and the deviation test on the area's history."""
-    values = IndicatorValue.objects.filter(indicator=indicator).order_by("period_start")
+    return _summaries(indicator, list(areas(indicator)), _values([indicator], until))
+
+
+def picture_summaries(membership, until: date) -> list[tuple[Indicator, list[AreaSummary]]]:
+    """`summaries` of every active indicator the member may see, in three queries however
+    many indicators there are (the weekly picture's section)."""
+    items = list(indicators(membership).filter(active=True))
+    if not items:
+        return []
+    area_list = list(Area.objects.filter(partnership=membership.partnership_id, active=True))
+    values = _values(items, until)
+    return [(i, _summaries(i, area_list, values)) for i in items]
+
+
+def _values(items: list[Indicator], until: date | None) -> dict[tuple[int, int], list]:
+    """Values of `items` up to `until`, oldest first, by (indicator id, area id)."""
+    rows = IndicatorValue.objects.filter(indicator__in=items).order_by("period_start")
     if until is not None:
-        values = values.filter(period_start__lte=until)
-    by_area = defaultdict(list)
-    for value in values.select_related("entered_by"):
-        by_area[value.area_id].append(value)
+        rows = rows.filter(period_start__lte=until)
+    grouped = defaultdict(list)
+    for value in rows:
+        grouped[(value.indicator_id, value.area_id)].append(value)
+    return grouped
+
+
+def _summaries(indicator: Indicator, area_list: list[Area], values: dict) -> list[AreaSummary]:
     result = []
-    for area in areas(indicator):
-        history = by_area.get(area.pk, [])
+    for area in area_list:
+        history = values.get((indicator.pk, area.pk), [])
         if not history:
             result.append(AreaSummary(area, None, None, None))
             continue

@@ -197,3 +197,29 @@ def test_the_weekly_picture_shows_visible_indicators(coordinator_a, member_a):
     assert 'id="indikatorer"' in text
     assert "Kostnad qqPic" in text
     assert "qqSecret" not in text
+
+
+def test_the_picture_section_has_a_fixed_query_count(coordinator_a, member_a):
+    from django.db import connection
+    from django.template import Context, Template
+    from django.test import RequestFactory
+    from django.test.utils import CaptureQueriesContext
+
+    norr = area(coordinator_a.partnership, "Norr")
+    request = RequestFactory().get("/")
+    request.membership = member_a
+    template = Template("{% load indicators %}{% indicator_section '2026-W10' %}")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            template.render(Context({"request": request}))
+        return len(queries)
+
+    first = make_indicator(coordinator_a, name="Första")
+    entry = [services.Entry(norr, date(2026, 1, 1), 5)]
+    services.save_values(membership=coordinator_a, indicator=first, entries=entry)
+    one = count()
+    for k in range(3):
+        more = make_indicator(coordinator_a, name=f"Fler {k}")
+        services.save_values(membership=coordinator_a, indicator=more, entries=entry)
+    assert count() == one == 3

@@ -21,8 +21,8 @@ def indicator_section(context, iso: str) -> dict:
         return {"sections": []}
     until = weeks.monday(weeks.parse(iso)) + timedelta(days=6)
     sections = []
-    for indicator in queries.indicators(membership).filter(active=True):
-        known = [s for s in queries.summaries(indicator, until) if s.latest is not None]
+    for indicator, summaries in queries.picture_summaries(membership, until):
+        known = [s for s in summaries if s.latest is not None]
         if known:  # areas without values are listed on the indicator's own page
             sections.append((indicator, presenters.rows(indicator, known)))
     return {"sections": sections}
