@@ -33,7 +33,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 COUNT, AMOUNT, SHARE = "count", "amount", "share"
 WEEK, MONTH, QUARTER, YEAR = "week", "month", "quarter", "year"
@@ -173,7 +173,51 @@ def _amount(value: float, values: np.ndarray, baseline: str, settings: Settings)
     )
 
 
-def count_predictive(values: np.ndarray, floor: float) -> stats.rv_discrete:
+@dataclass(frozen=True)
+class NegativeBinomial:
+    """The negative binomial with `size` n and success probability p (scipy's nbinom
+    parameterisation), from scipy.special directly: a frozen scipy.stats distribution costs
+    about 1 ms to build, which dominated the picture's section (benchmarks/indicators.py)."""
+
+    size: float
+    p: float
+
+    def mean(self) -> float:
+        return self.size * (1 - self.p) / self.p
+
+    def var(self) -> float:
+        return self.size * (1 - self.p) / self.p**2
+
+    def cdf(self, k: float) -> float:
+        return float(special.betainc(self.size, k + 1, self.p)) if k >= 0 else 0.0
+
+    def sf(self, k: float) -> float:
+        """P(X > k), from the upper incomplete beta so that small tails keep their digits."""
+        return float(special.betainc(k + 1, self.size, 1 - self.p)) if k >= 0 else 1.0
+
+    def pmf(self, k: float) -> float:
+        if k < 0:
+            return 0.0
+        log = (
+            special.gammaln(k + self.size)
+            - special.gammaln(self.size)
+            - special.gammaln(k + 1)
+            + self.size * math.log(self.p)
+            + k * math.log1p(-self.p)
+        )
+        return math.exp(log)
+
+    def ppf(self, q: float) -> float:
+        """The smallest k with P(X <= k) >= q."""
+        k = max(0.0, math.ceil(float(special.nbdtrik(q, self.size, self.p))) - 1)
+        while self.cdf(k) < q:
+            k += 1
+        while k > 0 and self.cdf(k - 1) >= q:
+            k -= 1
+        return k
+
+
+def count_predictive(values: np.ndarray, floor: float) -> NegativeBinomial:
     """The distribution of the next count given earlier counts: mean m, variance
     φ·m·(1 + 1/n) with φ = max(1, sample variance / m), negative binomial (m ≥ ``floor``)."""
     n = len(values)
@@ -181,16 +225,16 @@ def count_predictive(values: np.ndarray, floor: float) -> stats.rv_discrete:
     variance = float(np.var(values, ddof=1)) if n > 1 else mean
     phi = max(1.0, variance / mean)
     predictive_variance = phi * mean * (1 + 1 / n)
-    # NB with mean m and variance v: n_nb = m² / (v - m), p = m / v.
+    # NB with mean m and variance v: size = m² / (v - m), p = m / v.
     size = mean**2 / (predictive_variance - mean)
-    return stats.nbinom(size, mean / predictive_variance)
+    return NegativeBinomial(size, mean / predictive_variance)
 
 
 def _count(value: float, values: np.ndarray, baseline: str, settings: Settings) -> Deviation:
     distribution = count_predictive(values, settings.count_floor)
     x = round(value)
-    upper = float(distribution.sf(x) + 0.5 * distribution.pmf(x))  # mid-P(X >= x)
-    lower = float(distribution.cdf(x) - 0.5 * distribution.pmf(x))  # mid-P(X <= x)
+    upper = distribution.sf(x) + 0.5 * distribution.pmf(x)  # mid-P(X >= x)
+    lower = distribution.cdf(x) - 0.5 * distribution.pmf(x)  # mid-P(X <= x)
     half = settings.count_alpha / 2
     outcome = ABOVE if upper <= half else BELOW if lower <= half else WITHIN
     return Deviation(
@@ -198,9 +242,9 @@ def _count(value: float, values: np.ndarray, baseline: str, settings: Settings) 
         baseline,
         len(values),
         value,
-        expected=float(distribution.mean()),
-        low=float(distribution.ppf(half)),
-        high=float(distribution.ppf(1 - half)),
+        expected=distribution.mean(),
+        low=distribution.ppf(half),
+        high=distribution.ppf(1 - half),
         p_value=min(1.0, 2 * min(upper, lower)),
     )
 
@@ -243,7 +287,7 @@ def _successes(point: Point) -> int:
 
 def wilson_interval(x: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
     """Wilson's score interval for a proportion x/n (Wilson 1927)."""
-    z = float(stats.norm.ppf(0.5 + confidence / 2))
+    z = float(special.ndtri(0.5 + confidence / 2))
     p = x / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
@@ -271,4 +315,4 @@ def two_proportion_test(x1: int, n1: int, x2: int, n2: int) -> tuple[float, floa
     if variance == 0:
         return 0.0, 1.0
     z = (x1 / n1 - x2 / n2) / math.sqrt(variance)
-    return z, float(2 * stats.norm.sf(abs(z)))
+    return z, float(2 * special.ndtr(-abs(z)))

@@ -189,3 +189,18 @@ def test_a_share_without_sample_size_or_history_cannot_be_judged():
     assert no_n.outcome == ind.UNKNOWN
     assert no_n.expected == 30.0
     assert not math.isnan(no_n.latest)
+
+
+@pytest.mark.parametrize(("size", "p"), [(20.0, 0.7), (0.8, 0.1), (500.0, 0.999), (3.3, 0.5)])
+def test_negative_binomial_matches_scipy(size, p):
+    from scipy import stats
+
+    ours, reference = ind.NegativeBinomial(size, p), stats.nbinom(size, p)
+    assert ours.mean() == pytest.approx(reference.mean())
+    assert ours.var() == pytest.approx(reference.var())
+    for k in [0, 1, 3, 10, 40, 200]:
+        assert ours.cdf(k) == pytest.approx(reference.cdf(k), rel=1e-9, abs=1e-300)
+        assert ours.sf(k) == pytest.approx(reference.sf(k), rel=1e-9, abs=1e-300)
+        assert ours.pmf(k) == pytest.approx(reference.pmf(k), rel=1e-9, abs=1e-300)
+    for q in [0.001, 0.005, 0.25, 0.5, 0.995, 0.999]:
+        assert ours.ppf(q) == reference.ppf(q)
