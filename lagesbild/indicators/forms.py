@@ -35,12 +35,16 @@ class PeriodChoiceForm(forms.Form):
 
     def clean_period(self):
         try:
-            return periods.parse(self.indicator.period, self.cleaned_data["period"])
+            start = periods.parse(self.indicator.period, self.cleaned_data["period"])
         except ValueError as exc:
             raise forms.ValidationError(
                 _("Perioden ska skrivas som %(example)s.")
                 % {"example": periods.example(self.indicator.period)}
             ) from exc
+        problems = services.check_period(start)
+        if problems:
+            raise forms.ValidationError(problems)
+        return start
 
 
 class PeriodValuesForm(forms.Form):

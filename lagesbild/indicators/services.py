@@ -146,6 +146,13 @@ def check_value(indicator: Indicator, value: float, sample_size: int | None) -> 
     return problems
 
 
+def check_period(start: date) -> list[str]:
+    """A value is for a period that has begun: a figure for next month is a typing error."""
+    if start > timezone.localdate():
+        return [_("Perioden har inte börjat än.")]
+    return []
+
+
 # --- saving ------------------------------------------------------------------------------------
 
 
@@ -169,7 +176,12 @@ def save_values(
     and new figure; an identical one is left as it was (with its first enterer)."""
     entries = list(entries)
     problems = [
-        message for e in entries for message in check_value(indicator, e.value, e.sample_size)
+        message
+        for e in entries
+        for message in [
+            *check_value(indicator, e.value, e.sample_size),
+            *check_period(e.period_start),
+        ]
     ]
     if problems:
         raise ValidationError(sorted(set(problems)))
@@ -305,6 +317,7 @@ def _plan_row(indicator, number: int, row: dict, areas: dict, seen: dict) -> Pla
         planned.errors.append(_("Okänt område: %(a)s.") % {"a": _shorten(area_text) or "–"})
     try:
         planned.period_start = periods.parse(indicator.period, row.get("period", ""))
+        planned.errors.extend(check_period(planned.period_start))
     except ValueError:
         planned.errors.append(
             _("Perioden ska skrivas som %(example)s.")

@@ -135,7 +135,9 @@ def enter_values(request, pk: int):
         areas=queries.areas(indicator),
         existing=queries.values_for_period(indicator, start),
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and choice.errors:
+        form.add_error(None, _("Välj en period som går att spara värden för."))
+    elif request.method == "POST" and form.is_valid():
         entries = [
             services.Entry(area, start, value, size)
             for area, value, size in form.cleaned_data["entries"]

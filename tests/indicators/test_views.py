@@ -223,3 +223,18 @@ def test_the_picture_section_has_a_fixed_query_count(coordinator_a, member_a):
         more = make_indicator(coordinator_a, name=f"Fler {k}")
         services.save_values(membership=coordinator_a, indicator=more, entries=entry)
     assert count() == one == 3
+
+
+def test_a_period_that_has_not_begun_is_refused(coordinator_a):
+    indicator = make_indicator(coordinator_a)
+    norr = area(coordinator_a.partnership, "Norr")
+    client = client_for(coordinator_a)
+    url = reverse("indicators:enter", args=[indicator.pk]) + "?period=2099-01"
+    assert "Perioden har inte börjat än." in client.get(url).content.decode()
+    refused = client.post(url, {f"value_{norr.pk}": "10"})
+    assert refused.status_code == 400
+    garbage = reverse("indicators:enter", args=[indicator.pk]) + "?period=nej"
+    assert client.post(garbage, {f"value_{norr.pk}": "10"}).status_code == 400
+    response = upload(client, indicator, "v.csv", b"omrade;period;varde\nNorr;2099-01;1\n")
+    assert "Perioden har inte börjat än." in client.get(response.url).content.decode()
+    assert not IndicatorValue.objects.exists()
