@@ -539,6 +539,10 @@ ROUTES: dict[str, Route] = {
     "api:categories": Route(Role.REPORTER, api=True, shows_a=True),
     "api:areas": Route(Role.REPORTER, api=True, shows_a=True),
     "api:places": Route(Role.REPORTER, api=True, shows_a=True),
+    "api:list_indicators": Route(Role.MEMBER, api=True, shows_a=True),
+    "api:indicator_values": Route(
+        Role.MEMBER, api=True, params={"indicator_id": "indicator"}, shows_a=True
+    ),
     "accounts:account": Route(Role.REPORTER, shows_a=True),
     # Every persona's session is verified or owes nothing, so the code page sends it on.
     "accounts:verify": Route(Role.REPORTER, ("GET", "POST"), ok={"GET": 302, "POST": 302}),
