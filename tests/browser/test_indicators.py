@@ -14,7 +14,7 @@ from lagesbild.indicators import periods
 from lagesbild.indicators.models import Indicator, IndicatorValue
 from tests.browser.picture.accessibility import axe_findings
 from tests.browser.picture.history import build_burst, last_week
-from tests.browser.steps import log_in
+from tests.browser.steps import log_in, screenshot_for_docs
 
 pytestmark = pytest.mark.browser
 
@@ -54,6 +54,12 @@ def test_coordinator_defines_uploads_and_sees_an_indicator_in_the_picture(
     page.get_by_role("button", name="Spara").click()
     page.get_by_text("Indikatorn är skapad.").wait_for()
     indicator = Indicator.objects.get(partnership=partnership)
+    form_findings = [
+        *axe_findings(page, reverse("indicators:list")),
+        *axe_findings(page, reverse("indicators:create")),
+        *axe_findings(page, reverse("indicators:enter", args=[indicator.pk])),
+    ]
+    page.goto(reverse("indicators:detail", args=[indicator.pk]))
 
     page.get_by_role("link", name="Ladda upp en fil").click()
     upload_findings = axe_findings(page, reverse("indicators:upload", args=[indicator.pk]))
@@ -71,6 +77,7 @@ def test_coordinator_defines_uploads_and_sees_an_indicator_in_the_picture(
         "Bolagets ekonomisystem"
     }
     detail_findings = axe_findings(page, reverse("indicators:detail", args=[indicator.pk]))
+    screenshot_for_docs(page, "indicator")
 
     page.goto(reverse("pictures:week", args=[weeks.iso(week)]))
     section = page.locator("#indikatorer")
@@ -79,4 +86,5 @@ def test_coordinator_defines_uploads_and_sees_an_indicator_in_the_picture(
     assert "Sämre än vanligt" in norr_row.inner_text()
     assert "+23500" in norr_row.inner_text()  # 35 500 against 12 000 the month before
     picture_findings = axe_findings(page, page.url)
-    assert upload_findings + preview_findings + detail_findings + picture_findings == []
+    findings = form_findings + upload_findings + preview_findings + detail_findings
+    assert findings + picture_findings == []
