@@ -238,3 +238,39 @@ def test_a_period_that_has_not_begun_is_refused(coordinator_a):
     response = upload(client, indicator, "v.csv", b"omrade;period;varde\nNorr;2099-01;1\n")
     assert "Perioden har inte börjat än." in client.get(response.url).content.decode()
     assert not IndicatorValue.objects.exists()
+
+
+def test_survey_shares_show_their_uncertainty(coordinator_a, member_a):
+    indicator = make_indicator(
+        coordinator_a, name="Otrygghet", scale="share", period="year", unit="%"
+    )
+    norr = area(coordinator_a.partnership, "Norr")
+    services.save_values(
+        membership=coordinator_a,
+        indicator=indicator,
+        entries=[
+            services.Entry(norr, date(2024, 1, 1), 29.3, 410),
+            services.Entry(norr, date(2025, 1, 1), 21.0, 400),
+        ],
+    )
+    page = client_for(member_a).get(reverse("indicators:detail", args=[indicator.pk]))
+    text = page.content.decode()
+    assert "Bättre än vanligt" in text  # fewer feel unsafe, and higher is worse
+    assert "21,0 % mot 29,3 % (2024)" in text
+    assert "en förändring på −8,3 procentenheter" in text
+    assert "95 % intervall 17,3–25,3 %, 400 svar" in text
+    assert "Förändringen är större än slumpen förklarar." in text
+
+
+def test_counts_explain_how_rare_the_flag_is(coordinator_a, member_a):
+    indicator = make_indicator(coordinator_a, name="Brott", scale="count", period="quarter")
+    norr = area(coordinator_a.partnership, "Norr")
+    history = [5, 4, 6, 5, 5, 4, 6, 5]
+    starts = [date(2024 + k // 4, 3 * (k % 4) + 1, 1) for k in range(9)]
+    entries = [services.Entry(norr, s, v) for s, v in zip(starts, [*history, 19], strict=True)]
+    services.save_values(membership=coordinator_a, indicator=indicator, entries=entries)
+    text = client_for(member_a).get(reverse("indicators:detail", args=[indicator.pk]))
+    text = text.content.decode()
+    assert "2026 K1" in text
+    assert "Sämre än vanligt" in text
+    assert "mindre än 1 gång på 1 000" in text
