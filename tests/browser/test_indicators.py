@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook
 
 from lagesbild.incidents import weeks
@@ -88,3 +89,47 @@ def test_coordinator_defines_uploads_and_sees_an_indicator_in_the_picture(
     picture_findings = axe_findings(page, page.url)
     findings = form_findings + upload_findings + preview_findings + detail_findings
     assert findings + picture_findings == []
+
+
+def test_indicator_pages_fit_a_phone(open_page, coordinator_a, member_a):
+    """Every indicator page, and the picture with its section, at 390 px: wide tables scroll
+    inside their boxes, the page itself never widens."""
+    partnership = coordinator_a.partnership
+    week = last_week(partnership)
+    build_burst(member_a, week)
+    indicator = Indicator.objects.create(
+        partnership=partnership,
+        name="Andel som känner sig otrygga ute ensamma sent en kväll i sitt bostadsområde",
+        unit="%",
+        period="month",
+        scale="share",
+        source="Kommunens trygghetsenkät",
+    )
+    norr = partnership.areas.get(name="Norr")
+    latest = periods.shift("month", periods.start("month", weeks.monday(week)), -1)
+    for k in range(13):
+        IndicatorValue.objects.create(
+            indicator=indicator,
+            area=norr,
+            period_kind="month",
+            period_start=periods.shift("month", latest, -k),
+            value=20 + k % 4,
+            sample_size=300,
+            entered_at=timezone.now(),
+        )
+    pages = [
+        reverse("indicators:list"),
+        reverse("indicators:detail", args=[indicator.pk]),
+        reverse("indicators:enter", args=[indicator.pk]),
+        reverse("indicators:upload", args=[indicator.pk]),
+        reverse("indicators:edit", args=[indicator.pk]),
+        reverse("pictures:week", args=[weeks.iso(week)]),
+    ]
+    page = open_page("phone", member=coordinator_a)
+    too_wide = []
+    for url in pages:
+        page.goto(url)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 390:
+            too_wide.append(f"{url}: {width} px")
+    assert too_wide == []
