@@ -7,13 +7,17 @@ method depends on the indicator's scale (``COUNT``, ``AMOUNT``, ``SHARE``); the 
 values (the baseline) depend on its period kind. docs/method/indicators.md explains both in
 plain language.
 
-Baseline: the same period (week number, month, quarter) in earlier years when there are at
-least ``min_seasonal`` of them, so a season is compared with itself; otherwise the
-``recent`` periods just before (at least ``min_recent``), which ignores the season and says
-so. Yearly figures always use the years before.
+Baseline for counts: the same period (week number, month, quarter) in earlier years when
+there are at least ``min_seasonal`` of them, so a season is compared with itself; otherwise
+the ``recent`` periods just before (at least ``min_recent``), which ignores the season and
+says so. Yearly counts use the years before (at least ``min_years``). Amounts always use the
+``recent`` periods (at least ``min_recent``, yearly ones too): see ``_baseline``.
 
 - ``AMOUNT`` (a cost, a rate, a mean): robust z = (x - median) / (1.4826 · MAD) of the
-  baseline (Leys et al. 2013); ``|z| >= z_limit`` deviates.
+  baseline (Leys et al. 2013). The MAD of a few values is itself uncertain, so the limit for
+  |z| depends on the number of values n: the 99th percentile of |z| for normal data with n
+  earlier values (``AMOUNT_LIMITS``, simulated by ``python -m analysis.indicators``), which
+  keeps the false alarms at 1 % however short the history.
 - ``COUNT``: a quasi-Poisson predictive band: mean m and dispersion φ = max(1, s²/m) of the
   baseline, predictive variance φ·m·(1 + 1/n) (the mean is itself estimated from n values),
   a negative-binomial distribution with that mean and variance and two one-sided mid-p
@@ -34,6 +38,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import special
+
+from analysis._amount_limits import AMOUNT_LIMITS
 
 COUNT, AMOUNT, SHARE = "count", "amount", "share"
 WEEK, MONTH, QUARTER, YEAR = "week", "month", "quarter", "year"
@@ -69,7 +75,6 @@ class Settings:
     min_recent: int = 6  # values before the latest, when the season cannot be used
     min_years: int = 3  # earlier years, for yearly figures
     recent: tuple[tuple[str, int], ...] = ((WEEK, 26), (MONTH, 12), (QUARTER, 8), (YEAR, 10))
-    z_limit: float = 3.0  # robust z for amounts (Leys et al. 2013: 3 is "very conservative")
     count_alpha: float = 0.01  # two-sided, for counts
     share_alpha: float = 0.05  # two-sided, for survey shares
     confidence: float = 0.95  # intervals shown for shares and their change
@@ -114,7 +119,7 @@ def assess(
     earlier = sorted((p for p in history if p.key < latest.key), key=lambda p: p.key)
     if kind == SHARE:
         return _share(latest, earlier, settings)
-    baseline, used = _baseline(period_kind, latest, earlier, settings)
+    baseline, used = _baseline(kind, period_kind, latest, earlier, settings)
     values = np.array([p.value for p in used], dtype=float)
     if baseline == NO_BASELINE:
         return Deviation(UNKNOWN, NO_BASELINE, len(values), latest.value)
@@ -124,8 +129,13 @@ def assess(
 
 
 def _baseline(
-    period_kind: str, latest: Point, earlier: list[Point], settings: Settings
+    kind: str, period_kind: str, latest: Point, earlier: list[Point], settings: Settings
 ) -> tuple[str, list[Point]]:
+    recent = earlier[-dict(settings.recent)[period_kind] :]
+    if kind == AMOUNT:
+        # Never the 3-5 values of a season: their MAD is so uncertain that only a value 15 to
+        # 112 robust SDs away would be flagged (AMOUNT_LIMITS).
+        return (RECENT, recent) if len(recent) >= settings.min_recent else (NO_BASELINE, recent)
     if period_kind == YEAR:
         years = earlier[-dict(settings.recent)[YEAR] :]
         return (RECENT, years) if len(years) >= settings.min_years else (NO_BASELINE, years)
@@ -136,7 +146,6 @@ def _baseline(
     ]
     if len(seasonal) >= settings.min_seasonal:
         return SEASONAL, seasonal
-    recent = earlier[-dict(settings.recent)[period_kind] :]
     if len(recent) >= settings.min_recent:
         return RECENT, recent
     return NO_BASELINE, recent
@@ -153,22 +162,29 @@ def robust_scale(values: np.ndarray) -> float:
     return MEAN_AD_TO_SD * float(np.mean(deviations))
 
 
+def amount_limit(n: int) -> float:
+    """The limit for |robust z| with n earlier values (two-sided 1 % for normal data); past
+    the table's end, its last value (the limit falls slowly towards 2.58 there)."""
+    return AMOUNT_LIMITS[min(n, max(AMOUNT_LIMITS))]
+
+
 def _amount(value: float, values: np.ndarray, baseline: str, settings: Settings) -> Deviation:
     centre = float(np.median(values))
     scale = robust_scale(values)
+    limit = amount_limit(len(values))
     if scale > 0:
         z = (value - centre) / scale
     else:  # every earlier value the same: any other value is outside its history
         z = 0.0 if value == centre else math.copysign(math.inf, value - centre)
-    outcome = ABOVE if z >= settings.z_limit else BELOW if z <= -settings.z_limit else WITHIN
+    outcome = ABOVE if z >= limit else BELOW if z <= -limit else WITHIN
     return Deviation(
         outcome,
         baseline,
         len(values),
         value,
         expected=centre,
-        low=centre - settings.z_limit * scale,
-        high=centre + settings.z_limit * scale,
+        low=centre - limit * scale,
+        high=centre + limit * scale,
         statistic=z,
     )
 
@@ -316,3 +332,35 @@ def two_proportion_test(x1: int, n1: int, x2: int, n2: int) -> tuple[float, floa
         return 0.0, 1.0
     z = (x1 / n1 - x2 / n2) / math.sqrt(variance)
     return z, float(2 * special.ndtr(-abs(z)))
+
+
+def simulate_amount_limits(
+    sizes: range = range(3, 27), draws: int = 400_000, seed: int = 2026, alpha: float = 0.01
+) -> dict[int, float]:
+    """The (1 - alpha) quantile of |x - median| / (1.4826 · MAD) where x and the n earlier
+    values are independent standard normal draws, for each n in `sizes` (each n with its own
+    random stream, so a part of the table can be checked on its own)."""
+    limits = {}
+    for n in sizes:
+        sample = np.random.default_rng([seed, n]).standard_normal((draws, n + 1))
+        history, latest = sample[:, :n], sample[:, n]
+        centre = np.median(history, axis=1)
+        mad = np.median(np.abs(history - centre[:, None]), axis=1)
+        z = np.abs(latest - centre) / (MAD_TO_SD * mad)
+        limits[n] = round(float(np.quantile(z, 1 - alpha)), 2)
+    return limits
+
+
+if __name__ == "__main__":
+    import pathlib
+    import time
+
+    began = time.perf_counter()
+    table = simulate_amount_limits()
+    lines = "".join(f"    {n}: {limit},\n" for n, limit in table.items())
+    pathlib.Path(__file__).with_name("_amount_limits.py").write_text(
+        '"""Limits for |robust z| of amounts by number of earlier values, generated by\n'
+        '``python -m analysis.indicators`` (do not edit): the 99th percentile for normal data."""'
+        f"\n\nAMOUNT_LIMITS = {{\n{lines}}}\n"
+    )
+    print(f"simulated in {time.perf_counter() - began:.1f} s")

@@ -26,12 +26,23 @@ def monthly(values_by_year: dict[int, list[float]]) -> list[Point]:
 # --- the baseline ------------------------------------------------------------------------------
 
 
-def test_three_earlier_years_of_the_same_month_make_a_seasonal_baseline():
+def test_three_earlier_years_of_the_same_month_make_a_seasonal_baseline_for_counts():
     history = monthly({2023: [10] * 12, 2024: [12] * 12, 2025: [11] * 12})
-    result = ind.assess(ind.AMOUNT, ind.MONTH, Point(2026, 3, 11), history)
+    result = ind.assess(ind.COUNT, ind.MONTH, Point(2026, 3, 11), history)
     assert result.baseline == ind.SEASONAL
     assert result.history == 3
-    assert result.expected == 11
+    assert result.expected == pytest.approx(11)
+
+
+def test_amounts_always_use_the_recent_periods():
+    history = monthly({2023: [10] * 12, 2024: [12] * 12, 2025: [11] * 12})
+    result = ind.assess(ind.AMOUNT, ind.MONTH, Point(2026, 3, 11), history)
+    assert result.baseline == ind.RECENT
+    assert result.history == 12
+    years = [Point(y, 1, 10.0) for y in range(2019, 2024)]
+    assert ind.assess(ind.AMOUNT, ind.YEAR, Point(2024, 1, 50), years).outcome == ind.UNKNOWN
+    six = [*years, Point(2018, 1, 11.0)]
+    assert ind.assess(ind.AMOUNT, ind.YEAR, Point(2024, 1, 50), six).outcome == ind.ABOVE
 
 
 def test_a_year_of_months_uses_the_recent_months_and_less_is_unknown():
@@ -50,11 +61,11 @@ def test_values_at_or_after_the_latest_period_are_not_history():
     assert result.history == 11  # December itself is not its own history
 
 
-def test_yearly_figures_need_three_earlier_years():
+def test_yearly_counts_need_three_earlier_years():
     two = [Point(2023, 1, 10), Point(2024, 1, 11)]
-    assert ind.assess(ind.AMOUNT, ind.YEAR, Point(2025, 1, 40), two).outcome == ind.UNKNOWN
+    assert ind.assess(ind.COUNT, ind.YEAR, Point(2025, 1, 40), two).outcome == ind.UNKNOWN
     three = [*two, Point(2022, 1, 12)]
-    result = ind.assess(ind.AMOUNT, ind.YEAR, Point(2025, 1, 40), three)
+    result = ind.assess(ind.COUNT, ind.YEAR, Point(2025, 1, 40), three)
     assert result.baseline == ind.RECENT
     assert result.outcome == ind.ABOVE
 
@@ -73,6 +84,24 @@ def test_amount_robust_z_is_median_and_scaled_mad():
     assert result.outcome == ind.ABOVE
     assert ind.assess(ind.AMOUNT, ind.MONTH, Point(2026, 1, 104), history).outcome == ind.WITHIN
     assert ind.assess(ind.AMOUNT, ind.MONTH, Point(2026, 1, 60), history).outcome == ind.BELOW
+
+
+@pytest.mark.parametrize("n", [6, 12])
+def test_amount_false_alarms_stay_near_one_percent_on_normal_data(n):
+    rng = np.random.default_rng(11)
+    draws = rng.normal(100, 10, size=(3000, n + 1))
+    alarms = 0
+    for row in draws:
+        history = [Point(2025, m, float(v)) for m, v in enumerate(row[:n], start=1)]
+        latest = Point(2026, 1, float(row[n]))
+        alarms += ind.assess(ind.AMOUNT, ind.MONTH, latest, history).outcome != ind.WITHIN
+    assert 0.002 < alarms / len(draws) < 0.025  # 1 % calibrated, 3 000 trials
+
+
+def test_the_amount_limits_table_is_what_the_simulation_gives():
+    assert ind.simulate_amount_limits(range(6, 8), draws=400_000) == {
+        n: ind.AMOUNT_LIMITS[n] for n in (6, 7)
+    }
 
 
 def test_a_single_outlier_in_the_history_does_not_hide_the_next_one():
