@@ -274,3 +274,28 @@ def test_counts_explain_how_rare_the_flag_is(coordinator_a, member_a):
     assert "2026 K1" in text
     assert "Sämre än vanligt" in text
     assert "mindre än 1 gång på 1 000" in text
+
+
+def test_the_periodic_picture_shows_the_latest_value_of_its_period(coordinator_a, member_a):
+    from lagesbild.pictures.periodic import Period
+
+    indicator = make_indicator(coordinator_a, name="Kostnad qqPeriod")
+    norr = area(coordinator_a.partnership, "Norr")
+    services.save_values(
+        membership=coordinator_a,
+        indicator=indicator,
+        entries=[
+            services.Entry(norr, date(2025, 3, 1), 4321),
+            services.Entry(norr, date(2025, 4, 1), 9876),
+        ],
+    )
+    from datetime import UTC, datetime
+
+    from tests.factories import make_incident
+
+    make_incident(member_a, area=norr, occurred_at=datetime(2025, 1, 15, 12, tzinfo=UTC))
+    client = client_for(member_a)
+    quarter = Period.parse("2025-Q1")
+    text = client.get(reverse("pictures:period", args=[str(quarter)])).content.decode()
+    assert "Kostnad qqPeriod" in text
+    assert "4321 kr" in text and "9876" not in text  # April is after the first quarter
