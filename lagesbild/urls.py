@@ -14,6 +14,7 @@ urlpatterns = [
     path("handelser/", include("lagesbild.incidents.urls")),
     path("lagesbild/", include("lagesbild.pictures.urls")),
     path("", include("lagesbild.interventions.urls")),
+    path("indikatorer/", include("lagesbild.indicators.urls")),
     path("samverkan/", include("lagesbild.partnerships.urls")),
     path("geografi/", include("lagesbild.geography.urls")),
     path("logg/", include("lagesbild.audit.urls")),

@@ -45,6 +45,8 @@ from lagesbild.audit.record import record
 from lagesbild.geography.models import Area, Place
 from lagesbild.incidents import weeks
 from lagesbild.incidents.models import Category, Incident
+from lagesbild.indicators import services as indicators
+from lagesbild.indicators.models import Indicator
 from lagesbild.interventions.models import Intervention, Meeting
 from lagesbild.partnerships.access import Role
 from lagesbild.partnerships.models import Membership, Organisation, Partnership
@@ -94,6 +96,9 @@ SKIPPED = {
     "partnerships:area_import_file": "a stored upload named by a random key under the "
     "partnership's own folder; another partnership's coordinator gets 404 "
     "(tests/geography/test_area_import.py)",
+    "indicators:upload_preview": "a stored upload named by a random key under the "
+    "partnership's own folder; another partnership's coordinator gets 404 "
+    "(tests/indicators/test_views.py)",
     "accounts:invitation": "public by design: the link's secret token is the key; unknown "
     "tokens get 410 (tests/partnerships/test_onboarding.py)",
 }
@@ -324,6 +329,34 @@ def _retention_form(world: "World") -> dict:
     return {"text_months": "24", "point_months": "36", "audit_address_months": "6", "confirm": "1"}
 
 
+def _indicator_form(world: "World") -> dict:
+    return {
+        "name": f"Kostnad {uuid.uuid4().hex[:8]}",
+        "unit": "kr",
+        "period": "month",
+        "scale": "amount",
+        "direction": "higher_worse",
+        "source": "Bostadsbolaget",
+        "visibility": "members",
+        "active": "on",
+    }
+
+
+def _indicator_edit_form(world: "World") -> dict:
+    return {**_indicator_form(world), "name": f"{MARK_A} Skadegörelsekostnad"}
+
+
+def _indicator_values_form(world: "World") -> dict:
+    return {f"value_{world.objects['area'].pk}": "1 250", "source_note": "Bolaget"}
+
+
+def _indicator_file(world: "World") -> dict:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    content = f"Område;Period;Värde\n{world.objects['area'].code};2026-01;10\n".encode()
+    return {"file": SimpleUploadedFile("varden.csv", content), "source_note": "Bolaget"}
+
+
 REVIEW = {"role": Role.COORDINATOR, "methods": ("POST",), "params": {"pk": "incident"}}
 DATA_PROTECTION = {"role": Role.COORDINATOR, "methods": ("GET", "POST"), "shows_a": True}
 
@@ -474,6 +507,32 @@ ROUTES: dict[str, Route] = {
     "interventions:status": Route(
         Role.MEMBER, ("POST",), params={"pk": "intervention"}, body=_status_form
     ),
+    "indicators:list": Route(Role.MEMBER, shows_a=True),
+    "indicators:create": Route(
+        Role.COORDINATOR, ("GET", "POST"), body=_indicator_form, foreign_post=302
+    ),
+    "indicators:detail": Route(Role.MEMBER, params={"pk": "indicator"}, shows_a=True),
+    "indicators:edit": Route(
+        Role.COORDINATOR,
+        ("GET", "POST"),
+        params={"pk": "indicator"},
+        body=_indicator_edit_form,
+        shows_a=True,
+    ),
+    "indicators:enter": Route(
+        Role.COORDINATOR,
+        ("GET", "POST"),
+        params={"pk": "indicator"},
+        body=_indicator_values_form,
+        shows_a=True,
+    ),
+    "indicators:upload": Route(
+        Role.COORDINATOR,
+        ("GET", "POST"),
+        params={"pk": "indicator"},
+        body=_indicator_file,
+        shows_a=True,
+    ),
     "geography:areas_geojson": Route(Role.REPORTER, shows_a=True),
     "geography:search": Route(Role.REPORTER, query={"q": "Norr"}, shows_a=True),
     "audit:trail": Route(Role.COORDINATOR, shows_a=True),
@@ -491,6 +550,10 @@ ROUTES: dict[str, Route] = {
     "api:categories": Route(Role.REPORTER, api=True, shows_a=True),
     "api:areas": Route(Role.REPORTER, api=True, shows_a=True),
     "api:places": Route(Role.REPORTER, api=True, shows_a=True),
+    "api:list_indicators": Route(Role.MEMBER, api=True, shows_a=True),
+    "api:indicator_values": Route(
+        Role.MEMBER, api=True, params={"indicator_id": "indicator"}, shows_a=True
+    ),
     "accounts:account": Route(Role.REPORTER, shows_a=True),
     # Every persona's session is verified or owes nothing, so the code page sends it on.
     "accounts:verify": Route(Role.REPORTER, ("GET", "POST"), ok={"GET": 302, "POST": 302}),
@@ -676,11 +739,33 @@ def build_world() -> World:
         by_others=[incident, duplicate],
         own=own,
     )
+    world.objects["indicator"] = _indicator(world, coordinator_a, norr)
     world.objects["api_token"] = ApiToken.issue(member_a, f"{MARK_A} import")[0]
     world.objects["picture"] = _approved_picture(world)
     world.objects["period_picture"] = _approved_period_picture(world)
     world.log_in()
     return world
+
+
+def _indicator(world: World, coordinator, area) -> Indicator:
+    """A's indicator with one value, so its pages have something of A's to show."""
+    indicator = indicators.define_indicator(
+        actor=coordinator.user,
+        partnership=world.a,
+        name=f"{MARK_A} Skadegörelsekostnad",
+        unit="kr",
+        period="month",
+        scale="amount",
+        source=f"{MARK_A} Bostadsbolaget",
+    )
+    first = timezone.localdate().replace(day=1)
+    indicators.save_values(
+        membership=coordinator,
+        indicator=indicator,
+        entries=[indicators.Entry(area, first, 1250.0)],
+        source_note=f"{MARK_A} fil",
+    )
+    return indicator
 
 
 def _approved_picture(world: World) -> Picture:

@@ -8,6 +8,7 @@ from lagesbild.api.auth import SessionAuth, TokenAuth, docs_login_required
 from lagesbild.api.common import ErrorsOut, schema_errors
 from lagesbild.api.geography import router as geography_router
 from lagesbild.api.incidents import router as incidents_router
+from lagesbild.api.indicators import router as indicators_router
 
 ERROR_DETAIL = {
     "title": "ErrorDetail",
@@ -90,6 +91,7 @@ api = LagesbildAPI(
 )
 api.add_router("/incidents", incidents_router)
 api.add_router("/", geography_router)
+api.add_router("/indicators", indicators_router)
 
 
 @api.exception_handler(ValidationError)

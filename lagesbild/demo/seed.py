@@ -22,10 +22,13 @@ from shapely.geometry import mapping
 
 from lagesbild.demo.areas import demo_areas, load_municipality
 from lagesbild.demo.incidents import CATEGORY_CODES, ORGANISATION_KINDS, generate_incidents
+from lagesbild.demo.indicators import DemoIndicator, demo_indicators
 from lagesbild.demo.places import demo_places
 from lagesbild.geography import geometry
 from lagesbild.geography.models import Area, Place
 from lagesbild.incidents.models import Category, Incident
+from lagesbild.indicators.models import IndicatorValue
+from lagesbild.indicators.services import define_indicator
 from lagesbild.interventions import evaluation, services
 from lagesbild.interventions.models import Intervention, ProgressNote
 from lagesbild.partnerships.models import Membership, Organisation, Partnership
@@ -141,6 +144,13 @@ def seed_demo(
             scale=scale,
         )
         _create_interventions(partnership, organisations, areas, today=today, seed=seed)
+        _create_indicators(
+            partnership,
+            areas,
+            start=today - timedelta(days=round(years * 365.25)),
+            today=today,
+            seed=seed,
+        )
     if passwords:
         _store_passwords({**_stored_passwords(), **passwords})
     # Fresh statistics for the query planner: without them (PostgreSQL with autovacuum off)
@@ -211,6 +221,35 @@ def _create_areas(partnership) -> list[Area]:
         )
         for a in demo_areas()
     ]
+
+
+def _create_indicators(partnership, areas, *, start, today, seed) -> None:
+    """The synthetic indicators of `demo.indicators`, defined as a coordinator would and
+    their values written in one insert each (the demo has no person who entered them)."""
+    by_code = {a.code: a for a in areas}
+    now = timezone.now()
+    series = demo_indicators(
+        [(a.name, a.code, a.population) for a in areas], start=start, today=today, seed=seed
+    )
+    for spec, values in series:
+        indicator = define_indicator(
+            actor=None,
+            partnership=partnership,
+            **{f: getattr(spec, f) for f in DemoIndicator.__dataclass_fields__},
+        )
+        IndicatorValue.objects.bulk_create(
+            IndicatorValue(
+                indicator=indicator,
+                area=by_code[v.area_code],
+                period_kind=spec.period,
+                period_start=v.period_start,
+                value=v.value,
+                sample_size=v.sample_size,
+                source_note="Demodata",
+                entered_at=now,
+            )
+            for v in values
+        )
 
 
 def _create_places(partnership, areas) -> list[Place]:

@@ -103,10 +103,26 @@ def _incident_visibility(membership: Membership) -> Q:
     return not_rejected & (Q(visibility="partnership") | Q(organisation=membership.organisation))
 
 
+def _indicator_visibility(membership: Membership, path: str = "") -> Q:
+    """An indicator shown to "coordinators and analysts only" is hidden from the others,
+    with its values."""
+    if has_role(membership, Role.ANALYST):
+        return Q()
+    return Q(**{f"{path}visibility": "members"})
+
+
 # How to reach the partnership id from a model, where it is not the `partnership` field.
-PARTNERSHIP_PATHS = {"partnership": "id", "apitoken": "membership__partnership"}
+PARTNERSHIP_PATHS = {
+    "partnership": "id",
+    "apitoken": "membership__partnership",
+    "indicatorvalue": "indicator__partnership",
+}
 # Row-level rules on top of the partnership filter.
-EXTRA_RULES = {"incident": _incident_visibility}
+EXTRA_RULES = {
+    "incident": _incident_visibility,
+    "indicator": _indicator_visibility,
+    "indicatorvalue": lambda membership: _indicator_visibility(membership, "indicator__"),
+}
 
 
 def scoped(queryset: QuerySet, membership: Membership | None) -> QuerySet:

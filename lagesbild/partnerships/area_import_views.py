@@ -1,21 +1,15 @@
 """Administrera → Områden → Importera: upload a boundary file, map its columns, preview the
 areas with their checks, then save (all or nothing).
 
-The uploaded file is kept between the steps in a folder of its own under VAR_DIR, named by a
-random key and by the partnership, so another partnership's coordinator cannot reach it; the
-folder is removed after saving and stale ones after a day.
+The uploaded file is kept between the steps by `web.uploads`, under the partnership's own
+folder, so another partnership's coordinator cannot reach it.
 """
 
-import re
-import secrets
-import shutil
-import time
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from shapely.geometry import mapping
@@ -23,51 +17,21 @@ from shapely.geometry import mapping
 from lagesbild.geography import area_import, boundaries
 from lagesbild.partnerships import forms
 from lagesbild.partnerships.access import Role, member_required
+from lagesbild.web import uploads
 from lagesbild.web.htmx import add_service_errors
 from lagesbild.web.maps import map_config
 
 coordinator_required = member_required(Role.COORDINATOR)
-KEY = re.compile(r"[0-9a-f]{32}")
-STALE_SECONDS = 24 * 3600
 PREVIEW_ROWS = 500
-
-
-def _uploads(partnership) -> Path:
-    return settings.VAR_DIR / "uploads" / "areas" / str(partnership.pk)
-
-
-def _remove_stale(partnership) -> None:
-    folder = _uploads(partnership)
-    if not folder.exists():
-        return
-    for entry in folder.iterdir():
-        if entry.is_dir() and time.time() - entry.stat().st_mtime > STALE_SECONDS:
-            shutil.rmtree(entry, ignore_errors=True)
-
-
-def _store(partnership, upload) -> str:
-    key = secrets.token_hex(16)
-    folder = _uploads(partnership) / key
-    folder.mkdir(parents=True)
-    suffix = Path(upload.name).suffix.lower()
-    with open(folder / f"upload{suffix}", "wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    return key
+UPLOADS = "areas"
 
 
 def _stored(partnership, key: str) -> Path:
-    """The stored upload of this partnership under `key`, or 404."""
-    if not KEY.fullmatch(key or ""):
-        raise Http404
-    files = list((_uploads(partnership) / key).glob("upload.*"))
-    if len(files) != 1:
-        raise Http404
-    return files[0]
+    return uploads.stored(UPLOADS, partnership, key)
 
 
 def _discard(partnership, key: str) -> None:
-    shutil.rmtree(_uploads(partnership) / key, ignore_errors=True)
+    uploads.discard(UPLOADS, partnership, key)
 
 
 @coordinator_required
@@ -84,8 +48,7 @@ def upload(request):
         key = None
         try:
             boundaries.check_upload(file.name, file.size)
-            _remove_stale(partnership)
-            key = _store(partnership, file)
+            key = uploads.store(UPLOADS, partnership, file)
             boundaries.layers(boundaries.dataset(_stored(partnership, key)))
         except boundaries.BoundaryFileError as exc:
             if key:

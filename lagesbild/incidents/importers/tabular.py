@@ -1,9 +1,11 @@
-"""Read incident rows from CSV or Excel files with Swedish conventions.
+"""Read rows from CSV or Excel files with Swedish conventions: incident lists, and any other
+list described by a `Layout` (area indicators use their own).
 
 Accepts UTF-8 (with or without BOM) CSV separated by semicolons (as Swedish Excel writes it)
 or commas, and .xlsx workbooks (first sheet). Headers are matched case-insensitively, in
 Swedish or English. Numbers may use a decimal comma. Every row becomes a dict of strings
-keyed by the canonical column names below; the service does the validation.
+keyed by the layout's canonical column names (for incidents, `COLUMNS` below); the service
+does the validation.
 
 A file is read as a stream: `open_file` checks everything that can refuse the whole file
 (its size, for .xlsx the size it unpacks to, its header and its number of rows, counted
@@ -44,8 +46,7 @@ LABELS = {
     "place": "Plats",
     "description": "Beskrivning",
 }
-_HEADER_TO_COLUMN = {alias: column for column, aliases in COLUMNS.items() for alias in aliases}
-# A header wider than this is not an incident list (and openpyxl would pad every row to it).
+# A header wider than this is not a list to import (and openpyxl would pad every row to it).
 MAX_COLUMNS = 200
 MB = 1024 * 1024
 
@@ -53,7 +54,23 @@ NumberedRow = tuple[int, dict]  # (the row's number in the file, counting the he
 
 
 class ImportFormatError(ValueError):
-    """The file cannot be read as incident rows; the message says why, in Swedish."""
+    """The file cannot be read as rows of its kind; the message says why, in Swedish."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The columns of one kind of list: canonical name -> accepted headers (lower case), and
+    the canonical names a file must have."""
+
+    columns: dict[str, tuple[str, ...]]
+    required: frozenset[str]
+
+    def column(self, header: str) -> str | None:
+        wanted = header.lower()
+        return next((c for c, aliases in self.columns.items() if wanted in aliases), None)
+
+
+INCIDENTS = Layout(COLUMNS, frozenset({"occurred_at", "category"}))
 
 
 @dataclass(frozen=True)
@@ -79,13 +96,13 @@ def _too_many_rows(limits: Limits) -> ImportFormatError:
     )
 
 
-def _canonical(headers: list) -> list[str | None]:
+def _canonical(headers: list, layout: Layout) -> list[str | None]:
     if len(headers) > MAX_COLUMNS:
         raise ImportFormatError(
-            f"Filen har {len(headers)} kolumner; en händelselista har högst {MAX_COLUMNS}."
+            f"Filen har {len(headers)} kolumner; en lista att importera har högst {MAX_COLUMNS}."
         )
-    names = [_HEADER_TO_COLUMN.get(_cell(h).lower()) for h in headers]
-    missing = {"occurred_at", "category"} - set(names)
+    names = [layout.column(_cell(h)) for h in headers]
+    missing = layout.required - set(names)
     if missing:
         raise ImportFormatError(
             "Filen saknar kolumnerna " + ", ".join(sorted(missing)) + " (se dokumentationen)."
@@ -127,7 +144,9 @@ def _delimiter(first_line: str) -> str:
     return ";" if first_line.count(";") >= first_line.count(",") else ","
 
 
-def read_csv_stream(handle: io.TextIOBase, limits: Limits | None = None) -> Iterator[NumberedRow]:
+def read_csv_stream(
+    handle: io.TextIOBase, limits: Limits | None = None, layout: Layout = INCIDENTS
+) -> Iterator[NumberedRow]:
     """Rows of CSV text read from `handle`, one at a time. The header is checked before
     the first row is returned."""
     limits = limits or Limits.from_settings()
@@ -135,7 +154,7 @@ def read_csv_stream(handle: io.TextIOBase, limits: Limits | None = None) -> Iter
     if not first_line.strip():
         raise ImportFormatError("Filen är tom.")
     reader = _csv_reader(io.StringIO(first_line), _delimiter(first_line))
-    names = _canonical(next(reader))
+    names = _canonical(next(reader), layout)
     return _numbered(names, _csv_reader(handle, _delimiter(first_line)), 2, limits)
 
 
@@ -154,11 +173,11 @@ def _count_csv_rows(path: Path, limits: Limits) -> None:
         raise ImportFormatError(f"Filen kunde inte läsas som CSV: {exc}") from exc
 
 
-def _csv_rows(path: Path, limits: Limits) -> Iterator[NumberedRow]:
+def _csv_rows(path: Path, limits: Limits, layout: Layout) -> Iterator[NumberedRow]:
     _count_csv_rows(path, limits)
     handle = path.open(encoding="utf-8-sig", newline="")
     try:
-        rows = read_csv_stream(handle, limits)
+        rows = read_csv_stream(handle, limits, layout)
     except BaseException:
         handle.close()
         raise
@@ -236,7 +255,9 @@ def _count_sheet_rows(archive: zipfile.ZipFile, sheets: list, limits: Limits) ->
                 tail = data[cut:]
 
 
-def read_xlsx_stream(source, limits: Limits | None = None) -> Iterator[NumberedRow]:
+def read_xlsx_stream(
+    source, limits: Limits | None = None, layout: Layout = INCIDENTS
+) -> Iterator[NumberedRow]:
     """Rows of the first sheet of an .xlsx file (a path or a binary file object), one at a
     time. Size, header and row count are checked before the first row is returned."""
     limits = limits or Limits.from_settings()
@@ -259,7 +280,7 @@ def read_xlsx_stream(source, limits: Limits | None = None) -> Iterator[NumberedR
             header.pop()
         if not header:
             raise ImportFormatError("Filen är tom.")
-        names = _canonical(header)
+        names = _canonical(header, layout)
     except BaseException:
         workbook.close()
         raise
@@ -290,10 +311,12 @@ def read_xlsx(data: bytes) -> list[dict]:
 # --- files -------------------------------------------------------------------------------------
 
 
-def open_file(path: Path, limits: Limits | None = None) -> Iterator[NumberedRow]:
+def open_file(
+    path: Path, limits: Limits | None = None, layout: Layout = INCIDENTS
+) -> Iterator[NumberedRow]:
     """The rows of a .csv or .xlsx file as (number, row), read one at a time. Raises
     ImportFormatError now, before any row, for a file too large, with too many rows, in the
-    wrong format or without the required columns."""
+    wrong format or without the `layout`'s required columns."""
     limits = limits or Limits.from_settings()
     size = path.stat().st_size
     if size > limits.file_bytes:
@@ -302,8 +325,8 @@ def open_file(path: Path, limits: Limits | None = None) -> Iterator[NumberedRow]
             "får ta (IMPORT_MAX_FILE_MB). Dela upp den i flera filer."
         )
     if path.suffix.lower() == ".xlsx":
-        return read_xlsx_stream(path, limits)
-    return _csv_rows(path, limits)
+        return read_xlsx_stream(path, limits, layout)
+    return _csv_rows(path, limits, layout)
 
 
 def read_file(path: Path) -> list[dict]:

@@ -1,0 +1,132 @@
+"""Parsing and field messages for indicator pages; the rules live in `services`."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lagesbild.indicators import periods, services
+from lagesbild.indicators.models import Indicator
+
+
+class IndicatorForm(forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = services.DEFINITION_FIELDS
+        help_texts = {
+            "unit": _("Till exempel kr, st, procent eller per 1 000 invånare."),
+            "source": _("Var värdena kommer från, till exempel bostadsbolagets felanmälningar."),
+            "scale": _(
+                "Avgör hur en avvikelse bedöms: antal mot ett Poisson-band, belopp mot "
+                "median och MAD, andelar med ett test för två andelar."
+            ),
+        }
+
+
+class PeriodChoiceForm(forms.Form):
+    """Which period the entry form shows, typed as the indicator writes it."""
+
+    period = forms.CharField(label=_("Period"), max_length=20)
+
+    def __init__(self, *args, indicator: Indicator, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+        self.fields["period"].help_text = _("Skrivs som %(example)s.") % {
+            "example": periods.example(indicator.period)
+        }
+
+    def clean_period(self):
+        try:
+            start = periods.parse(self.indicator.period, self.cleaned_data["period"])
+        except ValueError as exc:
+            raise forms.ValidationError(
+                _("Perioden ska skrivas som %(example)s.")
+                % {"example": periods.example(self.indicator.period)}
+            ) from exc
+        problems = services.check_period(start)
+        if problems:
+            raise forms.ValidationError(problems)
+        return start
+
+
+class PeriodValuesForm(forms.Form):
+    """One period's values for every active area, in one table: a value per area and, for
+    survey shares, its number of respondents. An empty value leaves the area without one."""
+
+    source_note = forms.CharField(label=_("Källa för värdena"), max_length=200, required=False)
+
+    def __init__(self, *args, indicator: Indicator, areas, existing: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+        self.areas = list(areas)
+        share = indicator.scale == Indicator.Scale.SHARE
+        for area in self.areas:
+            old = existing.get(area.pk)
+            self.fields[f"value_{area.pk}"] = forms.CharField(
+                label=area.name,
+                required=False,
+                max_length=40,
+                initial=_number(old.value) if old else "",
+            )
+            if share:
+                self.fields[f"n_{area.pk}"] = forms.IntegerField(
+                    label=_("Antal svarande i %(area)s") % {"area": area.name},
+                    required=False,
+                    min_value=1,
+                    max_value=10_000_000,
+                    initial=old.sample_size if old else None,
+                )
+
+    def rows(self):
+        """(area, value field, respondents field or None) for the template."""
+        return [
+            (
+                area,
+                self[f"value_{area.pk}"],
+                self[f"n_{area.pk}"] if f"n_{area.pk}" in self.fields else None,
+            )
+            for area in self.areas
+        ]
+
+    def clean(self):
+        data = super().clean()
+        entries = []
+        for area in self.areas:
+            text = (data.get(f"value_{area.pk}") or "").strip()
+            if not text:
+                continue
+            try:
+                value = services.parse_number(text)
+            except ValueError:
+                self.add_error(f"value_{area.pk}", _("Skriv ett tal, till exempel 12,5."))
+                continue
+            size = data.get(f"n_{area.pk}")
+            problems = services.check_value(self.indicator, value, size)
+            for problem in problems:
+                self.add_error(f"value_{area.pk}", problem)
+            if not problems:
+                entries.append((area, value, size))
+        data["entries"] = entries
+        return data
+
+
+def _number(value: float) -> str:
+    """A stored value as the form shows it: no trailing .0, decimal comma."""
+    text = f"{value:.10g}"
+    return text.replace(".", ",")
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Fil med värden"),
+        help_text=_(
+            "CSV (UTF-8, semikolon eller komma) eller Excel (.xlsx) med kolumnerna Område "
+            "(områdets kod eller namn), Period, Värde och, för enkätandelar, Antal svarande."
+        ),
+        error_messages={"required": _("Välj en fil.")},
+    )
+    source_note = forms.CharField(label=_("Källa för värdena"), max_length=200, required=False)
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        if not file.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Filen ska vara en .csv- eller .xlsx-fil."))
+        return file

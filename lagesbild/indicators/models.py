@@ -1,0 +1,97 @@
+"""Area indicators (indikatorer): periodic figures per area from other sources than the
+reports, such as the housing company's cost of vandalism per month or a yearly safety survey's
+share feeling unsafe. A coordinator defines them; values come by form or file upload."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Indicator(models.Model):
+    """A named, periodic figure per area with a unit, a source and a scale that decides how
+    its deviation from its own history is judged (analysis/indicators.py)."""
+
+    class Period(models.TextChoices):
+        WEEK = "week", _("Vecka")
+        MONTH = "month", _("Månad")
+        QUARTER = "quarter", _("Kvartal")
+        YEAR = "year", _("År")
+
+    class Scale(models.TextChoices):
+        COUNT = "count", _("Antal (till exempel anmälda brott)")
+        AMOUNT = "amount", _("Belopp eller mått (till exempel kostnad i kronor)")
+        SHARE = "share", _("Andel i en enkät (procent, med urvalsstorlek)")
+
+    class Direction(models.TextChoices):
+        HIGHER_WORSE = "higher_worse", _("Högre är sämre")
+        HIGHER_BETTER = "higher_better", _("Högre är bättre")
+
+    class Visibility(models.TextChoices):
+        MEMBERS = "members", _("Alla medlemmar")
+        ANALYSTS = "analysts", _("Samordnare och analytiker")
+
+    partnership = models.ForeignKey(
+        "partnerships.Partnership", on_delete=models.CASCADE, related_name="indicators"
+    )
+    name = models.CharField(_("namn"), max_length=200)
+    unit = models.CharField(_("enhet"), max_length=40)
+    period = models.CharField(_("period"), max_length=10, choices=Period.choices)
+    scale = models.CharField(_("slag"), max_length=10, choices=Scale.choices)
+    direction = models.CharField(
+        _("riktning"), max_length=20, choices=Direction.choices, default=Direction.HIGHER_WORSE
+    )
+    source = models.CharField(_("källa"), max_length=200)
+    description = models.TextField(_("beskrivning"), max_length=2000, blank=True)
+    visibility = models.CharField(
+        _("vem får se"), max_length=10, choices=Visibility.choices, default=Visibility.MEMBERS
+    )
+    active = models.BooleanField(_("aktiv"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("indikator")
+        verbose_name_plural = _("indikatorer")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "name"], name="indicator_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IndicatorValue(models.Model):
+    """One area's value for one period. The period is its first day (a Monday for an ISO
+    week, the 1st for a month, quarter or year) with the indicator's period kind, stored
+    again here so a value always says what it covers. One value per indicator, area and
+    period: a new upload replaces it, and the audit trail keeps the old value."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    area = models.ForeignKey(
+        "geography.Area", on_delete=models.PROTECT, related_name="indicator_values"
+    )
+    period_kind = models.CharField(max_length=10, choices=Indicator.Period.choices)
+    period_start = models.DateField(_("period"))
+    value = models.FloatField(_("värde"))
+    sample_size = models.PositiveIntegerField(_("antal svarande"), null=True, blank=True)
+    source_note = models.CharField(_("källa"), max_length=200, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    entered_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("indikatorvärde")
+        verbose_name_plural = _("indikatorvärden")
+        ordering = ["indicator", "area", "period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "area", "period_start"], name="indicator_value_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.area} {self.period_start}: {self.value}"

@@ -1,0 +1,184 @@
+"""Indicator figures as people read them: values with their unit, the change, the flag and
+one Swedish sentence that explains it (docs/method/indicators.md)."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from analysis import indicators as method
+from lagesbild.indicators import periods
+from lagesbild.indicators.models import Indicator
+from lagesbild.indicators.queries import AreaSummary
+from lagesbild.web.numbers import MISSING, figure, rounded
+
+WORSE, BETTER, NORMAL, UNKNOWN = "worse", "better", "normal", "unknown"
+FLAG_LABELS = {
+    WORSE: gettext_lazy("Sämre än vanligt"),
+    BETTER: gettext_lazy("Bättre än vanligt"),
+    NORMAL: gettext_lazy("Som vanligt"),
+    UNKNOWN: gettext_lazy("Kan inte bedömas"),
+}
+
+
+def decimals(indicator: Indicator, value: float | None) -> int:
+    if indicator.scale == Indicator.Scale.COUNT:
+        return 0
+    if indicator.scale == Indicator.Scale.SHARE:
+        return 1
+    return 0 if value is not None and abs(value) >= 100 else 1
+
+
+def value_text(indicator: Indicator, value: float | None) -> str:
+    if value is None:
+        return MISSING
+    return f"{figure(value, decimals(indicator, value))} {indicator.unit}".strip()
+
+
+def change_text(indicator: Indicator, change: float | None) -> str:
+    """+3 / −2,5 with a real minus sign, in the indicator's unit."""
+    exact = rounded(change, decimals(indicator, change))
+    if exact is None:
+        return MISSING
+    sign = "+" if exact > 0 else "−" if exact < 0 else ""
+    return f"{sign}{figure(abs(exact), decimals(indicator, change))}"
+
+
+def flag(indicator: Indicator, deviation: method.Deviation | None) -> str:
+    if deviation is None or deviation.outcome == method.UNKNOWN:
+        return UNKNOWN
+    if deviation.outcome == method.WITHIN:
+        return NORMAL
+    higher_worse = indicator.direction == Indicator.Direction.HIGHER_WORSE
+    return WORSE if (deviation.outcome == method.ABOVE) == higher_worse else BETTER
+
+
+def _baseline_words(indicator: Indicator, deviation: method.Deviation) -> str:
+    if deviation.baseline == method.SEASONAL and indicator.period != Indicator.Period.YEAR:
+        return _("samma period de %(n)s föregående åren") % {"n": deviation.history}
+    if indicator.period == Indicator.Period.YEAR:
+        return _("de %(n)s föregående åren") % {"n": deviation.history}
+    return _("de %(n)s föregående perioderna (utan hänsyn till säsong)") % {"n": deviation.history}
+
+
+def _chance(p: float) -> str:
+    if p < 0.001:
+        return _("mindre än 1 gång på 1 000")
+    return _("ungefär %(n)s gånger på 1 000") % {"n": figure(1000 * p, 0)}
+
+
+def sentence(indicator: Indicator, summary: AreaSummary) -> str:
+    """One sentence that says why the flag is what it is."""
+    deviation = summary.deviation
+    if deviation is None:
+        return _("Inga värden ännu.")
+    if deviation.baseline == method.NO_BASELINE:
+        return _("För kort historik för att bedöma om värdet avviker (%(n)s tidigare värden).") % {
+            "n": deviation.history
+        }
+    if indicator.scale == Indicator.Scale.SHARE:
+        return _share_sentence(indicator, summary, deviation)
+    words = _baseline_words(indicator, deviation)
+    low = max(deviation.low, 0) if indicator.scale == Indicator.Scale.COUNT else deviation.low
+    facts = {
+        "value": value_text(indicator, deviation.latest),
+        "expected": value_text(indicator, deviation.expected),
+        "low": figure(low, decimals(indicator, low)),
+        "high": figure(deviation.high, decimals(indicator, deviation.high)),
+        "baseline": words,
+    }
+    if indicator.scale == Indicator.Scale.COUNT:
+        text = (
+            _(
+                "%(value)s mot förväntat cirka %(expected)s utifrån %(baseline)s; vanligt är "
+                "%(low)s–%(high)s."
+            )
+            % facts
+        )
+        if deviation.outcome == method.WITHIN:
+            return text
+        return (
+            text
+            + " "
+            + _("Så långt från det förväntade händer av en slump %(chance)s.")
+            % {"chance": _chance(deviation.p_value)}
+        )
+    return (
+        _("%(value)s mot mittvärdet %(expected)s för %(baseline)s; vanligt är %(low)s–%(high)s.")
+        % facts
+    )
+
+
+def _share_sentence(indicator, summary, deviation) -> str:
+    previous = periods.label(
+        indicator.period, periods.from_key(indicator.period, deviation.previous_key)
+    )
+    if deviation.outcome == method.UNKNOWN:
+        return _(
+            "%(value)s %% mot %(previous)s %% (%(period)s); antal svarande saknas, så "
+            "förändringens osäkerhet är okänd."
+        ) % {
+            "value": figure(deviation.latest, 1),
+            "previous": figure(deviation.expected, 1),
+            "period": previous,
+        }
+    text = _(
+        "%(value)s %% mot %(previous)s %% (%(period)s): en förändring på %(change)s "
+        "procentenheter, 95 %% osäkerhetsintervall %(low)s till %(high)s."
+    ) % {
+        "value": figure(deviation.latest, 1),
+        "previous": figure(deviation.expected, 1),
+        "period": previous,
+        "change": change_text(indicator, deviation.latest - deviation.expected),
+        "low": figure(deviation.low, 1),
+        "high": figure(deviation.high, 1),
+    }
+    if deviation.outcome == method.WITHIN:
+        return text + " " + _("Förändringen ryms inom slumpens variation.")
+    return text + " " + _("Förändringen är större än slumpen förklarar.")
+
+
+def margin(indicator: Indicator, value) -> str:
+    """A survey share's 95 % Wilson interval, '18,0–24,3 %', or '' without a sample size."""
+    if indicator.scale != Indicator.Scale.SHARE or not value or not value.sample_size:
+        return ""
+    n = value.sample_size
+    low, high = method.wilson_interval(round(value.value / 100 * n), n)
+    return _("%(low)s–%(high)s %%") % {"low": figure(100 * low, 1), "high": figure(100 * high, 1)}
+
+
+@dataclass
+class Row:
+    """One area's line in the indicator tables."""
+
+    area: object
+    latest: str
+    period: str
+    change: str
+    flag: str
+    flag_label: str
+    sentence: str
+    margin: str
+    sample_size: int | None
+
+
+def rows(indicator: Indicator, summaries: list[AreaSummary]) -> list[Row]:
+    result = []
+    for s in summaries:
+        state = flag(indicator, s.deviation)
+        result.append(
+            Row(
+                area=s.area,
+                latest=value_text(indicator, s.latest.value if s.latest else None),
+                period=periods.label(indicator.period, s.latest.period_start)
+                if s.latest
+                else MISSING,
+                change=change_text(indicator, s.change),
+                flag=state,
+                flag_label=str(FLAG_LABELS[state]),
+                sentence=sentence(indicator, s),
+                margin=margin(indicator, s.latest),
+                sample_size=s.latest.sample_size if s.latest else None,
+            )
+        )
+    return result

@@ -1,0 +1,267 @@
+"""Indicator pages: the list, one indicator's table, defining, and entering values by form
+or file. Members read (what the indicator's visibility allows); coordinators define and
+enter. Thin: parse, call a service or query, render."""
+
+from pathlib import Path
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from lagesbild.incidents.importers.tabular import ImportFormatError, open_file
+from lagesbild.indicators import periods, presenters, queries, services
+from lagesbild.indicators.forms import IndicatorForm, PeriodChoiceForm, PeriodValuesForm, UploadForm
+from lagesbild.partnerships.access import Role, has_role, member_required
+from lagesbild.web import uploads
+from lagesbild.web.htmx import add_service_errors
+
+UPLOADS = "indicators"
+TABLE_PERIODS = 8
+
+
+@member_required(Role.MEMBER)
+def indicator_list(request):
+    membership = request.membership
+    items = queries.indicators(membership)
+    return render(
+        request,
+        "indicators/list.html",
+        {
+            "nav": "indicators",
+            "indicators": items,
+            "can_define": has_role(membership, Role.COORDINATOR),
+        },
+    )
+
+
+@member_required(Role.MEMBER)
+def indicator_detail(request, pk: int):
+    indicator = queries.get_indicator(request.membership, pk)
+    starts, table = queries.table(indicator, TABLE_PERIODS)
+    return render(
+        request,
+        "indicators/detail.html",
+        {
+            "nav": "indicators",
+            "indicator": indicator,
+            "rows": presenters.rows(indicator, queries.summaries(indicator)),
+            "periods": [periods.label(indicator.period, s) for s in starts],
+            "table": [
+                (area, [presenters.value_text(indicator, v.value) if v else "–" for v in cells])
+                for area, cells in table
+            ],
+            "can_enter": has_role(request.membership, Role.COORDINATOR),
+        },
+    )
+
+
+@member_required(Role.COORDINATOR)
+def indicator_create(request):
+    membership = request.membership
+    form = IndicatorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            indicator = services.define_indicator(
+                actor=request.user,
+                partnership=membership.partnership,
+                request=request,
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Indikatorn är skapad. Lägg in värden nedan."))
+            return redirect("indicators:detail", pk=indicator.pk)
+    return render(
+        request,
+        "indicators/edit.html",
+        {"nav": "indicators", "form": form, "indicator": None},
+        status=400 if form.errors else 200,
+    )
+
+
+@member_required(Role.COORDINATOR)
+def indicator_edit(request, pk: int):
+    indicator = queries.get_indicator(request.membership, pk)
+    form = IndicatorForm(request.POST or None, instance=indicator)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in services.DEFINITION_FIELDS}
+        indicator.refresh_from_db()  # the ModelForm wrote the posted fields onto it
+        try:
+            services.change_indicator(
+                actor=request.user, indicator=indicator, request=request, **fields
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Indikatorn är sparad."))
+            return redirect("indicators:detail", pk=indicator.pk)
+    return render(
+        request,
+        "indicators/edit.html",
+        {"nav": "indicators", "form": form, "indicator": indicator},
+        status=400 if form.errors else 200,
+    )
+
+
+def _chosen_period(request, indicator):
+    """The period of `?period=`, else the last whole period (the one before today's)."""
+    choice = PeriodChoiceForm(request.GET or None, indicator=indicator)
+    if choice.is_bound and choice.is_valid():
+        return choice, choice.cleaned_data["period"]
+    today = periods.start(indicator.period, timezone.localdate())
+    last = periods.shift(indicator.period, today, -1)
+    if not choice.is_bound:
+        choice = PeriodChoiceForm(
+            initial={"period": periods.label_for_input(indicator.period, last)},
+            indicator=indicator,
+        )
+    return choice, last
+
+
+@member_required(Role.COORDINATOR)
+def enter_values(request, pk: int):
+    """One period's values for every area in one table."""
+    membership = request.membership
+    indicator = queries.get_indicator(membership, pk)
+    choice, start = _chosen_period(request, indicator)
+    form = PeriodValuesForm(
+        request.POST or None,
+        indicator=indicator,
+        areas=queries.areas(indicator),
+        existing=queries.values_for_period(indicator, start),
+    )
+    if request.method == "POST" and choice.errors:
+        form.add_error(None, _("Välj en period som går att spara värden för."))
+    elif request.method == "POST" and form.is_valid():
+        entries = [
+            services.Entry(area, start, value, size)
+            for area, value, size in form.cleaned_data["entries"]
+        ]
+        try:
+            result = services.save_values(
+                membership=membership,
+                indicator=indicator,
+                entries=entries,
+                source_note=form.cleaned_data["source_note"],
+                request=request,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(new)s nya värden och %(replaced)s ändrade för %(period)s.")
+                % {
+                    "new": result.created,
+                    "replaced": result.replaced,
+                    "period": periods.label(indicator.period, start),
+                },
+            )
+            return redirect("indicators:detail", pk=indicator.pk)
+    return render(
+        request,
+        "indicators/enter.html",
+        {
+            "nav": "indicators",
+            "indicator": indicator,
+            "choice": choice,
+            "period": periods.label(indicator.period, start),
+            "period_input": periods.label_for_input(indicator.period, start),
+            "form": form,
+            "share": indicator.scale == indicator.Scale.SHARE,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _rows(path: Path):
+    return open_file(path, layout=services.LAYOUT)
+
+
+@member_required(Role.COORDINATOR)
+def upload(request, pk: int):
+    """Step 1: the file, refused at once if it cannot be read as a value list."""
+    membership = request.membership
+    indicator = queries.get_indicator(membership, pk)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        key = uploads.store(UPLOADS, membership.partnership, form.cleaned_data["file"])
+        path = uploads.stored(UPLOADS, membership.partnership, key)
+        try:
+            _rows(path)
+        except (ImportFormatError, OSError) as exc:
+            uploads.discard(UPLOADS, membership.partnership, key)
+            form.add_error("file", str(exc))
+        else:
+            url = reverse("indicators:upload_preview", args=[indicator.pk, key])
+            note = form.cleaned_data["source_note"]
+            return redirect(f"{url}?{urlencode({'kalla': note})}" if note else url)
+    return render(
+        request,
+        "indicators/upload.html",
+        {"nav": "indicators", "indicator": indicator, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@member_required(Role.COORDINATOR)
+def upload_preview(request, pk: int, key: str):
+    """Step 2: the dry run (every row checked, nothing saved) and, on "Importera", the
+    import: all or nothing."""
+    membership = request.membership
+    partnership = membership.partnership
+    indicator = queries.get_indicator(membership, pk)
+    path = uploads.stored(UPLOADS, partnership, key)
+    note = (request.POST.get("source_note") or request.GET.get("kalla") or "").strip()[:200]
+    try:
+        if request.method == "POST":
+            plan, result = services.import_values(
+                membership=membership,
+                indicator=indicator,
+                rows=_rows(path),
+                source_note=note,
+                request=request,
+            )
+            if result is not None:
+                uploads.discard(UPLOADS, partnership, key)
+                messages.success(
+                    request,
+                    _("%(new)s nya värden, %(replaced)s ändrade och %(same)s oförändrade.")
+                    % {
+                        "new": result.created,
+                        "replaced": result.replaced,
+                        "same": result.unchanged,
+                    },
+                )
+                return redirect("indicators:detail", pk=indicator.pk)
+        else:
+            plan = services.plan_upload(indicator=indicator, rows=_rows(path))
+    except ImportFormatError as exc:
+        uploads.discard(UPLOADS, partnership, key)
+        messages.error(request, str(exc))
+        return redirect("indicators:upload", pk=indicator.pk)
+    return render(
+        request,
+        "indicators/preview.html",
+        {
+            "nav": "indicators",
+            "indicator": indicator,
+            "plan": plan,
+            "key": key,
+            "source_note": note,
+            "refused": request.method == "POST",
+            "rows": [
+                (
+                    row,
+                    periods.label(indicator.period, row.period_start) if row.period_start else "–",
+                )
+                for row in plan.rows
+            ],
+        },
+        status=400 if request.method == "POST" else 200,
+    )
