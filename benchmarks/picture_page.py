@@ -76,10 +76,11 @@ def measure(db: str, incidents: int | None, requests: int) -> None:
     code = weeks.shift(weeks.week_code(timezone.now(), partnership.time_zone), -1)
     iso = weeks.iso(code)
     for label, week in (("last week", iso), ("the week before", weeks.iso(weeks.shift(code, -1)))):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), bench.cpu_seconds()
         run = runs.run_now(partnership, week)
         print(
-            f"  analysis run for {label} ({week}): {time.perf_counter() - started:.2f} s "
+            f"  analysis run for {label} ({week}): {time.perf_counter() - started:.2f} s, "
+            f"CPU {bench.cpu_seconds() - cpu:.2f} s "
             f"({run.status}; {run.results.get('incident_count', 0)} incidents that week)"
         )
     client = Client()
