@@ -32,9 +32,8 @@ def prepare(db: str, incidents: int | None, years: float) -> None:
     bench.setup_django(db, incidents)
     bench.collect_static()
     slug = f"{bench.slug(incidents)}-picture"
-    from lagesbild.partnerships.models import Partnership
 
-    if bench.has_demo(db, incidents) and Partnership.objects.filter(slug=slug).exists():
+    if bench.has_demo(db, incidents, slug):
         bench.migrate()
         print(f"Reusing the kept {db} database.")
         return
