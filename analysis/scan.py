@@ -581,6 +581,11 @@ def _best_cylinders(
     comes from the table ``xlogx``, ln mu from logs of the margins, and
     a cheap upper bound, LLR <= c ln(c/mu) - (C - c)(c - mu)/C, skips the one remaining log
     for cylinders that cannot beat the best so far.
+
+    A neighbour with no incident in the window leaves every window's count c as it was and
+    raises mu, and the LLR falls as mu rises while c > mu: a circle that took in only such
+    neighbours since it was last scored cannot beat that score and is not scored again. In a
+    sparse series most neighbours are such, so this skips most of the work.
     """
     n_days = window_counts.shape[1]
     ln_total = np.log(total)
@@ -593,16 +598,20 @@ def _best_cylinders(
             best = 0.0
         running[:] = 0
         spatial = 0
+        grown = False  # window incidents taken in since the circle was last scored
         start = indptr[centre]
         for k in range(start, indptr[centre + 1]):
             z = indices[k]
             spatial += location_total[z]
             if spatial > max_spatial:
                 break
-            for t in range(n_days):
-                running[t] += window_counts[z, t]
-            if not group_end[k] or running[n_days - 1] < min_cases:
+            if window_counts[z, n_days - 1] > 0:  # counts are cumulative over the days
+                grown = True
+                for t in range(n_days):
+                    running[t] += window_counts[z, t]
+            if not group_end[k] or not grown or running[n_days - 1] < min_cases:
                 continue
+            grown = False
             ln_spatial = np.log(spatial)
             for t in range(n_days):
                 c = running[t]

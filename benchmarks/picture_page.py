@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/picture_page.py [--db sqlite|postgres] [--incidents demo 1000000]
                                                 [--years 5] [--requests 20] [--keep]
+                                                [--profile]
 
 For each case (engine x size) it loads a demo partnership with `--years` of history
 (`demo` = the demo's own rate, about 3,200 incidents a year), runs the weekly analysis for
@@ -13,6 +14,9 @@ history, under 1 s at 1,000,000 incidents. The analysis itself is not a page-tim
 it runs in the background when data change.
 """
 
+import contextlib
+import cProfile
+import pstats
 import statistics
 import sys
 import time
@@ -21,15 +25,15 @@ import web_common as bench
 
 WARM_UP = 3
 INCIDENTS_PER_YEAR = 3200  # the demo generator's rate at scale 1.0
+PROFILE_LINES = 25
 
 
 def prepare(db: str, incidents: int | None, years: float) -> None:
     bench.setup_django(db, incidents)
     bench.collect_static()
     slug = f"{bench.slug(incidents)}-picture"
-    from lagesbild.partnerships.models import Partnership
 
-    if bench.has_demo(db, incidents) and Partnership.objects.filter(slug=slug).exists():
+    if bench.has_demo(db, incidents, slug):
         bench.migrate()
         print(f"Reusing the kept {db} database.")
         return
@@ -55,10 +59,9 @@ def prepare(db: str, incidents: int | None, years: float) -> None:
     )
 
 
-def measure(db: str, incidents: int | None, requests: int) -> None:
+def measure(db: str, incidents: int | None, requests: int, profile: bool) -> None:
     from django.contrib.auth import get_user_model
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
     from django.utils import timezone
@@ -76,14 +79,18 @@ def measure(db: str, incidents: int | None, requests: int) -> None:
     code = weeks.shift(weeks.week_code(timezone.now(), partnership.time_zone), -1)
     iso = weeks.iso(code)
     for label, week in (("last week", iso), ("the week before", weeks.iso(weeks.shift(code, -1)))):
-        started = time.perf_counter()
-        run = runs.run_now(partnership, week)
+        started, cpu = time.perf_counter(), bench.cpu_seconds()
+        profiler = cProfile.Profile() if profile else None
+        with profiler or contextlib.nullcontext():
+            run = runs.run_now(partnership, week)
         print(
-            f"  analysis run for {label} ({week}): {time.perf_counter() - started:.2f} s "
+            f"  analysis run for {label} ({week}): {time.perf_counter() - started:.2f} s, "
+            f"CPU {bench.cpu_seconds() - cpu:.2f} s "
             f"({run.status}; {run.results.get('incident_count', 0)} incidents that week)"
         )
-    client = Client()
-    client.force_login(get_user_model().objects.get(pk=membership.user_id))
+        if profiler:
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(PROFILE_LINES)
+    client = bench.logged_in_client(get_user_model().objects.get(pk=membership.user_id))
     pages = [
         ("picture page", reverse("pictures:week", args=[iso])),
         ("picture, sorted by total", reverse("pictures:week", args=[iso]) + "?sort=total&dir=desc"),
@@ -110,13 +117,17 @@ def main() -> None:
     parser = bench.arguments("Weekly picture: analysis and page time.", ["demo", "1000000"])
     parser.add_argument("--years", type=float, default=5.0)
     parser.add_argument("--requests", type=int, default=20)
+    parser.add_argument(
+        "--profile", action="store_true", help="print where each analysis run spends its time"
+    )
     args = parser.parse_args()
     extra = ["--years", str(args.years), "--requests", str(args.requests)]
+    extra += ["--profile"] if args.profile else []
     if bench.run_cases(args, extra):
         return
     print(f"== {args.db}, {bench.size_label(args.incidents)}, {args.years} years")
     prepare(args.db, args.incidents, args.years)
-    measure(args.db, args.incidents, args.requests)
+    measure(args.db, args.incidents, args.requests, args.profile)
     bench.finish(args)
 
 

@@ -169,8 +169,9 @@ def setup_django(db: str, incidents: int | None) -> None:
     django.setup()
 
 
-def has_demo(db: str, incidents: int | None) -> bool:
-    """True when the case's database exists and already holds its demo partnership."""
+def has_demo(db: str, incidents: int | None, partnership_slug: str | None = None) -> bool:
+    """True when the case's database exists and already holds its demo partnership (by
+    default the one named by `slug(incidents)`)."""
     if db == "sqlite" and not sqlite_path(incidents).exists():
         return False
     from django.db import DatabaseError
@@ -178,7 +179,7 @@ def has_demo(db: str, incidents: int | None) -> bool:
     from lagesbild.partnerships.models import Partnership
 
     try:
-        return Partnership.objects.filter(slug=slug(incidents)).exists()
+        return Partnership.objects.filter(slug=partnership_slug or slug(incidents)).exists()
     except DatabaseError:
         return False
 

@@ -106,14 +106,11 @@ def plan(sql: str) -> list[str]:
 def run_case(args) -> None:
     db, incidents = args.db, args.incidents
     bench.prepare(db, incidents)
-    from django.test import Client
-
     from lagesbild.incidents.models import Incident
 
     membership = bench.coordinator(incidents)
     count = Incident.objects.filter(partnership=membership.partnership).count()
-    client = Client()
-    client.force_login(membership.user)
+    client = bench.logged_in_client(membership.user)
     load = os.getloadavg()[0]
     print(f"== {db}, {count:,} incidents, {args.requests} requests a page (load {load:.1f})")
     for label, url in pages(membership):

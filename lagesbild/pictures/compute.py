@@ -16,7 +16,14 @@ from analysis.aggregate import ALL
 from analysis.deviations import LEVEL_NAMES, METHOD_NAMES, PICTURE, weekly_deviations
 from lagesbild.geography.geometry import to_wgs84
 from lagesbild.incidents import coverage, weeks
-from lagesbild.pictures.inputs import IncidentArrays, Layout, load_incidents, week_index
+from lagesbild.pictures.inputs import (
+    IncidentArrays,
+    Layout,
+    code_of,
+    count_cubes,
+    load_incidents,
+    week_index,
+)
 
 # The analysis configuration of the picture (the rising badge rarer than in DEFAULT).
 PICTURE_CONFIG = PICTURE
@@ -29,17 +36,15 @@ SCAN_RADIUS = 1000.0
 SCAN_DAYS = 28
 SCAN_REPLICATIONS = 999
 SCAN_SEED = 4711
+# Incidents are loaded one by one only for the spatial methods: the hot-spot region's year
+# and the scan's 365 days ending on the week's Sunday, which reach into a 53rd week.
+POINT_WEEKS = REGION_WEEKS + 1
 
 
 def history_start(target_week: int) -> int:
     """The first week (index) to load: what the baseline of the earliest week in the trend
     chart needs, so that every tested week is fitted on all the years the method uses."""
     return farrington.first_week_needed(target_week - TREND_WEEKS + 1, PICTURE_CONFIG.baseline)
-
-
-def _code_of(index: int) -> int:
-    year, week = aweeks.iso_week(index)
-    return year * 100 + week
 
 
 def _number(value) -> float | None:
@@ -59,19 +64,10 @@ def compute_week(partnership, code: int, now=None) -> dict:
     covered_from = coverage.first_week(partnership)
     layout = Layout.for_partnership(partnership)
     first_week = history_start(week_index(code))
-    data = load_incidents(partnership, layout, _code_of(first_week), code)
     n_weeks = week_index(code) - first_week + 1
     target = n_weeks - 1
-    cube = aggregate.count_cube(
-        data.week,
-        data.row,
-        data.column,
-        n_areas=len(layout.areas),
-        n_categories=len(layout.groups),
-        first_week=first_week,
-        n_weeks=n_weeks,
-    )
-    table = aggregate.stack_series(cube, first_week=first_week)
+    cubes = count_cubes(partnership, layout, first_week, n_weeks)
+    table = aggregate.stack_series(cubes.counts, first_week=first_week)
     # Weeks before the partnership's coverage start are unknown, not zeros.
     observed_from = (
         max(week_index(covered_from) - first_week, 0) if covered_from is not None else target + 1
@@ -79,16 +75,7 @@ def compute_week(partnership, code: int, now=None) -> dict:
     table = replace(table, start=np.full(table.n_series, observed_from))
     deviations = weekly_deviations(table, target, PICTURE_CONFIG)
     rising = _rising_evidence(table, deviations, target, observed_from)
-    points = aggregate.count_cube(
-        data.week,
-        data.row,
-        data.column,
-        n_areas=len(layout.areas),
-        n_categories=len(layout.groups),
-        first_week=first_week,
-        n_weeks=n_weeks,
-        weights=data.points,
-    )
+    data = load_incidents(partnership, layout, code_of(week_index(code) - POINT_WEEKS + 1), code)
     results = {
         "week": weeks.iso(code),
         "complete": state.complete,
@@ -97,11 +84,11 @@ def compute_week(partnership, code: int, now=None) -> dict:
         "areas": [{"id": a.pk, "name": a.name, "population": a.population} for a in layout.areas],
         "groups": [{"id": g.pk, "name": g.name} for g in layout.groups],
         "series": _series(layout, table, deviations, target, observed_from, rising),
-        "area_points": _area_points(points, layout, target, observed_from),
+        "area_points": _area_points(cubes.points, layout, target, observed_from),
         "trends": _trends(table, target, observed_from),
         "hotspots": _hotspots(data, week_index(code)),
         "clusters": _clusters(data, layout, code, partnership.time_zone),
-        "incident_count": int((data.week == week_index(code)).sum()),
+        "incident_count": int(cubes.counts[:, :, target].sum()),
     }
     if not state.complete:
         _withhold_comparisons(results)

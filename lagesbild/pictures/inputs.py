@@ -8,7 +8,9 @@ stored ISO week (YYYYWW) to `analysis.weeks`' integer axis.
 from dataclasses import dataclass
 
 import numpy as np
+from django.db.models import Count, Sum
 
+from analysis import aggregate
 from analysis import weeks as aweeks
 from lagesbild.geography.geometry import to_sweref
 from lagesbild.geography.models import Area
@@ -70,6 +72,65 @@ def week_index(code: int) -> int:
     return aweeks.from_iso(code // 100, code % 100)
 
 
+@dataclass
+class Cubes:
+    """Counted incidents as area x group x week cubes (week j is first_week + j)."""
+
+    counts: np.ndarray  # incidents (int)
+    points: np.ndarray  # category weight x severity (float)
+
+
+def count_cubes(partnership, layout: Layout, first_week: int, n_weeks: int) -> Cubes:
+    """Count the cubes in the database, one GROUP BY over (week, area, category): five years
+    of history are a few thousand groups rather than every incident carried into Python."""
+    last_code = code_of(first_week + n_weeks - 1)
+    groups = list(
+        Incident.objects.filter(
+            partnership=partnership,
+            status__in=COUNTED,
+            iso_week__gte=code_of(first_week),
+            iso_week__lte=last_code,
+        )
+        .order_by()
+        .values("iso_week", "area_id", "category_id", "category__weight")
+        .annotate(n=Count("id"), severity=Sum("severity"))
+        .values_list("iso_week", "area_id", "category_id", "category__weight", "n", "severity")
+    )
+    if groups:
+        columns = map(np.asarray, zip(*groups, strict=True))
+        codes, area_ids, category_ids, weight, n, severity = columns
+    else:
+        codes = area_ids = category_ids = weight = n = severity = np.empty(0, dtype=np.int64)
+    row = np.array([layout.area_row.get(a, -1) for a in area_ids], dtype=np.int64)
+    column = np.array([layout.group_column.get(c, -1) for c in category_ids], dtype=np.int64)
+    keep = (row >= 0) & (column >= 0)
+    week = _week_indices(codes)[keep]
+    shape = {
+        "n_areas": len(layout.areas),
+        "n_categories": len(layout.groups),
+        "first_week": first_week,
+        "n_weeks": n_weeks,
+    }
+    counts = aggregate.count_cube(week, row[keep], column[keep], weights=n[keep], **shape)
+    points = aggregate.count_cube(
+        week, row[keep], column[keep], weights=(severity * weight)[keep], **shape
+    )
+    return Cubes(counts.astype(np.int64), points)
+
+
+def code_of(index: int) -> int:
+    """The ISO week code (YYYYWW) of an analysis week index."""
+    year, week = aweeks.iso_week(index)
+    return year * 100 + week
+
+
+def _week_indices(codes: np.ndarray) -> np.ndarray:
+    """Analysis week indices of stored ISO week codes (YYYYWW), converting each distinct
+    code once."""
+    unique, inverse = np.unique(np.asarray(codes, dtype=np.int64), return_inverse=True)
+    return np.array([week_index(int(c)) for c in unique], dtype=np.int64)[inverse]
+
+
 def load_incidents(partnership, layout: Layout, first_code: int, last_code: int) -> IncidentArrays:
     """Counted incidents with ISO week in [first_code, last_code]."""
     rows = list(
@@ -108,9 +169,7 @@ def load_incidents(partnership, layout: Layout, first_code: int, last_code: int)
     row = np.array([layout.area_row.get(a, -1) for a in area_ids])
     column = np.array([layout.group_column.get(c, -1) for c in category_ids])
     keep = (row >= 0) & (column >= 0)
-    codes = np.asarray(codes)
-    unique, inverse = np.unique(codes, return_inverse=True)
-    week = np.array([week_index(int(c)) for c in unique], dtype=np.int64)[inverse]
+    week = _week_indices(codes)
     tz = partnership.time_zone
     days = np.array([weeks.local_date(t, tz) for t in occurred], dtype="datetime64[D]")
     x, y = to_sweref(np.asarray(lon), np.asarray(lat))
