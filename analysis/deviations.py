@@ -123,8 +123,11 @@ class Deviations:
     ``phi m + (theta + fit_cv2) m^2`` with ``phi`` the quasi-Poisson dispersion (1 by
     default), ``theta`` the negative-binomial overdispersion and ``fit_cv2`` the fit's squared
     coefficient of variation; ``trend`` (the GLM kept its trend), ``method``.
-    Test: ``p_value`` (one-sided; mid-p by default), ``p_adjusted`` (Benjamini-Hochberg
-    within the group), ``enough`` (the minimum-count rule holds), ``level`` (NONE, WATCH,
+    Test: ``p_value`` (the week's, one-sided; mid-p by default), ``p_windows`` (series x
+    ``windows``: the p-value of the sum over each window of weeks ending with this one; the
+    column of window 1 is ``p_value``), ``p_series`` (the windows' p-values combined, see
+    ``DeviationConfig.windows``), ``p_adjusted`` (Benjamini-Hochberg of ``p_series`` within
+    the group), ``enough`` (the minimum-count rule holds), ``level`` (NONE, WATCH,
     DEVIATION) and ``alarm`` (R's rule: above the threshold, 5 in 4 weeks, not zero). With
     ``r_quirks`` (R_COMPATIBLE) the threshold is NaN where the 5-in-4 rule fails, as R's
     upper bound is; where R's fit fails, everything is NaN and ``alarm`` is False (R: NA).
@@ -147,6 +150,7 @@ class Deviations:
     trend: np.ndarray
     method: np.ndarray
     p_value: np.ndarray
+    windows: tuple[int, ...]
     p_windows: np.ndarray
     p_series: np.ndarray
     p_adjusted: np.ndarray
@@ -555,6 +559,7 @@ def _test(table, target, recent, predictions, config) -> Deviations:
         trend=predictions.trend,
         method=predictions.method,
         p_value=p_value,
+        windows=config.windows,
         p_windows=p_windows,
         p_series=p_series,
         p_adjusted=p_adjusted,
