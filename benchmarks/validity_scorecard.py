@@ -233,13 +233,14 @@ def table_of(counts_list, first_week):
 
 def run(table, tested: range, configs: dict):
     """Per config: level, p, rising, expected as series x tested weeks."""
-    keys = ("level", "p", "rising", "expected", "alarm")
+    keys = ("level", "p", "p_series", "rising", "expected", "alarm")
     out = {name: {k: [] for k in keys} for name in configs}
     for target in tested:
         for name, config in configs.items():
             dev = deviations.weekly_deviations(table, target, config)
             out[name]["level"].append(dev.level)
             out[name]["p"].append(dev.p_value)
+            out[name]["p_series"].append(dev.p_series)
             out[name]["rising"].append(dev.rising)
             out[name]["expected"].append(dev.expected)
             out[name]["alarm"].append(dev.alarm)
@@ -437,6 +438,12 @@ def score(rng, make, args, r_ok: bool) -> None:
             p = null[key]["p"]
             p = p[np.isfinite(p)]
             rows[name]["null p <= .001/.01/.05"] = (
+                " / ".join(f"{100 * np.mean(p <= a):.2f}" for a in (0.001, 0.01, 0.05))
+                + f" % (n={p.size:,})"
+            )
+            p = null[key]["p_series"]  # what BH sees: the week and the four-week sum combined
+            p = p[np.isfinite(p)]
+            rows[name]["null series p (BH's input)"] = (
                 " / ".join(f"{100 * np.mean(p <= a):.2f}" for a in (0.001, 0.01, 0.05))
                 + f" % (n={p.size:,})"
             )
