@@ -61,7 +61,8 @@ class DeviationConfig:
     target (1: the week alone; 4: the last four weeks' sum against its predictive
     distribution); with more than one, BH gets one p-value per series that combines them by
     ``combine``: ``"simes"`` (``min_i k p_(i) / i`` over the k sorted p-values) or
-    ``"bonferroni"`` (``k min p``).
+    ``"bonferroni"`` (``k min p``), but only where the week's own count is above its expected
+    count (elsewhere the week's p-value alone).
     """
 
     baseline: FarringtonConfig = field(default_factory=FarringtonConfig)
@@ -533,7 +534,9 @@ def _test(table, target, recent, predictions, config) -> Deviations:
             for k in config.windows
         ]
     )
-    p_series = _combine(p_windows, config.combine)
+    # the longer sums count only while this week is itself above its expected count: a week
+    # back at (or below) normal is not called unusual for a high week before it
+    p_series = np.where(observed > mean, _combine(p_windows, config.combine), p_value)
     p_adjusted = fdr.bh_adjust(p_series, table.group)
     enough = (observed >= config.min_week_count) | (observed_4w >= config.min_four_week_count)
     level = np.full(table.n_series, NONE, np.int8)

@@ -33,16 +33,19 @@ def test_a_three_week_outbreak_is_found_by_the_four_week_sum_not_by_the_week_alo
     assert found_default >= 8
 
 
-def test_the_series_p_value_is_the_simes_combination_of_its_windows():
+def test_the_series_p_value_is_the_simes_combination_of_its_windows_while_the_week_is_high():
     cube, _ = partnership(5)
     table = table_of(cube)
     result = deviations.weekly_deviations(table, N_WEEKS - 1)
     assert deviations.DEFAULT.windows == (1, 4)
     tested = np.isfinite(result.p_value)
-    p1, p4 = result.p_windows[tested, 0], result.p_windows[tested, 1]
-    np.testing.assert_array_equal(p1, result.p_value[tested])
+    high = tested & (result.observed > result.expected)
+    assert 10 < high.sum() < tested.sum()
+    p1, p4 = result.p_windows[:, 0], result.p_windows[:, 1]
+    np.testing.assert_array_equal(p1, result.p_value)
     simes = np.minimum(2 * np.minimum(p1, p4), np.maximum(p1, p4))
-    np.testing.assert_allclose(result.p_series[tested], simes)
+    np.testing.assert_allclose(result.p_series[high], simes[high])
+    np.testing.assert_array_equal(result.p_series[tested & ~high], p1[tested & ~high])
     assert (result.p_adjusted[tested] >= result.p_series[tested]).all()
     assert np.isnan(result.p_series[~tested]).all()
     week_alone = deviations.weekly_deviations(table, N_WEEKS - 1, WEEK_ALONE)
@@ -50,7 +53,22 @@ def test_the_series_p_value_is_the_simes_combination_of_its_windows():
     bonferroni = deviations.weekly_deviations(
         table, N_WEEKS - 1, replace(deviations.DEFAULT, combine="bonferroni")
     )
-    np.testing.assert_allclose(bonferroni.p_series[tested], np.minimum(2 * np.minimum(p1, p4), 1.0))
+    bonferroni_p = np.minimum(2 * np.minimum(p1, p4), 1.0)
+    np.testing.assert_allclose(bonferroni.p_series[high], bonferroni_p[high])
+
+
+def test_a_week_back_to_normal_after_an_outbreak_is_not_flagged_by_the_sum():
+    target = N_WEEKS - 1
+    cube = nb_partnership(1)
+    cube[0, 0, target - 3 : target] = 25  # three high weeks, then an ordinary one
+    cube[0, 0, target] = 6
+    table = aggregate.stack_series(cube, first_week=FIRST)
+    during = deviations.weekly_deviations(table, target - 1)
+    after = deviations.weekly_deviations(table, target)
+    assert during.level[0] == deviations.DEVIATION
+    assert after.p_windows[0, 1] < 1e-4  # the four weeks are still high ...
+    assert after.observed[0] < after.expected[0]
+    assert after.level[0] == deviations.NONE  # ... but this week is not
 
 
 @pytest.mark.slow
