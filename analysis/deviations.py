@@ -15,12 +15,15 @@ How a series is tested depends on what it has (``Deviations.method``):
 
 Each tested series gets the negative-binomial predictive distribution of
 ``analysis.predictive`` and from it the expected count, an 80 % "normal range", the upper
-threshold and a one-sided mid-p-value. Benjamini-Hochberg at ``q`` across the series of each
-group (a partnership's week) turns p-values into the "avvikelse" level; a raw p at most
-``watch_p`` is "bevaka". Neither is given unless the week has at least ``min_week_count``
-incidents or the last four weeks ``min_four_week_count`` (Farrington's 5-in-4 rule). A
-change-point test over the recent weeks (``analysis.rise``: has the level moved up and
-stayed up) gives the separate "ökande" (rising) badge.
+threshold and a one-sided mid-p-value. In DEFAULT the sum of the last four weeks is tested
+the same way against its own predictive distribution, and while the week is above its
+expected count the two p-values are combined by Simes' rule into one per series.
+Benjamini-Hochberg at ``q`` across the series of each group (a partnership's week) turns
+these into the "avvikelse" level; a raw combined p at most ``watch_p`` is "bevaka".
+Neither is given unless the week has at least ``min_week_count`` incidents or the last four
+weeks ``min_four_week_count`` (Farrington's 5-in-4 rule). A change-point test over the
+recent weeks (``analysis.rise``: has the level moved up and stayed up) gives the separate
+"ökande" (rising) badge.
 
 ``R_COMPATIBLE`` reproduces R's ``surveillance::farringtonFlexible`` with Noufaily's
 settings (plug-in threshold, P(Y >= y), no pooling); ``DEFAULT`` is the configuration to use.
