@@ -13,8 +13,9 @@ prints, per process and band of planted outbreaks (2-3x, 3-10x, sparse < 1 a wee
   of testing ~600 series); with P(Y >= y) instead of the mid-p (the week's test alone);
 - the smallest p-value over the outbreak's weeks (median) and BH's bar in that week, and the
   planted excess in units of the predictive standard deviation of the outbreak's weeks;
-- for every configuration: found, McNemar against R + BH, and the null figure (partnership
-  weeks with any avvikelse on the same data without plants).
+- for every configuration: found, McNemar against R + BH, the null figure (partnership
+  weeks with any avvikelse on the same data without plants) and the holiday figure (the
+  scorecard's: flags on the yearly peaks of the last two years).
 """
 
 from __future__ import annotations
@@ -155,6 +156,9 @@ def evaluate(rng, make, args):
             weekly = _null_weeks(null_table, tested, config)
             share = f"{100 * weekly.mean():.1f} % of {weekly.size}"
             print(f"  null weeks with any avvikelse, {name}: {share}")
+            if any(d.peaked.any() for d in datasets):
+                peaks = sc.holiday_peaks_flagged(null_table, datasets, config)
+                print(f"  holiday peaks flagged, {name}: {peaks}")
 
 
 def main() -> None:
