@@ -17,7 +17,7 @@ Each tested series gets the negative-binomial predictive distribution of
 ``analysis.predictive`` and from it the expected count, an 80 % "normal range", the upper
 threshold and a one-sided mid-p-value. In DEFAULT the sum of the last four weeks is tested
 the same way against its own predictive distribution, and while the week is above its
-expected count the two p-values are combined by Simes' rule into one per series.
+normal range the two p-values are combined by Simes' rule into one per series.
 Benjamini-Hochberg at ``q`` across the series of each group (a partnership's week) turns
 these into the "avvikelse" level; a raw combined p at most ``watch_p`` is "bevaka".
 Neither is given unless the week has at least ``min_week_count`` incidents or the last four
@@ -64,8 +64,8 @@ class DeviationConfig:
     target (1: the week alone; 4: the last four weeks' sum against its predictive
     distribution); with more than one, BH gets one p-value per series that combines them by
     ``combine``: ``"simes"`` (``min_i k p_(i) / i`` over the k sorted p-values) or
-    ``"bonferroni"`` (``k min p``), but only where the week's own count is above its expected
-    count (elsewhere the week's p-value alone).
+    ``"bonferroni"`` (``k min p``), but only where the week's own count is above its normal
+    range (elsewhere the week's p-value alone).
     """
 
     baseline: FarringtonConfig = field(default_factory=FarringtonConfig)
@@ -537,9 +537,11 @@ def _test(table, target, recent, predictions, config) -> Deviations:
             for k in config.windows
         ]
     )
-    # the longer sums count only while this week is itself above its expected count: a week
-    # back at (or below) normal is not called unusual for a high week before it
-    p_series = np.where(observed > mean, _combine(p_windows, config.combine), p_value)
+    tail = (1 - config.normal_range) / 2
+    normal_high = predictive.quantile(1 - tail, mean, shape)
+    # the longer sums count only while this week is itself above its normal range: a week
+    # back in it is not called unusual for the high weeks before it
+    p_series = np.where(observed > normal_high, _combine(p_windows, config.combine), p_value)
     p_adjusted = fdr.bh_adjust(p_series, table.group)
     enough = (observed >= config.min_week_count) | (observed_4w >= config.min_four_week_count)
     level = np.full(table.n_series, NONE, np.int8)
@@ -549,7 +551,6 @@ def _test(table, target, recent, predictions, config) -> Deviations:
     alarm = (observed > threshold) & (observed_4w >= config.min_four_week_count) & (observed > 0)
     if config.r_quirks:  # R blanks the upper bound where its 5-in-4 rule fails
         threshold = np.where(observed_4w >= config.min_four_week_count, threshold, np.nan)
-    tail = (1 - config.normal_range) / 2
     rise = _rise(table, recent, predictions, config)
     return Deviations(
         week=table.first_week + target,
@@ -557,7 +558,7 @@ def _test(table, target, recent, predictions, config) -> Deviations:
         observed_4w=observed_4w,
         expected=mean,
         normal_low=predictive.quantile(tail, mean, shape),
-        normal_high=predictive.quantile(1 - tail, mean, shape),
+        normal_high=normal_high,
         threshold=threshold,
         phi=np.where(tested, predictions.phi, np.nan),
         theta=np.where(tested, predictions.theta, np.nan),
