@@ -15,12 +15,15 @@ How a series is tested depends on what it has (``Deviations.method``):
 
 Each tested series gets the negative-binomial predictive distribution of
 ``analysis.predictive`` and from it the expected count, an 80 % "normal range", the upper
-threshold and a one-sided mid-p-value. Benjamini-Hochberg at ``q`` across the series of each
-group (a partnership's week) turns p-values into the "avvikelse" level; a raw p at most
-``watch_p`` is "bevaka". Neither is given unless the week has at least ``min_week_count``
-incidents or the last four weeks ``min_four_week_count`` (Farrington's 5-in-4 rule). A
-change-point test over the recent weeks (``analysis.rise``: has the level moved up and
-stayed up) gives the separate "ökande" (rising) badge.
+threshold and a one-sided mid-p-value. In DEFAULT the sum of the last four weeks is tested
+the same way against its own predictive distribution, and while the week is above its
+normal range the two p-values are combined by Simes' rule into one per series.
+Benjamini-Hochberg at ``q`` across the series of each group (a partnership's week) turns
+these into the "avvikelse" level; a raw combined p at most ``watch_p`` is "bevaka".
+Neither is given unless the week has at least ``min_week_count`` incidents or the last four
+weeks ``min_four_week_count`` (Farrington's 5-in-4 rule). A change-point test over the
+recent weeks (``analysis.rise``: has the level moved up and stayed up) gives the separate
+"ökande" (rising) badge.
 
 ``R_COMPATIBLE`` reproduces R's ``surveillance::farringtonFlexible`` with Noufaily's
 settings (plug-in threshold, P(Y >= y), no pooling); ``DEFAULT`` is the configuration to use.
@@ -57,7 +60,12 @@ class DeviationConfig:
     in about one week in this many (the limit is calibrated by simulation, ``analysis.rise``).
     ``holiday_prior``: how many expected incidents the pooled yearly-peak multiplier is worth
     against a series' own peak weeks (``_HolidayPeaks``); None uses the GLM's peak levels as
-    they are (R has none).
+    they are (R has none). ``windows``: the sums tested per series, in weeks ending with the
+    target (1: the week alone; 4: the last four weeks' sum against its predictive
+    distribution); with more than one, BH gets one p-value per series that combines them by
+    ``combine``: ``"simes"`` (``min_i k p_(i) / i`` over the k sorted p-values) or
+    ``"bonferroni"`` (``k min p``), but only where the week's own count is above its normal
+    range (elsewhere the week's p-value alone).
     """
 
     baseline: FarringtonConfig = field(default_factory=FarringtonConfig)
@@ -75,11 +83,15 @@ class DeviationConfig:
     normal_range: float = 0.8
     rise_one_in: float = 104.0
     holiday_prior: float | None = 5.0
+    windows: tuple[int, ...] = (1,)
+    combine: str = "simes"
 
 
 # The trend is always fitted, as Noufaily et al. recommend, unless it extrapolates beyond the
 # largest baseline count (or there are fewer than three years): selecting it by a test at
 # 0.05 biases the kept trends and left the deepest p-values about 3x too small.
+# The four-week sum is tested beside the week (Simes-combined, then BH): an outbreak over
+# several weeks of a sparse cell rarely makes one week stand out, but its sum does.
 DEFAULT = DeviationConfig(
     baseline=FarringtonConfig(
         holidays=SWEDISH_PEAKS,
@@ -87,7 +99,8 @@ DEFAULT = DeviationConfig(
         p_threshold_trend=1.0,
         epsilon=1e-10,
         max_iter=50,
-    )
+    ),
+    windows=(1, 4),
 )
 # The situation picture: the same weekly flags, the rising badge for a stable series about
 # once in ten years (520 weeks), not once in two: with ~600 series a week, one in 104 would
@@ -114,8 +127,11 @@ class Deviations:
     ``phi m + (theta + fit_cv2) m^2`` with ``phi`` the quasi-Poisson dispersion (1 by
     default), ``theta`` the negative-binomial overdispersion and ``fit_cv2`` the fit's squared
     coefficient of variation; ``trend`` (the GLM kept its trend), ``method``.
-    Test: ``p_value`` (one-sided; mid-p by default), ``p_adjusted`` (Benjamini-Hochberg
-    within the group), ``enough`` (the minimum-count rule holds), ``level`` (NONE, WATCH,
+    Test: ``p_value`` (the week's, one-sided; mid-p by default), ``p_windows`` (series x
+    ``windows``: the p-value of the sum over each window of weeks ending with this one; the
+    column of window 1 is ``p_value``), ``p_series`` (the windows' p-values combined, see
+    ``DeviationConfig.windows``), ``p_adjusted`` (Benjamini-Hochberg of ``p_series`` within
+    the group), ``enough`` (the minimum-count rule holds), ``level`` (NONE, WATCH,
     DEVIATION) and ``alarm`` (R's rule: above the threshold, 5 in 4 weeks, not zero). With
     ``r_quirks`` (R_COMPATIBLE) the threshold is NaN where the 5-in-4 rule fails, as R's
     upper bound is; where R's fit fails, everything is NaN and ``alarm`` is False (R: NA).
@@ -138,6 +154,9 @@ class Deviations:
     trend: np.ndarray
     method: np.ndarray
     p_value: np.ndarray
+    windows: tuple[int, ...]
+    p_windows: np.ndarray
+    p_series: np.ndarray
     p_adjusted: np.ndarray
     enough: np.ndarray
     level: np.ndarray
@@ -512,16 +531,26 @@ def _test(table, target, recent, predictions, config) -> Deviations:
     p_value = np.where(
         tested, predictive.upper_p(observed, mean, shape, mid=config.predictive), np.nan
     )
-    p_adjusted = fdr.bh_adjust(p_value, table.group)
+    p_windows = np.column_stack(
+        [
+            p_value if k == 1 else _window_p(table, target, k, recent, predictions, config)
+            for k in config.windows
+        ]
+    )
+    tail = (1 - config.normal_range) / 2
+    normal_high = predictive.quantile(1 - tail, mean, shape)
+    # the longer sums count only while this week is itself above its normal range: a week
+    # back in it is not called unusual for the high weeks before it
+    p_series = np.where(observed > normal_high, _combine(p_windows, config.combine), p_value)
+    p_adjusted = fdr.bh_adjust(p_series, table.group)
     enough = (observed >= config.min_week_count) | (observed_4w >= config.min_four_week_count)
     level = np.full(table.n_series, NONE, np.int8)
-    level[enough & (p_value <= config.watch_p)] = WATCH
+    level[enough & (p_series <= config.watch_p)] = WATCH
     level[enough & (p_adjusted <= config.q)] = DEVIATION
     threshold = predictive.quantile(1 - config.alpha, mean, shape)
     alarm = (observed > threshold) & (observed_4w >= config.min_four_week_count) & (observed > 0)
     if config.r_quirks:  # R blanks the upper bound where its 5-in-4 rule fails
         threshold = np.where(observed_4w >= config.min_four_week_count, threshold, np.nan)
-    tail = (1 - config.normal_range) / 2
     rise = _rise(table, recent, predictions, config)
     return Deviations(
         week=table.first_week + target,
@@ -529,7 +558,7 @@ def _test(table, target, recent, predictions, config) -> Deviations:
         observed_4w=observed_4w,
         expected=mean,
         normal_low=predictive.quantile(tail, mean, shape),
-        normal_high=predictive.quantile(1 - tail, mean, shape),
+        normal_high=normal_high,
         threshold=threshold,
         phi=np.where(tested, predictions.phi, np.nan),
         theta=np.where(tested, predictions.theta, np.nan),
@@ -537,12 +566,60 @@ def _test(table, target, recent, predictions, config) -> Deviations:
         trend=predictions.trend,
         method=predictions.method,
         p_value=p_value,
+        windows=config.windows,
+        p_windows=p_windows,
+        p_series=p_series,
         p_adjusted=p_adjusted,
         enough=enough,
         level=level,
         alarm=alarm,
         **rise,
     )
+
+
+def _window_p(table, target, k, recent, predictions, config) -> np.ndarray:
+    """Mid-p of the sum of the ``k`` weeks ending with ``target`` against its predictive
+    distribution.
+
+    The sum of the weeks' expected counts ``M = sum(m_t)`` has week-to-week variance
+    ``sum(phi m_t + theta m_t^2)``; the fit's error is shared by the weeks (one baseline for
+    all), so it adds ``c M^2``, not ``c sum(m_t^2)``. The sum is taken as negative binomial
+    with that mean and variance. A series seen in fewer than ``k`` of the weeks sums the weeks
+    it was seen; one whose expected counts are not all known gets NaN (the week alone decides).
+    """
+    start = np.asarray(table.start, np.int64)
+    columns = np.arange(max(target - k + 1, 0), target + 1)
+    seen = _observed_mask(columns, start)
+    mean = predictions.recent_mean[:, len(recent) - len(columns) :].copy()
+    mean[:, -1] = predictions.mean
+    mean = np.where(seen, mean, 0.0)
+    total = mean.sum(axis=1)
+    observed = np.where(seen, table.counts[:, columns], 0).sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        c_sum = predictions.theta * (mean * mean).sum(axis=1) / (total * total) + predictions.cv2
+    shape = predictive.size(total, predictions.phi, c_sum)
+    tested = (predictions.method != UNTESTED) & np.isfinite(total) & (total > 0)
+    p = predictive.upper_p(observed, total, shape, mid=config.predictive)
+    return np.where(tested, p, np.nan)
+
+
+def _combine(p: np.ndarray, rule: str) -> np.ndarray:
+    """One p-value per series (row) from its windows' p-values (see ``windows``); NaN
+    p-values of a window do not count, a row of NaN stays NaN."""
+    if p.shape[1] == 1:
+        return p[:, 0]
+    ordered = np.sort(p, axis=1)  # NaN last
+    k = np.isfinite(ordered).sum(axis=1, keepdims=True)
+    rank = np.arange(1, p.shape[1] + 1)[None, :]
+    if rule == "simes":
+        scaled = ordered * k / rank
+    elif rule == "bonferroni":
+        scaled = ordered[:, :1] * k
+    else:
+        raise ValueError(f"unknown combination rule {rule!r}")
+    with np.errstate(invalid="ignore"):
+        combined = np.fmin.reduce(np.minimum(scaled, 1.0), axis=1)
+    return np.where(k[:, 0] > 0, combined, np.nan)
 
 
 def _rise(table, recent, predictions, config) -> dict[str, np.ndarray]:

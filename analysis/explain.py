@@ -32,6 +32,7 @@ class FlagNumbers:
     tested: bool
     rising: bool
     rising_since: int | None
+    p_4w: float = math.nan
 
 
 def numbers(result: Deviations, row: int) -> FlagNumbers:
@@ -52,6 +53,9 @@ def numbers(result: Deviations, row: int) -> FlagNumbers:
         tested=tested,
         rising=bool(result.rising[row]),
         rising_since=since if since >= 0 else None,
+        p_4w=float(result.p_windows[row, result.windows.index(4)])
+        if 4 in result.windows
+        else math.nan,
     )
 
 
@@ -82,7 +86,13 @@ def sentence(flag: FlagNumbers, *, category: str, area: str) -> str:
     )
     text = f"{head}, normalt {normal} (förväntat {decimal(flag.expected)}). {_verdict(flag)}"
     if flag.level in (LEVEL_NAMES[WATCH], LEVEL_NAMES[DEVIATION]) and not math.isnan(flag.p_value):
-        text += f" Så många eller fler inträffar av slump {chance(flag.p_value)}."
+        if flag.p_4w < flag.p_value:  # the four weeks' sum, not the week, carries the flag
+            text += (
+                f" De fyra senaste veckorna {flag.observed_4w} händelser; så många eller fler på"
+                f" fyra veckor inträffar av slump {chance(flag.p_4w)}."
+            )
+        else:
+            text += f" Så många eller fler inträffar av slump {chance(flag.p_value)}."
     if flag.rising and flag.rising_since is not None:
         text += f" Ökande sedan vecka {iso_week(flag.rising_since)[1]}."
     return text

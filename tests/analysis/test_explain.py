@@ -1,3 +1,4 @@
+import dataclasses
 import datetime as dt
 
 import numpy as np
@@ -65,3 +66,33 @@ def test_numbers_come_from_the_result_row():
     assert numbers.level == "avvikelse"
     assert numbers.normal_low <= numbers.expected <= numbers.normal_high < numbers.threshold
     assert "Ovanligt högt" in explain.sentence(numbers, category="X", area="Y")
+
+
+def test_a_flag_carried_by_the_four_week_sum_is_explained_by_the_four_weeks():
+    text = explain.sentence(
+        flag(observed=4, p_value=0.03, p_4w=0.0004), category="Skadegörelse", area="Tureberg"
+    )
+    assert text == (
+        "Skadegörelse i Tureberg: 4 händelser vecka 47, normalt 2–5 (förväntat 3,1). "
+        "Ovanligt högt. De fyra senaste veckorna 12 händelser; så många eller fler på fyra "
+        "veckor inträffar av slump färre än 1 gång på 1 000."
+    )
+    week = explain.sentence(flag(p_4w=0.01), category="Skadegörelse", area="Tureberg")
+    assert week.endswith("Så många eller fler inträffar av slump ungefär 3 gånger på 1 000.")
+
+
+def test_numbers_carry_the_four_week_p_value():
+    from analysis import aggregate
+
+    rng = np.random.default_rng(1)
+    cube = rng.poisson(2.0, (2, 2, 120))
+    cube[0, 0, -3:] = 7
+    table = aggregate.stack_series(cube, first_week=weeks.week_index(dt.date(2024, 1, 1)))
+    result = deviations.weekly_deviations(table, 119)
+    numbers = explain.numbers(result, 0)
+    assert numbers.observed_4w == int(cube[0, 0, -4:].sum())
+    assert numbers.p_4w == result.p_windows[0, result.windows.index(4)] < numbers.p_value
+    alone = deviations.weekly_deviations(
+        table, 119, dataclasses.replace(deviations.DEFAULT, windows=(1,))
+    )
+    assert np.isnan(explain.numbers(alone, 0).p_4w)
