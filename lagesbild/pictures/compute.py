@@ -103,6 +103,8 @@ WITHHELD = {
     "normal_high": None,
     "threshold": None,
     "p": None,
+    "p_4w": None,
+    "p_series": None,
     "p_adjusted": None,
     "level": "",
     "rising": False,
@@ -183,6 +185,10 @@ def _series(layout: Layout, table, dev, target: int, observed_from: int, rising)
                 "normal_high": _number(dev.normal_high[s]),
                 "threshold": _number(dev.threshold[s]),
                 "p": _number(dev.p_value[s]),
+                "p_4w": _number(dev.p_windows[s, dev.windows.index(4)])
+                if 4 in dev.windows
+                else None,
+                "p_series": _number(dev.p_series[s]),
                 "p_adjusted": _number(dev.p_adjusted[s]),
                 "method": METHOD_NAMES[int(dev.method[s])],
                 "level": LEVEL_NAMES[int(dev.level[s])],

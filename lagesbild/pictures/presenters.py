@@ -73,19 +73,34 @@ def explain(series: dict, area_name: str, group_name: str, iso: str) -> str:
         "exp": num(series["expected"]),
     }
     if series["level"] and series["p"] is not None:
-        verdict += " " + chance(series["p"])
+        verdict += " " + _chance_sentence(series)
     return f"{text} {verdict}"
+
+
+def _chance_sentence(series: dict) -> str:
+    """How unusual the flagged count is: the week's count, or where the four weeks' sum
+    carries the flag (a rise over several weeks, none of them alone unusual), that sum."""
+    p_4w = series.get("p_4w")
+    if p_4w is None or p_4w >= series["p"]:
+        return chance(series["p"])
+    return _(
+        "De fyra senaste veckorna %(n)s händelser; så många eller fler på fyra veckor "
+        "inträffar av slump %(share)s."
+    ) % {"n": series["observed_4w"], "share": chance_share(p_4w)}
 
 
 def chance(p: float) -> str:
     """How often at least this many happen by chance, in words (as analysis.explain says it)."""
+    return _("Så många eller fler inträffar av slump %(share)s.") % {"share": chance_share(p)}
+
+
+def chance_share(p: float) -> str:
+    """A probability in words: 'ungefär 3 gånger på 1 000'."""
     if p >= 0.01:
-        share = _("ungefär %(n)s gånger på 100") % {"n": round(p * 100)}
-    elif p >= 0.001:
-        share = _("ungefär %(n)s gånger på 1 000") % {"n": round(p * 1000)}
-    else:
-        share = _("färre än 1 gång på 1 000")
-    return _("Så många eller fler inträffar av slump %(share)s.") % {"share": share}
+        return _("ungefär %(n)s gånger på 100") % {"n": round(p * 100)}
+    if p >= 0.001:
+        return _("ungefär %(n)s gånger på 1 000") % {"n": round(p * 1000)}
+    return _("färre än 1 gång på 1 000")
 
 
 def rising_sentence(series: dict, area_name: str, group_name: str) -> str:

@@ -93,8 +93,15 @@ def assemble(partnership, code: int, run: AnalysisRun) -> dict:
 def flagged(series: dict) -> list[dict]:
     return sorted(
         (s for s in series.values() if s["level"] == "avvikelse" and s["area"] and s["group"]),
-        key=lambda s: s["p"] if s["p"] is not None else 1,
+        key=_strength,
     )
+
+
+def _strength(series: dict) -> float:
+    """The p-value the flag was decided on: the week's and the four weeks' sum combined
+    (pictures computed before the sum was tested stored only the week's)."""
+    p = series.get("p_series", series["p"])
+    return p if p is not None else 1
 
 
 def _summary(content: dict, series: dict, areas: dict, groups: dict) -> list[str]:

@@ -75,3 +75,30 @@ def test_a_week_without_points_colours_nothing_as_high():
     shading = presenters.choropleth(points(norr=(0, 0.0), soder=(0, 0.0)))
     assert shading["breaks"] == []
     assert shading["classes"] == ["Inga poäng denna vecka"]
+
+
+FLAGGED = {
+    "observed": 4,
+    "observed_4w": 13,
+    "expected": 2.1,
+    "normal_low": 0,
+    "normal_high": 4,
+    "level": "avvikelse",
+    "p": 0.04,
+}
+
+
+def test_a_flag_carried_by_the_four_weeks_sum_is_explained_by_that_sum():
+    """Four weeks each a little high: the week alone is not unusual (p 0.04), its sum is; the
+    sentence must give the sum's count and chance, not understate the evidence."""
+    text = presenters.explain({**FLAGGED, "p_4w": 0.0004}, "Tureberg", "Skadegörelse", "2026-W47")
+    assert "De fyra senaste veckorna 13 händelser" in text
+    assert "färre än 1 gång på 1 000" in text
+    assert "ungefär 4 gånger på 100" not in text
+
+
+def test_a_flag_carried_by_the_week_is_explained_by_the_week():
+    for series in ({**FLAGGED, "p": 0.0004, "p_4w": 0.01}, {**FLAGGED, "p": 0.0004}):
+        text = presenters.explain(series, "Tureberg", "Skadegörelse", "2026-W47")
+        assert "Så många eller fler inträffar av slump färre än 1 gång på 1 000." in text
+        assert "fyra senaste veckorna" not in text
