@@ -17,7 +17,7 @@ from lagesbild.indicators import periods, presenters, queries, services
 from lagesbild.indicators.forms import IndicatorForm, PeriodChoiceForm, PeriodValuesForm, UploadForm
 from lagesbild.partnerships.access import Role, has_role, member_required
 from lagesbild.web import uploads
-from lagesbild.web.htmx import add_service_errors
+from lagesbild.web.htmx import add_service_errors, form_page
 
 UPLOADS = "indicators"
 TABLE_PERIODS = 8
@@ -61,51 +61,49 @@ def indicator_detail(request, pk: int):
 
 @member_required(Role.COORDINATOR)
 def indicator_create(request):
-    membership = request.membership
-    form = IndicatorForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            indicator = services.define_indicator(
-                actor=request.user,
-                partnership=membership.partnership,
-                request=request,
-                **form.cleaned_data,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Indikatorn är skapad. Lägg in värden nedan."))
-            return redirect("indicators:detail", pk=indicator.pk)
-    return render(
+    def save(data):
+        return services.define_indicator(
+            actor=request.user, partnership=request.membership.partnership, request=request, **data
+        )
+
+    return form_page(
         request,
-        "indicators/edit.html",
-        {"nav": "indicators", "form": form, "indicator": None},
-        status=400 if form.errors else 200,
+        IndicatorForm(request.POST or None),
+        save,
+        template="indicators/edit.html",
+        success=_("Indikatorn är skapad. Lägg in värden nedan."),
+        next_url=_detail_url,
+        nav="indicators",
+        indicator=None,
     )
 
 
 @member_required(Role.COORDINATOR)
 def indicator_edit(request, pk: int):
     indicator = queries.get_indicator(request.membership, pk)
-    form = IndicatorForm(request.POST or None, instance=indicator)
-    if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in services.DEFINITION_FIELDS}
+
+    def save(data):
+        fields = {name: data[name] for name in services.DEFINITION_FIELDS}
         indicator.refresh_from_db()  # the ModelForm wrote the posted fields onto it
-        try:
-            services.change_indicator(
-                actor=request.user, indicator=indicator, request=request, **fields
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Indikatorn är sparad."))
-            return redirect("indicators:detail", pk=indicator.pk)
-    return render(
+        services.change_indicator(
+            actor=request.user, indicator=indicator, request=request, **fields
+        )
+        return indicator
+
+    return form_page(
         request,
-        "indicators/edit.html",
-        {"nav": "indicators", "form": form, "indicator": indicator},
-        status=400 if form.errors else 200,
+        IndicatorForm(request.POST or None, instance=indicator),
+        save,
+        template="indicators/edit.html",
+        success=_("Indikatorn är sparad."),
+        next_url=_detail_url,
+        nav="indicators",
+        indicator=indicator,
     )
+
+
+def _detail_url(indicator) -> str:
+    return reverse("indicators:detail", kwargs={"pk": indicator.pk})
 
 
 def _chosen_period(request, indicator):

@@ -6,6 +6,8 @@ hands typed values to a service; `_form_page` does the common part (success mess
 redirect, or the form's Swedish errors with status 400).
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
@@ -28,7 +30,7 @@ from lagesbild.partnerships.access import (
     switch_partnership,
 )
 from lagesbild.partnerships.models import Membership, Organisation
-from lagesbild.web.htmx import add_service_errors
+from lagesbild.web.htmx import form_page
 from lagesbild.web.maps import map_config
 
 coordinator_required = member_required(Role.COORDINATOR)
@@ -55,34 +57,8 @@ def _posted(request):
     return (request.POST, request.FILES) if request.method == "POST" else (None, None)
 
 
-def _form_page(
-    request,
-    form,
-    save,
-    *,
-    template: str,
-    success: str,
-    next_url: str,
-    aliases: dict | None = None,
-    **context,
-):
-    """Show `form`; on a valid POST call `save(cleaned_data)`, say `success` (formatted with
-    the saved object's name) and go to `next_url`. Errors from the form or the service are
-    shown on the form with status 400, and the service's transaction has saved nothing."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = save(form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc, aliases)
-        else:
-            messages.success(request, success % {"name": saved})
-            return redirect(next_url)
-    return render(
-        request,
-        template,
-        {"nav": "manage", "form": form, **context},
-        status=400 if form.errors else 200,
-    )
+# Every administration form page is under the "Administrera" menu item.
+_form_page = partial(form_page, nav="manage")
 
 
 @coordinator_required

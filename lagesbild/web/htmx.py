@@ -1,7 +1,9 @@
-"""Small shared helpers for views: service errors onto forms, and full page or fragment."""
+"""Small shared helpers for views: service errors onto forms, a form page that saves
+through a service, and full page or fragment."""
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 
 def add_service_errors(form, exc: ValidationError, field_aliases: dict | None = None) -> None:
@@ -18,6 +20,32 @@ def add_service_errors(form, exc: ValidationError, field_aliases: dict | None = 
     else:
         for message in exc.messages:
             form.add_error(None, message)
+
+
+def form_page(
+    request,
+    form,
+    save,
+    *,
+    template: str,
+    success: str,
+    next_url,
+    aliases: dict | None = None,
+    **context,
+):
+    """Show `form`; on a valid POST call `save(cleaned_data)`, say `success` (formatted with
+    the saved object's name) and go to `next_url` (a URL or URL name, or a function of the
+    saved object giving one). Errors from the form or the service are shown on the form with
+    status 400, and the service's transaction has saved nothing."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc, aliases)
+        else:
+            messages.success(request, success % {"name": saved})
+            return redirect(next_url(saved) if callable(next_url) else next_url)
+    return render(request, template, {"form": form, **context}, status=400 if form.errors else 200)
 
 
 def render_page_or_fragment(request, page: str, fragment: str, context: dict, status: int = 200):
