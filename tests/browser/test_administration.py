@@ -67,3 +67,45 @@ def test_administration_pages_have_no_serious_accessibility_violations(open_page
         page.goto(url)
         violations += [f"{url}: {v}" for v in steps.serious_axe_violations(page)]
     assert violations == []
+
+
+def _boundary_file(tmp_path) -> str:
+    """Two districts as a GeoJSON file, as a municipality's GIS unit would export them."""
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"kod": code, "namn": name, "folkmangd": population},
+            "geometry": square(17.90, lat),
+        }
+        for code, name, lat, population in (
+            ("D1", "Distrikt Norr", 59.43, 1200),
+            ("D2", "Distrikt Söder", 59.42, 900),
+        )
+    ]
+    path = tmp_path / "distrikt.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    return str(path)
+
+
+def test_areas_are_imported_from_a_file_after_a_preview(open_page, coordinator_a, tmp_path):
+    """Upload, the columns guessed from their names, a preview with its checks and map, then
+    the import; axe on the preview page, which holds the form, the checks and the map."""
+    page = open_page("desktop", bypass_csp=True)  # axe-core is injected as an inline script
+    steps.log_in(page, coordinator_a)
+    page.goto(reverse("partnerships:area_import"))
+    page.get_by_label("Fil med områden").set_input_files(_boundary_file(tmp_path))
+    page.get_by_role("button", name="Ladda upp").click()
+    assert page.get_by_label("Kolumn med namn").input_value() == "namn"
+    assert page.get_by_label("Kolumn med kod").input_value() == "kod"
+    page.get_by_role("button", name="Förhandsgranska").click()
+    checks = page.locator(".checks").text_content()
+    assert "2 nya områden, 0 uppdateras, 0 inaktiveras." in checks
+    assert "Inga rader med fel." in checks
+    assert steps.painted_pixels(page, "#import-map") > 0
+    assert steps.serious_axe_violations(page) == []
+    assert not coordinator_a.partnership.areas.filter(code="D1").exists()  # a preview saves nothing
+    page.get_by_role("button", name="Importera").click()
+    page.wait_for_url("**/omraden/")
+    assert "2 områden har lagts till" in page.locator(".messages").text_content()
+    imported = coordinator_a.partnership.areas.get(code="D1")
+    assert (imported.name, imported.population) == ("Distrikt Norr", 1200)
