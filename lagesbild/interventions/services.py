@@ -27,7 +27,7 @@ CLOSED = (Intervention.Status.DONE, Intervention.Status.CANCELLED)
 FIELDS = (
     "title",
     "kind",
-    "area",
+    "areas",
     "categories",
     "responsible",
     "contributors",
@@ -36,6 +36,8 @@ FIELDS = (
     "due_date",
     "description",
 )
+# The fields among them that are sets (many-to-many).
+SETS = ("areas", "categories", "contributors")
 
 
 def intervention_types(partnership):
@@ -85,7 +87,8 @@ def due_interventions(partnership, until: date):
     """Open interventions due on or before `until`, overdue first."""
     return (
         Intervention.objects.filter(partnership=partnership, status__in=OPEN, due_date__lte=until)
-        .select_related("area", "responsible")
+        .select_related("responsible")
+        .prefetch_related("areas")
         .order_by("due_date")
     )
 
@@ -143,7 +146,7 @@ def build_agenda(
                 "text": _("%(t)s (%(a)s, %(o)s) – %(s)s %(d)s.")
                 % {
                     "t": intervention.title,
-                    "a": intervention.area.name,
+                    "a": intervention.area_names,
                     "o": intervention.responsible.name,
                     "s": _("försenad, skulle vara klar") if overdue else _("ska vara klar"),
                     "d": intervention.due_date.isoformat(),
@@ -195,7 +198,7 @@ def save_minutes(
 def _check_intervention(
     partnership,
     *,
-    area,
+    areas,
     responsible,
     categories,
     due_date,
@@ -205,8 +208,10 @@ def _check_intervention(
     end_date=None,
 ) -> None:
     errors = {}
-    if area.partnership_id != partnership.pk:
-        errors["area"] = _("Välj ett område i samverkan.")
+    if not areas:
+        errors["areas"] = _("Välj minst ett område som insatsen riktar sig mot.")
+    elif any(a.partnership_id != partnership.pk for a in areas):
+        errors["areas"] = _("Välj områden i samverkan.")
     if responsible.partnership_id != partnership.pk or not responsible.active:
         errors["responsible"] = _("Välj en aktiv organisation i samverkan.")
     if any(c.partnership_id != partnership.pk for c in categories):
@@ -240,7 +245,7 @@ def _origin_item(meeting: Meeting, index) -> dict:
 def add_decision(
     *, actor, meeting: Meeting, text: str, intervention: dict | None = None, request=None
 ) -> Decision:
-    """Record a decision; with `intervention` (title, area, categories, responsible,
+    """Record a decision; with `intervention` (title, areas, categories, responsible,
     due_date, description) it also creates the intervention it decides."""
     if meeting.closed:
         raise ValidationError(_("Mötet är avslutat; öppna det igen för att lägga till beslut."))
@@ -280,7 +285,7 @@ def create_intervention(
     actor,
     partnership,
     title: str,
-    area,
+    areas,
     responsible,
     due_date,
     categories=(),
@@ -297,7 +302,7 @@ def create_intervention(
     start_date = start_date or timezone.localdate()
     _check_intervention(
         partnership,
-        area=area,
+        areas=areas,
         responsible=responsible,
         categories=categories,
         due_date=due_date,
@@ -311,7 +316,6 @@ def create_intervention(
         partnership=partnership,
         title=title.strip(),
         kind=kind,
-        area=area,
         responsible=responsible,
         due_date=due_date,
         description=description.strip(),
@@ -322,6 +326,7 @@ def create_intervention(
         origin_picture=origin_picture,
         created_by=actor,
     )
+    intervention.areas.set(areas)
     intervention.categories.set(categories)
     intervention.contributors.set(contributors)
     record(
@@ -334,6 +339,16 @@ def create_intervention(
     return intervention
 
 
+def register_entry(intervention: Intervention) -> dict:
+    """The intervention's `FIELDS` as they stand, each set as a list in id order."""
+    return {
+        name: sorted(getattr(intervention, name).all(), key=lambda o: o.pk)
+        if name in SETS
+        else getattr(intervention, name)
+        for name in FIELDS
+    }
+
+
 @transaction.atomic
 def change_intervention(
     *, actor, membership, intervention: Intervention, request=None, **fields
@@ -344,13 +359,15 @@ def change_intervention(
     unknown = set(fields) - set(FIELDS)
     if unknown:
         raise TypeError(f"unknown fields {unknown}")
-    current = {name: getattr(intervention, name) for name in FIELDS}
-    current["categories"] = list(intervention.categories.all())
-    current["contributors"] = list(intervention.contributors.all())
+    current = register_entry(intervention)
+    fields = {
+        name: sorted(value, key=lambda o: o.pk) if name in SETS else value
+        for name, value in fields.items()
+    }
     new = {**current, **fields}
     _check_intervention(
         intervention.partnership,
-        area=new["area"],
+        areas=new["areas"],
         responsible=new["responsible"],
         categories=new["categories"],
         due_date=new["due_date"],
@@ -363,12 +380,12 @@ def change_intervention(
         raise ValidationError({"title": _("Ange vad insatsen är.")})
     validate_no_identity_numbers(f"{new['title']}\n{new['description']}")
     for name in FIELDS:
-        if name not in ("categories", "contributors"):
+        if name not in SETS:
             value = new[name].strip() if name in ("title", "description") else new[name]
             setattr(intervention, name, value)
     intervention.save()
-    intervention.categories.set(new["categories"])
-    intervention.contributors.set(new["contributors"])
+    for name in SETS:
+        getattr(intervention, name).set(new[name])
     changed = sorted(name for name in FIELDS if new[name] != current[name])
     record(
         actor=actor,
@@ -507,9 +524,9 @@ def set_evaluation_setup(
     buffer_ids = {a.pk for a in buffer_areas}
     if any(a.partnership_id != partnership_id for a in [*comparison_areas, *buffer_areas]):
         errors["comparison_areas"] = _("Välj områden i samverkan.")
-    elif intervention.area_id in comparison_ids | buffer_ids:
+    elif {a.pk for a in intervention.areas.all()} & (comparison_ids | buffer_ids):
         errors["comparison_areas"] = _(
-            "Insatsens eget område kan inte vara jämförelse eller buffert."
+            "Insatsens egna områden kan inte vara jämförelse eller buffert."
         )
     elif comparison_ids & buffer_ids:
         errors["buffer_areas"] = _("Ett område kan inte vara både jämförelse och buffert.")
