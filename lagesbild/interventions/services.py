@@ -378,6 +378,18 @@ def change_intervention(
     )
     if not (new["title"] or "").strip():
         raise ValidationError({"title": _("Ange vad insatsen är.")})
+    set_up = set(intervention.comparison_areas.all())
+    if intervention.buffer_chosen:
+        set_up |= set(intervention.buffer_areas.all())
+    if set_up & set(new["areas"]):
+        raise ValidationError(
+            {
+                "areas": _(
+                    "Ett av områdena är valt som jämförelse eller buffert i utvärderingens "
+                    "upplägg; ändra upplägget först."
+                )
+            }
+        )
     validate_no_identity_numbers(f"{new['title']}\n{new['description']}")
     for name in FIELDS:
         if name not in SETS:

@@ -102,6 +102,26 @@ def test_editing_changes_the_target_areas_and_is_audited(login, coordinator_a):
     assert set(intervention.areas.all()) == {norr, soder}
 
 
+def test_an_area_chosen_as_comparison_cannot_become_a_target(login, coordinator_a):
+    partnership = coordinator_a.partnership
+    norr, soder = _norr_soder(partnership)
+    intervention = make_intervention(
+        partnership=partnership,
+        title="Trygghetsvandringar",
+        areas=[norr],
+        responsible=coordinator_a.organisation,
+        due_date=timezone.localdate() + timedelta(days=14),
+    )
+    intervention.comparison_areas.set([soder])
+    response = login(coordinator_a).post(
+        reverse("interventions:edit", args=[intervention.pk]),
+        _form(partnership, coordinator_a.organisation, [norr, soder]),
+    )
+    assert response.status_code == 400
+    assert "ändra upplägget först" in response.content.decode()
+    assert list(intervention.areas.all()) == [norr]
+
+
 def test_a_decision_creating_an_intervention_needs_an_area(
     login, coordinator_a, week_with_deviation
 ):
