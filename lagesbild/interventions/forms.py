@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lagesbild.geography.models import Area
+from lagesbild.geography.models import Area, Place
 from lagesbild.incidents import weeks
 from lagesbild.incidents.models import Category
 from lagesbild.interventions import services
@@ -49,6 +49,13 @@ class InterventionFields(forms.Form):
         help_text=_("Ett eller flera områden som insatsen riktar sig mot."),
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
+    places = ModelMultipleIdField(
+        queryset=Place.objects.none(),
+        label=_("Platser"),
+        required=False,
+        help_text=_("Valfritt: platser i områdena som insatsen gäller särskilt."),
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
     categories = ModelMultipleIdField(
         queryset=Category.objects.none(),
         label=_("Kategorier"),
@@ -88,6 +95,9 @@ class InterventionFields(forms.Form):
         self.fields["areas"].queryset = Area.objects.filter(
             partnership=partnership, active=True
         ).order_by("name")
+        self.fields["places"].queryset = Place.objects.filter(
+            partnership=partnership, active=True
+        ).order_by("name")
         self.fields["categories"].queryset = Category.objects.filter(
             partnership=partnership, active=True
         )
@@ -99,6 +109,7 @@ class InterventionFields(forms.Form):
     def intervention_data(self) -> dict:
         return {key: self.cleaned_data.get(key) for key in services.FIELDS} | {
             "areas": list(self.cleaned_data.get("areas") or []),
+            "places": list(self.cleaned_data.get("places") or []),
             "categories": list(self.cleaned_data.get("categories") or []),
             "contributors": list(self.cleaned_data.get("contributors") or []),
             "title": self.cleaned_data.get("title") or "",

@@ -55,6 +55,10 @@ class Intervention(models.Model):
     areas = models.ManyToManyField(
         "geography.Area", related_name="interventions", verbose_name=_("områden")
     )
+    # Optionally the specific places within the target areas the intervention is aimed at.
+    places = models.ManyToManyField(
+        "geography.Place", blank=True, related_name="interventions", verbose_name=_("platser")
+    )
     categories = models.ManyToManyField(
         "incidents.Category",
         blank=True,

@@ -28,6 +28,7 @@ FIELDS = (
     "title",
     "kind",
     "areas",
+    "places",
     "categories",
     "responsible",
     "contributors",
@@ -37,7 +38,7 @@ FIELDS = (
     "description",
 )
 # The fields among them that are sets (many-to-many).
-SETS = ("areas", "categories", "contributors")
+SETS = ("areas", "places", "categories", "contributors")
 
 
 def intervention_types(partnership):
@@ -200,6 +201,7 @@ def _check_intervention(
     *,
     areas,
     responsible,
+    places=(),
     categories,
     due_date,
     kind=None,
@@ -212,6 +214,8 @@ def _check_intervention(
         errors["areas"] = _("Välj minst ett område som insatsen riktar sig mot.")
     elif any(a.partnership_id != partnership.pk for a in areas):
         errors["areas"] = _("Välj områden i samverkan.")
+    elif not all(_place_within(p, areas) for p in places):
+        errors["places"] = _("Välj platser som ligger i insatsens områden.")
     if responsible.partnership_id != partnership.pk or not responsible.active:
         errors["responsible"] = _("Välj en aktiv organisation i samverkan.")
     if any(c.partnership_id != partnership.pk for c in categories):
@@ -228,6 +232,12 @@ def _check_intervention(
         errors["end_date"] = _("Slutdatum kan inte ligga före startdatum.")
     if errors:
         raise ValidationError(errors)
+
+
+def _place_within(place, areas) -> bool:
+    """A place lies in a target area when its area is one of them or inside one."""
+    ids = {a.pk for a in areas}
+    return place.area_id in ids or place.area.parent_id in ids
 
 
 def _origin_item(meeting: Meeting, index) -> dict:
@@ -287,6 +297,7 @@ def create_intervention(
     title: str,
     areas,
     responsible,
+    places=(),
     due_date,
     categories=(),
     description: str = "",
@@ -303,6 +314,7 @@ def create_intervention(
     _check_intervention(
         partnership,
         areas=areas,
+        places=places,
         responsible=responsible,
         categories=categories,
         due_date=due_date,
@@ -327,6 +339,7 @@ def create_intervention(
         created_by=actor,
     )
     intervention.areas.set(areas)
+    intervention.places.set(places)
     intervention.categories.set(categories)
     intervention.contributors.set(contributors)
     record(
@@ -368,6 +381,7 @@ def change_intervention(
     _check_intervention(
         intervention.partnership,
         areas=new["areas"],
+        places=new["places"],
         responsible=new["responsible"],
         categories=new["categories"],
         due_date=new["due_date"],

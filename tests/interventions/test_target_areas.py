@@ -102,6 +102,23 @@ def test_editing_changes_the_target_areas_and_is_audited(login, coordinator_a):
     assert set(intervention.areas.all()) == {norr, soder}
 
 
+def test_places_are_optional_and_must_lie_in_the_target_areas(login, coordinator_a):
+    partnership = coordinator_a.partnership
+    norr, soder = _norr_soder(partnership)
+    torget = partnership.places.get(name="Torget")  # in Norr
+    client = login(coordinator_a)
+    data = _form(partnership, coordinator_a.organisation, [soder]) | {"places": [torget.pk]}
+    response = client.post(reverse("interventions:create"), data)
+    assert response.status_code == 400
+    assert "Välj platser som ligger i insatsens områden." in response.content.decode()
+    assert not Intervention.objects.exists()
+    data["areas"] = [norr.pk, soder.pk]
+    response = client.post(reverse("interventions:create"), data)
+    created = Intervention.objects.get()
+    assert list(created.places.all()) == [torget]
+    assert "Torget" in client.get(response.url).content.decode()
+
+
 def test_an_area_chosen_as_comparison_cannot_become_a_target(login, coordinator_a):
     partnership = coordinator_a.partnership
     norr, soder = _norr_soder(partnership)
@@ -198,8 +215,8 @@ def test_the_migration_keeps_the_area_both_ways(member_a):
         due_date=timezone.localdate(),
     )
     before = [("interventions", "0005_evaluation_requests")]
-    after = [("interventions", "0006_intervention_target_areas")]
     executor = MigrationExecutor(connection)
+    after = executor.loader.graph.leaf_nodes("interventions")
     executor.migrate(before)
     old = executor.loader.project_state(before).apps.get_model("interventions", "Intervention")
     assert old.objects.get(pk=intervention.pk).area_id == norr.pk
