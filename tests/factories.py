@@ -14,6 +14,7 @@ from lagesbild.geography.models import Area, Place
 from lagesbild.incidents import weeks
 from lagesbild.incidents.checklist import DEFAULT_CHECKLIST
 from lagesbild.incidents.models import Category, Incident
+from lagesbild.interventions.models import Intervention
 from lagesbild.partnerships.models import Membership, Organisation, Partnership
 
 _counter = itertools.count(1)
@@ -128,3 +129,11 @@ def app_code(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
     device.refresh_from_db()
     code = totp(device.bin_key, device.step, device.t0, device.digits, drift=steps_ahead)
     return f"{code:0{device.digits}d}"
+
+
+def make_intervention(*, areas, categories=(), **fields) -> Intervention:
+    """An intervention row targeting `areas` (one or more), without the register's checks."""
+    intervention = Intervention.objects.create(**fields)
+    intervention.areas.set(areas)
+    intervention.categories.set(categories)
+    return intervention

@@ -47,13 +47,13 @@ from lagesbild.incidents import weeks
 from lagesbild.incidents.models import Category, Incident
 from lagesbild.indicators import services as indicators
 from lagesbild.indicators.models import Indicator
-from lagesbild.interventions.models import Intervention, Meeting
+from lagesbild.interventions.models import Meeting
 from lagesbild.partnerships.access import Role
 from lagesbild.partnerships.models import Membership, Organisation, Partnership
 from lagesbild.pictures import periodic, runs
 from lagesbild.pictures import services as pictures
 from lagesbild.pictures.models import Picture
-from tests.factories import make_incident, make_member, make_partnership, square
+from tests.factories import make_incident, make_intervention, make_member, make_partnership, square
 
 MARK_A = "qqA7"
 MARK_OTHER = "qqOther"
@@ -283,7 +283,7 @@ def _decision_form(world: "World") -> dict:
         "text": "Extra belysning vid torget",
         "create_intervention": "on",
         "title": "Belysning",
-        "area": world.objects["area"].pk,
+        "areas": [world.objects["area"].pk],
         "categories": [world.objects["category"].pk],
         "responsible": world.objects["organisation"].pk,
         "due_date": (timezone.localdate() + timedelta(days=14)).isoformat(),
@@ -297,7 +297,7 @@ def _status_form(world: "World") -> dict:
 def _intervention_form(world: "World") -> dict:
     return {
         "title": "Belysning",
-        "area": world.objects["area"].pk,
+        "areas": [world.objects["area"].pk],
         "categories": [world.objects["category"].pk],
         "responsible": world.objects["organisation"].pk,
         "due_date": (timezone.localdate() + timedelta(days=14)).isoformat(),
@@ -707,10 +707,10 @@ def build_world() -> World:
         title=f"{MARK_A} Tisdagsmöte",
         minutes=f"{MARK_A} protokoll",
     )
-    intervention = Intervention.objects.create(
+    intervention = make_intervention(
         partnership=a,
         title=f"{MARK_A} Belysning vid torget",
-        area=norr,
+        areas=[norr],
         responsible=member_a.organisation,
         due_date=today + timedelta(days=14),
     )

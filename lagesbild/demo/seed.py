@@ -473,7 +473,6 @@ def _create_interventions(partnership, organisations, areas, *, today, seed) -> 
             partnership=partnership,
             title=spec.title,
             kind=kinds.get(spec.kind),
-            area=area,
             responsible=organisations[spec.responsible],
             start_date=start,
             end_date=end,
@@ -482,6 +481,7 @@ def _create_interventions(partnership, organisations, areas, *, today, seed) -> 
             closed_at=datetime.combine(end, datetime.min.time(), UTC),
             created_by=actor,
         )
+        intervention.areas.set([area])
         group = groups.get(f"grupp-{spec.group}") if spec.group else None
         if group is not None:
             intervention.categories.set([group])
@@ -502,13 +502,13 @@ def _create_interventions(partnership, organisations, areas, *, today, seed) -> 
         partnership=partnership,
         title="Belysning i gångtunneln vid Helenelunds station",
         kind=kinds.get("Fysisk åtgärd"),
-        area=by_name.get("Helenelund", areas[0]),
         responsible=organisations[0],
         start_date=today - timedelta(weeks=3),
         due_date=today + timedelta(days=2),
         status=Intervention.Status.ONGOING,
         created_by=actor,
     )
+    running.areas.set([by_name.get("Helenelund", areas[0])])
     ProgressNote.objects.create(
         partnership=partnership,
         intervention=running,
@@ -520,13 +520,13 @@ def _create_interventions(partnership, organisations, areas, *, today, seed) -> 
 
 
 def _thin(intervention, start, end, keep: float, rng) -> None:
-    """Delete a share 1 - `keep` of the targeted incidents in the area during the
+    """Delete a share 1 - `keep` of the targeted incidents in the target areas during the
     intervention: the synthetic effect of a measure that worked."""
     category_ids = evaluation.targeted_categories(intervention)
     ids = list(
         Incident.objects.filter(
             partnership=intervention.partnership,
-            area=intervention.area,
+            area__in=intervention.areas.all(),
             category__in=category_ids,
             occurred_at__date__gte=start,
             occurred_at__date__lte=end,

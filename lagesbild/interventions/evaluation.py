@@ -3,9 +3,10 @@
 Nothing here computes a statistic: the difference-in-differences (with its pre-trend check,
 event study and placebo p-value) and the WDQ of the displacement buffer come from the
 reference-tested functions in `analysis/evaluation/`. This module chooses the data they get
-(the treated area, the comparison areas, the buffer, the periods and the targeted
-categories) and stores their figures as plain JSON, so a closed intervention's verdict is
-frozen like an approved picture. Words are made from the stored figures by `presenters`.
+(the target areas, whose counts are summed into one treated unit, the comparison areas,
+the buffer around their union, the periods and the targeted categories) and stores their
+figures as plain JSON, so a closed intervention's verdict is frozen like an approved picture.
+Words are made from the stored figures by `presenters`.
 """
 
 import logging
@@ -111,15 +112,23 @@ def candidate_areas(intervention: Intervention) -> list[Area]:
     )
 
 
+def target_ids(intervention: Intervention) -> list[int]:
+    """Ids of the intervention's target areas, in id order (the treated unit's rows)."""
+    return sorted(a.pk for a in intervention.areas.all())
+
+
 def neighbours(intervention: Intervention, areas: list[Area]) -> list[Area]:
-    """Areas within `BUFFER_METRES` of the treated area (in SWEREF 99 TM): the default
-    buffer ring for displacement and diffusion."""
-    target = geometry_to_sweref(shape(intervention.area.geometry))
-    ring = shapely.buffer(target, constants.BUFFER_METRES)
+    """Areas within `BUFFER_METRES` of the target areas' union (in SWEREF 99 TM), the
+    target areas themselves left out: the default buffer ring for displacement and
+    diffusion."""
+    targets = list(intervention.areas.all())
+    union = shapely.union_all([geometry_to_sweref(shape(a.geometry)) for a in targets])
+    ring = shapely.buffer(union, constants.BUFFER_METRES)
+    own = {a.pk for a in targets}
     return [
         a
         for a in areas
-        if a.pk != intervention.area_id and ring.intersects(geometry_to_sweref(shape(a.geometry)))
+        if a.pk not in own and ring.intersects(geometry_to_sweref(shape(a.geometry)))
     ]
 
 
@@ -155,9 +164,8 @@ def weekly_counts(
     return counts
 
 
-def category_mix(partnership_id: int, area_ids: list[int], first: int, last: int) -> np.ndarray:
-    """Each area's share of counted incidents per category group in the weeks, areas x
-    groups (a row of zeros for an area without incidents)."""
+def group_counts(partnership_id: int, area_ids: list[int], first: int, last: int) -> np.ndarray:
+    """Counted incidents per category group in the weeks, areas x groups."""
     groups = {
         c["id"]: c["parent"] or c["id"]
         for c in Category.objects.filter(partnership=partnership_id).values("id", "parent")
@@ -179,8 +187,26 @@ def category_mix(partnership_id: int, area_ids: list[int], first: int, last: int
     )
     for cell in cells:
         mix[row[cell["area"]], column[groups[cell["category"]]]] += cell["n"]
+    return mix
+
+
+def shares(mix: np.ndarray) -> np.ndarray:
+    """Each row's share per category group (a row of zeros stays zeros)."""
     totals = mix.sum(axis=1, keepdims=True)
     return np.divide(mix, totals, out=np.zeros_like(mix), where=totals > 0)
+
+
+def summed_counts(
+    partnership_id: int, units: list[list[int]], category_ids: list[int], codes: list[int]
+) -> np.ndarray:
+    """Counted incidents of the categories, units x weeks, where a unit is a list of areas
+    whose counts are summed (the target areas are one unit, each comparison area another)."""
+    flat = [pk for unit in units for pk in unit]
+    counts = weekly_counts(partnership_id, flat, category_ids, codes)
+    bounds = np.cumsum([0, *(len(unit) for unit in units)])
+    return np.array(
+        [counts[bounds[i] : bounds[i + 1]].sum(axis=0) for i in range(len(units))]
+    ).reshape(len(units), len(codes))
 
 
 def _log_trend(series: np.ndarray) -> float:
@@ -309,23 +335,27 @@ def evaluate(intervention: Intervention, today: date | None = None) -> dict:
     areas = candidate_areas(intervention)
     buffer = buffer_areas(intervention, areas)
     buffer_ids = {a.pk for a in buffer}
-    target_id = intervention.area_id
+    targets = target_ids(intervention)
+    k = len(targets)
     partnership = intervention.partnership_id
     before_codes = week_range(span.before_first, span.before_last)
-    others = [a for a in areas if a.pk != target_id and a.pk not in buffer_ids]
-    pre = weekly_counts(
-        partnership, [target_id] + [a.pk for a in others], category_ids, before_codes
+    others = [a for a in areas if a.pk not in targets and a.pk not in buffer_ids]
+    units_before = targets + [a.pk for a in others]
+    pre = weekly_counts(partnership, units_before, category_ids, before_codes)
+    mixes = group_counts(partnership, units_before, span.before_first, span.before_last)
+    proposal = propose_comparisons(
+        pre[:k].sum(axis=0),
+        shares(mixes[:k].sum(axis=0, keepdims=True))[0],
+        others,
+        pre[k:],
+        shares(mixes[k:]),
     )
-    mixes = category_mix(
-        partnership, [target_id] + [a.pk for a in others], span.before_first, span.before_last
-    )
-    proposal = propose_comparisons(pre[0], mixes[0], others, pre[1:], mixes[1:])
     chosen = list(intervention.comparison_areas.all().order_by("name"))
     comparison_ids = [a.pk for a in chosen] if chosen else [p["id"] for p in proposal]
     names = {a.pk: a.name for a in areas} | {a.pk: a.name for a in chosen}
     result = {
         "computed_at": timezone.now().isoformat(),
-        "target": {"id": target_id, "name": intervention.area.name},
+        "target": {"ids": targets, "name": intervention.area_names},
         "categories": [c.name for c in intervention.categories.all()],
         "comparison": [{"id": pk, "name": names.get(pk, "")} for pk in comparison_ids],
         "comparison_chosen": bool(chosen),
@@ -340,8 +370,8 @@ def evaluate(intervention: Intervention, today: date | None = None) -> dict:
         },
     }
     codes = span.codes()
-    units = [target_id, *comparison_ids]
-    counts = weekly_counts(partnership, units, category_ids, codes)
+    units = [targets, *([pk] for pk in comparison_ids)]
+    counts = summed_counts(partnership, units, category_ids, codes)
     post = np.array([code >= span.after_first for code in codes])
     treated = np.zeros(len(units), dtype=bool)
     treated[0] = True
@@ -457,7 +487,7 @@ def run_request(request_id: int) -> EvaluationRequest | None:
     if not claimed:
         return None
     queued = EvaluationRequest.objects.select_related(
-        "intervention__partnership", "intervention__area", "requested_by"
+        "intervention__partnership", "requested_by"
     ).get(pk=request_id)
     try:
         stored = store_evaluation(actor=queued.requested_by, intervention=queued.intervention)

@@ -23,7 +23,9 @@ from lagesbild.web.htmx import add_service_errors
 
 
 def _setup_form(membership, intervention, data=None) -> EvaluationSetupForm:
-    areas = leaf_areas(membership).exclude(pk=intervention.area_id).order_by("name")
+    areas = (
+        leaf_areas(membership).exclude(pk__in=evaluation.target_ids(intervention)).order_by("name")
+    )
     initial = {
         "comparison_areas": list(intervention.comparison_areas.all()),
         "buffer_chosen": intervention.buffer_chosen,

@@ -32,7 +32,7 @@ def _linked(incident: Incident, interventions: list[Intervention]) -> list[Inter
     day = incident.occurred_at.date()
     found = []
     for intervention in interventions:
-        if intervention.area_id != incident.area_id:
+        if incident.area_id not in {a.pk for a in intervention.areas.all()}:
             continue
         targeted = {c.pk for c in intervention.categories.all()}
         if targeted and not {incident.category_id, incident.category.parent_id} & targeted:
@@ -56,10 +56,11 @@ def report_outcomes(membership, incidents) -> dict[int, dict]:
     counted = {period: set(p.content.get("incident_ids", [])) for period, p in pictures.items()}
     interventions = list(
         Intervention.objects.filter(
-            partnership=membership.partnership_id, area__in={i.area_id for i in own}
+            partnership=membership.partnership_id, areas__in={i.area_id for i in own}
         )
+        .distinct()
         .select_related("kind")
-        .prefetch_related("categories")
+        .prefetch_related("areas", "categories")
     )
     outcomes = {}
     for incident in own:

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lagesbild.geography.models import Area
+from lagesbild.geography.models import Area, Place
 from lagesbild.incidents import weeks
 from lagesbild.incidents.models import Category
 from lagesbild.interventions import services
@@ -32,6 +32,9 @@ class MinutesForm(forms.Form):
     closed = forms.BooleanField(label=_("Mötet är avslutat"), required=False)
 
 
+AREAS_REQUIRED = _("Välj minst ett område som insatsen riktar sig mot.")
+
+
 class InterventionFields(forms.Form):
     """The fields of an intervention, shared by the decision form and the edit page."""
 
@@ -39,7 +42,20 @@ class InterventionFields(forms.Form):
     kind = forms.ModelChoiceField(
         queryset=InterventionType.objects.none(), label=_("Typ av insats"), required=False
     )
-    area = forms.ModelChoiceField(queryset=Area.objects.none(), label=_("Område"), required=False)
+    areas = ModelMultipleIdField(
+        queryset=Area.objects.none(),
+        label=_("Områden"),
+        required=False,
+        help_text=_("Ett eller flera områden som insatsen riktar sig mot."),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    places = ModelMultipleIdField(
+        queryset=Place.objects.none(),
+        label=_("Platser"),
+        required=False,
+        help_text=_("Valfritt: platser i områdena som insatsen gäller särskilt."),
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
     categories = ModelMultipleIdField(
         queryset=Category.objects.none(),
         label=_("Kategorier"),
@@ -76,7 +92,12 @@ class InterventionFields(forms.Form):
 
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = Area.objects.filter(partnership=partnership, active=True)
+        self.fields["areas"].queryset = Area.objects.filter(
+            partnership=partnership, active=True
+        ).order_by("name")
+        self.fields["places"].queryset = Place.objects.filter(
+            partnership=partnership, active=True
+        ).order_by("name")
         self.fields["categories"].queryset = Category.objects.filter(
             partnership=partnership, active=True
         )
@@ -87,6 +108,8 @@ class InterventionFields(forms.Form):
 
     def intervention_data(self) -> dict:
         return {key: self.cleaned_data.get(key) for key in services.FIELDS} | {
+            "areas": list(self.cleaned_data.get("areas") or []),
+            "places": list(self.cleaned_data.get("places") or []),
             "categories": list(self.cleaned_data.get("categories") or []),
             "contributors": list(self.cleaned_data.get("contributors") or []),
             "title": self.cleaned_data.get("title") or "",
@@ -99,9 +122,11 @@ class InterventionForm(InterventionFields):
 
     def clean(self):
         data = super().clean()
-        for name in ("title", "area", "responsible", "due_date"):
+        for name in ("title", "responsible", "due_date"):
             if not data.get(name):
                 self.add_error(name, _("Fyll i detta."))
+        if not data.get("areas") and "areas" not in self.errors:
+            self.add_error("areas", AREAS_REQUIRED)
         return data
 
 
@@ -133,9 +158,11 @@ class DecisionForm(InterventionFields):
     def clean(self):
         data = super().clean()
         if data.get("create_intervention"):
-            for name in ("title", "area", "responsible", "due_date"):
+            for name in ("title", "responsible", "due_date"):
                 if not data.get(name):
                     self.add_error(name, _("Fyll i detta för att skapa en insats."))
+            if not data.get("areas") and "areas" not in self.errors:
+                self.add_error("areas", AREAS_REQUIRED)
         return data
 
     def intervention_data(self) -> dict | None:

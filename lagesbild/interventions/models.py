@@ -34,11 +34,11 @@ class InterventionType(models.Model):
 class Intervention(models.Model):
     """A decided action: what kind, where, against which categories, who, when, status.
 
-    The problem it targets is its area and categories, and where one exists the flag that
-    led to it (a deviation, a rising series, an assessment): `origin` is a copy of that
-    meeting agenda item or, when a coordinator created it straight from the weekly picture,
-    of the picture's flag (`"source": "picture"`, with `origin_picture` the approved version),
-    so the link survives later edits of the agenda or the picture. Closing it
+    The problem it targets is its areas (one or more) and categories, and where one exists
+    the flag that led to it (a deviation, a rising series, an assessment): `origin` is a copy
+    of that meeting agenda item or, when a coordinator created it straight from the weekly
+    picture, of the picture's flag (`"source": "picture"`, with `origin_picture` the approved
+    version), so the link survives later edits of the agenda or the picture. Closing it
     (status done or cancelled) freezes its evaluation (`Evaluation`)."""
 
     class Status(models.TextChoices):
@@ -52,11 +52,12 @@ class Intervention(models.Model):
     )
     title = models.CharField(_("insats"), max_length=200)
     description = models.TextField(_("beskrivning"), blank=True, max_length=4000)
-    area = models.ForeignKey(
-        "geography.Area",
-        on_delete=models.PROTECT,
-        related_name="interventions",
-        verbose_name=_("område"),
+    areas = models.ManyToManyField(
+        "geography.Area", related_name="interventions", verbose_name=_("områden")
+    )
+    # Optionally the specific places within the target areas the intervention is aimed at.
+    places = models.ManyToManyField(
+        "geography.Place", blank=True, related_name="interventions", verbose_name=_("platser")
     )
     categories = models.ManyToManyField(
         "incidents.Category",
@@ -133,6 +134,14 @@ class Intervention(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def target_areas(self) -> list:
+        """The target areas by name (from the prefetched set where there is one)."""
+        return sorted(self.areas.all(), key=lambda a: a.name)
+
+    @property
+    def area_names(self) -> str:
+        return ", ".join(a.name for a in self.target_areas())
 
 
 class Meeting(models.Model):

@@ -65,8 +65,8 @@ def send_due_reminders(today: date) -> int:
             status__in=services.OPEN,
             due_date__lte=today + timedelta(days=constants.DUE_WITHIN_DAYS),
         )
-        .select_related("area", "responsible", "partnership")
-        .prefetch_related("contributors")
+        .select_related("responsible", "partnership")
+        .prefetch_related("areas", "contributors")
         .order_by("due_date", "id")
     )
     due = [i for i in candidates if reminder_is_due(i, today)]
@@ -85,7 +85,7 @@ def send_due_reminders(today: date) -> int:
                 _("%(t)s (%(a)s) – %(s)s %(d)s: %(l)s")
                 % {
                     "t": i.title,
-                    "a": i.area.name,
+                    "a": i.area_names,
                     "s": _("försenad, skulle vara klar")
                     if i.due_date < today
                     else _("ska vara klar"),

@@ -7,7 +7,10 @@ from lagesbild.partnerships.access import scoped
 
 
 def interventions(membership) -> QuerySet[Intervention]:
-    return scoped(Intervention.objects.select_related("area", "responsible", "kind"), membership)
+    return scoped(
+        Intervention.objects.select_related("responsible", "kind").prefetch_related("areas"),
+        membership,
+    )
 
 
 def mine(membership) -> QuerySet[Intervention]:
@@ -32,12 +35,13 @@ def latest_evaluations(membership, items) -> dict[int, Evaluation]:
 
 def closed_with_verdicts(membership, *, kind=None, area=None, category=None) -> list[dict]:
     """Closed interventions with the verdict of their newest stored evaluation, newest
-    closing first; filtered by type, area and targeted category (or its group)."""
+    closing first; filtered by type, area (any target area or one inside it) and targeted
+    category (or its group)."""
     items = interventions(membership).filter(closed_at__isnull=False)
     if kind is not None:
         items = items.filter(kind=kind)
     if area is not None:
-        items = items.filter(Q(area=area) | Q(area__parent=area))
+        items = items.filter(Q(areas=area) | Q(areas__parent=area))
     if category is not None:
         items = items.filter(
             Q(categories=category)

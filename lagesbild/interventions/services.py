@@ -27,7 +27,8 @@ CLOSED = (Intervention.Status.DONE, Intervention.Status.CANCELLED)
 FIELDS = (
     "title",
     "kind",
-    "area",
+    "areas",
+    "places",
     "categories",
     "responsible",
     "contributors",
@@ -36,6 +37,8 @@ FIELDS = (
     "due_date",
     "description",
 )
+# The fields among them that are sets (many-to-many).
+SETS = ("areas", "places", "categories", "contributors")
 
 
 def intervention_types(partnership):
@@ -85,7 +88,8 @@ def due_interventions(partnership, until: date):
     """Open interventions due on or before `until`, overdue first."""
     return (
         Intervention.objects.filter(partnership=partnership, status__in=OPEN, due_date__lte=until)
-        .select_related("area", "responsible")
+        .select_related("responsible")
+        .prefetch_related("areas")
         .order_by("due_date")
     )
 
@@ -143,7 +147,7 @@ def build_agenda(
                 "text": _("%(t)s (%(a)s, %(o)s) – %(s)s %(d)s.")
                 % {
                     "t": intervention.title,
-                    "a": intervention.area.name,
+                    "a": intervention.area_names,
                     "o": intervention.responsible.name,
                     "s": _("försenad, skulle vara klar") if overdue else _("ska vara klar"),
                     "d": intervention.due_date.isoformat(),
@@ -195,8 +199,9 @@ def save_minutes(
 def _check_intervention(
     partnership,
     *,
-    area,
+    areas,
     responsible,
+    places=(),
     categories,
     due_date,
     kind=None,
@@ -205,8 +210,12 @@ def _check_intervention(
     end_date=None,
 ) -> None:
     errors = {}
-    if area.partnership_id != partnership.pk:
-        errors["area"] = _("Välj ett område i samverkan.")
+    if not areas:
+        errors["areas"] = _("Välj minst ett område som insatsen riktar sig mot.")
+    elif any(a.partnership_id != partnership.pk for a in areas):
+        errors["areas"] = _("Välj områden i samverkan.")
+    elif not all(_place_within(p, areas) for p in places):
+        errors["places"] = _("Välj platser som ligger i insatsens områden.")
     if responsible.partnership_id != partnership.pk or not responsible.active:
         errors["responsible"] = _("Välj en aktiv organisation i samverkan.")
     if any(c.partnership_id != partnership.pk for c in categories):
@@ -225,6 +234,12 @@ def _check_intervention(
         raise ValidationError(errors)
 
 
+def _place_within(place, areas) -> bool:
+    """A place lies in a target area when its area is one of them or inside one."""
+    ids = {a.pk for a in areas}
+    return place.area_id in ids or place.area.parent_id in ids
+
+
 def _origin_item(meeting: Meeting, index) -> dict:
     """A copy of the meeting's agenda item `index` (with the week it is about), or {}."""
     if index is None or index == "":
@@ -240,7 +255,7 @@ def _origin_item(meeting: Meeting, index) -> dict:
 def add_decision(
     *, actor, meeting: Meeting, text: str, intervention: dict | None = None, request=None
 ) -> Decision:
-    """Record a decision; with `intervention` (title, area, categories, responsible,
+    """Record a decision; with `intervention` (title, areas, categories, responsible,
     due_date, description) it also creates the intervention it decides."""
     if meeting.closed:
         raise ValidationError(_("Mötet är avslutat; öppna det igen för att lägga till beslut."))
@@ -280,8 +295,9 @@ def create_intervention(
     actor,
     partnership,
     title: str,
-    area,
+    areas,
     responsible,
+    places=(),
     due_date,
     categories=(),
     description: str = "",
@@ -297,7 +313,8 @@ def create_intervention(
     start_date = start_date or timezone.localdate()
     _check_intervention(
         partnership,
-        area=area,
+        areas=areas,
+        places=places,
         responsible=responsible,
         categories=categories,
         due_date=due_date,
@@ -311,7 +328,6 @@ def create_intervention(
         partnership=partnership,
         title=title.strip(),
         kind=kind,
-        area=area,
         responsible=responsible,
         due_date=due_date,
         description=description.strip(),
@@ -322,6 +338,8 @@ def create_intervention(
         origin_picture=origin_picture,
         created_by=actor,
     )
+    intervention.areas.set(areas)
+    intervention.places.set(places)
     intervention.categories.set(categories)
     intervention.contributors.set(contributors)
     record(
@@ -334,6 +352,16 @@ def create_intervention(
     return intervention
 
 
+def register_entry(intervention: Intervention) -> dict:
+    """The intervention's `FIELDS` as they stand, each set as a list in id order."""
+    return {
+        name: sorted(getattr(intervention, name).all(), key=lambda o: o.pk)
+        if name in SETS
+        else getattr(intervention, name)
+        for name in FIELDS
+    }
+
+
 @transaction.atomic
 def change_intervention(
     *, actor, membership, intervention: Intervention, request=None, **fields
@@ -344,13 +372,16 @@ def change_intervention(
     unknown = set(fields) - set(FIELDS)
     if unknown:
         raise TypeError(f"unknown fields {unknown}")
-    current = {name: getattr(intervention, name) for name in FIELDS}
-    current["categories"] = list(intervention.categories.all())
-    current["contributors"] = list(intervention.contributors.all())
+    current = register_entry(intervention)
+    fields = {
+        name: sorted(value, key=lambda o: o.pk) if name in SETS else value
+        for name, value in fields.items()
+    }
     new = {**current, **fields}
     _check_intervention(
         intervention.partnership,
-        area=new["area"],
+        areas=new["areas"],
+        places=new["places"],
         responsible=new["responsible"],
         categories=new["categories"],
         due_date=new["due_date"],
@@ -361,14 +392,26 @@ def change_intervention(
     )
     if not (new["title"] or "").strip():
         raise ValidationError({"title": _("Ange vad insatsen är.")})
+    set_up = set(intervention.comparison_areas.all())
+    if intervention.buffer_chosen:
+        set_up |= set(intervention.buffer_areas.all())
+    if set_up & set(new["areas"]):
+        raise ValidationError(
+            {
+                "areas": _(
+                    "Ett av områdena är valt som jämförelse eller buffert i utvärderingens "
+                    "upplägg; ändra upplägget först."
+                )
+            }
+        )
     validate_no_identity_numbers(f"{new['title']}\n{new['description']}")
     for name in FIELDS:
-        if name not in ("categories", "contributors"):
+        if name not in SETS:
             value = new[name].strip() if name in ("title", "description") else new[name]
             setattr(intervention, name, value)
     intervention.save()
-    intervention.categories.set(new["categories"])
-    intervention.contributors.set(new["contributors"])
+    for name in SETS:
+        getattr(intervention, name).set(new[name])
     changed = sorted(name for name in FIELDS if new[name] != current[name])
     record(
         actor=actor,
@@ -507,9 +550,9 @@ def set_evaluation_setup(
     buffer_ids = {a.pk for a in buffer_areas}
     if any(a.partnership_id != partnership_id for a in [*comparison_areas, *buffer_areas]):
         errors["comparison_areas"] = _("Välj områden i samverkan.")
-    elif intervention.area_id in comparison_ids | buffer_ids:
+    elif {a.pk for a in intervention.areas.all()} & (comparison_ids | buffer_ids):
         errors["comparison_areas"] = _(
-            "Insatsens eget område kan inte vara jämförelse eller buffert."
+            "Insatsens egna områden kan inte vara jämförelse eller buffert."
         )
     elif comparison_ids & buffer_ids:
         errors["buffer_areas"] = _("Ett område kan inte vara både jämförelse och buffert.")

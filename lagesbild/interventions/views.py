@@ -336,7 +336,7 @@ def intervention_create(request):
         flag, origin, _picture = _flag_origin(request, request.GET)
         initial = {}
         if origin is not None:
-            initial = {"area": origin["area"], "categories": [origin.get("group")]}
+            initial = {"areas": [origin["area"]], "categories": [origin.get("group")]}
             initial["categories"] = [c for c in initial["categories"] if c]
         form = InterventionForm(initial=initial, partnership=partnership)
         return _edit_page(request, form, flag=flag, origin=origin)
@@ -365,9 +365,7 @@ def intervention_edit(request, pk: int):
     membership = request.membership
     intervention = get_for_member(Intervention.objects.all(), membership, pk)
     if request.method != "POST":
-        initial = {name: getattr(intervention, name) for name in services.FIELDS}
-        initial["categories"] = list(intervention.categories.all())
-        initial["contributors"] = list(intervention.contributors.all())
+        initial = services.register_entry(intervention)
         form = InterventionForm(initial=initial, partnership=membership.partnership)
         return _edit_page(request, form, intervention)
     form = InterventionForm(request.POST, partnership=membership.partnership)

@@ -168,13 +168,16 @@ def yearly_picture(membership, year: int) -> dict:
         )
         kind = item.kind.name if item.kind else "–"
         code = outcome_code(result)
-        for counts in (by_type[kind], by_area[item.area.name]):
+        for counts in (by_type[kind], *(by_area[a.name] for a in item.target_areas())):
             counts["total"] += 1
             counts[code] += 1
     unaddressed = [
         f
         for f in flags
-        if not any(i.area_id == f["area_id"] and _targets(i, f["group_id"]) for i in items)
+        if not any(
+            f["area_id"] in {a.pk for a in i.areas.all()} and _targets(i, f["group_id"])
+            for i in items
+        )
     ]
     reflections = queries.reflections(membership, year)
     sections = [

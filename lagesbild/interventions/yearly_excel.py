@@ -45,7 +45,7 @@ def build(data: dict) -> bytes:
             [
                 r["item"].title,
                 r["item"].kind.name if r["item"].kind else "",
-                r["item"].area.name,
+                r["item"].area_names,
                 r["item"].get_status_display(),
                 r["item"].start_date,
                 r["item"].end_date,

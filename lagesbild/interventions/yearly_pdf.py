@@ -84,7 +84,7 @@ def build(data: dict) -> bytes:
             [
                 r["item"].title,
                 r["item"].kind.name if r["item"].kind else "–",
-                r["item"].area.name,
+                r["item"].area_names,
                 r["item"].get_status_display(),
                 f"{r['outcome'] or '–'}. {r['sentence']}".strip(),
             ]

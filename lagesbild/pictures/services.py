@@ -197,7 +197,7 @@ def _interventions_due(partnership, code: int) -> list[dict]:
         {
             "id": i.pk,
             "title": i.title,
-            "area": i.area.name,
+            "area": i.area_names,
             "responsible": i.responsible.name,
             "due_date": i.due_date.isoformat(),
             "overdue": i.due_date < weeks.monday(code),

@@ -15,8 +15,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 
-from lagesbild.interventions.models import Intervention
-from tests.factories import make_incident
+from tests.factories import make_incident, make_intervention
 
 pytestmark = pytest.mark.browser
 
@@ -107,10 +106,10 @@ def test_the_coordinator_meets_no_missing_file(
 ):
     make_incident(reporter_a, description="Klotter på elskåpet")
     place = coordinator_a.partnership.places.get()
-    Intervention.objects.create(
+    make_intervention(
         partnership=coordinator_a.partnership,
         title="Belysning vid torget",
-        area=place.area,
+        areas=[place.area],
         responsible=coordinator_a.organisation,
         due_date=date.today(),
     )

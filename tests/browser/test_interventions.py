@@ -53,7 +53,7 @@ def test_a_flag_becomes_an_intervention_with_a_log_and_a_verdict(
     page.get_by_label("Insats", exact=True).fill("Klottersanering")
     page.get_by_label("Typ av insats").select_option(label="Städning/sanering")
     page.get_by_label("Utgår från punkt på dagordningen").select_option(index=1)
-    page.get_by_label("Område", exact=True).select_option(label=area.name)
+    page.get_by_label("Områden", exact=True).select_option(label=area.name)
     page.get_by_label("Kategorier").select_option(label="Klotter")
     page.get_by_label("Ansvarig organisation").select_option(label=member_a.organisation.name)
     page.get_by_label("Startdatum").fill(start.isoformat())

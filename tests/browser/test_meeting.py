@@ -38,7 +38,7 @@ def test_meeting_decides_an_intervention_that_its_organisation_completes(
     page.get_by_role("textbox", name="Beslut", exact=True).fill(decision)
     page.get_by_label("Beslutet är en insats").check()
     page.get_by_label("Insats", exact=True).fill("Sanera klotter vid torget")
-    page.get_by_label("Område", exact=True).select_option(label="Norr")
+    page.get_by_label("Områden", exact=True).select_option(label="Norr")
     page.get_by_label("Kategorier").select_option(label="Klotter")
     page.get_by_label("Ansvarig organisation").select_option(label=member_a.organisation.name)
     page.get_by_label("Klart senast").fill(due.isoformat())
@@ -47,7 +47,7 @@ def test_meeting_decides_an_intervention_that_its_organisation_completes(
     decisions = page.get_by_role("region", name="Beslut").inner_text()
     assert "insats: Sanera klotter vid torget (Planerad" in decisions, decisions
     intervention = Intervention.objects.get()
-    assert (intervention.area.name, intervention.responsible, intervention.due_date) == (
+    assert (intervention.area_names, intervention.responsible, intervention.due_date) == (
         "Norr",
         member_a.organisation,
         due,
@@ -112,7 +112,7 @@ def hold_meeting(coordinator, member) -> Meeting:
         text="Klottret vid torget saneras.",
         intervention={
             "title": "Sanera klotter vid torget",
-            "area": partnership.areas.get(name="Norr"),
+            "areas": [partnership.areas.get(name="Norr")],
             "responsible": member.organisation,
             "due_date": today + timedelta(days=14),
         },

@@ -17,7 +17,7 @@ from lagesbild.interventions.models import Intervention, Meeting
 from lagesbild.pictures import periodic, runs
 from tests.browser.picture import history
 from tests.browser.steps import serious_axe_violations, tab_to
-from tests.factories import make_incident
+from tests.factories import make_incident, make_intervention
 
 pytestmark = pytest.mark.browser
 
@@ -34,11 +34,11 @@ def tuesday(coordinator_a, member_a, reporter_a):
     history.build_burst(member_a, week)
     norr = partnership.areas.get(name="Norr")
     long_report = make_incident(reporter_a, area=norr, description=LONG_WORD)
-    intervention = Intervention.objects.create(
+    intervention = make_intervention(
         partnership=partnership,
         title="Belysning " + LONG_WORD[:180],  # a title holds at most 200 characters
         description=LONG_WORD,
-        area=norr,
+        areas=[norr],
         responsible=member_a.organisation,
         due_date=date.today(),
     )

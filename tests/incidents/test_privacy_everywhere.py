@@ -191,7 +191,7 @@ def _intervention(coordinator, text):
         partnership=partnership,
         title="Belysning",
         description=text,
-        area=partnership.areas.get(name="Norr"),
+        areas=[partnership.areas.get(name="Norr")],
         responsible=coordinator.organisation,
         due_date=timezone.localdate() + timedelta(days=7),
     )

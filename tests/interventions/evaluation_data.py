@@ -8,8 +8,7 @@ import numpy as np
 
 from lagesbild.incidents import weeks
 from lagesbild.incidents.models import Incident
-from lagesbild.interventions.models import Intervention
-from tests.factories import make_area
+from tests.factories import make_area, make_intervention
 
 TZ = ZoneInfo("Europe/Stockholm")
 
@@ -54,10 +53,10 @@ def simulate(units: int, n_before: int, n_after: int, effect: float, seed: int =
 
 
 def intervention_in(partnership, area, responsible, start: date, category=None, **extra):
-    intervention = Intervention.objects.create(
+    intervention = make_intervention(
         partnership=partnership,
         title="Belysning och röjning",
-        area=area,
+        areas=[area],
         responsible=responsible,
         start_date=start,
         due_date=start + timedelta(weeks=8),

@@ -70,6 +70,48 @@ def test_did_figures_equal_the_engine_on_the_same_counts(setting):
     assert result["periods"]["after"] == [weeks.iso(_codes[BEFORE]), weeks.iso(_codes[-1])]
 
 
+def test_two_target_areas_give_the_engine_figures_on_the_summed_counts(setting):
+    intervention, areas, counts, _codes = setting
+    intervention.areas.add(areas[1])
+    result = evaluation.evaluate(intervention)
+    post = np.arange(BEFORE + AFTER) >= BEFORE
+    # Neither target area is proposed as comparison; the two are one treated unit.
+    assert {c["id"] for c in result["comparison"]} == {a.pk for a in areas[2:]}
+    assert {p["id"] for p in result["proposal"]}.isdisjoint({areas[0].pk, areas[1].pk})
+    summed = np.vstack([counts[0] + counts[1], counts[2:]])
+    expected = difference_in_differences(
+        summed, np.arange(5) == 0, post, event_bin_size=evaluation.EVENT_BIN_WEEKS
+    )
+    did = result["did"]
+    assert did["verdict"] == expected.verdict == "estimate"
+    assert did["irr"] == pytest.approx(expected.irr, rel=1e-9)
+    assert (did["ci_low"], did["ci_high"]) == pytest.approx(
+        (expected.ci_low, expected.ci_high), rel=1e-9
+    )
+    assert did["placebo_p"] == pytest.approx(expected.placebo_p)
+    assert did["pre_trend"]["p_value"] == pytest.approx(expected.pre_trend.p_value, rel=1e-9)
+    assert did["event_study"]["ratio"] == pytest.approx(list(expected.event_study.ratio), rel=1e-9)
+    assert (did["treated_before"], did["treated_after"]) == (
+        expected.treated_before,
+        expected.treated_after,
+    )
+    assert result["series"]["target"] == [int(v) for v in counts[0] + counts[1]]
+    assert result["target"]["name"] == f"{areas[0].name}, {areas[1].name}"
+    assert result["target"]["name"] in presenters.verdict_sentence(result)
+
+
+def test_the_buffer_ring_is_around_every_target_area(setting, member_a):
+    intervention, areas, _counts, _codes = setting
+    second = areas[3]
+    # Touching the second target area's east side, far from the first.
+    beside = make_area(member_a.partnership, "Grannen", second.max_lon, second.min_lat)
+    assert evaluation.evaluate(intervention)["buffer"] == []
+    intervention.areas.add(second)
+    result = evaluation.evaluate(intervention)
+    assert result["buffer"] == [{"id": beside.pk, "name": "Grannen"}]
+    assert beside.pk not in {c["id"] for c in result["comparison"]}
+
+
 def test_sentence_carries_the_interval_and_never_a_bare_difference(setting):
     intervention = setting[0]
     result = evaluation.evaluate(intervention)
@@ -79,7 +121,7 @@ def test_sentence_carries_the_interval_and_never_a_bare_difference(setting):
     low, high = figure((1 - did["ci_high"]) * 100, 0), figure((1 - did["ci_low"]) * 100, 0)
     assert f"95 % KI {low}–{high} %" in sentence
     assert f"{figure((1 - did['irr']) * 100, 0)} % färre" in sentence
-    assert intervention.area.name in sentence
+    assert intervention.area_names in sentence
 
 
 def test_wdq_for_the_buffer_equals_the_engine(setting, member_a):

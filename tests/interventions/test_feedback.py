@@ -7,9 +7,8 @@ from django.utils import timezone
 
 from lagesbild.incidents import weeks
 from lagesbild.incidents.models import Incident
-from lagesbild.interventions.models import Intervention
 from lagesbild.pictures.models import Picture
-from tests.factories import make_incident
+from tests.factories import make_incident, make_intervention
 
 
 def test_reporter_sees_review_picture_and_intervention_of_own_report(
@@ -29,10 +28,10 @@ def test_reporter_sees_review_picture_and_intervention_of_own_report(
         approved_by=coordinator_a.user,
         content={"period": iso, "incident_ids": [own.pk]},
     )
-    intervention = Intervention.objects.create(
+    intervention = make_intervention(
         partnership=partnership,
         title="Klottersanering vid torget",
-        area=norr,
+        areas=[norr],
         responsible=member_a.organisation,
         start_date=timezone.localdate(),
         due_date=timezone.localdate() + timedelta(days=14),
@@ -50,10 +49,10 @@ def test_reporter_sees_review_picture_and_intervention_of_own_report(
 def test_new_report_outside_the_picture_and_unrelated_interventions(login, reporter_a, member_a):
     partnership = reporter_a.partnership
     own = make_incident(reporter_a, area=partnership.areas.get(name="Norr"))
-    Intervention.objects.create(
+    make_intervention(
         partnership=partnership,
         title="Belysning i Söder",
-        area=partnership.areas.get(name="Söder"),
+        areas=[partnership.areas.get(name="Söder")],
         responsible=member_a.organisation,
         start_date=timezone.localdate(),
         due_date=timezone.localdate(),

@@ -23,7 +23,7 @@ def _create_url(**query) -> str:
 def _form(partnership, organisation, **extra) -> dict:
     return {
         "title": "Klottersanering Norr",
-        "area": partnership.areas.get(name="Norr").pk,
+        "areas": [partnership.areas.get(name="Norr").pk],
         "categories": [partnership.categories.get(code="grupp-skadegorelse").pk],
         "responsible": organisation.pk,
         "due_date": (timezone.localdate() + timedelta(days=14)).isoformat(),
@@ -116,7 +116,7 @@ def test_an_assessment_above_the_lowest_level_is_a_flag_too(
     assert f'href="{link}"' in page
     coordinator.post(
         reverse("interventions:create"),
-        _form(partnership, coordinator_a.organisation, area=soder.pk)
+        _form(partnership, coordinator_a.organisation, areas=[soder.pk])
         | {"vecka": iso, "flagga": "assessment", "omrade": soder.pk},
     )
     origin = Intervention.objects.get().origin

@@ -12,6 +12,7 @@ from lagesbild.incidents import weeks
 from lagesbild.interventions.models import Intervention, Meeting
 from lagesbild.partnerships.models import Organisation
 from lagesbild.pictures.models import AnalysisRun
+from tests.factories import make_intervention
 
 
 def create_meeting(client, iso):
@@ -25,10 +26,10 @@ def test_agenda_lists_deviations_and_overdue_interventions(
     login, coordinator_a, week_with_deviation
 ):
     partnership = coordinator_a.partnership
-    Intervention.objects.create(
+    make_intervention(
         partnership=partnership,
         title="Belysning vid torget",
-        area=partnership.areas.get(name="Söder"),
+        areas=[partnership.areas.get(name="Söder")],
         responsible=coordinator_a.organisation,
         due_date=timezone.localdate() - timedelta(days=3),
     )
@@ -55,7 +56,7 @@ def test_decision_creates_intervention_and_is_audited(login, coordinator_a, week
             "text": "Sanera klottret och öka tillsynen",
             "create_intervention": "on",
             "title": "Klottersanering Norr",
-            "area": norr.pk,
+            "areas": [norr.pk],
             "categories": [partnership.categories.get(code="klotter").pk],
             "responsible": coordinator_a.organisation.pk,
             "due_date": (timezone.localdate() + timedelta(days=14)).isoformat(),
@@ -63,9 +64,9 @@ def test_decision_creates_intervention_and_is_audited(login, coordinator_a, week
     )
     assert response.status_code == 302
     intervention = Intervention.objects.get()
-    assert (intervention.title, intervention.area, intervention.decision.meeting) == (
+    assert (intervention.title, list(intervention.areas.all()), intervention.decision.meeting) == (
         "Klottersanering Norr",
-        norr,
+        [norr],
         meeting,
     )
     assert Entry.objects.filter(action="intervention.create").exists()
@@ -106,17 +107,17 @@ def test_minutes_and_closing(login, coordinator_a, week_with_deviation):
 
 def test_responsible_organisation_reports_progress(login, coordinator_a, member_a):
     partnership = coordinator_a.partnership
-    intervention = Intervention.objects.create(
+    intervention = make_intervention(
         partnership=partnership,
         title="Trygghetsvandring",
-        area=partnership.areas.first(),
+        areas=[partnership.areas.first()],
         responsible=member_a.organisation,
         due_date=timezone.localdate(),
     )
-    other = Intervention.objects.create(
+    other = make_intervention(
         partnership=partnership,
         title="Annat",
-        area=partnership.areas.first(),
+        areas=[partnership.areas.first()],
         responsible=Organisation.objects.create(
             partnership=partnership, name="Skolan", kind="skola"
         ),

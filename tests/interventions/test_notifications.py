@@ -12,7 +12,7 @@ from lagesbild.interventions import notifications
 from lagesbild.interventions.models import Intervention
 from lagesbild.partnerships.models import Organisation
 from lagesbild.pictures.models import Picture
-from tests.factories import make_member
+from tests.factories import make_intervention, make_member
 
 
 def _email(membership, address):
@@ -25,10 +25,10 @@ def _email(membership, address):
 def overdue(member_a, coordinator_a):
     _email(member_a, "polis@example.org")
     _email(coordinator_a, "samordnare@example.org")
-    return Intervention.objects.create(
+    return make_intervention(
         partnership=member_a.partnership,
         title="Belysning vid torget",
-        area=member_a.partnership.areas.get(name="Norr"),
+        areas=[member_a.partnership.areas.get(name="Norr")],
         responsible=member_a.organisation,
         due_date=timezone.localdate() - timedelta(days=2),
     )
@@ -59,10 +59,10 @@ def test_contributors_are_reminded_and_reminded_again_a_week_later(overdue, part
 def test_no_reminder_for_closed_or_distant_interventions(overdue):
     overdue.status = Intervention.Status.DONE
     overdue.save()
-    Intervention.objects.create(
+    make_intervention(
         partnership=overdue.partnership,
         title="Senare",
-        area=overdue.area,
+        areas=overdue.areas.all(),
         responsible=overdue.responsible,
         due_date=timezone.localdate() + timedelta(days=30),
     )

@@ -11,16 +11,16 @@ from lagesbild.interventions import services
 from lagesbild.interventions.constants import DEFAULT_TYPES
 from lagesbild.interventions.models import Intervention, InterventionType, ProgressNote
 from lagesbild.partnerships.models import Organisation
-from tests.factories import make_member
+from tests.factories import make_intervention, make_member
 
 
 @pytest.fixture
 def intervention(member_a):
     partnership = member_a.partnership
-    return Intervention.objects.create(
+    return make_intervention(
         partnership=partnership,
         title="Belysning vid torget",
-        area=partnership.areas.get(name="Norr"),
+        areas=[partnership.areas.get(name="Norr")],
         responsible=member_a.organisation,
         start_date=timezone.localdate() - timedelta(days=10),
         due_date=timezone.localdate() + timedelta(days=14),
@@ -55,7 +55,7 @@ def test_coordinator_registers_an_intervention_with_type_and_contributors(
         {
             "title": "Ny belysning i gångtunneln",
             "kind": kind.pk,
-            "area": partnership.areas.get(name="Söder").pk,
+            "areas": [partnership.areas.get(name="Söder").pk],
             "categories": [partnership.categories.get(code="klotter").pk],
             "responsible": coordinator_a.organisation.pk,
             "contributors": [member_a.organisation.pk],
@@ -78,7 +78,7 @@ def test_end_before_start_is_refused_and_saves_nothing(login, coordinator_a):
         reverse("interventions:create"),
         {
             "title": "Något",
-            "area": partnership.areas.get(name="Söder").pk,
+            "areas": [partnership.areas.get(name="Söder").pk],
             "responsible": coordinator_a.organisation.pk,
             "start_date": "2026-05-10",
             "end_date": "2026-05-01",
@@ -132,10 +132,10 @@ def test_future_or_empty_note_is_refused(login, member_a, intervention):
 
 
 def test_mina_insatser_lists_responsible_and_contributing(login, member_a, intervention):
-    other = Intervention.objects.create(
+    other = make_intervention(
         partnership=member_a.partnership,
         title="Fritidsgård på fredagar",
-        area=intervention.area,
+        areas=intervention.areas.all(),
         responsible=Organisation.objects.create(
             partnership=member_a.partnership, name="Fritid", kind="kommun"
         ),
@@ -185,7 +185,7 @@ def test_decision_links_the_intervention_to_its_agenda_item(login, coordinator_a
             "create_intervention": "on",
             "origin_item": "0",
             "title": "Klottersanering",
-            "area": partnership.areas.get(name="Norr").pk,
+            "areas": [partnership.areas.get(name="Norr").pk],
             "responsible": coordinator_a.organisation.pk,
             "due_date": (timezone.localdate() + timedelta(days=14)).isoformat(),
         },

@@ -11,9 +11,9 @@ from openpyxl import load_workbook
 
 from lagesbild.audit.models import Entry
 from lagesbild.interventions import services
-from lagesbild.interventions.models import Intervention
 from lagesbild.interventions.yearly import yearly_picture
 from lagesbild.pictures.models import Picture
+from tests.factories import make_intervention
 
 
 def _picture(coordinator, period, flagged_areas, partnership):
@@ -45,11 +45,11 @@ def test_year_shows_flags_interventions_and_what_got_none(login, coordinator_a, 
     group = _picture(coordinator_a, "2026-W10", [norr, soder], partnership)
     _picture(coordinator_a, "2026-W11", [norr], partnership)
     _picture(coordinator_a, "2025-W50", [soder], partnership)  # another year
-    intervention = Intervention.objects.create(
+    intervention = make_intervention(
         partnership=partnership,
         title="Klottersanering i Norr",
         kind=services.intervention_types(partnership).get(name="Städning/sanering"),
-        area=norr,
+        areas=[norr],
         responsible=member_a.organisation,
         start_date=date(2026, 3, 16),
         end_date=date(2026, 5, 1),
@@ -170,10 +170,10 @@ def test_pdf_has_the_plan_headings_figures_and_reflections(
     partnership = coordinator_a.partnership
     norr, soder = (partnership.areas.get(name=n) for n in ("Norr", "Söder"))
     group = _picture(coordinator_a, "2026-W10", [norr, soder], partnership)
-    intervention = Intervention.objects.create(
+    intervention = make_intervention(
         partnership=partnership,
         title="Klottersanering i Norr",
-        area=norr,
+        areas=[norr],
         responsible=member_a.organisation,
         start_date=date(2026, 3, 16),
         due_date=date(2026, 5, 1),

@@ -12,7 +12,7 @@ from lagesbild.incidents import weeks
 from lagesbild.incidents.models import Incident
 from lagesbild.pictures import runs, services
 from lagesbild.pictures.models import AnalysisRun, Picture
-from tests.factories import make_incident
+from tests.factories import make_incident, make_intervention
 
 
 @pytest.fixture
@@ -183,13 +183,12 @@ def test_a_new_report_queues_and_runs_the_weeks_analysis(
 
 
 def test_summary_lists_interventions_due(member_a, history, last_week):
-    from lagesbild.interventions.models import Intervention
 
     partnership = member_a.partnership
-    Intervention.objects.create(
+    make_intervention(
         partnership=partnership,
         title="Ny belysning",
-        area=partnership.areas.get(name="Norr"),
+        areas=[partnership.areas.get(name="Norr")],
         responsible=member_a.organisation,
         due_date=weeks.monday(last_week) - timedelta(days=2),
     )
