@@ -94,8 +94,11 @@ def test_the_reporter_on_a_phone_meets_no_missing_file(missing, production_stati
     page.locator("#report-map").tap(position={"x": box["width"] / 2, "y": box["height"] / 2})
     marker = page.locator("#report-map img.leaflet-marker-icon")
     marker.wait_for()
-    page.wait_for_load_state("networkidle")
-    assert page.evaluate("img => img.complete && img.naturalWidth > 0", marker.element_handle())
+    # The page reached "networkidle" before the tap, so waiting for that state again returns at
+    # once; wait for the marker image itself to finish (loaded or broken), then judge it.
+    image = marker.element_handle()
+    page.wait_for_function("img => img.complete", arg=image)
+    assert page.evaluate("img => img.naturalWidth > 0", image)
     visit(page, reverse("incidents:list"))
     visit(page, reverse("incidents:detail", args=[incident.pk]))
     assert missing.found == []
