@@ -20,14 +20,12 @@ scale and at 100,000 incidents.
 """
 
 import cProfile
-import os
 import pstats
 import sys
 
 import web_common as bench
-from web_pages import plan, queries_of, rerun, timed_get
+from web_pages import measure_pages
 
-WARM_UP = 3
 NOTE = "Benchmark"
 
 
@@ -103,25 +101,8 @@ def run_case(args) -> None:
     count = Incident.objects.filter(partnership=membership.partnership).count()
     client = bench.logged_in_client(membership.user)
     print(f"== {db}, {count:,} incidents, {args.requests} requests a page")
-    for label, url in pages(membership):
-        for _ in range(WARM_UP):
-            timed_get(client, url)
-        cpu = bench.cpu_seconds()
-        seconds = [timed_get(client, url) for _ in range(args.requests)]
-        cpu = (bench.cpu_seconds() - cpu) / args.requests
-        queries = [(rerun(sql), sql) for sql in queries_of(client, url)]
-        print(
-            f"  {label:34} {bench.milliseconds(seconds)}, CPU {cpu * 1000:6.1f} ms; "
-            f"{len(queries):2} queries ({sum(t for t, _ in queries) * 1000:6.1f} ms of SQL "
-            f"when run again); load {os.getloadavg()[0]:.1f}",
-            flush=True,
-        )
-        if args.sql:
-            slowest, sql = max(queries)
-            print(f"      slowest {slowest * 1000:.1f} ms: {sql[:2000]}")
-            print("\n".join(f"        {line}" for line in plan(sql)))
-        if args.profile:
-            profile(client, url)
+    each = (lambda url: profile(client, url)) if args.profile else None
+    measure_pages(client, pages(membership), args.requests, sql=args.sql, width=34, each=each)
 
 
 def main() -> None:

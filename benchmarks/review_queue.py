@@ -23,9 +23,7 @@ import sys
 from datetime import timedelta
 
 import web_common as bench
-from web_pages import plan, queries_of, rerun, timed_get
-
-WARM_UP = 3
+from web_pages import measure_pages
 
 
 def shape_queue(partnership, waiting: int) -> None:
@@ -122,23 +120,7 @@ def run_case(args) -> None:
         f"== {db}, {count:,} incidents, {waiting:,} waiting, "
         f"{args.requests} requests a page (load {load:.1f})"
     )
-    for label, url in pages(membership):
-        for _ in range(WARM_UP):
-            timed_get(client, url)
-        cpu = bench.cpu_seconds()
-        seconds = [timed_get(client, url) for _ in range(args.requests)]
-        cpu = (bench.cpu_seconds() - cpu) / args.requests
-        queries = [(rerun(sql), sql) for sql in queries_of(client, url)]
-        print(
-            f"  {label:32} {bench.milliseconds(seconds)}, CPU {cpu * 1000:6.1f} ms; "
-            f"{len(queries):2} queries ({sum(t for t, _ in queries) * 1000:6.1f} ms of SQL "
-            "when run again)",
-            flush=True,
-        )
-        if args.sql:
-            slowest, sql = max(queries)
-            print(f"      slowest {slowest * 1000:.1f} ms: {sql}")
-            print("\n".join(f"        {line}" for line in plan(sql)))
+    measure_pages(client, pages(membership), args.requests, sql=args.sql, width=32)
 
 
 def main() -> None:

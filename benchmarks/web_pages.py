@@ -103,6 +103,32 @@ def plan(sql: str) -> list[str]:
         return [" ".join(str(c) for c in row) for row in cursor.fetchall()]
 
 
+def measure_pages(client, pages, requests: int, *, sql: bool, width: int, each=None) -> None:
+    """For each (label, url): WARM_UP requests, then `requests` timed ones; print the median
+    and 95th percentile server time, the mean CPU time, the queries with their time when run
+    again, and the load average; with `sql` the slowest query and its plan; `each(url)` after
+    a page (a profile, say)."""
+    for label, url in pages:
+        for _ in range(WARM_UP):
+            timed_get(client, url)
+        cpu = bench.cpu_seconds()
+        seconds = [timed_get(client, url) for _ in range(requests)]
+        cpu = (bench.cpu_seconds() - cpu) / requests
+        queries = [(rerun(query), query) for query in queries_of(client, url)]
+        print(
+            f"  {label:{width}} {bench.milliseconds(seconds)}, CPU {cpu * 1000:6.1f} ms; "
+            f"{len(queries):2} queries ({sum(t for t, _ in queries) * 1000:6.1f} ms of SQL "
+            f"when run again); load {os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
+        if sql:
+            slowest, query = max(queries)
+            print(f"      slowest {slowest * 1000:.1f} ms: {query[:2000]}")
+            print("\n".join(f"        {line}" for line in plan(query)))
+        if each:
+            each(url)
+
+
 def run_case(args) -> None:
     db, incidents = args.db, args.incidents
     bench.prepare(db, incidents)
@@ -113,23 +139,7 @@ def run_case(args) -> None:
     client = bench.logged_in_client(membership.user)
     load = os.getloadavg()[0]
     print(f"== {db}, {count:,} incidents, {args.requests} requests a page (load {load:.1f})")
-    for label, url in pages(membership):
-        for _ in range(WARM_UP):
-            timed_get(client, url)
-        cpu = bench.cpu_seconds()
-        seconds = [timed_get(client, url) for _ in range(args.requests)]
-        cpu = (bench.cpu_seconds() - cpu) / args.requests
-        queries = [(rerun(sql), sql) for sql in queries_of(client, url)]
-        print(
-            f"  {label:30} {bench.milliseconds(seconds)}, CPU {cpu * 1000:6.1f} ms; "
-            f"{len(queries):2} queries ({sum(t for t, _ in queries) * 1000:6.1f} ms of SQL "
-            "when run again)",
-            flush=True,
-        )
-        if args.sql:
-            slowest, sql = max(queries)
-            print(f"      slowest {slowest * 1000:.1f} ms: {sql}")
-            print("\n".join(f"        {line}" for line in plan(sql)))
+    measure_pages(client, pages(membership), args.requests, sql=args.sql, width=30)
 
 
 def main() -> None:
