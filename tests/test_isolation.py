@@ -120,7 +120,15 @@ DEFAULT_PARAMS = {
     "fmt": "export_format",
 }
 # Kinds that are not one of A's objects, so they do not make a route answer 404 to B.
-NOT_OBJECTS = {"week", "quarter", "period_kind", "export_format", "year", "reflection_heading"}
+NOT_OBJECTS = {
+    "week",
+    "quarter",
+    "period_kind",
+    "export_format",
+    "periodic_format",
+    "year",
+    "reflection_heading",
+}
 
 
 @dataclass(frozen=True)
@@ -444,9 +452,9 @@ ROUTES: dict[str, Route] = {
     # export sends B to its own picture page while that computes.
     "pictures:export": Route(Role.MEMBER, foreign_get=302, shows_a=True),
     "pictures:export_version": Route(Role.MEMBER, shows_a=True),
-    "pictures:period_export": Route(Role.MEMBER, shows_a=True),
+    "pictures:period_export": Route(Role.MEMBER, params={"fmt": "periodic_format"}, shows_a=True),
     "pictures:period_export_version": Route(
-        Role.MEMBER, params={"version": "period_version"}, shows_a=True
+        Role.MEMBER, params={"version": "period_version", "fmt": "periodic_format"}, shows_a=True
     ),
     "pictures:assess": Route(
         Role.COORDINATOR, ("POST",), params={"area_id": "area"}, body=_assessment_form
@@ -664,6 +672,8 @@ class World:
             return self.objects["picture"].version
         if kind == "export_format":
             return "geojson"  # text, so the walk's leak checks can read it
+        if kind == "periodic_format":
+            return "xlsx"  # a periodic picture has no GeoJSON; the walk reads the workbook's XML
         if kind == "period_version":
             return self.objects["period_picture"].version
         return self.objects[kind].pk
