@@ -163,6 +163,10 @@ def _report_form(world: "World") -> dict:
     }
 
 
+def _progress_json(world: "World") -> dict:
+    return {"done_on": timezone.localdate().isoformat(), "text": "Trygghetsvandring"}
+
+
 def _report_json(world: "World") -> dict:
     return {
         "client_id": str(uuid.uuid4()),
@@ -561,6 +565,24 @@ ROUTES: dict[str, Route] = {
     "api:list_indicators": Route(Role.MEMBER, api=True, shows_a=True),
     "api:indicator_values": Route(
         Role.MEMBER, api=True, params={"indicator_id": "indicator"}, shows_a=True
+    ),
+    # Approvers are named, and A's user names carry MARK_A.
+    "api:list_pictures": Route(Role.MEMBER, api=True, shows_a=True),
+    "api:get_picture": Route(
+        Role.MEMBER, api=True, params={"version": "period_version"}, shows_a=True
+    ),
+    "api:list_interventions": Route(Role.MEMBER, api=True, shows_a=True),
+    # GET here; the PATCH on the same path is walked in tests/api/test_api_register.py.
+    "api:get_intervention": Route(
+        Role.MEMBER, api=True, params={"intervention_id": "intervention"}, shows_a=True
+    ),
+    "api:add_progress": Route(
+        Role.MEMBER,
+        ("POST",),
+        params={"intervention_id": "intervention"},
+        body=_progress_json,
+        ok={"POST": 201},
+        api=True,
     ),
     "accounts:account": Route(Role.REPORTER, shows_a=True),
     # Every persona's session is verified or owes nothing, so the code page sends it on.
