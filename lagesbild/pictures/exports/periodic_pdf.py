@@ -101,6 +101,9 @@ def _ranking(content: dict) -> list:
             "Index = viktade poäng (kategorins vikt × antal) per 1 000 invånare under perioden, "
             "med 95 %-intervall."
         )
+        if content.get("population_years"):
+            years = ", ".join(map(str, content["population_years"]))
+            basis += " " + _("Folkmängd från %(y)s.") % {"y": years}
     else:
         basis = _(
             "Index = viktade poäng (kategorins vikt × antal) under perioden, med 95 %-intervall "
