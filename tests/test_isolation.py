@@ -120,7 +120,15 @@ DEFAULT_PARAMS = {
     "fmt": "export_format",
 }
 # Kinds that are not one of A's objects, so they do not make a route answer 404 to B.
-NOT_OBJECTS = {"week", "quarter", "period_kind", "export_format", "year", "reflection_heading"}
+NOT_OBJECTS = {
+    "week",
+    "quarter",
+    "period_kind",
+    "export_format",
+    "periodic_format",
+    "year",
+    "reflection_heading",
+}
 
 
 @dataclass(frozen=True)
@@ -153,6 +161,10 @@ def _report_form(world: "World") -> dict:
         "severity": "1",
         "description": "Klotter på busskuren",
     }
+
+
+def _progress_json(world: "World") -> dict:
+    return {"done_on": timezone.localdate().isoformat(), "text": "Trygghetsvandring"}
 
 
 def _report_json(world: "World") -> dict:
@@ -444,9 +456,9 @@ ROUTES: dict[str, Route] = {
     # export sends B to its own picture page while that computes.
     "pictures:export": Route(Role.MEMBER, foreign_get=302, shows_a=True),
     "pictures:export_version": Route(Role.MEMBER, shows_a=True),
-    "pictures:period_export": Route(Role.MEMBER, shows_a=True),
+    "pictures:period_export": Route(Role.MEMBER, params={"fmt": "periodic_format"}, shows_a=True),
     "pictures:period_export_version": Route(
-        Role.MEMBER, params={"version": "period_version"}, shows_a=True
+        Role.MEMBER, params={"version": "period_version", "fmt": "periodic_format"}, shows_a=True
     ),
     "pictures:assess": Route(
         Role.COORDINATOR, ("POST",), params={"area_id": "area"}, body=_assessment_form
@@ -553,6 +565,24 @@ ROUTES: dict[str, Route] = {
     "api:list_indicators": Route(Role.MEMBER, api=True, shows_a=True),
     "api:indicator_values": Route(
         Role.MEMBER, api=True, params={"indicator_id": "indicator"}, shows_a=True
+    ),
+    # Approvers are named, and A's user names carry MARK_A.
+    "api:list_pictures": Route(Role.MEMBER, api=True, shows_a=True),
+    "api:get_picture": Route(
+        Role.MEMBER, api=True, params={"version": "period_version"}, shows_a=True
+    ),
+    "api:list_interventions": Route(Role.MEMBER, api=True, shows_a=True),
+    # GET here; the PATCH on the same path is walked in tests/api/test_api_register.py.
+    "api:get_intervention": Route(
+        Role.MEMBER, api=True, params={"intervention_id": "intervention"}, shows_a=True
+    ),
+    "api:add_progress": Route(
+        Role.MEMBER,
+        ("POST",),
+        params={"intervention_id": "intervention"},
+        body=_progress_json,
+        ok={"POST": 201},
+        api=True,
     ),
     "accounts:account": Route(Role.REPORTER, shows_a=True),
     # Every persona's session is verified or owes nothing, so the code page sends it on.
@@ -664,6 +694,8 @@ class World:
             return self.objects["picture"].version
         if kind == "export_format":
             return "geojson"  # text, so the walk's leak checks can read it
+        if kind == "periodic_format":
+            return "xlsx"  # a periodic picture has no GeoJSON; the walk reads the workbook's XML
         if kind == "period_version":
             return self.objects["period_picture"].version
         return self.objects[kind].pk

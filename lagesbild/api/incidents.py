@@ -1,10 +1,15 @@
-"""Incident endpoints: report (idempotent on client_id), list with filters, one incident,
-the weekly table. They call the same services and queries as the HTML pages."""
+"""Incident endpoints: report (idempotent on client_id), list with filters (cursor or offset
+pages), one incident, its review (accept or reject), the weekly table. They call the same
+services and queries as the HTML pages."""
 
+import base64
+import binascii
 from datetime import date, datetime
+from typing import Literal
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from pydantic import field_validator
@@ -96,6 +101,11 @@ class IncidentFilters(Schema):
     )
     q: str | None = None
     limit: int = Field(100, ge=1, le=1000)
+    cursor: str | None = Field(
+        None,
+        description="The next_cursor of the previous page: pages newest first that stay "
+        "right while incidents are added, at any depth (use it instead of offset).",
+    )
     offset: int = Field(0, ge=0, le=MAX_ID - 1000)
 
     @field_validator("date_from", "date_to")
@@ -107,8 +117,11 @@ class IncidentFilters(Schema):
 
 
 class IncidentPage(Schema):
-    count: int
+    count: int = Field(description="Incidents that match the filters, on every page.")
     results: list[IncidentOut]
+    next_cursor: str | None = Field(
+        description="Pass as cursor for the next page; null on the last page."
+    )
 
 
 @router.post(
@@ -155,7 +168,7 @@ def create_incident(request, payload: IncidentIn):
     return (201 if created else 200), IncidentOut.from_incident(incident)
 
 
-@router.get("", response=IncidentPage, summary="List incidents with filters")
+@router.get("", response={200: IncidentPage, 422: ErrorsOut}, summary="List incidents with filters")
 def list_incidents(request, filters: Query[IncidentFilters]):
     membership = require_role(request, Role.REPORTER)
     cleaned = filters.dict()
@@ -163,9 +176,41 @@ def list_incidents(request, filters: Query[IncidentFilters]):
         cleaned["week"] = weeks.parse(filters.week) if filters.week else None
     except ValueError:
         cleaned["week"] = -1  # matches nothing: an invalid week gives an empty page
-    qs = queries.filter_incidents(membership, cleaned)
-    rows = qs[filters.offset : filters.offset + filters.limit]
-    return {"count": qs.count(), "results": [IncidentOut.from_incident(i) for i in rows]}
+    qs = queries.filter_incidents(membership, cleaned)  # newest first, then highest id
+    page = qs
+    if filters.cursor is not None:
+        if filters.offset:
+            return 422, {"errors": {"cursor": ["Ange antingen cursor eller offset, inte båda."]}}
+        try:
+            page = _after(qs, filters.cursor)
+        except ValueError:
+            return 422, {"errors": {"cursor": ["Okänd cursor: börja om från första sidan."]}}
+    rows = list(page[filters.offset : filters.offset + filters.limit + 1])
+    more, rows = len(rows) > filters.limit, rows[: filters.limit]
+    return {
+        "count": qs.count(),
+        "results": [IncidentOut.from_incident(i) for i in rows],
+        "next_cursor": _cursor(rows[-1]) if more else None,
+    }
+
+
+def _cursor(incident: Incident) -> str:
+    """Where the next page starts: after this incident in the list's order."""
+    key = f"{incident.occurred_at.isoformat()}|{incident.pk}"
+    return base64.urlsafe_b64encode(key.encode()).decode()
+
+
+def _after(qs: QuerySet[Incident], cursor: str) -> QuerySet[Incident]:
+    """The incidents that come after the cursor's in the order newest first, then highest id
+    (a keyset: one index range at any depth, where an offset reads and skips every row)."""
+    try:
+        occurred, pk = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+        at, number = datetime.fromisoformat(occurred), int(pk)
+    except (binascii.Error, UnicodeError, ValueError) as exc:
+        raise ValueError(cursor) from exc
+    if timezone.is_naive(at) or not 0 < number <= MAX_ID:
+        raise ValueError(cursor)
+    return qs.filter(Q(occurred_at__lt=at) | Q(occurred_at=at, pk__lt=number))
 
 
 @router.get("/{incident_id}", response=IncidentOut, summary="One incident")
@@ -175,6 +220,42 @@ def get_incident(request, incident_id: int):
         Incident.objects.select_related("category", "area"), membership, incident_id
     )
     record(actor=request.user, action="incident.view", obj=incident, request=request, via="api")
+    return IncidentOut.from_incident(incident)
+
+
+class ReviewIn(Schema):
+    status: Literal["accepted", "rejected"] = Field(
+        description="accepted: the report counts as it is; rejected: it leaves the counts."
+    )
+    reason: str = Field(
+        "", max_length=300, description="Why it is rejected (required for rejected)."
+    )
+
+
+@router.patch(
+    "/{incident_id}",
+    response={200: IncidentOut, 422: ErrorsOut},
+    summary="Review an incident: accept or reject it (coordinators)",
+    url_name="get_incident",  # one URL with the GET: keep its name
+    description="The same review as the queue's, recorded in the incident's history and the "
+    "audit trail: the report is accepted as it is, or rejected with a reason (a rejected one "
+    "can be accepted again). 422 for an incident merged into another, or a rejection "
+    "without a reason.",
+)
+def review_incident(request, incident_id: int, payload: ReviewIn):
+    membership = require_role(request, Role.COORDINATOR)
+    incident = get_for_member(
+        Incident.objects.select_related("category", "area"), membership, incident_id
+    )
+    try:
+        if payload.status == "accepted":
+            services.accept_incident(actor=request.user, incident=incident, request=request)
+        else:
+            services.reject_incident(
+                actor=request.user, incident=incident, reason=payload.reason, request=request
+            )
+    except ValidationError as exc:
+        return 422, validation_errors(exc)
     return IncidentOut.from_incident(incident)
 
 

@@ -9,6 +9,8 @@ from lagesbild.api.common import ErrorsOut, schema_errors
 from lagesbild.api.geography import router as geography_router
 from lagesbild.api.incidents import router as incidents_router
 from lagesbild.api.indicators import router as indicators_router
+from lagesbild.api.interventions import router as interventions_router
+from lagesbild.api.pictures import router as pictures_router
 
 ERROR_DETAIL = {
     "title": "ErrorDetail",
@@ -92,6 +94,8 @@ api = LagesbildAPI(
 api.add_router("/incidents", incidents_router)
 api.add_router("/", geography_router)
 api.add_router("/indicators", indicators_router)
+api.add_router("/pictures", pictures_router)
+api.add_router("/interventions", interventions_router)
 
 
 @api.exception_handler(ValidationError)

@@ -22,13 +22,13 @@ import numpy as np
 import shapely
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 from shapely.geometry import Polygon
 
 from lagesbild.audit.record import record
 from lagesbild.geography import boundaries, geometry
 from lagesbild.geography.models import Area, Place
+from lagesbild.geography.services import bump_geography
 from lagesbild.partnerships.models import Partnership
 
 # Overlaps and gaps below this many m² are slivers of digitising, not findings.
@@ -522,10 +522,7 @@ def apply_import(
             area.save(update_fields=["parent"])
     for area in plan.deactivated:
         Area.objects.filter(pk=area.pk).update(active=False)
-    Partnership.objects.filter(pk=partnership.pk).update(
-        geography_version=F("geography_version") + 1
-    )
-    partnership.refresh_from_db(fields=["geography_version"])
+    bump_geography(partnership)
     moved = _reassign(partnership, partnership.incidents.all())
     try:
         with transaction.atomic():

@@ -38,7 +38,9 @@ def locate_area(partnership: Partnership, lon: float, lat: float) -> Area:
     return Area.objects.get(pk=area_id)
 
 
-def _bump_geography(partnership: Partnership) -> None:
+def bump_geography(partnership: Partnership) -> None:
+    """Say that the areas' outlines or populations changed: the spatial index is rebuilt and
+    every analysis run made before is stale (`pictures.runs.data_version`)."""
     Partnership.objects.filter(pk=partnership.pk).update(
         geography_version=F("geography_version") + 1
     )
@@ -101,7 +103,7 @@ def save_area(
         _apply_geometry(area, geojson)
     area.full_clean(exclude=["partnership", "geometry"])
     area.save()
-    _bump_geography(partnership)
+    bump_geography(partnership)
     record(
         actor=actor,
         action="area.create" if creating else "area.update",

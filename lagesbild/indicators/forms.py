@@ -119,11 +119,40 @@ class UploadForm(forms.Form):
         label=_("Fil med värden"),
         help_text=_(
             "CSV (UTF-8, semikolon eller komma) eller Excel (.xlsx) med kolumnerna Område "
-            "(områdets kod eller namn), Period, Värde och, för enkätandelar, Antal svarande."
+            "(områdets kod, SCB-kod eller namn), Period, Värde och, för enkätandelar, Antal "
+            "svarande. SCB:s rubriker (region, år, folkmängd) går också."
         ),
         error_messages={"required": _("Välj en fil.")},
     )
     source_note = forms.CharField(label=_("Källa för värdena"), max_length=200, required=False)
+    period = forms.CharField(
+        label=_("Period för rader utan period"),
+        max_length=20,
+        required=False,
+        help_text=_(
+            "Om filen saknar kolumnen Period, till exempel SCB:s tabell för ett år: "
+            "perioden alla rader gäller."
+        ),
+    )
+
+    def __init__(self, *args, indicator: Indicator, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+        self.fields["period"].help_text += " " + _("Skrivs som %(example)s.") % {
+            "example": periods.example(indicator.period)
+        }
+
+    def clean_period(self):
+        text = self.cleaned_data["period"].strip()
+        if text:
+            try:
+                periods.parse(self.indicator.period, text)
+            except ValueError as exc:
+                raise forms.ValidationError(
+                    _("Perioden ska skrivas som %(example)s.")
+                    % {"example": periods.example(self.indicator.period)}
+                ) from exc
+        return text
 
     def clean_file(self):
         file = self.cleaned_data["file"]

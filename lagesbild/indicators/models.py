@@ -46,6 +46,14 @@ class Indicator(models.Model):
         _("vem får se"), max_length=10, choices=Visibility.choices, default=Visibility.MEMBERS
     )
     active = models.BooleanField(_("aktiv"), default=True)
+    measures_population = models.BooleanField(
+        _("folkmängd"),
+        default=False,
+        help_text=_(
+            "Områdenas folkmängd per år: lägesbilderna räknar tal per 1 000 invånare med "
+            "värdet för periodens år."
+        ),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -56,7 +64,12 @@ class Indicator(models.Model):
         verbose_name_plural = _("indikatorer")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["partnership", "name"], name="indicator_unique_name")
+            models.UniqueConstraint(fields=["partnership", "name"], name="indicator_unique_name"),
+            models.UniqueConstraint(
+                fields=["partnership"],
+                condition=models.Q(measures_population=True),
+                name="indicator_one_population",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -14,25 +14,51 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lagesbild.audit.record import record
 from lagesbild.geography.models import Area
+from lagesbild.geography.services import bump_geography
 from lagesbild.incidents.importers.tabular import Layout
 from lagesbild.indicators import periods
 from lagesbild.indicators.models import Indicator, IndicatorValue
 from lagesbild.partnerships.models import Membership, Partnership
 
 # The columns of a value file (docs/user-guide.md): area code, period, value, sample size.
+# SCB's own headers are accepted too (region, kommun_kod, folkmängd, år), so a population
+# table goes in as SCB publishes it; without a period column the upload names one period for
+# every row.
 LAYOUT = Layout(
     {
-        "area": ("area", "område", "omrade", "områdeskod", "kod", "area code"),
-        "period": ("period",),
-        "value": ("value", "värde", "varde"),
+        "area": (
+            "area",
+            "område",
+            "omrade",
+            "områdeskod",
+            "kod",
+            "area code",
+            "region",
+            "regionkod",
+            "deso",
+            "regso",
+            "kommun_kod",
+            "kommunkod",
+        ),
+        "period": ("period", "år", "ar", "year"),
+        "value": (
+            "value",
+            "värde",
+            "varde",
+            "folkmängd",
+            "folkmangd",
+            "population",
+            "antal invånare",
+        ),
         "sample_size": ("sample_size", "sample size", "antal svarande", "urval", "n"),
     },
-    frozenset({"area", "period", "value"}),
+    frozenset({"area", "value"}),
 )
 # A refused file lists this many rows with their messages; the rest are counted.
 MAX_REPORTED_ROWS = 1000
@@ -48,6 +74,7 @@ DEFINITION_FIELDS = (
     "description",
     "visibility",
     "active",
+    "measures_population",
 )
 
 
@@ -60,10 +87,27 @@ def _check_name(partnership: Partnership, name: str, exclude: int | None = None)
         raise ValidationError({"name": _("Det finns redan en indikator med det namnet.")})
 
 
+def _check_population(partnership: Partnership, fields: dict, exclude: int | None = None) -> None:
+    """The population is one yearly count per area, and one indicator holds it."""
+    if not fields.get("measures_population"):
+        return
+    yearly_count = (fields.get("period"), fields.get("scale")) == (
+        Indicator.Period.YEAR,
+        Indicator.Scale.COUNT,
+    )
+    problems = [] if yearly_count else [_("Folkmängden ska vara ett antal per år.")]
+    other = Indicator.objects.filter(partnership=partnership, measures_population=True)
+    if other.exclude(pk=exclude).exists():
+        problems.append(_("En annan indikator anger redan folkmängden."))
+    if problems:
+        raise ValidationError({"measures_population": problems})
+
+
 @transaction.atomic
 def define_indicator(*, actor, partnership: Partnership, request=None, **fields) -> Indicator:
     """A new indicator of the partnership (a coordinator's decision)."""
     _check_name(partnership, fields["name"])
+    _check_population(partnership, fields)
     indicator = Indicator.objects.create(partnership=partnership, created_by=actor, **fields)
     record(
         actor=actor,
@@ -79,6 +123,8 @@ def define_indicator(*, actor, partnership: Partnership, request=None, **fields)
 def change_indicator(*, actor, indicator: Indicator, request=None, **fields) -> Indicator:
     """Change an indicator's definition; its period kind and scale stay once it has values."""
     _check_name(indicator.partnership, fields.get("name", indicator.name), exclude=indicator.pk)
+    merged = {name: fields.get(name, getattr(indicator, name)) for name in DEFINITION_FIELDS}
+    _check_population(indicator.partnership, merged, exclude=indicator.pk)
     if indicator.values.exists():
         fixed = {
             name: _("Kan inte ändras när indikatorn har värden.")
@@ -220,6 +266,8 @@ def save_values(
                 result.replaced += 1
         IndicatorValue.objects.bulk_create(new)
         result.created = len(new)
+        if indicator.measures_population and (result.created or result.replaced):
+            bump_geography(indicator.partnership)  # figures per 1,000 change: recompute
         record(
             actor=membership.user,
             action="indicator.values",
@@ -270,6 +318,9 @@ class PlannedRow:
     sample_size: int | None = None
     previous: float | None = None  # the value it would replace
     errors: list[str] = field(default_factory=list)
+    # A population table's row for a region outside the partnership (SCB's tables cover the
+    # country): passed over, not an error.
+    skipped: bool = False
 
     @property
     def state(self) -> str:
@@ -290,39 +341,67 @@ class Plan:
     refused: int = 0
     new: int = 0
     replaced: int = 0
+    skipped: int = 0
+    missing: list[str] = field(default_factory=list)  # a population's areas without a value
 
     @property
     def ok(self) -> bool:
-        return self.total > 0 and not self.refused
+        return self.total > self.skipped and not self.refused
 
 
 def _areas(partnership: Partnership) -> dict[str, Area]:
+    """The partnership's active areas by name, code and SCB code (DeSO, RegSO), lower case;
+    a code wins over another area's name."""
+    areas = list(
+        Area.objects.filter(partnership=partnership, active=True).annotate(
+            has_active_children=Exists(Area.objects.filter(parent=OuterRef("pk"), active=True))
+        )
+    )
     found = {}
-    for area in Area.objects.filter(partnership=partnership, active=True):
+    for area in areas:
         found.setdefault(area.name.lower(), area)
-    for area in Area.objects.filter(partnership=partnership, active=True):
-        found[area.code.lower()] = area  # a code wins over another area's name
+    for area in areas:
+        found[area.code.lower()] = area
+        if area.scb_code:
+            found[area.scb_code.lower()] = area
     return found
+
+
+def _area_of(text: str, areas: dict[str, Area]) -> Area | None:
+    """The area a cell names: its code or name, or, as SCB writes a region ("0163A0010
+    Sollentuna"), the code before the name."""
+    wanted = text.strip().lower()
+    if wanted in areas:
+        return areas[wanted]
+    return areas.get(wanted.split(" ", 1)[0]) if " " in wanted else None
 
 
 def _shorten(text: str) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
-def _plan_row(indicator, number: int, row: dict, areas: dict, seen: dict) -> PlannedRow:
+def _plan_row(
+    indicator, number: int, row: dict, areas: dict, seen: dict, period: str
+) -> PlannedRow:
     planned = PlannedRow(number)
     area_text = row.get("area", "").strip()
-    planned.area = areas.get(area_text.lower())
+    planned.area = _area_of(area_text, areas)
+    if planned.area is None and indicator.measures_population:
+        planned.skipped = True
+        return planned
     if planned.area is None:
         planned.errors.append(_("Okänt område: %(a)s.") % {"a": _shorten(area_text) or "–"})
     try:
-        planned.period_start = periods.parse(indicator.period, row.get("period", ""))
+        planned.period_start = periods.parse(indicator.period, row.get("period") or period)
         planned.errors.extend(check_period(planned.period_start))
     except ValueError:
-        planned.errors.append(
-            _("Perioden ska skrivas som %(example)s.")
-            % {"example": periods.example(indicator.period)}
-        )
+        if not (row.get("period") or period).strip():
+            planned.errors.append(_("Perioden saknas: ange den i filen eller för alla rader."))
+        else:
+            planned.errors.append(
+                _("Perioden ska skrivas som %(example)s.")
+                % {"example": periods.example(indicator.period)}
+            )
     try:
         planned.value = parse_number(row.get("value", ""))
     except ValueError:
@@ -346,10 +425,11 @@ def _plan_row(indicator, number: int, row: dict, areas: dict, seen: dict) -> Pla
     return planned
 
 
-def plan_upload(*, indicator: Indicator, rows: Iterable) -> Plan:
+def plan_upload(*, indicator: Indicator, rows: Iterable, period: str = "") -> Plan:
     """The dry run: every row of a value file (as `tabular.open_file` reads it with `LAYOUT`)
     parsed and checked against the partnership's areas and the indicator's period and scale,
-    with the value it would replace. Nothing is written."""
+    with the value it would replace. `period` is the period of rows without one (a file
+    without a period column, as SCB's table of one year). Nothing is written."""
     areas = _areas(indicator.partnership)
     existing = {
         (v["area_id"], v["period_start"]): v["value"]
@@ -358,8 +438,11 @@ def plan_upload(*, indicator: Indicator, rows: Iterable) -> Plan:
     plan = Plan()
     seen: dict = {}
     for number, row in rows:
-        planned = _plan_row(indicator, number, row, areas, seen)
+        planned = _plan_row(indicator, number, row, areas, seen, period)
         plan.total += 1
+        if planned.skipped:
+            plan.skipped += 1
+            continue
         if planned.errors:
             plan.refused += 1
         else:
@@ -371,15 +454,26 @@ def plan_upload(*, indicator: Indicator, rows: Iterable) -> Plan:
             )
         if len(plan.rows) < MAX_REPORTED_ROWS:
             plan.rows.append(planned)
+    if indicator.measures_population:
+        given = {e.area.pk for e in plan.entries}
+        plan.missing = sorted(
+            a.name for a in set(areas.values()) if a.pk not in given and not a.has_active_children
+        )
     return plan
 
 
 def import_values(
-    *, membership: Membership, indicator: Indicator, rows: Iterable, source_note: str, request=None
+    *,
+    membership: Membership,
+    indicator: Indicator,
+    rows: Iterable,
+    source_note: str,
+    period: str = "",
+    request=None,
 ) -> tuple[Plan, SaveResult | None]:
     """Save a value file all or nothing: with one refused row (or no rows) nothing is saved
     and the plan says why; the refusal is audited too."""
-    plan = plan_upload(indicator=indicator, rows=rows)
+    plan = plan_upload(indicator=indicator, rows=rows, period=period)
     if not plan.ok:
         record(
             actor=membership.user,

@@ -186,7 +186,7 @@ def upload(request, pk: int):
     """Step 1: the file, refused at once if it cannot be read as a value list."""
     membership = request.membership
     indicator = queries.get_indicator(membership, pk)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST or None, request.FILES or None, indicator=indicator)
     if request.method == "POST" and form.is_valid():
         key = uploads.store(UPLOADS, membership.partnership, form.cleaned_data["file"])
         path = uploads.stored(UPLOADS, membership.partnership, key)
@@ -197,8 +197,12 @@ def upload(request, pk: int):
             form.add_error("file", str(exc))
         else:
             url = reverse("indicators:upload_preview", args=[indicator.pk, key])
-            note = form.cleaned_data["source_note"]
-            return redirect(f"{url}?{urlencode({'kalla': note})}" if note else url)
+            given = {
+                "kalla": form.cleaned_data["source_note"],
+                "period": form.cleaned_data["period"],
+            }
+            query = urlencode({k: v for k, v in given.items() if v})
+            return redirect(f"{url}?{query}" if query else url)
     return render(
         request,
         "indicators/upload.html",
@@ -216,6 +220,8 @@ def upload_preview(request, pk: int, key: str):
     indicator = queries.get_indicator(membership, pk)
     path = uploads.stored(UPLOADS, partnership, key)
     note = (request.POST.get("source_note") or request.GET.get("kalla") or "").strip()[:200]
+    # The period of rows without one; a garbled one is just a period no row can have.
+    period = (request.POST.get("period") or request.GET.get("period") or "").strip()[:20]
     try:
         if request.method == "POST":
             plan, result = services.import_values(
@@ -223,6 +229,7 @@ def upload_preview(request, pk: int, key: str):
                 indicator=indicator,
                 rows=_rows(path),
                 source_note=note,
+                period=period,
                 request=request,
             )
             if result is not None:
@@ -238,7 +245,7 @@ def upload_preview(request, pk: int, key: str):
                 )
                 return redirect("indicators:detail", pk=indicator.pk)
         else:
-            plan = services.plan_upload(indicator=indicator, rows=_rows(path))
+            plan = services.plan_upload(indicator=indicator, rows=_rows(path), period=period)
     except ImportFormatError as exc:
         uploads.discard(UPLOADS, partnership, key)
         messages.error(request, str(exc))
@@ -252,6 +259,7 @@ def upload_preview(request, pk: int, key: str):
             "plan": plan,
             "key": key,
             "source_note": note,
+            "period": period,
             "refused": request.method == "POST",
             "rows": [
                 (

@@ -7,35 +7,15 @@ tables, the footer and page numbers), so both print alike.
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Spacer
 
 from lagesbild.interventions.yearly import CODES, OUTCOME_LABELS, byline
-from lagesbild.pictures.exports.pdf import (
-    WIDTH,
-    bullets,
-    grid_table,
-    paragraph_styles,
-    render,
-    text,
-)
-
-
-def _p(value, style: str = "body") -> Paragraph:
-    return Paragraph(text(value), paragraph_styles()[style])
-
-
-def _table(header: list[str], rows: list[list], widths: list[float]) -> list:
-    if not rows:
-        return [_p(_("Inga."))]
-    cells = [[_p(h, "head") for h in header]]
-    cells += [[_p("" if v is None else v, "cell") for v in row] for row in rows]
-    return [grid_table(cells, widths), Spacer(0, 3 * mm)]
+from lagesbild.pictures.exports.pdf import WIDTH, bullets, para, render, simple_table
 
 
 def _outcomes(label: str, rows: list[dict]) -> list:
     first = 45 * mm
     rest = (WIDTH - first) / (len(CODES) + 1)
-    return _table(
+    return simple_table(
         [label, _("Insatser"), *map(str, OUTCOME_LABELS)],
         [[r["name"], r["total"], *(r[c] for c in CODES)] for r in rows],
         [first, *[rest] * (len(CODES) + 1)],
@@ -43,19 +23,19 @@ def _outcomes(label: str, rows: list[dict]) -> list:
 
 
 def _reflection(section: dict) -> list:
-    items = [_p(_("Gruppens reflektion"), "h3")]
+    items = [para(_("Gruppens reflektion"), "h3")]
     current = section["reflections"][0] if section["reflections"] else None
     if current is None or not current.text:
-        items.append(_p(_("Ingen reflektion skriven.")))
+        items.append(para(_("Ingen reflektion skriven.")))
     else:
-        items.append(_p(current.text))
+        items.append(para(current.text))
     if current is not None:
-        items.append(_p(byline(current), "small"))
+        items.append(para(byline(current), "small"))
     return items
 
 
 def _section(number: int, section: dict, body: list) -> list:
-    return [_p(f"{number}. {section['title']}", "h2"), *body, *_reflection(section)]
+    return [para(f"{number}. {section['title']}", "h2"), *body, *_reflection(section)]
 
 
 def build(data: dict) -> bytes:
@@ -68,17 +48,17 @@ def build(data: dict) -> bytes:
         "veckobilder, insatserna, deras utvärderingar och gruppens reflektioner."
     ) % {"n": data["weeks_approved"]}
     made = _("Sammanställd %(d)s.") % {"d": timezone.localdate().isoformat()}
-    flags = _table(
+    flags = simple_table(
         [_("Område"), _("Kategorigrupp"), _("Veckor med avvikelse"), _("Veckor")],
         [[f["area"], f["group"], len(f["weeks"]), ", ".join(f["weeks"])] for f in data["flags"]],
         [40 * mm, 40 * mm, 25 * mm, WIDTH - 105 * mm],
     )
-    assessments = _table(
+    assessments = simple_table(
         [_("Område"), _("Bedömda veckor"), _("Högsta nivå"), _("Senaste nivå")],
         [[a["area"], a["weeks"], a["highest"], a["last"]] for a in data["assessments"]],
         [60 * mm, *[(WIDTH - 60 * mm) / 3] * 3],
     )
-    measures = _table(
+    measures = simple_table(
         [_("Insats"), _("Typ"), _("Område"), _("Status"), _("Utfall")],
         [
             [
@@ -99,14 +79,14 @@ def build(data: dict) -> bytes:
     ]
     not_evaluable = [f"{r['item'].title} – {r['note']}" for r in data["not_evaluable"]]
     story = [
-        _p(title, "title"),
-        _p(data["partnership"]),
-        _p(intro),
-        _p(made, "small"),
+        para(title, "title"),
+        para(data["partnership"]),
+        para(intro),
+        para(made, "small"),
         *_section(
             1,
             section["lagesbild"],
-            [*flags, _p(_("Gruppens bedömningar"), "h3"), *assessments],
+            [*flags, para(_("Gruppens bedömningar"), "h3"), *assessments],
         ),
         *_section(2, section["orsaker"], []),
         *_section(
@@ -121,12 +101,12 @@ def build(data: dict) -> bytes:
         *_section(
             4,
             section["utan_atgard"],
-            [bullets(unaddressed) if unaddressed else _p(_("Inga."))],
+            [bullets(unaddressed) if unaddressed else para(_("Inga."))],
         ),
         *_section(
             5,
             section["utan_utfall"],
-            [bullets(not_evaluable) if not_evaluable else _p(_("Inga."))],
+            [bullets(not_evaluable) if not_evaluable else para(_("Inga."))],
         ),
         *_section(6, section["inriktning"], []),
     ]

@@ -16,6 +16,7 @@ from analysis.aggregate import ALL
 from analysis.deviations import LEVEL_NAMES, METHOD_NAMES, PICTURE, weekly_deviations
 from lagesbild.geography.geometry import to_wgs84
 from lagesbild.incidents import coverage, weeks
+from lagesbild.indicators import population
 from lagesbild.pictures.inputs import (
     IncidentArrays,
     Layout,
@@ -76,15 +77,24 @@ def compute_week(partnership, code: int, now=None) -> dict:
     deviations = weekly_deviations(table, target, PICTURE_CONFIG)
     rising = _rising_evidence(table, deviations, target, observed_from)
     data = load_incidents(partnership, layout, code_of(week_index(code) - POINT_WEEKS + 1), code)
+    people = population.for_year(partnership, layout.areas, code // 100)
     results = {
         "week": weeks.iso(code),
         "complete": state.complete,
         "days": state.days,
         "covered_from": weeks.iso(covered_from) if covered_from is not None else None,
-        "areas": [{"id": a.pk, "name": a.name, "population": a.population} for a in layout.areas],
+        "areas": [
+            {
+                "id": a.pk,
+                "name": a.name,
+                "population": people[a.pk].people,
+                "population_year": people[a.pk].year,
+            }
+            for a in layout.areas
+        ],
         "groups": [{"id": g.pk, "name": g.name} for g in layout.groups],
         "series": _series(layout, table, deviations, target, observed_from, rising),
-        "area_points": _area_points(cubes.points, layout, target, observed_from),
+        "area_points": _area_points(cubes.points, layout, people, target, observed_from),
         "trends": _trends(table, target, observed_from),
         "hotspots": _hotspots(data, week_index(code)),
         "clusters": _clusters(data, layout, code, partnership.time_zone),
@@ -210,10 +220,10 @@ def _iso_of_index(index: int) -> str:
     return f"{year}-W{week:02d}"
 
 
-def _area_points(points, layout: Layout, target: int, observed_from: int) -> list[dict]:
+def _area_points(points, layout: Layout, people: dict, target: int, observed_from: int) -> list:
     """Severity points per area this week, the mean of the eight weeks before (of those the
     partnership covers; none: no mean), and per 1,000 inhabitants where the population is
-    known."""
+    known (`people`: the week's year's, `indicators.population`)."""
     week = points[:, :, target].sum(axis=1)
     first = max(target - 8, observed_from, 0)
     before = (
@@ -223,7 +233,8 @@ def _area_points(points, layout: Layout, target: int, observed_from: int) -> lis
     )
     result = []
     for i, area in enumerate(layout.areas):
-        per_1000 = 1000 * week[i] / area.population if area.population else None
+        inhabitants = people[area.pk].people
+        per_1000 = 1000 * week[i] / inhabitants if inhabitants else None
         result.append(
             {
                 "area": area.pk,

@@ -1,5 +1,6 @@
 """Downloads of the situation picture: PDF, Excel and GIS files of the week's live draft or of
-an approved version, and an Excel file of a periodic picture (quarter, tertial, year) likewise.
+an approved version, and PDF and Excel files of a periodic picture (quarter, tertial, year)
+likewise.
 
 Who may export is who may read the picture: members and up, reporters only where the
 partnership lets reporters see it; the Excel file's incidents are further limited to what the
@@ -25,16 +26,25 @@ from lagesbild.pictures.exports.edition import Edition
 from lagesbild.pictures.exports.formats import FORMATS, Format
 from lagesbild.pictures.views import period_or_404, require_picture_access, week_or_404
 
-# A periodic picture has other figures than the week's, so only its workbook differs; type,
-# extension and file name are the week's Excel file's.
-PERIODIC_XLSX = replace(
-    FORMATS["xlsx"], build=lambda edition: periodic_excel.build(edition.content)
-)
+
+def _periodic_pdf(edition: Edition) -> bytes:
+    # Loaded on the first PDF, as the weekly one is (formats._pdf): ReportLab is slow to import.
+    from lagesbild.pictures.exports import periodic_pdf
+
+    return periodic_pdf.build(edition)
 
 
-def _format(fmt: str) -> Format:
+# A periodic picture has other figures than the week's, so only how its files are built
+# differs; type, extension and file name are the weekly formats'.
+PERIODIC_FORMATS = {
+    "pdf": replace(FORMATS["pdf"], build=_periodic_pdf),
+    "xlsx": replace(FORMATS["xlsx"], build=lambda edition: periodic_excel.build(edition.content)),
+}
+
+
+def _format(fmt: str, formats: dict[str, Format] = FORMATS) -> Format:
     try:
-        return FORMATS[fmt]
+        return formats[fmt]
     except KeyError as exc:
         raise Http404 from exc
 
@@ -77,26 +87,28 @@ def export_version(request, iso: str, version: int, fmt: str):
 @require_GET
 @never_cache
 @member_required(Role.REPORTER)
-def export_period(request, period: str):
+def export_period(request, period: str, fmt: str):
     """The live draft of a quarter, tertial or year as the period page shows it."""
     require_picture_access(request)
+    chosen = _format(fmt, PERIODIC_FORMATS)
     content = periodic.compute_period(
         request.membership.partnership, period_or_404(request, period), with_incident_ids=False
     )
-    return _download(request, Edition(content, request.membership), "xlsx", PERIODIC_XLSX)
+    return _download(request, Edition(content, request.membership), fmt, chosen)
 
 
 @require_GET
 @never_cache
 @member_required(Role.REPORTER)
-def export_period_version(request, period: str, version: int):
+def export_period_version(request, period: str, version: int, fmt: str):
     """An approved periodic version exactly as it was approved."""
     require_picture_access(request)
+    chosen = _format(fmt, PERIODIC_FORMATS)
     picture = services.approved_version(
         request.membership, str(period_or_404(request, period)), version
     )
     edition = Edition(picture.content, request.membership, picture)
-    return _download(request, edition, "xlsx", PERIODIC_XLSX)
+    return _download(request, edition, fmt, chosen)
 
 
 def _download(request, edition: Edition, fmt: str, chosen: Format) -> HttpResponse:
@@ -126,9 +138,9 @@ urlpatterns = [
         export_version,
         name="export_version",
     ),
-    path("period/<str:period>/export/xlsx/", export_period, name="period_export"),
+    path("period/<str:period>/export/<str:fmt>/", export_period, name="period_export"),
     path(
-        "period/<str:period>/version/<int:version>/export/xlsx/",
+        "period/<str:period>/version/<int:version>/export/<str:fmt>/",
         export_period_version,
         name="period_export_version",
     ),

@@ -22,6 +22,7 @@ from analysis.ranking import rank_areas
 from lagesbild.incidents import coverage, weeks
 from lagesbild.incidents.models import Incident
 from lagesbild.incidents.queries import COUNTED
+from lagesbild.indicators import population
 from lagesbild.pictures.inputs import Layout
 from lagesbild.pictures.models import Assessment, PeriodKind
 
@@ -210,11 +211,12 @@ def compute_period(
     )
     year_before = None if comparison_reason else between(*compared)
     weights = np.array([c.weight for c in layout.leaf_categories], dtype=float)
-    population = np.array([a.population or 0 for a in layout.areas], dtype=float)
+    people = population.for_year(partnership, layout.areas, period.first_month.year)
+    inhabitants = np.array([people[a.pk].people or 0 for a in layout.areas], dtype=float)
     ranking = rank_areas(
         by_period,
         weights,
-        population if population.all() else None,
+        inhabitants if inhabitants.all() else None,
         index_periods=1,
     )
     # Months before the coverage start or not yet begun are unknown, not zeros.
@@ -232,6 +234,8 @@ def compute_period(
         "unreviewed": _unreviewed(partnership, period),
         "unreviewed_counted": Incident.Status.NEW in COUNTED,
         "basis": ranking.basis,
+        # The years whose population the figures per 1,000 inhabitants use.
+        "population_years": sorted({p.year for p in people.values() if p.year}),
         "trend_periods": [str(periods[k]) for k in range(trend_from, TREND_PERIODS)],
         "trend_reason": trend_reason,
         "comparison_reason": comparison_reason,

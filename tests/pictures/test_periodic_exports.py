@@ -13,6 +13,7 @@ from lagesbild.audit.models import Entry
 from lagesbild.pictures import services
 from lagesbild.pictures.periodic import INFLUENCE_SCALE, Period, compute_period
 from tests.factories import make_incident
+from tests.pictures.test_exports import pdf_text
 
 PERIOD = "2025-Q2"
 
@@ -33,12 +34,12 @@ def incidents(member_a):
     return {"norr": norr, "soder": soder, "in_q2": in_q2}
 
 
-def draft_url() -> str:
-    return reverse("pictures:period_export", args=[PERIOD])
+def draft_url(fmt: str = "xlsx") -> str:
+    return reverse("pictures:period_export", args=[PERIOD, fmt])
 
 
-def version_url(version: int = 1) -> str:
-    return reverse("pictures:period_export_version", args=[PERIOD, version])
+def version_url(version: int = 1, fmt: str = "xlsx") -> str:
+    return reverse("pictures:period_export_version", args=[PERIOD, version, fmt])
 
 
 def workbook(response):
@@ -191,7 +192,9 @@ def test_reporters_export_only_where_the_partnership_allows(
 
 def test_unknown_periods_and_versions_are_404(login, member_a):
     client = login(member_a)
-    assert client.get(reverse("pictures:period_export", args=["2025-Q5"])).status_code == 404
+    assert (
+        client.get(reverse("pictures:period_export", args=["2025-Q5", "xlsx"])).status_code == 404
+    )
     assert client.get(version_url(7)).status_code == 404
     assert not Entry.objects.filter(action="picture.export").exists()
 
@@ -203,19 +206,90 @@ def test_the_period_pages_link_their_own_export(login, coordinator_a, incidents)
     draft = client.get(reverse("pictures:period", args=[PERIOD])).content.decode()
     version = client.get(reverse("pictures:period_version", args=[PERIOD, 1])).content.decode()
 
-    assert f'href="{draft_url()}"' in draft
-    assert f'href="{version_url()}"' in version
-    assert f'href="{draft_url()}"' not in version
+    for fmt in ("pdf", "xlsx"):
+        assert f'href="{draft_url(fmt)}"' in draft
+        assert f'href="{version_url(fmt=fmt)}"' in version
+        assert f'href="{draft_url(fmt)}"' not in version
 
 
 def test_a_period_still_running_is_marked_in_the_workbook(login, member_a, incidents):
     """As on the page: the title says "pågående period" and a note says the figures are so
     far, with trend and comparison shown when the period is over."""
     running = Period.containing("quarter", timezone.localdate())
-    book = workbook(login(member_a).get(reverse("pictures:period_export", args=[str(running)])))
+    book = workbook(
+        login(member_a).get(reverse("pictures:period_export", args=[str(running), "xlsx"]))
+    )
     title, note = summary_lines(book)
     assert title == (f"Lägesbild {running.label()} – {member_a.partnership.name} (pågående period)")
     assert note == (
         "Pågående period – siffrorna gäller hittills. Trend och jämförelse med året före "
         "visas när perioden är slut."
     )
+
+
+# --- PDF --------------------------------------------------------------------------------
+
+
+def test_the_draft_pdf_shows_the_sections_of_the_page(login, member_a, incidents, tmp_path):
+    content = compute_period(member_a.partnership, Period.parse(PERIOD))
+
+    response = login(member_a).get(draft_url("pdf"))
+
+    assert response["Content-Type"] == "application/pdf"
+    assert (
+        response["Content-Disposition"] == f'attachment; filename="lagesbild-{PERIOD}-utkast.pdf"'
+    )
+    text = pdf_text(response.content, tmp_path)
+    assert f"Lägesbild {content['label']} – {member_a.partnership.name}" in text
+    assert "UTKAST – ej godkänd" in text
+    for heading in (
+        "Områden efter behov",
+        "Behov och möjlighet att påverka",
+        "Utveckling per kategorigrupp",
+    ):
+        assert heading in text
+    # The ranking as in the workbook test: Norr 12 points per 1,000 from 4 events, then Söder.
+    norr = next(
+        line for line in text.splitlines() if line.strip().startswith("1 ") and "Norr" in line
+    )
+    assert "12,0" in norr and " 4 " in norr
+    assert text.index("Norr") < text.index("Söder")
+    assert "Ej bedömd" in text
+    entry = Entry.objects.get(action="picture.export")
+    assert entry.details == {"format": "pdf", "period": PERIOD, "version": None}
+
+
+def test_a_version_pdf_is_the_approved_one(login, coordinator_a, member_a, incidents, tmp_path):
+    approve(coordinator_a, comment="Aktiv förening")
+    make_incident(
+        member_a, area=incidents["norr"], category="bilbrand", occurred_at=incidents["in_q2"]
+    )
+
+    response = login(member_a).get(version_url(fmt="pdf"))
+
+    assert response["Content-Disposition"] == f'attachment; filename="lagesbild-{PERIOD}-v1.pdf"'
+    text = pdf_text(response.content, tmp_path)
+    assert "Godkänd version 1 av" in text
+    assert "UTKAST" not in text
+    assert "3 God" in text and "Aktiv förening" in text
+    assert "Godkänd trots:" in text and "Granskas i efterhand" in text
+    norr = next(
+        line for line in text.splitlines() if line.strip().startswith("1 ") and "Norr" in line
+    )
+    assert " 4 " in norr  # as approved, without the incident reported afterwards
+
+
+def test_a_running_period_pdf_says_so(login, member_a, incidents, tmp_path):
+    running = str(Period.containing("quarter", timezone.localdate()))
+    response = login(member_a).get(reverse("pictures:period_export", args=[running, "pdf"]))
+
+    text = " ".join(pdf_text(response.content, tmp_path).split())
+    assert "(pågående period)" in text
+    assert "siffrorna gäller hittills" in text
+
+
+def test_formats_a_periodic_picture_lacks_are_404(login, member_a):
+    client = login(member_a)
+    for fmt in ("geojson", "gpkg", "docx"):
+        assert client.get(draft_url(fmt)).status_code == 404
+    assert not Entry.objects.filter(action="picture.export").exists()

@@ -78,8 +78,10 @@ def test_periodic_pages_have_fixed_query_counts(
         reverse("pictures:period", args=[str(quarter)]),
         reverse("pictures:period", args=[str(year)]),
         reverse("pictures:period_version", args=[str(quarter), 1]),
-        reverse("pictures:period_export", args=[str(year)]),
-        reverse("pictures:period_export_version", args=[str(quarter), 1]),
+        reverse("pictures:period_export", args=[str(year), "xlsx"]),
+        reverse("pictures:period_export_version", args=[str(quarter), 1, "xlsx"]),
+        reverse("pictures:period_export", args=[str(year), "pdf"]),
+        reverse("pictures:period_export_version", args=[str(quarter), 1, "pdf"]),
     ]
     small = {}
     for url in pages:

@@ -103,7 +103,7 @@ def test_a_period_to_come_answers_with_words_and_the_current_has_no_next(login, 
     response = client.get(reverse("pictures:period", args=[str(current.shift(1))]))
     assert response.status_code == 404
     assert "har inte börjat" in response.content.decode()
-    export = client.get(reverse("pictures:period_export", args=[str(current.shift(3))]))
+    export = client.get(reverse("pictures:period_export", args=[str(current.shift(3)), "xlsx"]))
     assert export.status_code == 404
     page = client.get(reverse("pictures:period", args=[str(current)]))
     assert page.status_code == 200

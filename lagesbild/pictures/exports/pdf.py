@@ -230,6 +230,20 @@ def _heading(edition: Edition) -> list:
     return items
 
 
+def para(value, style: str = "body") -> Paragraph:
+    """A paragraph of plain text in one of `paragraph_styles`."""
+    return Paragraph(text(value), paragraph_styles()[style])
+
+
+def simple_table(header: list[str], rows: list[list], widths: list[float]) -> list:
+    """A grid table of plain values under a heading row, or "Inga." when there are no rows."""
+    if not rows:
+        return [para(_("Inga."))]
+    cells = [[para(h, "head") for h in header]]
+    cells += [[para("" if v is None else v, "cell") for v in row] for row in rows]
+    return [grid_table(cells, widths), Spacer(0, 3 * mm)]
+
+
 def bullets(lines: list[str]) -> ListFlowable:
     style = paragraph_styles()["body"]
     return ListFlowable(
