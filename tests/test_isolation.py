@@ -245,6 +245,16 @@ def _member_form(world: "World") -> dict:
     return {"organisation": member.organisation_id, "role": "reporter", "active": "on"}
 
 
+def _invite_form(world: "World") -> dict:
+    return {
+        "first_name": "Kim",
+        "last_name": "Inbjuden",
+        "email": "kim@example.org",
+        "organisation": world.objects["organisation"].pk,
+        "role": "reporter",
+    }
+
+
 def _new_member_form(world: "World") -> dict:
     return {
         "account": "existing",
@@ -426,6 +436,15 @@ ROUTES: dict[str, Route] = {
     "partnerships:organisation_edit": _manage("organisation", _organisation_form),
     "partnerships:member_list": _manage(None, None),
     "partnerships:member_create": _manage(None, _new_member_form),
+    # The link page answers 201; B cannot choose A's organisation (400).
+    "partnerships:member_invite": Route(
+        Role.COORDINATOR,
+        ("GET", "POST"),
+        body=_invite_form,
+        ok={"GET": 200, "POST": 201},
+        foreign_post=400,
+        shows_a=True,
+    ),
     "partnerships:member_edit": _manage("membership", _member_form),
     # A reporter sees the picture only where the partnership allows it (not by default).
     "pictures:latest": Route(Role.MEMBER, ok={"GET": 302}),

@@ -13,6 +13,7 @@ deactivated, so the history keeps its areas.
 """
 
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
@@ -438,9 +439,16 @@ def plan_import(*, partnership: Partnership, source: str, mapping: Mapping) -> P
     )
 
 
+# SCB's codes: a municipality (0163), a DeSO (0163C1010) or a RegSO (0163R001). An area
+# imported under such a code keeps it as its SCB code too, so SCB's tables find it.
+SCB_CODE = re.compile(r"\d{4}(?:[ABC]\d{4}|R\d{3})?")
+
+
 def _write_area(partnership, row: Row, mapping: Mapping) -> Area:
     area = row.existing or Area(partnership=partnership, code=row.code)
     area.name, area.kind, area.active = row.name, mapping.kind, True
+    if SCB_CODE.fullmatch(row.code):
+        area.scb_code = row.code
     if mapping.population_column:
         area.population = row.population
         area.population_year = mapping.population_year if row.population is not None else None

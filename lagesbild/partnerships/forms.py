@@ -481,6 +481,19 @@ class InviteeForm(forms.Form):
     )
 
 
+class MemberInviteForm(InviteeForm):
+    """A member invited by link: who, through which organisation, in which role."""
+
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label=_("Organisation")
+    )
+    role = forms.ChoiceField(label=_("Roll"), choices=Membership.Role.choices, help_text=ROLE_HELP)
+
+    def __init__(self, *args, membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = _active_organisations(membership)
+
+
 class PartnershipCreateForm(InviteeForm):
     """A new partnership, its first organisation and its first coordinator (invited)."""
 

@@ -6,33 +6,24 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lagesbild.accounts.invitations import invite
 from lagesbild.accounts.models import Invitation
 from lagesbild.partnerships import forms
 from lagesbild.partnerships.access import Role, staff_required
+from lagesbild.partnerships.invitation_views import invitations_of, show_link
 from lagesbild.partnerships.models import Organisation, Partnership
 from lagesbild.partnerships.onboarding import Invitee, set_up_partnership
 from lagesbild.web.htmx import add_service_errors
 
 
-def _link(request, token: str) -> str:
-    return request.build_absolute_uri(reverse("accounts:invitation", args=[token]))
-
-
 def _invited(request, invitation: Invitation, token: str, *, created: bool):
-    """The link, shown once: only its hash is kept."""
-    return render(
-        request,
-        "partnerships/invited.html",
-        {
-            "nav": "home",
-            "invitation": invitation,
-            "link": _link(request, token),
-            "created": created,
-        },
-        status=201,
+    back = (
+        reverse("partnerships:invite_coordinator", args=[invitation.partnership.pk]),
+        _("Inbjudningar till samverkan"),
     )
+    return show_link(request, invitation, token, created=created, back=back, nav="home")
 
 
 @staff_required
@@ -88,7 +79,7 @@ def invite_coordinator(request, pk: int):
             add_service_errors(form, exc)
         else:
             return _invited(request, invitation, token, created=False)
-    invitations = Invitation.objects.filter(partnership=partnership).select_related("user")
+    invitations = invitations_of(partnership)
     return render(
         request,
         "partnerships/invite_coordinator.html",

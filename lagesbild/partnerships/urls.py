@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lagesbild.partnerships import area_import_views, installation_views, views
+from lagesbild.partnerships import area_import_views, installation_views, invitation_views, views
 
 app_name = "partnerships"
 urlpatterns = [
@@ -39,5 +39,6 @@ urlpatterns = [
     ),
     path("administrera/medlemmar/", views.member_list, name="member_list"),
     path("administrera/medlemmar/ny/", views.member_add, name="member_create"),
+    path("administrera/medlemmar/bjud-in/", invitation_views.member_invite, name="member_invite"),
     path("administrera/medlemmar/<int:pk>/", views.member_edit, name="member_edit"),
 ]

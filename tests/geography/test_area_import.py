@@ -257,6 +257,7 @@ def test_swedens_municipalities_replace_the_areas_and_incidents_follow(
     )
     sollentuna = Area.objects.get(partnership=partnership_a, code="0163")
     assert sollentuna.name == "Sollentuna" and sollentuna.active
+    assert sollentuna.scb_code == "0163"  # so SCB's population tables find it
     assert {i.area_id for i in Incident.objects.filter(pk__in=[i.pk for i in incidents])} == {
         sollentuna.pk
     }
@@ -264,6 +265,28 @@ def test_swedens_municipalities_replace_the_areas_and_incidents_follow(
     assert not Area.objects.filter(pk__in=old_areas, active=True).exists()
     entry = Entry.objects.get(partnership=partnership_a, action="area.import")
     assert entry.details["created"] == 290 and entry.details["incidents_moved"] == 3
+
+
+def test_scb_codes_are_kept_as_the_areas_scb_codes(tmp_path, partnership_a, coordinator_a):
+    codes = ["0163C1010", "0163R001", "K3"]  # a DeSO, a RegSO and a code of the city's own
+    path = _write(
+        tmp_path / "deso.gpkg",
+        [_square(X + i * 1000, Y) for i in range(3)],
+        driver="GPKG",
+        codes=codes,
+    )
+    source = _source(path)
+    layer = boundaries.layers(source)[0].name
+    mapping = Mapping(layer=layer, name_column="namn", code_column="kod")
+    area_import.apply_import(
+        actor=coordinator_a.user, partnership=partnership_a, source=source, mapping=mapping
+    )
+    stored = dict(
+        Area.objects.filter(partnership=partnership_a, code__in=codes).values_list(
+            "code", "scb_code"
+        )
+    )
+    assert stored == {"0163C1010": "0163C1010", "0163R001": "0163R001", "K3": ""}
 
 
 @needs_shared
