@@ -28,6 +28,10 @@ function setUpPictureMap() {
         onEachFeature: function (f, layer) {
           var p = f.properties;
           layer.bindTooltip(p.name + (p.value !== null ? ": " + p.value.toLocaleString("sv-SE") + " " + unit : ""));
+          var link = document.createElement("a");
+          link.href = p.url;
+          link.textContent = "Områdessida: " + p.name;
+          layer.bindPopup(link);
         },
       }).addTo(map);
       var hot = L.layerGroup((data.hotspots.cells || []).map(function (c) {
