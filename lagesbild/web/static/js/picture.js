@@ -54,6 +54,7 @@ function setUpPictureMap() {
         "Områden (index)": areas, "Brännpunkter (Gi*)": hot, "Kluster i tid och rum": clusters, "Händelser": points,
       }, { collapsed: false }).addTo(map);
       if (areas.getBounds().isValid()) map.fitBounds(areas.getBounds());
+      if (window.addIndicatorLayers) addIndicatorLayers(map, data);
     });
 }
 
