@@ -75,6 +75,27 @@ def area_summaries(membership, area: Area) -> list[tuple[Indicator, AreaSummary,
     return [(i, _summaries(i, [area], values)[0], values.get((i.pk, area.pk), [])) for i in items]
 
 
+def need_values(partnership, until: date) -> list[tuple[Indicator, dict[int, IndicatorValue]]]:
+    """The active indicators with a need weight (only ones every member sees may have one)
+    and each area's latest value of a period begun by `until`, for the periodic picture's
+    combined need. By partnership, not member: the picture is the same for every member."""
+    items = list(
+        Indicator.objects.filter(
+            partnership=partnership,
+            active=True,
+            visibility=Indicator.Visibility.MEMBERS,
+            need_weight__gt=0,
+        )
+    )
+    if not items:
+        return []
+    values = _values(items, until)
+    return [
+        (i, {area: history[-1] for (owner, area), history in values.items() if owner == i.pk})
+        for i in items
+    ]
+
+
 def _values(
     items: list[Indicator], until: date | None, area: Area | None = None
 ) -> dict[tuple[int, int], list]:

@@ -48,10 +48,26 @@ DEFINITION_FIELDS = (
     "description",
     "visibility",
     "active",
+    "need_weight",
 )
 
 
 # --- definitions -------------------------------------------------------------------------------
+
+
+def _check_need_weight(fields: dict) -> None:
+    """The combined need is shown to every member, so only an indicator every member sees
+    may weigh in it (its values would otherwise show through the ranking)."""
+    hidden = fields.get("visibility") == Indicator.Visibility.ANALYSTS
+    if fields.get("need_weight") and hidden:
+        raise ValidationError(
+            {
+                "need_weight": _(
+                    "Bara en indikator som alla medlemmar får se kan vägas in i behovet, "
+                    "eftersom den periodiska lägesbilden visas för alla medlemmar."
+                )
+            }
+        )
 
 
 def _check_name(partnership: Partnership, name: str, exclude: int | None = None) -> None:
@@ -64,6 +80,7 @@ def _check_name(partnership: Partnership, name: str, exclude: int | None = None)
 def define_indicator(*, actor, partnership: Partnership, request=None, **fields) -> Indicator:
     """A new indicator of the partnership (a coordinator's decision)."""
     _check_name(partnership, fields["name"])
+    _check_need_weight(fields)
     indicator = Indicator.objects.create(partnership=partnership, created_by=actor, **fields)
     record(
         actor=actor,
@@ -79,6 +96,12 @@ def define_indicator(*, actor, partnership: Partnership, request=None, **fields)
 def change_indicator(*, actor, indicator: Indicator, request=None, **fields) -> Indicator:
     """Change an indicator's definition; its period kind and scale stay once it has values."""
     _check_name(indicator.partnership, fields.get("name", indicator.name), exclude=indicator.pk)
+    _check_need_weight(
+        {
+            "visibility": fields.get("visibility", indicator.visibility),
+            "need_weight": fields.get("need_weight", indicator.need_weight),
+        }
+    )
     if indicator.values.exists():
         fixed = {
             name: _("Kan inte ändras när indikatorn har värden.")
