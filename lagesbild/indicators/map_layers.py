@@ -42,11 +42,8 @@ def _periods_text(indicator: Indicator, starts: set[date]) -> str:
     }
 
 
-def layer(indicator: Indicator, summaries: list[queries.AreaSummary]) -> dict | None:
-    """One indicator's layer, or None when no area has a value yet."""
-    known = [s for s in summaries if s.latest is not None]
-    if not known:
-        return None
+def layer(indicator: Indicator, known: list[queries.AreaSummary]) -> dict:
+    """One indicator's layer from the areas that have a value."""
     breaks, classes = _classes(indicator, [s.latest.value for s in known])
     areas = {}
     for s in known:
@@ -74,11 +71,6 @@ def layer(indicator: Indicator, summaries: list[queries.AreaSummary]) -> dict | 
 
 
 def layers(membership, until: date) -> list[dict]:
-    """The layers of every active indicator the member may see, as of `until` (the end of
+    """The layers of the indicators the picture's section shows, as of `until` (the end of
     the picture's week), in the queries of one picture section."""
-    found = []
-    for indicator, summaries in queries.picture_summaries(membership, until):
-        built = layer(indicator, summaries)
-        if built is not None:
-            found.append(built)
-    return found
+    return [layer(i, known) for i, known in presenters.picture_sections(membership, until)]

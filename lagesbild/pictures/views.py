@@ -2,7 +2,6 @@
 versions, comparison and the map data."""
 
 import math
-from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -385,12 +384,8 @@ def map_data(request, iso: str):
             raise Http404
         content = services.assemble(partnership, code, run)
     layers = services.map_layers(request.membership, content)
-    # The indicators as the picture's section shows them, to members and up (indicators.md).
-    layers["indicators"] = (
-        indicator_map_layers.layers(request.membership, weeks.monday(code) + timedelta(days=6))
-        if has_role(request.membership, Role.MEMBER)
-        else []
-    )
+    # The indicators as the picture's section shows them (none for reporters).
+    layers["indicators"] = indicator_map_layers.layers(request.membership, weeks.last_day(code))
     return JsonResponse(layers)
 
 
