@@ -18,7 +18,7 @@ from lagesbild.indicators import queries as indicator_queries
 from lagesbild.interventions import presenters as intervention_presenters
 from lagesbild.interventions.queries import interventions, latest_evaluations
 from lagesbild.partnerships.access import get_for_member, partnership_rows
-from lagesbild.pictures import presenters
+from lagesbild.pictures import presenters, runs
 from lagesbild.pictures.models import Assessment, PeriodKind, Picture
 from lagesbild.web.numbers import MISSING
 
@@ -94,9 +94,19 @@ def indicator_lines(membership, area: Area) -> list[IndicatorLine]:
     return lines
 
 
+def _flag(s: dict, iso: str, version: int | None, text: str) -> dict:
+    return {"iso": iso, "version": version, "kind": FLAG_LEVELS[s["level"]], "text": text}
+
+
+def _is_flag(s: dict, area: Area) -> bool:
+    return s.get("area") == area.pk and bool(s.get("group")) and s.get("level") in FLAG_LEVELS
+
+
 def picture_flags(partnership, area: Area, codes: list[int]) -> list[dict]:
     """The deviations and watch flags of the area in the approved weekly pictures of these
-    weeks (the newest version of each), newest week first, as the group saw them."""
+    weeks (the newest version of each), newest week first, as the group saw them; and, while
+    the last week has no approved version, its draft's flags (version None), which the
+    group is about to discuss."""
     isos = [weeks.iso(c) for c in codes]
     seen: set[str] = set()
     flags = []
@@ -111,17 +121,26 @@ def picture_flags(partnership, area: Area, codes: list[int]) -> list[dict]:
         if period in seen:
             continue
         seen.add(period)
-        for s in (series or {}).values():
-            if s.get("area") == area.pk and s.get("group") and s.get("level") in FLAG_LEVELS:
-                flags.append(
-                    {
-                        "iso": period,
-                        "version": version,
-                        "kind": FLAG_LEVELS[s["level"]],
-                        "text": s.get("explanation", ""),
-                    }
-                )
+        flags += [
+            _flag(s, period, version, s.get("explanation", ""))
+            for s in (series or {}).values()
+            if _is_flag(s, area)
+        ]
+    if isos[-1] not in seen:
+        flags = _draft_flags(partnership, area, isos[-1]) + flags
     return flags
+
+
+def _draft_flags(partnership, area: Area, iso: str) -> list[dict]:
+    run = runs.latest_run(partnership, iso)
+    if run is None:
+        return []
+    groups = {g["id"]: g["name"] for g in run.results.get("groups", [])}
+    return [
+        _flag(s, iso, None, presenters.explain(s, area.name, groups.get(s["group"], ""), iso))
+        for s in run.results.get("series", [])
+        if _is_flag(s, area)
+    ]
 
 
 def assessment_rows(partnership, area: Area) -> list[dict]:

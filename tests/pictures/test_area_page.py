@@ -157,3 +157,20 @@ def test_the_page_has_a_fixed_query_count(coordinator_a, member_a):
         _intervention(coordinator_a, f"Insats {k}", evaluated=k % 2 == 0)
         make_incident(coordinator_a, area=norr)
     assert count() == one
+
+
+def test_the_last_weeks_draft_flags_show_until_it_is_approved(coordinator_a, member_a):
+    from lagesbild.pictures import runs
+
+    norr = _norr(coordinator_a)
+    code = _last_week(coordinator_a)
+    start = weeks.bounds(code)[0] + timedelta(hours=12)
+    for k in range(1, 10):
+        for _ in range(2):
+            make_incident(coordinator_a, area=norr, occurred_at=start - timedelta(weeks=k))
+    for _ in range(10):
+        make_incident(coordinator_a, area=norr, occurred_at=start)
+    runs.run_now(coordinator_a.partnership, weeks.iso(code))
+    text = _page(member_a, norr)
+    assert "utkast, inte godkänt" in text
+    assert "Skadegörelse i Norr: 10 händelser" in text
