@@ -47,6 +47,12 @@ def _week_codes(partnership) -> list[int]:
     return [weeks.shift(last, -k) for k in range(WEEKS - 1, -1, -1)]
 
 
+def _with_children(area: Area):
+    """The area and the areas directly inside it, as a subquery (the incident index on area
+    then applies, which an OR across a join would not)."""
+    return Area.objects.filter(Q(pk=area.pk) | Q(parent=area)).values("pk")
+
+
 def incident_rows(membership, area: Area, codes: list[int]) -> list[GroupRow]:
     """Counted incidents of the area (and the areas inside it) per category group and week.
     Counts, like the weekly table, include every counted incident of the partnership, so
@@ -59,7 +65,7 @@ def incident_rows(membership, area: Area, codes: list[int]) -> list[GroupRow]:
     counts: dict[tuple[int, int], int] = {}
     rows = (
         partnership_rows(Incident.objects.all(), membership)
-        .filter(Q(area=area) | Q(area__parent=area), iso_week__in=codes, status__in=COUNTED)
+        .filter(area__in=_with_children(area), iso_week__in=codes, status__in=COUNTED)
         .values("category_id", "iso_week")
         .annotate(n=Count("id"))
     )

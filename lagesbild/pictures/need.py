@@ -18,6 +18,10 @@ from lagesbild.web.numbers import MISSING, figure
 INDEX_WEIGHT = 1  # the reports' index always weighs 1; indicators weigh 0-3 beside it
 
 
+def _number(value: float) -> float | None:
+    return None if np.isnan(value) else round(float(value), 4)
+
+
 def _score(value: float) -> str:
     return MISSING if np.isnan(value) else figure(value, 2)
 
@@ -72,10 +76,14 @@ def combined_need(partnership, until: date, ranking: list[dict], basis: str) -> 
                 "area": r["area"],
                 "name": r["name"],
                 "index_rank": r["rank"],
-                "need": None if np.isnan(need[i]) else round(float(need[i]), 4),
+                "need": _number(need[i]),
                 "need_text": _score(need[i]),
                 "parts": [
-                    {"value": texts[k][i], "score": _score(columns[k][i])}
+                    {
+                        "value": texts[k][i],
+                        "score": _number(columns[k][i]),
+                        "score_text": _score(columns[k][i]),
+                    }
                     for k in range(len(parts))
                 ],
                 "missing": missing,

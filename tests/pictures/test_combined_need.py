@@ -133,3 +133,22 @@ def test_weights_are_for_coordinators_and_indicators_every_member_sees(coordinat
     client_for(coordinator_a).post(url, {**form, "visibility": "members"})
     indicator.refresh_from_db()
     assert indicator.need_weight == 2
+
+
+def test_the_periodic_excel_file_carries_the_combined_need(coordinator_a, member_a, incidents):
+    import io
+
+    import openpyxl
+
+    client = client_for(member_a)
+    url = reverse("pictures:period_export", args=[PERIOD])
+    before = openpyxl.load_workbook(io.BytesIO(client.get(url).content))
+    assert "Sammanvägt behov" not in before.sheetnames
+    _cost(coordinator_a, 3)
+    book = openpyxl.load_workbook(io.BytesIO(client.get(url).content))
+    rows = list(book["Sammanvägt behov"].iter_rows(values_only=True))
+    header = rows[0]
+    assert "Kostnad qqNeed (vikt 3) – plats 0–1" in header
+    first = dict(zip(header, rows[1], strict=True))
+    assert (first["Rang"], first["Område"], first["Sammanvägt behov (0–1)"]) == (1, "Söder", 0.75)
+    assert first["Kostnad qqNeed (vikt 3) – plats 0–1"] == 1
