@@ -1,4 +1,4 @@
-"""Server time of the incident list and the weekly table, as a logged-in coordinator.
+"""Server time of the incident list, the weekly table and the area page, as a coordinator.
 
     .venv/bin/python benchmarks/web_pages.py [--db sqlite|postgres] [--incidents 100000 ...]
                                              [--requests 20] [--keep] [--sql]
@@ -54,6 +54,8 @@ def pages(membership) -> list[tuple[str, str]]:
         ("list, free text", f"{listing}?q=klotter"),
         ("weekly, this week", weekly),
         ("weekly, last week by category", f"{weekly}?week={last_week}&per=kategori"),
+        ("areas list", reverse("pictures:areas")),
+        ("area page", reverse("pictures:area", args=[area.pk])),
     ]
 
 

@@ -449,6 +449,8 @@ ROUTES: dict[str, Route] = {
     # A reporter sees the picture only where the partnership allows it (not by default).
     "pictures:latest": Route(Role.MEMBER, ok={"GET": 302}),
     "pictures:archive": Route(Role.MEMBER),
+    "pictures:areas": Route(Role.MEMBER, shows_a=True),
+    "pictures:area": Route(Role.MEMBER, params={"pk": "area"}, shows_a=True),
     "pictures:week": Route(Role.MEMBER),
     "pictures:status": Route(Role.MEMBER),
     "pictures:compare": Route(Role.MEMBER),

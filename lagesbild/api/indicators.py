@@ -23,6 +23,9 @@ class IndicatorOut(Schema):
     description: str
     visibility: str = Field(description="members, or analysts (coordinators and analysts)")
     active: bool
+    need_weight: int = Field(
+        description="0-3: the weight in the periodic picture's combined need (0: not weighed in)"
+    )
 
 
 class IndicatorValueOut(Schema):

@@ -33,6 +33,11 @@ def monday(code: int) -> date:
     return date.fromisocalendar(code // 100, code % 100, 1)
 
 
+def last_day(code: int) -> date:
+    """The week's Sunday."""
+    return monday(code) + timedelta(days=6)
+
+
 def shift(code: int, weeks: int) -> int:
     """The week `weeks` weeks after (or before, if negative) the given one."""
     return week_of_date(monday(code) + timedelta(weeks=weeks))

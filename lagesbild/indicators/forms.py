@@ -20,6 +20,13 @@ class IndicatorForm(forms.ModelForm):
             ),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left out (an older form, an API client): the indicator does not weigh in.
+        weight = self.fields["need_weight"]
+        weight.required = False
+        weight.empty_value = 0
+
 
 class PeriodChoiceForm(forms.Form):
     """Which period the entry form shows, typed as the indicator writes it."""

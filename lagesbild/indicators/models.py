@@ -54,6 +54,17 @@ class Indicator(models.Model):
             "värdet för periodens år."
         ),
     )
+    # How much the indicator weighs beside the reports' index in the periodic picture's
+    # combined need (docs/method/ranking.md); 0, the default, leaves the ranking as it is.
+    need_weight = models.PositiveSmallIntegerField(
+        _("vikt i det sammanvägda behovet"),
+        default=0,
+        choices=[(0, _("0 – vägs inte in")), (1, "1"), (2, "2"), (3, "3")],
+        help_text=_(
+            "Hur mycket indikatorn väger i den periodiska lägesbildens sammanvägda behov, "
+            "där rapporternas index väger 1. Bara för indikatorer som alla medlemmar ser."
+        ),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -7,9 +7,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from analysis import indicators as method
-from lagesbild.indicators import periods
+from lagesbild.indicators import periods, queries
 from lagesbild.indicators.models import Indicator
 from lagesbild.indicators.queries import AreaSummary
+from lagesbild.partnerships.access import Role, has_role
 from lagesbild.web.numbers import MISSING, figure, rounded
 
 WORSE, BETTER, NORMAL, UNKNOWN = "worse", "better", "normal", "unknown"
@@ -182,3 +183,18 @@ def rows(indicator: Indicator, summaries: list[AreaSummary]) -> list[Row]:
             )
         )
     return result
+
+
+def picture_sections(membership, until) -> list[tuple[Indicator, list[AreaSummary]]]:
+    """What the pictures' "Indikatorer" section and their exports show: each indicator the
+    member may see with the areas that have a value of a period begun by `until` (areas
+    without one are listed on the indicator's own page). Nothing for reporters, who see no
+    indicators. The values are today's, also for an approved version (not frozen)."""
+    if not has_role(membership, Role.MEMBER):
+        return []
+    sections = []
+    for indicator, summaries in queries.picture_summaries(membership, until):
+        known = [s for s in summaries if s.latest is not None]
+        if known:
+            sections.append((indicator, known))
+    return sections

@@ -65,9 +65,45 @@ def picture_summaries(membership, until: date) -> list[tuple[Indicator, list[Are
     return [(i, _summaries(i, area_list, values)) for i in items]
 
 
-def _values(items: list[Indicator], until: date | None) -> dict[tuple[int, int], list]:
-    """Values of `items` up to `until`, oldest first, by (indicator id, area id)."""
+def area_summaries(membership, area: Area) -> list[tuple[Indicator, AreaSummary, list]]:
+    """Every active indicator the member may see with `area`'s summary and its values,
+    oldest first (the area page), in two queries however many indicators there are."""
+    items = list(indicators(membership).filter(active=True))
+    if not items:
+        return []
+    values = _values(items, None, area)
+    return [(i, _summaries(i, [area], values)[0], values.get((i.pk, area.pk), [])) for i in items]
+
+
+def need_values(partnership, until: date) -> list[tuple[Indicator, dict[int, IndicatorValue]]]:
+    """The active indicators with a need weight (only ones every member sees may have one)
+    and each area's latest value of a period begun by `until`, for the periodic picture's
+    combined need. By partnership, not member: the picture is the same for every member."""
+    items = list(
+        Indicator.objects.filter(
+            partnership=partnership,
+            active=True,
+            visibility=Indicator.Visibility.MEMBERS,
+            need_weight__gt=0,
+        )
+    )
+    if not items:
+        return []
+    values = _values(items, until)
+    return [
+        (i, {area: history[-1] for (owner, area), history in values.items() if owner == i.pk})
+        for i in items
+    ]
+
+
+def _values(
+    items: list[Indicator], until: date | None, area: Area | None = None
+) -> dict[tuple[int, int], list]:
+    """Values of `items` up to `until` (of one area, or all), oldest first, by (indicator
+    id, area id)."""
     rows = IndicatorValue.objects.filter(indicator__in=items).order_by("period_start")
+    if area is not None:
+        rows = rows.filter(area=area)
     if until is not None:
         rows = rows.filter(period_start__lte=until)
     grouped = defaultdict(list)

@@ -75,10 +75,26 @@ DEFINITION_FIELDS = (
     "visibility",
     "active",
     "measures_population",
+    "need_weight",
 )
 
 
 # --- definitions -------------------------------------------------------------------------------
+
+
+def _check_need_weight(fields: dict) -> None:
+    """The combined need is shown to every member, so only an indicator every member sees
+    may weigh in it (its values would otherwise show through the ranking)."""
+    hidden = fields.get("visibility") == Indicator.Visibility.ANALYSTS
+    if fields.get("need_weight") and hidden:
+        raise ValidationError(
+            {
+                "need_weight": _(
+                    "Bara en indikator som alla medlemmar får se kan vägas in i behovet, "
+                    "eftersom den periodiska lägesbilden visas för alla medlemmar."
+                )
+            }
+        )
 
 
 def _check_name(partnership: Partnership, name: str, exclude: int | None = None) -> None:
@@ -108,6 +124,7 @@ def define_indicator(*, actor, partnership: Partnership, request=None, **fields)
     """A new indicator of the partnership (a coordinator's decision)."""
     _check_name(partnership, fields["name"])
     _check_population(partnership, fields)
+    _check_need_weight(fields)
     indicator = Indicator.objects.create(partnership=partnership, created_by=actor, **fields)
     record(
         actor=actor,
@@ -125,6 +142,7 @@ def change_indicator(*, actor, indicator: Indicator, request=None, **fields) -> 
     _check_name(indicator.partnership, fields.get("name", indicator.name), exclude=indicator.pk)
     merged = {name: fields.get(name, getattr(indicator, name)) for name in DEFINITION_FIELDS}
     _check_population(indicator.partnership, merged, exclude=indicator.pk)
+    _check_need_weight(merged)
     if indicator.values.exists():
         fixed = {
             name: _("Kan inte ändras när indikatorn har värden.")

@@ -25,6 +25,7 @@ from lagesbild.incidents.queries import COUNTED
 from lagesbild.indicators import population
 from lagesbild.pictures.inputs import Layout
 from lagesbild.pictures.models import Assessment, PeriodKind
+from lagesbild.pictures.need import combined_need
 
 TREND_PERIODS = 4  # the trend is read over this many periods ending with the chosen one
 # A period counts as reported through when the coverage began within its first week.
@@ -246,6 +247,9 @@ def compute_period(
         "scale": partnership.assessment_scale,
         "influence": _influence(partnership, period),
     }
+    content["need"] = combined_need(
+        partnership, end - timedelta(days=1), content["ranking"], ranking.basis
+    )
     if with_incident_ids:
         content["incident_ids"] = _incident_ids(partnership, period)
     return content

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -570,6 +571,7 @@ def map_layers(membership, content: dict) -> dict:
                 "properties": {
                     "id": area.pk,
                     "name": area.name,
+                    "url": reverse("pictures:area", args=[area.pk]),
                     "points": figures.get("points"),
                     "per_1000": figures.get("per_1000"),
                     "value": shading.get(str(area.pk)),  # what the map colours by

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from lagesbild.pictures import export_views, views
+from lagesbild.pictures import area_views, export_views, views
 
 app_name = "pictures"
 urlpatterns = [
     path("", views.latest, name="latest"),
     path("arkiv/", views.archive, name="archive"),
+    path("omraden/", area_views.area_list, name="areas"),
+    path("omraden/<int:pk>/", area_views.area_detail, name="area"),
     path("vecka/<str:iso>/", views.week, name="week"),
     path("vecka/<str:iso>/status/", views.status, name="status"),
     path("vecka/<str:iso>/karta.json", views.map_data, name="map_data"),

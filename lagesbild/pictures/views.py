@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from lagesbild.geography.models import Area
 from lagesbild.incidents import coverage, weeks
+from lagesbild.indicators import map_layers as indicator_map_layers
 from lagesbild.operations import health
 from lagesbild.partnerships.access import Role, get_for_member, has_role, member_required
 from lagesbild.pictures import periodic, presenters, runs, services
@@ -382,7 +383,10 @@ def map_data(request, iso: str):
         if run is None:
             raise Http404
         content = services.assemble(partnership, code, run)
-    return JsonResponse(services.map_layers(request.membership, content))
+    layers = services.map_layers(request.membership, content)
+    # The indicators as the picture's section shows them (none for reporters).
+    layers["indicators"] = indicator_map_layers.layers(request.membership, weeks.last_day(code))
+    return JsonResponse(layers)
 
 
 def period_or_404(request, text: str):

@@ -9,8 +9,7 @@ from datetime import date, timedelta
 from django import template
 
 from lagesbild.incidents import weeks
-from lagesbild.indicators import presenters, queries
-from lagesbild.partnerships.access import Role, has_role
+from lagesbild.indicators import presenters
 from lagesbild.pictures.periodic import Period
 
 register = template.Library()
@@ -19,19 +18,13 @@ TEMPLATE = "indicators/_picture_section.html"
 
 def _sections(context, until: date) -> dict:
     membership = getattr(context.get("request"), "membership", None)
-    if not has_role(membership, Role.MEMBER):
-        return {"sections": []}
-    sections = []
-    for indicator, summaries in queries.picture_summaries(membership, until):
-        known = [s for s in summaries if s.latest is not None]
-        if known:  # areas without values are listed on the indicator's own page
-            sections.append((indicator, presenters.rows(indicator, known)))
-    return {"sections": sections}
+    sections = presenters.picture_sections(membership, until)
+    return {"sections": [(i, presenters.rows(i, known)) for i, known in sections]}
 
 
 @register.inclusion_tag(TEMPLATE, takes_context=True)
 def indicator_section(context, iso: str) -> dict:
-    return _sections(context, weeks.monday(weeks.parse(iso)) + timedelta(days=6))
+    return _sections(context, weeks.last_day(weeks.parse(iso)))
 
 
 @register.inclusion_tag(TEMPLATE, takes_context=True)

@@ -13,9 +13,12 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lagesbild.geography.queries import areas
+from lagesbild.incidents import weeks
 from lagesbild.incidents.models import Incident
+from lagesbild.indicators import presenters as indicator_presenters
 from lagesbild.partnerships.access import scoped
 from lagesbild.partnerships.models import Membership
 from lagesbild.pictures import presenters
@@ -124,3 +127,17 @@ def counted_incidents(edition: Edition) -> QuerySet[Incident]:
         .select_related("category__parent", "area", "place", "organisation")
         .order_by("occurred_at", "pk")
     )
+
+
+def indicator_sections(edition: Edition) -> list:
+    """The picture's "Indikatorer" section for the reader: the indicators they may see with
+    each area's latest value of a period begun by the week's end. Today's values, also in
+    an approved version's export (they are not frozen with it), as on the page."""
+    last_day = weeks.last_day(weeks.parse(edition.period))
+    return indicator_presenters.picture_sections(edition.membership, last_day)
+
+
+INDICATOR_NOTE = gettext_lazy(
+    "Indikatorernas värden är som de är i dag, även för en godkänd version: de fryses inte "
+    "med lägesbilden."
+)

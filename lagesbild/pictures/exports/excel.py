@@ -2,7 +2,8 @@
 
 Sheets: "Sammanfattning" (the sentences), "Matris" (areas x category groups: count, expected
 count and flags, with the partnership's small-count suppression), "Händelser" (the counted
-incidents the reader may see) and "Bedömningar" (the group's assessments). Numbers are
+incidents the reader may see), "Bedömningar" (the group's assessments) and, where the reader
+sees any, "Indikatorer" (each area's latest value, change and flag). Numbers are
 stored as numbers and times as real Excel date-times in the partnership's time zone; the
 number formats are Excel's locale-neutral codes, which a Swedish Excel or LibreOffice shows
 with a decimal comma and a space between thousands.
@@ -18,11 +19,15 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from lagesbild.indicators import periods as indicator_periods
+from lagesbild.indicators import presenters as indicator_presenters
 from lagesbild.pictures import presenters
 from lagesbild.pictures.exports.edition import (
+    INDICATOR_NOTE,
     Edition,
     counted_incidents,
     flag_words,
+    indicator_sections,
     scale_name,
     shown_count,
 )
@@ -44,6 +49,9 @@ def build(edition: Edition) -> bytes:
     _matrix_sheet(book.create_sheet("Matris"), edition)
     _incident_sheet(book.create_sheet("Händelser"), edition, incidents)
     _assessment_sheet(book.create_sheet("Bedömningar"), edition)
+    sections = indicator_sections(edition)
+    if sections:
+        _indicator_sheet(book.create_sheet("Indikatorer"), sections)
     out = BytesIO()
     book.save(out)
     return out.getvalue()
@@ -248,4 +256,47 @@ def _assessment_sheet(sheet: Worksheet, edition: Edition) -> None:
             ],
             [None, INTEGER, None, None, INTEGER],
         )
+    _fit_columns(sheet)
+
+
+def _indicator_sheet(sheet: Worksheet, sections: list) -> None:
+    """One row per indicator and area: the latest value and the change as numbers in the
+    indicator's unit, the flag in words and the sentence that explains it."""
+    _table_header(
+        sheet,
+        [
+            _("Indikator"),
+            _("Enhet"),
+            _("Källa"),
+            _("Område"),
+            _("Period"),
+            _("Senaste värde"),
+            _("Förändring"),
+            _("Antal svarande"),
+            _("Avvikelse"),
+            _("Förklaring"),
+        ],
+    )
+    formats = [None, None, None, None, None, "#,##0.0##", "#,##0.0##", INTEGER]
+    for indicator, summaries in sections:
+        for s in summaries:
+            state = indicator_presenters.flag(indicator, s.deviation)
+            _append(
+                sheet,
+                [
+                    indicator.name,
+                    indicator.unit,
+                    indicator.source,
+                    s.area.name,
+                    indicator_periods.label(indicator.period, s.latest.period_start),
+                    s.latest.value,
+                    s.change,
+                    s.latest.sample_size,
+                    str(indicator_presenters.FLAG_LABELS[state]),
+                    indicator_presenters.sentence(indicator, s),
+                ],
+                formats,
+            )
+    _append(sheet, [])
+    _append(sheet, [str(INDICATOR_NOTE)])
     _fit_columns(sheet)

@@ -1,10 +1,11 @@
 """The situation picture as a printable A4 PDF (ReportLab), Swedish first.
 
 Contents: title, period and approval status (or "UTKAST – ej godkänd"), the summary, the
-status matrix, the map, the trend charts, the assessments with comments and the clusters'
-sentences; every page has a footer "Lägesbild – <partnership> – <period>" with its page
-number. Nothing depends on colour: flags are words, map classes are greys with a legend,
-hot spots are hatched and the expected line is dashed.
+status matrix, the map, the trend charts, the indicators the reader may see (flags in words),
+the assessments with comments and the clusters' sentences; every page has a footer
+"Lägesbild – <partnership> – <period>" with its page number. Nothing depends on colour:
+flags are words, map classes are greys with a legend, hot spots are hatched and the expected
+line is dashed.
 
 The font is Bitstream Vera, which ReportLab ships, so the PDF looks the same on every
 machine and embeds the glyphs it uses.
@@ -34,12 +35,15 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from lagesbild.indicators import presenters as indicator_presenters
 from lagesbild.pictures import presenters
 from lagesbild.pictures.exports import drawings
 from lagesbild.pictures.exports.edition import (
+    INDICATOR_NOTE,
     Edition,
     area_geometries,
     flag_words,
+    indicator_sections,
     scale_name,
     shown_count,
 )
@@ -123,6 +127,7 @@ def build(edition: Edition) -> bytes:
         *_matrix(edition),
         *_map(edition),
         *_trends(content),
+        *_indicators(edition),
         *_assessments(content),
         *_clusters(content),
     ]
@@ -391,6 +396,37 @@ def _trends(content: dict) -> list:
         Paragraph(text(legend), styles["small"]),
         grid,
     ]
+
+
+def _indicators(edition: Edition) -> list:
+    """Per indicator the areas' latest value, change and flag in words with its sentence."""
+    sections = indicator_sections(edition)
+    if not sections:
+        return []
+    styles = paragraph_styles()
+    story = [
+        Paragraph(text(_("Indikatorer")), styles["h2"]),
+        Paragraph(text(INDICATOR_NOTE), styles["small"]),
+    ]
+    headers = [_("Område"), _("Period"), _("Senaste värde"), _("Förändring"), _("Avvikelse")]
+    for indicator, summaries in sections:
+        rows = [[Paragraph(text(h), styles["head"]) for h in headers]]
+        for row in indicator_presenters.rows(indicator, summaries):
+            latest = f"{row.latest} ({row.margin})" if row.margin else row.latest
+            rows.append(
+                [
+                    Paragraph(text(row.area.name), styles["cell"]),
+                    Paragraph(text(row.period), styles["cell"]),
+                    Paragraph(text(latest), styles["cell"]),
+                    Paragraph(text(row.change), styles["cell"]),
+                    Paragraph(text(f"{row.flag_label}. {row.sentence}"), styles["cell"]),
+                ]
+            )
+        title = f"{indicator.name} ({indicator.unit}, {indicator.source})"
+        story.append(Paragraph(text(title), styles["body"]))
+        story.append(grid_table(rows, [30 * mm, 20 * mm, 30 * mm, 20 * mm, WIDTH - 100 * mm]))
+        story.append(Spacer(1, 3 * mm))
+    return story
 
 
 def _assessments(content: dict) -> list:

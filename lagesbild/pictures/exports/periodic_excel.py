@@ -2,11 +2,12 @@
 
 Sheets: "Sammanfattning" (the title, with "pågående period" while the period runs, and
 what the figures cover), "Rangordning" (areas by need with intervals and trend),
-"Utveckling" (each category group against the same period a year earlier, and per month)
-and "Påverkbarhet" (the group's view of what can be influenced). Everything comes from the
-periodic content alone (the live draft from `periodic.compute_period` or an approved
-version's frozen content), so a version exports exactly as it was approved. Changes are
-stored as fractions (0.12 for +12 %) in a percent format, so they stay numbers a reader can
+"Utveckling" (each category group against the same period a year earlier, and per month),
+"Påverkbarhet" (the group's view of what can be influenced) and, where the group weighs
+indicators in, "Sammanvägt behov" (every part's value, place 0-1 and weight). Everything
+comes from the periodic content alone (the live draft from `periodic.compute_period` or an
+approved version's frozen content), so a version exports exactly as it was approved. Changes
+are stored as fractions (0.12 for +12 %) in a percent format, so they stay numbers a reader can
 compute with.
 """
 
@@ -21,6 +22,7 @@ from lagesbild.pictures.exports.excel import DECIMAL, INTEGER, _append, _fit_col
 from lagesbild.pictures.periodic import INFLUENCE_SCALE, Period
 
 CHANGE = "+0%;-0%;0%"
+PLACE = "0.00"
 
 
 def build(content: dict) -> bytes:
@@ -32,6 +34,8 @@ def build(content: dict) -> bytes:
     _ranking_sheet(book.create_sheet("Rangordning"), content)
     _development_sheet(book.create_sheet("Utveckling"), content)
     _influence_sheet(book.create_sheet("Påverkbarhet"), content)
+    if content.get("need"):
+        _need_sheet(book.create_sheet("Sammanvägt behov"), content["need"])
     out = BytesIO()
     book.save(out)
     return out.getvalue()
@@ -163,4 +167,21 @@ def _influence_sheet(sheet: Worksheet, content: dict) -> None:
             [r["name"], level, names.get(level, ""), judged.get("comment", "")],
             [None, INTEGER],
         )
+    _fit_columns(sheet)
+
+
+def _need_sheet(sheet: Worksheet, need: dict) -> None:
+    """The combined need with its parts: per part its value as text (with unit and period)
+    and its place between the areas as a number, the weight in the part's header."""
+    headers = [_("Rang"), _("Område"), _("Sammanvägt behov (0–1)")]
+    for part in need["parts"]:
+        name = _("%(p)s (vikt %(w)s)") % {"p": part["name"], "w": part["weight"]}
+        headers += [_("%(p)s – värde") % {"p": name}, _("%(p)s – plats 0–1") % {"p": name}]
+    _table_header(sheet, headers)
+    formats = [INTEGER, None, PLACE, *[None, PLACE] * len(need["parts"])]
+    for row in need["rows"]:
+        cells = [row["rank"], row["name"], row["need"]]
+        for part in row["parts"]:
+            cells += [part["value"], part["score"]]
+        _append(sheet, cells, formats)
     _fit_columns(sheet)

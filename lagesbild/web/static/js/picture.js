@@ -28,6 +28,10 @@ function setUpPictureMap() {
         onEachFeature: function (f, layer) {
           var p = f.properties;
           layer.bindTooltip(p.name + (p.value !== null ? ": " + p.value.toLocaleString("sv-SE") + " " + unit : ""));
+          var link = document.createElement("a");
+          link.href = p.url;
+          link.textContent = "Områdessida: " + p.name;
+          layer.bindPopup(link);
         },
       }).addTo(map);
       var hot = L.layerGroup((data.hotspots.cells || []).map(function (c) {
@@ -50,6 +54,7 @@ function setUpPictureMap() {
         "Områden (index)": areas, "Brännpunkter (Gi*)": hot, "Kluster i tid och rum": clusters, "Händelser": points,
       }, { collapsed: false }).addTo(map);
       if (areas.getBounds().isValid()) map.fitBounds(areas.getBounds());
+      if (window.addIndicatorLayers) addIndicatorLayers(map, data);
     });
 }
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0001_indicators_and_values'),
+        ('indicators', '0002_indicator_need_weight'),
         ('partnerships', '0003_partnership_coverage_start'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
