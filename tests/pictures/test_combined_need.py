@@ -141,7 +141,7 @@ def test_the_periodic_excel_file_carries_the_combined_need(coordinator_a, member
     import openpyxl
 
     client = client_for(member_a)
-    url = reverse("pictures:period_export", args=[PERIOD])
+    url = reverse("pictures:period_export", args=[PERIOD, "xlsx"])
     before = openpyxl.load_workbook(io.BytesIO(client.get(url).content))
     assert "Sammanvägt behov" not in before.sheetnames
     _cost(coordinator_a, 3)
@@ -152,3 +152,20 @@ def test_the_periodic_excel_file_carries_the_combined_need(coordinator_a, member
     first = dict(zip(header, rows[1], strict=True))
     assert (first["Rang"], first["Område"], first["Sammanvägt behov (0–1)"]) == (1, "Söder", 0.75)
     assert first["Kostnad qqNeed (vikt 3) – plats 0–1"] == 1
+
+
+def test_the_periodic_pdf_carries_the_combined_need(coordinator_a, member_a, incidents, tmp_path):
+    from tests.pictures.test_exports import pdf_text
+
+    client = client_for(member_a)
+    url = reverse("pictures:period_export", args=[PERIOD, "pdf"])
+    assert "Sammanvägt behov" not in pdf_text(client.get(url).content, tmp_path)
+    _cost(coordinator_a, 3)
+
+    text = " ".join(pdf_text(client.get(url).content, tmp_path).split())
+
+    assert "Sammanvägt behov" in text
+    assert "Kostnad qqNeed (vikt 3, högre är sämre)" in text
+    # Söder first: its cost (weight 3) outweighs Norr's index (weight 1): (0 + 3·1) / 4.
+    section = text[text.index("Delar:") : text.index("Behov och möjlighet att påverka")]
+    assert section.index("1 Söder 0,75") < section.index("Norr")

@@ -29,6 +29,7 @@ def build(edition: Edition) -> bytes:
         para(edition.computed(), "small"),
         *[para(note) for note in _notes(edition)],
         *_ranking(content),
+        *_need(content.get("need")),
         *_influence(content),
         *_development(content),
     ]
@@ -143,6 +144,55 @@ def _ranking(content: dict) -> list:
         para(f"{basis} {explained}", "small"),
         KeepTogether([chart, para(legend, "small")]),
         *simple_table(header, rows, widths),
+    ]
+
+
+def _need(need: dict | None) -> list:
+    """The combined need with every part: its weight, each area's value and place between the
+    areas (0 lowest, 1 highest need), so the combined figure is never an unexplained score."""
+    if not need:
+        return []
+    parts = "; ".join(
+        _("%(p)s (vikt %(w)s, %(d)s)")
+        % {"p": part["name"], "w": part["weight"], "d": str(part["direction"]).lower()}
+        for part in need["parts"]
+    )
+    rows = [
+        [
+            row["rank"] or "–",
+            row["name"],
+            row["need_text"],
+            "\n".join(
+                f"{part['name']}: {cell['value']} ({_('plats')} {cell['score_text']})"
+                for part, cell in zip(need["parts"], row["parts"], strict=True)
+            )
+            + (
+                "\n" + _("Saknar värde: %(m)s.") % {"m": ", ".join(row["missing"])}
+                if row["missing"]
+                else ""
+            ),
+        ]
+        for row in need["rows"]
+    ]
+    return [
+        para(_("Sammanvägt behov"), "h2"),
+        para(
+            _(
+                "Rapporternas index och de indikatorer gruppen väger in. Varje del placeras "
+                "mellan områdenas lägsta (0) och högsta (1) värde, vänd där högre är bättre, så "
+                "att 1 alltid är störst behov. Det sammanvägda behovet är medelvärdet av delarna "
+                "med gruppens vikter. Ett område som saknar värde för en vägd del får inget "
+                "sammanvägt behov. Rangintervallen ovan gäller bara rapporternas index."
+            )
+            + " "
+            + _("Delar: %(parts)s.") % {"parts": parts},
+            "small",
+        ),
+        *simple_table(
+            [_("Rang"), _("Område"), _("Sammanvägt behov (0–1)"), _("Delarna")],
+            rows,
+            [12 * mm, 32 * mm, 24 * mm, WIDTH - 68 * mm],
+        ),
     ]
 
 
