@@ -24,26 +24,36 @@ from lagesbild.policeevents.models import PoliceEvent
 SAME_POINT_DEGREES = 0.0005
 
 
+# Names are compared case-folded: the feed writes "Upplands väsby", SCB "Upplands Väsby".
+
+
 @cache
 def feed_points() -> dict[str, tuple[float, float]]:
-    """The feed's usual (lat, lon) for each location name."""
+    """The feed's usual (lat, lon) for each (case-folded) location name."""
     path = resources.files("lagesbild.policeevents").joinpath("data", "feed_points.json")
     table = json.loads(path.read_text(encoding="utf-8"))
-    return {name: tuple(float(x) for x in gps.split(",")) for name, gps in table.items()}
+    return {n.casefold(): tuple(float(x) for x in gps.split(",")) for n, gps in table.items()}
 
 
 @cache
-def municipality_codes() -> dict[str, str]:
-    """Municipality name -> code, from the outlines the area import uses."""
+def municipalities() -> dict[str, tuple[str, str]]:
+    """Case-folded municipality name -> (code, name as SCB writes it), from the outlines the
+    area import uses."""
     path = resources.files("lagesbild.geography").joinpath("data", "kommuner.geojson")
     features = json.loads(path.read_text(encoding="utf-8"))["features"]
-    return {f["properties"]["kommun"]: f["properties"]["kommun_kod"] for f in features}
+    return {
+        f["properties"]["kommun"].casefold(): (
+            f["properties"]["kommun_kod"],
+            f["properties"]["kommun"],
+        )
+        for f in features
+    }
 
 
 def municipality_name(partnership: Partnership) -> str | None:
-    codes = municipality_codes()
     return next(
-        (name for name, code in codes.items() if code == partnership.municipality_code), None
+        (name for code, name in municipalities().values() if code == partnership.municipality_code),
+        None,
     )
 
 
@@ -51,16 +61,17 @@ def municipality_of(event: FeedEvent) -> str | None:
     """The code of the municipality the notice concerns: its location when that is a
     municipality, else the last part of its heading ('..., Sollentuna'), which is where the
     feed names the municipality since it gives only counties (2026)."""
-    codes = municipality_codes()
-    if event.location_name in codes:
-        return codes[event.location_name]
-    return codes.get(event.name.rsplit(",", 1)[-1].strip())
+    known = municipalities()
+    found = known.get(event.location_name.casefold()) or known.get(
+        event.name.rsplit(",", 1)[-1].strip().casefold()
+    )
+    return found[0] if found else None
 
 
 def at_feed_centre(event: FeedEvent) -> bool:
     """True when the notice's point is the feed's usual point for its location name (or it
     has none): a municipality- or county-level position, not a place."""
-    usual = feed_points().get(event.location_name)
+    usual = feed_points().get(event.location_name.casefold())
     if event.lat is None or event.lon is None:
         return True
     if usual is None:
@@ -94,7 +105,7 @@ class Locator:
         for name, area_id in places.values_list("name", "area_id"):
             names.setdefault(name, set()).add(area_id)
         # The municipality's own name (in every heading) names no area of it.
-        for municipality in municipality_codes():
+        for _code, municipality in municipalities().values():
             names.pop(municipality, None)
         # Whole words, as written: "Tureberg" is a place, "tureberg" inside a word is not.
         self.patterns = [

@@ -113,9 +113,9 @@ def map_groups(membership, queryset: QuerySet[PoliceEvent]) -> list[dict]:
     for area in Area.objects.filter(pk__in=[pk for pk in counts if pk is not None]):
         centre = shape(area.geometry).representative_point()
         groups.append(_group(centre.y, centre.x, area.name, area.pk, counts[area.pk]))
-    point = locate.feed_points().get(locate.municipality_name(membership.partnership))
+    name = locate.municipality_name(membership.partnership) or ""
+    point = locate.feed_points().get(name.casefold())
     if counts.get(None) and point is not None:
-        name = locate.municipality_name(membership.partnership)
         groups.append(_group(*point, name, MUNICIPALITY, counts[None]))
     return groups
 

@@ -55,9 +55,11 @@ def records(shared: Path):
 
 
 def municipality_of(record: dict) -> str:
-    if record["location"]["name"] in MUNICIPALITIES:
-        return record["location"]["name"]
-    return record["name"].rsplit(", ", 1)[-1]
+    """The municipality's name as spelt here: the feed's spelling varies in case ("Upplands
+    väsby")."""
+    known = {name.casefold(): name for name in MUNICIPALITIES}
+    location = record["location"]["name"].casefold()
+    return known.get(location) or known.get(record["name"].rsplit(", ", 1)[-1].casefold(), "")
 
 
 def may_name_a_person(summary: str) -> bool:
