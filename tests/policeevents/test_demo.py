@@ -40,3 +40,13 @@ def test_municipalities_are_known_whatever_the_feeds_case():
     assert locate.municipalities()["upplands väsby"][0] == "0114"
     assert "upplands väsby" in locate.feed_points()
     assert set(locate.municipalities()) <= set(locate.feed_points())
+
+
+def test_the_demo_partnership_gets_sollentunas_notices():
+    from lagesbild.demo.seed import seed_demo
+
+    partnership = seed_demo(years=0.1, scale=0.01, with_accounts=False).partnership
+    stored = PoliceEvent.objects.filter(partnership=partnership)
+    assert stored.count() > 150
+    # The demo's areas are named after Sollentuna's districts, so some notices land in one.
+    assert stored.exclude(area=None).filter(level=PoliceEvent.Level.PLACE_NAME).exists()
