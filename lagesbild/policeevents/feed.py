@@ -101,6 +101,13 @@ def _point(gps: str) -> tuple[float | None, float | None]:
     return lat, lon
 
 
+def _path(url) -> str:
+    """The notice's path on polisen.se; anything else (another host, "//", "@") is dropped, as
+    the pages link to "https://polisen.se" + path."""
+    url = str(url or "")
+    return url[:500] if re.fullmatch(r"/[^/@\\][^@\\\s]*", url) else ""
+
+
 def parse_record(record: dict) -> FeedEvent:
     """One API record as a FeedEvent; ValueError when it is not one."""
     try:
@@ -114,7 +121,7 @@ def parse_record(record: dict) -> FeedEvent:
             occurred_at=occurred_at(name, published),
             name=name[:300],
             summary=str(record.get("summary") or "").strip(),
-            url=str(record.get("url") or "")[:500],
+            url=_path(record.get("url")),
             event_type=str(record["type"]).strip()[:100],
             location_name=str(location.get("name") or "").strip()[:200],
             lat=lat,

@@ -140,6 +140,28 @@ def import_records(records: Iterable[dict], *, now=None) -> ImportResult:
     return result
 
 
+def _as_feed_event(row: PoliceEvent) -> feed.FeedEvent:
+    return feed.FeedEvent(
+        event_id=row.event_id, **{name: getattr(row, name) for name in CONTENT_FIELDS}
+    )
+
+
+@transaction.atomic
+def relocate(partnership: Partnership) -> int:
+    """Place the partnership's stored notices again, after its areas or places changed (a
+    notice is placed when it arrives, against the areas of that day). Returns the notices
+    whose area changed."""
+    locator = locate.Locator(partnership)
+    changed = []
+    for row in PoliceEvent.objects.filter(partnership=partnership):
+        placement = locator.place(_as_feed_event(row))
+        if (row.level, row.area_id) != (placement.level, placement.area_id):
+            row.level, row.area_id = placement.level, placement.area_id
+            changed.append(row)
+    PoliceEvent.objects.bulk_update(changed, ["level", "area"], batch_size=1000)
+    return len(changed)
+
+
 @transaction.atomic
 def set_type_category(
     *, membership: Membership, event_type: str, category: Category | None, request=None

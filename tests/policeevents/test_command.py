@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from lagesbild.policeevents.models import FeedCall, PoliceEvent
+from tests.factories import make_area
 from tests.policeevents.conftest import EVENTS, LATER, read
 
 pytestmark = pytest.mark.django_db
@@ -48,3 +49,13 @@ def test_an_unreachable_feed_is_a_clear_error(sollentuna, settings, tmp_path):
     with pytest.raises(CommandError, match="kunde inte hämtas"):
         run()
     assert FeedCall.objects.get().error
+
+
+def test_relocate_places_stored_notices_against_new_areas(sollentuna):
+    run(EVENTS)
+    assert PoliceEvent.objects.get(event_id=581682).area is None  # "... gripande i Märsta."
+    make_area(sollentuna, "Märsta", 17.80, 59.40)
+    assert "1 notiser fick ett annat område" in run("--relocate")
+    moved = PoliceEvent.objects.get(event_id=581682)
+    assert (moved.area.name, moved.level) == ("Märsta", PoliceEvent.Level.PLACE_NAME)
+    assert "0 notiser" in run("--relocate")

@@ -122,3 +122,18 @@ def test_no_call_beyond_1440_a_day():
         feed.seconds_to_wait(day, NOW)
     # Calls older than a day no longer count.
     assert feed.seconds_to_wait([NOW - timedelta(days=1, seconds=1)] * 2000, NOW) == 0
+
+
+@pytest.mark.parametrize(
+    ("url", "kept"),
+    [
+        ("/aktuellt/handelser/2023/mars/21/21-mars-0823-rattfylleri-sollentuna/", True),
+        ("@evil.example/x", False),
+        ("//evil.example/x", False),
+        ("https://evil.example/", False),
+        ("/x@evil.example", False),
+        ("/\\evil.example", False),
+    ],
+)
+def test_only_a_path_on_polisen_se_is_kept_as_the_link(url, kept):
+    assert (feed.parse_record(record(410712, url=url)).url == url) is kept

@@ -3,6 +3,7 @@ polisen.se/api/events gives them) or with one call to the feed, within its rate 
 
 from django.core.management.base import BaseCommand, CommandError
 
+from lagesbild.partnerships.models import Partnership
 from lagesbild.policeevents import feed, polling, services
 
 
@@ -14,8 +15,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="*", help="JSON- eller JSONL-filer att läsa")
+        parser.add_argument(
+            "--relocate",
+            action="store_true",
+            help="Placera de sparade notiserna i områden igen (efter ändrade områden eller "
+            "platser) i stället för att importera.",
+        )
 
-    def handle(self, *args, files, **options):
+    def handle(self, *args, files, relocate, **options):
+        if relocate:
+            for partnership in Partnership.objects.exclude(municipality_code=""):
+                moved = services.relocate(partnership)
+                self.stdout.write(f"{partnership}: {moved} notiser fick ett annat område.")
+            return
         try:
             if files:
                 for path in files:
