@@ -43,3 +43,14 @@ def test_the_police_pages_have_no_serious_accessibility_violations(
     page.get_by_text("polisnotiser i urvalet", exact=False).wait_for()
     found += [f"map: {v}" for v in serious_axe_violations(page)]
     assert not found, "\n".join(found)
+
+
+def test_the_police_pages_fit_a_phone(open_page, coordinator_a, notices):
+    page = open_page("phone", member=coordinator_a)
+    too_wide = []
+    for url in ("/polisen/", "/polisen/typer/"):
+        page.goto(url)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 390:
+            too_wide.append(f"{url}: {width} px")
+    assert not too_wide
