@@ -16,6 +16,7 @@ from importlib import resources
 
 from lagesbild.geography.models import Area, Place
 from lagesbild.geography.services import area_index
+from lagesbild.partnerships import municipalities as sweden
 from lagesbild.partnerships.models import Partnership
 from lagesbild.policeevents.feed import FeedEvent
 from lagesbild.policeevents.models import PoliceEvent
@@ -37,24 +38,13 @@ def feed_points() -> dict[str, tuple[float, float]]:
 
 @cache
 def municipalities() -> dict[str, tuple[str, str]]:
-    """Case-folded municipality name -> (code, name as SCB writes it), from the outlines the
-    area import uses."""
-    path = resources.files("lagesbild.geography").joinpath("data", "kommuner.geojson")
-    features = json.loads(path.read_text(encoding="utf-8"))["features"]
-    return {
-        f["properties"]["kommun"].casefold(): (
-            f["properties"]["kommun_kod"],
-            f["properties"]["kommun"],
-        )
-        for f in features
-    }
+    """Case-folded municipality name -> (code, name as SCB writes it)."""
+    return {m.name.casefold(): (m.code, m.name) for m in sweden.municipalities().values()}
 
 
 def municipality_name(partnership: Partnership) -> str | None:
-    return next(
-        (name for code, name in municipalities().values() if code == partnership.municipality_code),
-        None,
-    )
+    found = sweden.municipality(partnership.municipality_code)
+    return found.name if found else None
 
 
 def municipality_of(event: FeedEvent) -> str | None:

@@ -29,7 +29,7 @@ def event_types(membership) -> list[str]:
 
 
 def type_categories(membership) -> QuerySet[TypeCategory]:
-    return scoped(TypeCategory.objects.all(), membership).select_related("category__parent")
+    return scoped(TypeCategory.objects.all(), membership).select_related("category")
 
 
 def _local_midnight(day: date) -> datetime:
@@ -80,9 +80,12 @@ def coverage(membership) -> Coverage:
     return Coverage(span["first"], until if span["first"] else None)
 
 
-def week_section(membership, code: int) -> dict:
+def week_section(membership, code: int) -> dict | None:
     """The week's notices per area and at municipality level, for the picture's own section
-    (never added to the report counts)."""
+    (never added to the report counts); None for a partnership without a municipality, which
+    gets no notices."""
+    if not membership.partnership.municipality_code:
+        return None
     start, end = weeks.bounds(code, membership.partnership.time_zone)
     covered = coverage(membership)
     week = partnership_rows(PoliceEvent.objects.all(), membership).filter(

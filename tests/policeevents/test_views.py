@@ -10,7 +10,7 @@ from django.utils import timezone
 from lagesbild.incidents import weeks
 from lagesbild.incidents.models import Category
 from lagesbild.pictures import runs
-from lagesbild.policeevents import services
+from lagesbild.policeevents import queries, services
 from lagesbild.policeevents.models import PoliceEvent, TypeCategory
 from tests.factories import make_incident
 from tests.policeevents.conftest import EVENTS, read, record
@@ -155,3 +155,12 @@ def test_the_weekly_picture_has_its_own_police_section(login, member_a, sollentu
     assert section["rows"][0]["name"] == "Tureberg"
     # The report counts stay the reports': one incident, not four.
     assert response.context["matrix"]["grand"]["observed"] == 1
+
+
+def test_without_a_municipality_there_is_no_section_and_the_list_says_why(
+    login, member_a, partnership_a
+):
+    code = weeks.shift(weeks.week_code(timezone.now()), -1)
+    assert queries.week_section(member_a, code) is None
+    body = login(member_a).get(LIST).content.decode()
+    assert "Samverkan har ingen kommunkod" in body
