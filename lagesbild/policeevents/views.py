@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from lagesbild.incidents.queries import categories
 from lagesbild.partnerships.access import Role, has_role, member_required
 from lagesbild.policeevents import queries, services
 from lagesbild.policeevents.forms import FilterForm, TypeCategoryForm
@@ -59,7 +60,10 @@ def map_groups(request):
 
 @member_required(Role.COORDINATOR)
 def types(request):
+    """Every event type of the partnership's notices with its category, one small form per
+    type; a refused choice shows its message and changes nothing."""
     membership = request.membership
+    errors, status = None, 200
     if request.method == "POST":
         form = TypeCategoryForm(request.POST, membership=membership)
         if form.is_valid():
@@ -71,25 +75,11 @@ def types(request):
             )
             messages.success(request, _("Kategorin för %(t)s är sparad.") % {"t": mapping})
             return redirect("policeevents:types")
-        status = 400
-    else:
-        form, status = None, 200
-    rows = [
-        (
-            mapping,
-            form
-            if form is not None and form.data.get("event_type") == mapping.event_type
-            else TypeCategoryForm(
-                membership=membership,
-                initial={"event_type": mapping.event_type, "category": mapping.category_id},
-            ),
-        )
-        for mapping in queries.type_categories(membership)
-    ]
-    errors = form.errors if form is not None else None
-    return render(
-        request,
-        "policeevents/types.html",
-        {"nav": "police", "rows": rows, "errors": errors},
-        status=status,
-    )
+        errors, status = form.errors, 400
+    context = {
+        "nav": "police",
+        "rows": queries.type_categories(membership),
+        "categories": list(categories(membership).order_by("sort_order")),
+        "errors": errors,
+    }
+    return render(request, "policeevents/types.html", context, status=status)

@@ -164,3 +164,27 @@ def test_without_a_municipality_there_is_no_section_and_the_list_says_why(
     assert queries.week_section(member_a, code) is None
     body = login(member_a).get(LIST).content.decode()
     assert "Samverkan har ingen kommunkod" in body
+
+
+def test_the_types_page_and_the_list_run_as_many_queries_for_many_types(
+    login, coordinator_a, imported
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(coordinator_a)
+    pages = [reverse("policeevents:types"), LIST]
+
+    def counts():
+        found = []
+        for url in pages:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            found.append(len(queries))
+        return found
+
+    few = counts()
+    services.import_records(
+        [record(410712, id=990000 + i, type=f"Typ {i}", summary="I Tureberg.") for i in range(30)]
+    )
+    assert counts() == few
