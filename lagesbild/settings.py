@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "lagesbild.api",
     "lagesbild.operations",
     "lagesbild.dataprotection",
+    "lagesbild.policeevents",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -356,6 +357,19 @@ RETENTION_HOUR = env_int("RETENTION_HOUR", 3)
 # Audit entries outside any partnership (logins, lockouts) lose their IP address and user
 # agent after this many months; 0 keeps them. Partnerships set their own in the app.
 AUDIT_ADDRESS_MONTHS = env_int("AUDIT_ADDRESS_MONTHS", 0)
+
+# The police's public events (policeevents/): the feed's address, the User-Agent every call
+# names itself with (polisen.se asks for one; give a contact) and how often the worker polls it
+# in minutes. 0 (the default) leaves polling off; `manage.py import_police_events` still
+# imports from a file. polisen.se allows one call per 10 s and 1,440 a day; the app keeps to
+# that whatever is set here, and polls no more often than every 5 minutes.
+POLICE_EVENTS_URL = os.environ.get("POLICE_EVENTS_URL", "https://polisen.se/api/events")
+POLICE_EVENTS_USER_AGENT = os.environ.get(
+    "POLICE_EVENTS_USER_AGENT", "Lagesbild/1 (EST-samverkan; polisens handelsenotiser)"
+)
+POLICE_EVENTS_POLL_MINUTES = env_int("POLICE_EVENTS_POLL_MINUTES", 0)
+if 0 < POLICE_EVENTS_POLL_MINUTES < 5:
+    raise ImproperlyConfigured("POLICE_EVENTS_POLL_MINUTES: 0 (off) or at least 5 minutes")
 
 # E-mail (reminders about interventions, the weekly digest): printed to the console unless
 # EMAIL_HOST names an SMTP server. SITE_URL makes the links in e-mails absolute.

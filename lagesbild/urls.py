@@ -15,6 +15,7 @@ urlpatterns = [
     path("lagesbild/", include("lagesbild.pictures.urls")),
     path("", include("lagesbild.interventions.urls")),
     path("indikatorer/", include("lagesbild.indicators.urls")),
+    path("polisen/", include("lagesbild.policeevents.urls")),
     path("samverkan/", include("lagesbild.partnerships.urls")),
     path("geografi/", include("lagesbild.geography.urls")),
     path("logg/", include("lagesbild.audit.urls")),

@@ -53,6 +53,7 @@ from lagesbild.partnerships.models import Membership, Organisation, Partnership
 from lagesbild.pictures import periodic, runs
 from lagesbild.pictures import services as pictures
 from lagesbild.pictures.models import Picture
+from lagesbild.policeevents import services as police_events
 from tests.factories import make_incident, make_intervention, make_member, make_partnership, square
 
 MARK_A = "qqA7"
@@ -379,6 +380,10 @@ def _indicator_file(world: "World") -> dict:
     return {"file": SimpleUploadedFile("varden.csv", content), "source_note": "Bolaget"}
 
 
+def _police_type_form(world: "World") -> dict:
+    return {"event_type": "Bråk", "category": world.objects["category"].pk}
+
+
 REVIEW = {"role": Role.COORDINATOR, "methods": ("POST",), "params": {"pk": "incident"}}
 DATA_PROTECTION = {"role": Role.COORDINATOR, "methods": ("GET", "POST"), "shows_a": True}
 
@@ -565,6 +570,12 @@ ROUTES: dict[str, Route] = {
         params={"pk": "indicator"},
         body=_indicator_file,
         shows_a=True,
+    ),
+    "policeevents:list": Route(Role.MEMBER, shows_a=True),
+    "policeevents:map_groups": Route(Role.MEMBER, shows_a=True),
+    # B's coordinator naming A's type and category: B has neither, a form error (400).
+    "policeevents:types": Route(
+        Role.COORDINATOR, ("GET", "POST"), body=_police_type_form, foreign_post=400, shows_a=True
     ),
     "geography:areas_geojson": Route(Role.REPORTER, shows_a=True),
     "geography:search": Route(Role.REPORTER, query={"q": "Norr"}, shows_a=True),
@@ -792,12 +803,31 @@ def build_world() -> World:
         by_others=[incident, duplicate],
         own=own,
     )
+    _police_event(world)
     world.objects["indicator"] = _indicator(world, coordinator_a, norr)
     world.objects["api_token"] = ApiToken.issue(member_a, f"{MARK_A} import")[0]
     world.objects["picture"] = _approved_picture(world)
     world.objects["period_picture"] = _approved_period_picture(world)
     world.log_in()
     return world
+
+
+def _police_event(world: World) -> None:
+    """A police notice in A's municipality that names A's place, so it lies in A's area."""
+    Partnership.objects.filter(pk=world.a.pk).update(municipality_code="0163")
+    police_events.import_records(
+        [
+            {
+                "id": 410712,
+                "datetime": timezone.localtime().strftime("%Y-%m-%d %H:%M:%S %z"),
+                "name": "Bråk, Sollentuna",
+                "summary": f"{MARK_A} Torget: bråk under kvällen.",
+                "url": "/aktuellt/handelser/",
+                "type": "Bråk",
+                "location": {"name": "Sollentuna", "gps": "59.43911,17.94148"},
+            }
+        ]
+    )
 
 
 def _indicator(world: World, coordinator, area) -> Indicator:

@@ -33,6 +33,7 @@ from lagesbild.interventions import evaluation, services
 from lagesbild.interventions.models import Intervention, ProgressNote
 from lagesbild.partnerships.models import Membership, Organisation, Partnership
 from lagesbild.partnerships.services import Checklist, create_partnership, save_organisation
+from lagesbild.policeevents.demo import load_demo_events
 
 User = get_user_model()
 
@@ -151,6 +152,7 @@ def seed_demo(
             today=today,
             seed=seed,
         )
+        load_demo_events()
     if passwords:
         _store_passwords({**_stored_passwords(), **passwords})
     # Fresh statistics for the query planner: without them (PostgreSQL with autovacuum off)

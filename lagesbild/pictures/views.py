@@ -20,6 +20,7 @@ from lagesbild.pictures import periodic, presenters, runs, services
 from lagesbild.pictures.exports.formats import links as export_links
 from lagesbild.pictures.forms import ApproveForm, AssessmentForm
 from lagesbild.pictures.models import Picture
+from lagesbild.policeevents.queries import week_section as police_week_section
 from lagesbild.web.errors import NotYet
 from lagesbild.web.maps import map_config
 
@@ -174,6 +175,7 @@ def week(request, iso: str):
             needs_note=approved is not None, warnings=services.approval_warnings(content)
         ),
         export_links=export_links(weeks.iso(code)),
+        police=police_week_section(request.membership, code),
     )
     return render(request, "pictures/week.html", context)
 

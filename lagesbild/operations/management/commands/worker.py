@@ -4,7 +4,8 @@ Besides running the queued tasks, it writes its heartbeat (WorkerHeartbeat) ever
 seconds for /healthz/worker and redoes the analysis runs whose lease ran out, so a run
 lost with a killed worker is computed again without anyone opening its page. It also
 fails the task rows a dead worker left RUNNING (operations/orphans.py) and queues the day's
-retention runs once they are due (dataprotection/retention.py).
+retention runs once they are due (dataprotection/retention.py) and the poll of the police's
+events feed when one is due (policeevents/polling.py).
 """
 
 import logging
@@ -21,6 +22,7 @@ from lagesbild.dataprotection.retention import enqueue_due_runs
 from lagesbild.operations.models import WorkerHeartbeat
 from lagesbild.operations.orphans import fail_orphaned_tasks, forget_old_workers
 from lagesbild.pictures.runs import redo_expired_runs
+from lagesbild.policeevents.polling import enqueue_due_poll
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +54,8 @@ class Heartbeat(threading.Thread):
         retention_runs = enqueue_due_runs()
         if retention_runs:
             log.info("queued %s scheduled retention runs", retention_runs)
+        if enqueue_due_poll():
+            log.info("queued a poll of the police's events feed")
 
     def run(self) -> None:
         try:

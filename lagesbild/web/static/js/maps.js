@@ -132,6 +132,51 @@ function setUpIncidentsMap() {
       status.textContent = data.points.length + " händelser på kartan" + (data.truncated ? " (urvalet är begränsat; filtrera mer)" : "") + ".";
     })
     .catch(function () { status.textContent = "Händelserna kunde inte laddas."; });
+  setUpPoliceEventLayer(map);
+}
+
+// --- The police's public notices: a layer of its own, off until asked for ------------------
+// One ring per area the notices were placed in and one at the municipality's point for those
+// known only at municipality level, with the count: never mixed into the incidents' points.
+var POLICE_STYLE = { color: "#1d4ed8", weight: 3, fillColor: "#1d4ed8", fillOpacity: 0.15 };
+
+function policeEventLayer(data) {
+  var layer = L.layerGroup();
+  data.groups.forEach(function (g) {
+    var ring = L.circleMarker([g.lat, g.lon], Object.assign({ radius: 8 + Math.min(20, Math.sqrt(g.count) * 3) }, POLICE_STYLE));
+    var link = document.createElement("a");
+    link.href = g.url;
+    link.textContent = g.count + " polisnotiser – " + g.label + (g.area === "kommun" ? " (kommunnivå)" : "");
+    ring.bindPopup(link);
+    ring.bindTooltip(String(g.count), { permanent: true, direction: "center", className: "police-count" });
+    layer.addLayer(ring);
+  });
+  return layer;
+}
+
+function setUpPoliceEventLayer(map) {
+  var box = document.getElementById("police-layer");
+  var toggle = document.getElementById("police-layer-toggle");
+  if (!box || !toggle) return;
+  var status = document.getElementById("police-layer-status");
+  var layer = null;
+  toggle.addEventListener("change", function () {
+    if (!toggle.checked) {
+      if (layer) map.removeLayer(layer);
+      status.textContent = "";
+      return;
+    }
+    if (layer) { map.addLayer(layer); return; }
+    status.textContent = "Laddar polisens notiser…";
+    fetch(box.dataset.groups, { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (data) {
+        layer = policeEventLayer(data);
+        if (toggle.checked) map.addLayer(layer);
+        status.textContent = data.total + " polisnotiser i urvalet (räknas inte in i händelserna).";
+      })
+      .catch(function () { status.textContent = "Polisens notiser kunde inte laddas."; });
+  });
 }
 
 document.addEventListener("DOMContentLoaded", function () {
