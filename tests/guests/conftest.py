@@ -1,17 +1,12 @@
 """A Försäkringskassan guest of partnership A invited to Norr and Söder, a third area
 (Väster) it is not invited to, and approved pictures of last week and of the running week."""
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 
 from lagesbild.guests.models import GuestOrganisation
-from lagesbild.incidents import weeks
 from lagesbild.partnerships.models import Membership, Organisation
-from lagesbild.pictures import runs
-from lagesbild.pictures import services as pictures
 from tests.factories import make_area, make_member
+from tests.guests.builders import approve_week
 
 Role = Membership.Role
 
@@ -35,20 +30,6 @@ def guest(partnership_a, vaster):
     return membership
 
 
-def approve_week(partnership, coordinator, weeks_back: int):
-    """The partnership's approved picture of the week `weeks_back` weeks ago (0: this week)."""
-    iso = weeks.iso(weeks.shift(weeks.week_code(timezone.now()), -weeks_back))
-    run = runs.execute(runs.request_run(partnership, iso))
-    content = pictures.assemble(partnership, weeks.parse(iso), run)
-    return pictures.approve_picture(
-        actor=coordinator.user,
-        partnership=partnership,
-        content=content,
-        confirmed=True,
-        change_note="Granskas i efterhand",
-    )
-
-
 @pytest.fixture
 def last_week(partnership_a, coordinator_a):
     return approve_week(partnership_a, coordinator_a, 1)
@@ -57,7 +38,3 @@ def last_week(partnership_a, coordinator_a):
 @pytest.fixture
 def this_week(partnership_a, coordinator_a):
     return approve_week(partnership_a, coordinator_a, 0)
-
-
-def days(n: int):
-    return timezone.localdate() + timedelta(days=n)

@@ -18,7 +18,7 @@ from lagesbild.interventions.models import Meeting
 from lagesbild.partnerships.access import scoped
 from lagesbild.partnerships.models import Organisation
 from tests.factories import make_incident
-from tests.guests.conftest import days
+from tests.guests.builders import days
 
 NORR_TEXT = "Sprutor funna vid lekplatsen i Norr"
 SODER_TEXT = "Krossad ruta i trapphuset i Söder"

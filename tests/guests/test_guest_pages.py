@@ -9,7 +9,7 @@ from django.utils import timezone
 from lagesbild.interventions.models import Decision, Meeting, ProgressNote
 from lagesbild.partnerships.models import Membership
 from tests.factories import make_incident, make_intervention
-from tests.guests.conftest import approve_week
+from tests.guests.builders import approve_week
 
 Role = Membership.Role
 SECRET = "Klotter på skolans vägg vid entrén"
