@@ -677,7 +677,8 @@ class World:
     by_others: list  # A's incidents filed by someone other than reporter A
     own: object  # reporter A's own incident
     # Texts of A that guest A must not meet: other areas, minutes, interventions and
-    # decisions not shared with it, the reports (beside MARK_OTHER and the detail links).
+    # decisions not shared with it, the reports' texts and positions (beside MARK_OTHER and
+    # the detail links).
     guest_hidden: list = field(default_factory=list)
 
     clients: dict = field(default_factory=dict)
@@ -866,6 +867,8 @@ def _guests(world: World, meeting, coordinator, guest_a, guest_b) -> None:
         world.objects["intervention"].title,
         world.own.description,
         f"{MARK_A} logg",
+        # The reports' positions, as JSON ("59.435") or a Swedish page ("59,435") writes them.
+        *{f"{i.lat:.3f}".replace(".", sep) for i in world.by_others for sep in ".,"},
     ]
 
 
