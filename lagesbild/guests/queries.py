@@ -13,6 +13,20 @@ from lagesbild.pictures import presenters
 from lagesbild.pictures.models import Picture
 
 
+def invitations(membership):
+    """The partnership's guest organisations with their areas and members (a coordinator's
+    list; a guest gets only its own)."""
+    return scoped(
+        GuestOrganisation.objects.select_related("organisation"), membership
+    ).prefetch_related("areas", "organisation__memberships__user")
+
+
+def grants(membership):
+    return scoped(
+        DetailGrant.objects.select_related("guest__organisation"), membership
+    ).prefetch_related("areas")
+
+
 def invited_area_ids(membership) -> set[int]:
     guest = scoped(GuestOrganisation.objects.all(), membership).first()
     return set(guest.areas.values_list("pk", flat=True)) if guest else set()
@@ -86,5 +100,4 @@ def shared_decisions(membership):
 
 def active_grants(membership) -> list[DetailGrant]:
     today = timezone.localdate()
-    grants = scoped(DetailGrant.objects.prefetch_related("areas"), membership)
-    return [g for g in grants if g.is_active(today)]
+    return [g for g in grants(membership) if g.is_active(today)]

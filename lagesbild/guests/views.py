@@ -14,16 +14,10 @@ from django.views.decorators.http import require_POST
 
 from lagesbild.guests import queries, services
 from lagesbild.guests.forms import GrantForm, InviteForm
-from lagesbild.guests.models import DetailGrant, GuestOrganisation
+from lagesbild.guests.models import DetailGrant
 from lagesbild.interventions import services as interventions
 from lagesbild.interventions.forms import ProgressNoteForm
-from lagesbild.partnerships.access import (
-    Role,
-    get_for_member,
-    guest_required,
-    member_required,
-    scoped,
-)
+from lagesbild.partnerships.access import Role, get_for_member, guest_required, member_required
 from lagesbild.pictures import presenters
 from lagesbild.web.fields import MAX_ID
 from lagesbild.web.htmx import add_service_errors, form_page
@@ -132,18 +126,14 @@ BACK = ("guests:manage", _lazy("Gästmyndigheter"))
 @member_required(Role.COORDINATOR)
 def manage(request):
     membership = request.membership
-    today = timezone.localdate()
-    grants = scoped(DetailGrant.objects.select_related("guest__organisation"), membership)
     return render(
         request,
         "guests/manage.html",
         {
             "nav": "manage",
-            "guests": scoped(
-                GuestOrganisation.objects.select_related("organisation"), membership
-            ).prefetch_related("areas", "organisation__memberships__user"),
-            "grants": grants.prefetch_related("areas"),
-            "today": today,
+            "guests": queries.invitations(membership),
+            "grants": queries.grants(membership),
+            "today": timezone.localdate(),
         },
     )
 
@@ -153,10 +143,7 @@ def _invitation_initial(membership, organisation: str) -> dict:
     text or a number beyond any id is simply no invitation."""
     if not organisation.isdigit() or int(organisation) > MAX_ID:
         return {}
-    guest = scoped(GuestOrganisation.objects.all(), membership).filter(
-        organisation=int(organisation)
-    )
-    found = guest.first()
+    found = queries.invitations(membership).filter(organisation=int(organisation)).first()
     if found is None:
         return {}
     return {"organisation": found.organisation_id, "areas": list(found.areas.all())}

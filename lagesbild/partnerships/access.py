@@ -173,13 +173,11 @@ def _finished_weeks(membership: Membership) -> Q:
 
 
 def _invited_areas(membership: Membership) -> Q:
-    return Q(pk__in=_invitation(membership).values("areas"))
-
-
-def _invitation(membership: Membership):
+    """The areas the guest's organisation is invited to (none without an invitation)."""
     from lagesbild.guests.models import GuestOrganisation
 
-    return GuestOrganisation.objects.filter(organisation=membership.organisation_id)
+    invitation = GuestOrganisation.objects.filter(organisation=membership.organisation_id)
+    return Q(pk__in=invitation.values("areas"))
 
 
 # What a guest may see of a model; a model not named here gives a guest no rows at all.
