@@ -4,6 +4,7 @@ period and purpose. Every write is audited, and so is every read of granted deta
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from lagesbild.partnerships.access import scoped
 
 # A grant is for a stated, limited period; a longer need is a new decision.
 MAX_GRANT_DAYS = 366
+DETAIL_PAGE = 100  # incidents per page of granted detail
 
 
 def _check_same_partnership(partnership, objects) -> None:
@@ -109,20 +111,21 @@ def revoke_grant(*, actor, grant: DetailGrant, request=None) -> DetailGrant:
 
 
 @transaction.atomic
-def read_granted_detail(*, actor, membership, request=None) -> list[Incident]:
-    """The incidents the guest's active grants show (access.py decides which, at this very
-    read), with one audit entry naming them: a read of detail is as traceable as a write."""
-    incidents = list(
-        scoped(Incident.objects.select_related("category", "area", "place"), membership).order_by(
-            "-occurred_at"
-        )
-    )
+def read_granted_detail(*, actor, membership, page=None, request=None) -> Page:
+    """One page of the incidents the guest's active grants show (access.py decides which, at
+    this very read), with one audit entry naming them: a read of detail is as traceable as a
+    write. Paged, so a year's grant on a busy area is neither one huge page nor one huge entry."""
+    incidents = scoped(
+        Incident.objects.select_related("category", "area", "place"), membership
+    ).order_by("-occurred_at", "-id")
+    shown = Paginator(incidents, DETAIL_PAGE).get_page(page)
     record(
         actor=actor,
         action="guest.detail_read",
         partnership=membership.partnership,
         request=request,
-        summary=_("%(n)s händelser lästa med behörighet") % {"n": len(incidents)},
-        incidents=[i.pk for i in incidents],
+        summary=_("%(n)s händelser lästa med behörighet") % {"n": len(shown)},
+        incidents=[i.pk for i in shown],
+        page=shown.number,
     )
-    return incidents
+    return shown

@@ -106,16 +106,14 @@ def detail(request):
     """Incident detail under the organisation's active grants; each read is audited."""
     membership = request.membership
     grants = queries.active_grants(membership)
-    incidents = (
-        services.read_granted_detail(actor=request.user, membership=membership, request=request)
+    page = (
+        services.read_granted_detail(
+            actor=request.user, membership=membership, page=request.GET.get("page"), request=request
+        )
         if grants
-        else []
+        else None
     )
-    return render(
-        request,
-        "guests/detail.html",
-        {"nav": "guest", "grants": grants, "incidents": incidents},
-    )
+    return render(request, "guests/detail.html", {"nav": "guest", "grants": grants, "page": page})
 
 
 # --- the coordinator's pages -----------------------------------------------------------------

@@ -181,3 +181,24 @@ def test_guest_sees_nothing_of_unlisted_models(guest, partnership_a):
         "Norr",
         "Söder",
     }
+
+
+def test_detail_is_paged_and_each_read_names_the_incidents_shown(
+    guest, coordinator_a, member_a, partnership_a, incidents, login, monkeypatch
+):
+    monkeypatch.setattr(services, "DETAIL_PAGE", 1)
+    earlier = make_incident(
+        member_a,
+        area=partnership_a.areas.get(name="Norr"),
+        occurred_at=timezone.now() - timedelta(hours=5),
+        description="Tidigare i Norr",
+    )
+    grant_norr(coordinator_a, guest)
+    client = login(guest)
+    first = client.get(reverse("guests:detail")).content.decode()
+    assert NORR_TEXT in first and "Tidigare i Norr" not in first
+    second = client.get(reverse("guests:detail"), {"page": "2"}).content.decode()
+    assert "Tidigare i Norr" in second and NORR_TEXT not in second
+    assert client.get(reverse("guests:detail"), {"page": "abc"}).status_code == 200
+    reads = Entry.objects.filter(action="guest.detail_read").order_by("id")
+    assert [r.details["incidents"] for r in reads][:2] == [[incidents["norr"].pk], [earlier.pk]]
