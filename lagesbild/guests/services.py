@@ -115,9 +115,11 @@ def read_granted_detail(*, actor, membership, page=None, request=None) -> Page:
     """One page of the incidents the guest's active grants show (access.py decides which, at
     this very read), with one audit entry naming them: a read of detail is as traceable as a
     write. Paged, so a year's grant on a busy area is neither one huge page nor one huge entry."""
-    incidents = scoped(
-        Incident.objects.select_related("category", "area", "place"), membership
-    ).order_by("-occurred_at", "-id")
+    # The areas' and places' outlines are not shown and are large: left out of each row.
+    rows = Incident.objects.select_related("category", "area", "place").defer(
+        "area__geometry", "place__geometry"
+    )
+    incidents = scoped(rows, membership).order_by("-occurred_at", "-id")
     shown = Paginator(incidents, DETAIL_PAGE).get_page(page)
     record(
         actor=actor,

@@ -13,7 +13,9 @@ nothing of a model unless GUEST_RULES says what of it a guest may see.
 """
 
 from collections.abc import Callable
+from datetime import datetime, time, timedelta
 from functools import wraps
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -157,11 +159,14 @@ def _granted_incidents(membership: Membership) -> Q:
         starts__lte=today,
         ends__gte=today,
     ).prefetch_related("areas")
+    zone = ZoneInfo(membership.partnership.time_zone)
     granted = Q(pk__in=[])
     for grant in grants:
+        # Whole days in the partnership's time zone, as plain bounds an index can use.
         granted |= Q(
             area__in=[a.pk for a in grant.areas.all()],
-            occurred_at__date__range=(grant.starts, grant.ends),
+            occurred_at__gte=datetime.combine(grant.starts, time.min, zone),
+            occurred_at__lt=datetime.combine(grant.ends + timedelta(days=1), time.min, zone),
         )
     return granted & Q(visibility="partnership") & ~Q(status="rejected")
 
