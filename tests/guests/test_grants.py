@@ -2,7 +2,8 @@
 period and purpose; the grant ends by itself; every grant, revocation and read is audited."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -202,3 +203,23 @@ def test_detail_is_paged_and_each_read_names_the_incidents_shown(
     assert client.get(reverse("guests:detail"), {"page": "abc"}).status_code == 200
     reads = Entry.objects.filter(action="guest.detail_read").order_by("id")
     assert [r.details["incidents"] for r in reads][:2] == [[incidents["norr"].pk], [earlier.pk]]
+
+
+def test_grant_period_is_whole_days_in_the_partnerships_time_zone(
+    guest, coordinator_a, member_a, partnership_a
+):
+    """From the first minute of `starts` in Stockholm: 00:10 that day is in, 23:50 the day
+    before is out."""
+    zone = ZoneInfo(partnership_a.time_zone)
+    starts = days(-3)
+    norr = partnership_a.areas.get(name="Norr")
+    inside = make_incident(
+        member_a, area=norr, occurred_at=datetime.combine(starts, time(0, 10), zone)
+    )
+    make_incident(
+        member_a,
+        area=norr,
+        occurred_at=datetime.combine(starts - timedelta(days=1), time(23, 50), zone),
+    )
+    grant_norr(coordinator_a, guest, starts=starts)
+    assert list(scoped(Incident.objects.all(), guest)) == [inside]
