@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "lagesbild.incidents",
     "lagesbild.pictures",
     "lagesbild.interventions",
+    "lagesbild.guests",
     "lagesbild.indicators",
     "lagesbild.api",
     "lagesbild.operations",

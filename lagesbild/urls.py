@@ -19,6 +19,7 @@ urlpatterns = [
     path("samverkan/", include("lagesbild.partnerships.urls")),
     path("geografi/", include("lagesbild.geography.urls")),
     path("logg/", include("lagesbild.audit.urls")),
+    path("gast/", include("lagesbild.guests.urls")),
     path("api/v1/", api.urls),
     path("", include("lagesbild.accounts.urls")),
     path("", include("lagesbild.dataprotection.urls")),

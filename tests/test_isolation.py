@@ -7,7 +7,11 @@ partnership A's objects fill its path parameters), otherwise its tests fail and 
 
 The cast: coordinator and reporter of A, member and coordinator of B (the coordinator, so
 that B reaches A's objects on coordinator-only pages and must meet a 404 there, not only a
-403) and the anonymous. Everything partnership A owns carries MARK_A in its name or text, and
+403), a guest of each (another authority invited to one area of its partnership) and the
+anonymous. A guest gets 403 on every page that is not a guest page, and on the guest pages
+only what is its own: the approved picture of an ended week limited to its invited area,
+its joint effort, decisions shared with guests, no incident text, link or other area.
+Everything partnership A owns carries MARK_A in its name or text, and
 the incidents that other reporters filed carry MARK_OTHER, so "B never sees A's data" is checked
 on every response body as a plain substring test. Coordinator A's pages must show MARK_A, which
 keeps that check from passing vacuously. After B's and the anonymous's requests, every row of A
@@ -43,11 +47,12 @@ from django.utils import timezone
 from lagesbild.api.models import ApiToken
 from lagesbild.audit.record import record
 from lagesbild.geography.models import Area, Place
+from lagesbild.guests.models import DetailGrant, GuestOrganisation
 from lagesbild.incidents import weeks
 from lagesbild.incidents.models import Category, Incident
 from lagesbild.indicators import services as indicators
 from lagesbild.indicators.models import Indicator
-from lagesbild.interventions.models import Meeting
+from lagesbild.interventions.models import Decision, Meeting
 from lagesbild.partnerships.access import Role
 from lagesbild.partnerships.models import Membership, Organisation, Partnership
 from lagesbild.pictures import periodic, runs
@@ -63,8 +68,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The roles from least to most; written out here rather than taken from access.py, so the test
 # does not agree with the code it checks by construction.
 ROLE_ORDER = [Role.REPORTER, Role.MEMBER, Role.ANALYST, Role.COORDINATOR]
-A_PERSONAS = ("coordinator_a", "reporter_a")
-FOREIGN_PERSONAS = ("member_b", "coordinator_b")
+A_PERSONAS = ("coordinator_a", "reporter_a", "guest_a")
+FOREIGN_PERSONAS = ("member_b", "coordinator_b", "guest_b")
+# Where guest A may write in A (a progress note in its joint effort; switching off its own
+# second factor, which is audited): after every other request of guest A, A is as before.
+GUEST_WRITES = {"guests:effort_note", "accounts:remove_second_factor"}
 PERSONAS = (*A_PERSONAS, *FOREIGN_PERSONAS, "anonymous")
 
 
@@ -129,6 +137,7 @@ NOT_OBJECTS = {
     "periodic_format",
     "year",
     "reflection_heading",
+    "guest_week",
 }
 
 
@@ -147,9 +156,12 @@ class Route:
     foreign_post: int | None = None
     # Status of B's GET where it differs from A's (a query naming something only A has).
     foreign_get: int | None = None
-    # A permitted GET by coordinator A shows A's names or texts.
+    # A permitted GET by coordinator A (on a guest page: guest A) shows A's names or texts.
     shows_a: bool = False
     api: bool = False
+    # What a guest gets on a route for members that also lets guests in (their own account,
+    # the start page that sends them on); None: 403, like every member page.
+    guest: dict[str, int] | None = None
 
 
 def _report_form(world: "World") -> dict:
@@ -262,6 +274,22 @@ def _new_member_form(world: "World") -> dict:
         "username": world.memberships["member_b"].user.username,
         "organisation": world.objects["organisation"].pk,
         "role": "member",
+    }
+
+
+def _invite_form(world: "World") -> dict:
+    guest = world.memberships["guest_a"]
+    return {"organisation": guest.organisation_id, "areas": [world.objects["area"].pk]}
+
+
+def _grant_form(world: "World") -> dict:
+    today = timezone.localdate()
+    return {
+        "guest": world.objects["guest"].pk,
+        "areas": [world.objects["area"].pk],
+        "purpose": "Gemensam satsning mot bidragsbrott",
+        "starts": (today - timedelta(days=7)).isoformat(),
+        "ends": (today + timedelta(days=30)).isoformat(),
     }
 
 
@@ -388,7 +416,7 @@ REVIEW = {"role": Role.COORDINATOR, "methods": ("POST",), "params": {"pk": "inci
 DATA_PROTECTION = {"role": Role.COORDINATOR, "methods": ("GET", "POST"), "shows_a": True}
 
 ROUTES: dict[str, Route] = {
-    "home": Route(Role.REPORTER),
+    "home": Route(Role.REPORTER, guest={"GET": 302}),
     "incidents:list": Route(Role.REPORTER, shows_a=True),
     "incidents:report": Route(
         Role.REPORTER, ("GET", "POST"), body=_report_form, foreign_post=400, shows_a=True
@@ -616,11 +644,22 @@ ROUTES: dict[str, Route] = {
         ok={"POST": 201},
         api=True,
     ),
-    "accounts:account": Route(Role.REPORTER, shows_a=True),
+    # The caller's own account and data are a guest's too.
+    "accounts:account": Route(Role.REPORTER, shows_a=True, guest={"GET": 200}),
     # Every persona's session is verified or owes nothing, so the code page sends it on.
-    "accounts:verify": Route(Role.REPORTER, ("GET", "POST"), ok={"GET": 302, "POST": 302}),
-    "accounts:enrol": Route(Role.REPORTER, ("GET", "POST"), ok={"GET": 200, "POST": 400}),
-    "accounts:remove_second_factor": Route(Role.REPORTER, ("POST",)),
+    "accounts:verify": Route(
+        Role.REPORTER,
+        ("GET", "POST"),
+        ok={"GET": 302, "POST": 302},
+        guest={"GET": 302, "POST": 302},
+    ),
+    "accounts:enrol": Route(
+        Role.REPORTER,
+        ("GET", "POST"),
+        ok={"GET": 200, "POST": 400},
+        guest={"GET": 200, "POST": 400},
+    ),
+    "accounts:remove_second_factor": Route(Role.REPORTER, ("POST",), guest={"POST": 302}),
     "accounts:token_create": Route(
         Role.REPORTER, ("POST",), body=_token_form, ok={"POST": 201}, foreign_post=201
     ),
@@ -629,11 +668,26 @@ ROUTES: dict[str, Route] = {
     # B's coordinator sets B's own schedule (302); A's is untouched.
     "dataprotection:retention": _manage(None, _retention_form, foreign_post=302),
     # Everyone's own extract; A's coordinator's holds A's names.
-    "dataprotection:my_data": Route(Role.REPORTER, shows_a=True),
+    "dataprotection:my_data": Route(Role.REPORTER, shows_a=True, guest={"GET": 200}),
     "accounts:partnership_tokens": _manage(None, None),
     "accounts:partnership_token_revoke": Route(
         Role.COORDINATOR, ("POST",), params={"pk": "api_token"}
     ),
+    "guests:start": Route(Role.GUEST, shows_a=True),
+    "guests:picture": Route(
+        Role.GUEST,
+        params={"iso": "guest_week", "version": "guest_picture_version"},
+        shows_a=True,
+    ),
+    "guests:effort": Route(Role.GUEST, params={"pk": "joint_effort"}, shows_a=True),
+    "guests:effort_note": Route(
+        Role.GUEST, ("POST",), params={"pk": "joint_effort"}, body=_note_form
+    ),
+    "guests:detail": Route(Role.GUEST),
+    "guests:manage": _manage(None, None),
+    "guests:invite": _manage(None, _invite_form),
+    "guests:grant": _manage(None, _grant_form),
+    "guests:revoke": Route(Role.COORDINATOR, ("POST",), params={"pk": "grant"}),
     "accounts:member_unlock": Route(Role.COORDINATOR, ("POST",), params={"pk": "membership"}),
     "accounts:member_reset_second_factor": Route(
         Role.COORDINATOR, ("POST",), params={"pk": "membership"}
@@ -677,6 +731,10 @@ class World:
     inside_a: tuple[float, float]
     by_others: list  # A's incidents filed by someone other than reporter A
     own: object  # reporter A's own incident
+    # Texts of A that guest A must not meet: other areas, minutes, interventions and
+    # decisions not shared with it, the reports' texts and positions (beside MARK_OTHER and
+    # the detail links).
+    guest_hidden: list = field(default_factory=list)
 
     clients: dict = field(default_factory=dict)
     state_of_a: dict = field(default_factory=dict)
@@ -703,12 +761,17 @@ class World:
         HTML list shows links, not texts)."""
         if persona == "coordinator_a":
             return []
+        if persona == "guest_a":
+            return [*self.guest_hidden, MARK_OTHER, *self._links([*self.by_others, self.own])]
         if persona == "reporter_a":
             hidden, mark = self.by_others, MARK_OTHER
         else:
             hidden, mark = [*self.by_others, self.own], MARK_A
-        links = [f'href="{reverse("incidents:detail", args=[i.pk])}"' for i in hidden]
-        return [mark, *links]
+        return [mark, *self._links(hidden)]
+
+    @staticmethod
+    def _links(incidents) -> list[str]:
+        return [f'href="{reverse("incidents:detail", args=[i.pk])}"' for i in incidents]
 
     def fill(self, kind: str):
         if kind == "week":
@@ -730,6 +793,10 @@ class World:
             return "xlsx"  # a periodic picture has no GeoJSON; the walk reads the workbook's XML
         if kind == "period_version":
             return self.objects["period_picture"].version
+        if kind == "guest_week":
+            return self.objects["guest_picture"].period
+        if kind == "guest_picture_version":
+            return self.objects["guest_picture"].version
         return self.objects[kind].pk
 
 
@@ -755,6 +822,8 @@ def build_world() -> World:
     member_a = make_member(a, Role.MEMBER, "iso_member_a", kind=Organisation.Kind.POLICE)
     member_b = make_member(b, Role.MEMBER, "iso_member_b")
     coordinator_b = make_member(b, Role.COORDINATOR, "iso_coord_b")
+    guest_a = make_member(a, Role.GUEST, "iso_guest_a", kind=Organisation.Kind.AUTHORITY)
+    guest_b = make_member(b, Role.GUEST, "iso_guest_b", kind=Organisation.Kind.AUTHORITY)
     _mark(a)
     norr = a.areas.get(name__endswith="Norr")
     other_text = f"{MARK_A} {MARK_OTHER} klotter på muren"
@@ -804,9 +873,15 @@ def build_world() -> World:
         own=own,
     )
     _police_event(world)
+    world.memberships["guest_a"] = guest_a
+    world.memberships["guest_b"] = guest_b
+    _guests(world, meeting, coordinator_a, guest_a, guest_b)
     world.objects["indicator"] = _indicator(world, coordinator_a, norr)
     world.objects["api_token"] = ApiToken.issue(member_a, f"{MARK_A} import")[0]
-    world.objects["picture"] = _approved_picture(world)
+    world.objects["picture"] = _approved_picture(world, world.fill("week"))
+    world.objects["guest_picture"] = _approved_picture(
+        world, weeks.iso(weeks.shift(weeks.week_code(timezone.now()), -1))
+    )
     world.objects["period_picture"] = _approved_period_picture(world)
     world.log_in()
     return world
@@ -830,6 +905,49 @@ def _police_event(world: World) -> None:
     )
 
 
+def _guests(world: World, meeting, coordinator, guest_a, guest_b) -> None:
+    """Each partnership's guest authority, invited to its Norr; guest A's organisation
+    contributes to a joint effort, one decision of A's meeting is shared with guests and one
+    is not, and guest A's only detail grant has ended."""
+    norr = world.objects["area"]
+    guest = GuestOrganisation.objects.create(partnership=world.a, organisation=guest_a.organisation)
+    guest.areas.set([norr])
+    GuestOrganisation.objects.create(
+        partnership=world.b, organisation=guest_b.organisation
+    ).areas.set([world.b.areas.get(name="Norr")])
+    today = timezone.localdate()
+    joint = make_intervention(
+        partnership=world.a,
+        title=f"{MARK_A} Gemensam satsning",
+        areas=[norr],
+        responsible=world.objects["organisation"],
+        due_date=today + timedelta(days=30),
+    )
+    joint.contributors.set([guest_a.organisation])
+    Decision.objects.create(meeting=meeting, text=f"{MARK_A} delat beslut", shared_with_guests=True)
+    hidden_decision = Decision.objects.create(meeting=meeting, text=f"{MARK_A} internt beslut")
+    ended = DetailGrant.objects.create(
+        partnership=world.a,
+        guest=guest,
+        purpose=f"{MARK_A} avslutad behörighet",
+        starts=today - timedelta(days=30),
+        ends=today - timedelta(days=1),
+        granted_by=coordinator.user,
+    )
+    ended.areas.set([norr])
+    world.objects.update(guest=guest, joint_effort=joint, grant=ended)
+    world.guest_hidden = [
+        world.a.areas.get(name__endswith="Söder").name,
+        meeting.minutes,
+        hidden_decision.text,
+        world.objects["intervention"].title,
+        world.own.description,
+        f"{MARK_A} logg",
+        # The reports' positions, as JSON ("59.435") or a Swedish page ("59,435") writes them.
+        *{f"{i.lat:.3f}".replace(".", sep) for i in world.by_others for sep in ".,"},
+    ]
+
+
 def _indicator(world: World, coordinator, area) -> Indicator:
     """A's indicator with one value, so its pages have something of A's to show."""
     indicator = indicators.define_indicator(
@@ -851,10 +969,9 @@ def _indicator(world: World, coordinator, area) -> Indicator:
     return indicator
 
 
-def _approved_picture(world: World) -> Picture:
-    """A's approved situation picture of this week, computed and frozen the way the
-    coordinator's approval does it."""
-    iso = world.fill("week")
+def _approved_picture(world: World, iso: str) -> Picture:
+    """A's approved situation picture of week `iso`, computed and frozen the way the
+    coordinator's approval does it. A guest sees only that of an ended week."""
     run = runs.execute(runs.request_run(world.a, iso))
     content = pictures.assemble(world.a, weeks.parse(iso), run)
     coordinator = world.memberships["coordinator_a"].user
@@ -960,7 +1077,10 @@ def _expected(spec: Route, route: str, persona: str, method: str, world: World) 
     """The status the persona must get for a method the route offers."""
     if persona == "anonymous":
         return 401 if spec.api else 302
-    if ROLE_ORDER.index(world.memberships[persona].role) < ROLE_ORDER.index(spec.role):
+    role = world.memberships[persona].role
+    if role == Role.GUEST and spec.guest is not None:
+        return spec.guest[method]
+    if not _admits(spec.role, role):
         return 403
     objects = _kinds(route, spec) - NOT_OBJECTS
     if objects and persona in FOREIGN_PERSONAS:
@@ -971,6 +1091,14 @@ def _expected(spec: Route, route: str, persona: str, method: str, world: World) 
     if persona in FOREIGN_PERSONAS and foreign:
         return foreign
     return spec.ok[method]
+
+
+def _admits(route_role: str, role: str) -> bool:
+    """Guest pages are for guests only, and guests get no other page; among the member roles
+    a higher one may do what a lower one may."""
+    if Role.GUEST in (route_role, role):
+        return route_role == role
+    return ROLE_ORDER.index(role) >= ROLE_ORDER.index(route_role)
 
 
 def _text(response) -> str:
@@ -1033,10 +1161,15 @@ def test_route_is_scoped_to_partnership_and_role(name, route, persona, world, db
         assert response.status_code == _expected(spec, route, persona, method, world), (
             f"{method} {url} as {persona}: {response.content.decode()[:300]}"
         )
-        if method == "GET" and persona == "coordinator_a" and spec.shows_a:
+        if method == "GET" and persona == _trusted(spec) and spec.shows_a:
             assert MARK_A in _text(response)
-    if persona not in A_PERSONAS:
+    if persona not in A_PERSONAS or (persona == "guest_a" and name not in GUEST_WRITES):
         assert snapshot(world.a) == world.state_of_a, f"{persona} changed A through {url}"
+
+
+def _trusted(spec: Route) -> str:
+    """Who may use the route fully: guest A on a guest page, A's coordinator elsewhere."""
+    return "guest_a" if spec.role == Role.GUEST else "coordinator_a"
 
 
 def test_every_route_is_known_and_every_skip_is_real():
@@ -1061,9 +1194,9 @@ QUERY_KEYS = (
 def test_route_survives_garbage_input(name, route, world, db):
     """Bad input never crashes a page: garbage in every query parameter and every field of the
     route's form (on a real object of A), and in every path parameter, sent by the
-    coordinator, who may use every page."""
+    coordinator, who may use every page (a guest page: by guest A)."""
     spec = _spec(name, route)
-    client = world.client("coordinator_a")
+    client = world.client(_trusted(spec))
     url = _url(name, route, spec, world)
     fields = spec.body(world) if spec.body else {}
     for value in GARBAGE:

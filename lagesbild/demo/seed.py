@@ -26,6 +26,7 @@ from lagesbild.demo.indicators import DemoIndicator, demo_indicators
 from lagesbild.demo.places import demo_places
 from lagesbild.geography import geometry
 from lagesbild.geography.models import Area, Place
+from lagesbild.guests.services import invite_guest
 from lagesbild.incidents.models import Category, Incident
 from lagesbild.indicators.models import IndicatorValue
 from lagesbild.indicators.services import define_indicator
@@ -58,7 +59,11 @@ ORGANISATIONS = [
     ("Polisen – kommunpolis", Organisation.Kind.POLICE, "polis"),
     ("Bostadsbolaget", Organisation.Kind.HOUSING, "bostadsbolag"),
     ("Väktarbolaget", Organisation.Kind.SECURITY, "vaktbolag"),
+    # A guest authority (lagesbild.guests): sees the approved pictures of GUEST_AREAS only.
+    ("Försäkringskassan", Organisation.Kind.AUTHORITY, None),
 ]
+GUEST = 5  # index of the guest authority in ORGANISATIONS
+GUEST_AREAS = ("Helenelund", "Vaxmora")
 
 # (username, first name, last name, role, organisation index). Synthetic people only.
 ACCOUNTS = [
@@ -70,6 +75,7 @@ ACCOUNTS = [
     ("rapportor-kommun", "Kim", "Rapportör", Membership.Role.REPORTER, 0),
     ("rapportor-vakt", "Vera", "Rapportör", Membership.Role.REPORTER, 4),
     ("rapportor-fritid", "Fri", "Rapportör", Membership.Role.REPORTER, 1),
+    ("gast-fk", "Frida", "Gäst", Membership.Role.GUEST, GUEST),
 ]
 
 
@@ -145,6 +151,7 @@ def seed_demo(
             scale=scale,
         )
         _create_interventions(partnership, organisations, areas, today=today, seed=seed)
+        _invite_guest(partnership, organisations[GUEST], areas)
         _create_indicators(
             partnership,
             areas,
@@ -519,6 +526,18 @@ def _create_interventions(partnership, organisations, areas, *, today, seed) -> 
         organisation=organisations[0],
         author=actor,
     )
+
+
+def _invite_guest(partnership, organisation, areas) -> None:
+    """Försäkringskassan as a guest invited to two areas, and a contributor to the running
+    intervention there: a joint effort (gemensam satsning) it follows and logs in."""
+    invited = [a for a in areas if a.name in GUEST_AREAS]
+    invite_guest(actor=None, partnership=partnership, organisation=organisation, areas=invited)
+    running = Intervention.objects.filter(
+        partnership=partnership, status=Intervention.Status.ONGOING, areas__in=invited
+    ).first()
+    if running is not None:
+        running.contributors.add(organisation)
 
 
 def _thin(intervention, start, end, keep: float, rng) -> None:

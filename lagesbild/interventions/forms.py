@@ -138,6 +138,9 @@ class DecisionForm(InterventionFields):
         error_messages={"required": _("Skriv beslutet.")},
     )
     create_intervention = forms.BooleanField(label=_("Beslutet är en insats"), required=False)
+    shared_with_guests = forms.BooleanField(
+        label=_("Dela beslutet med gästmyndigheterna"), required=False
+    )
     origin_item = forms.TypedChoiceField(
         label=_("Utgår från punkt på dagordningen"),
         required=False,
@@ -146,7 +149,7 @@ class DecisionForm(InterventionFields):
         choices=[],
     )
 
-    field_order = ["text", "create_intervention"]
+    field_order = ["text", "shared_with_guests", "create_intervention"]
 
     def __init__(self, *args, partnership, meeting=None, **kwargs):
         super().__init__(*args, partnership=partnership, **kwargs)

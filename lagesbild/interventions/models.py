@@ -183,6 +183,8 @@ class Decision(models.Model):
         blank=True,
         related_name="decision",
     )
+    # Shown to the partnership's guest organisations on their own page (lagesbild.guests).
+    shared_with_guests = models.BooleanField(_("delas med gästmyndigheter"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -253,10 +253,17 @@ def _origin_item(meeting: Meeting, index) -> dict:
 
 @transaction.atomic
 def add_decision(
-    *, actor, meeting: Meeting, text: str, intervention: dict | None = None, request=None
+    *,
+    actor,
+    meeting: Meeting,
+    text: str,
+    intervention: dict | None = None,
+    shared_with_guests: bool = False,
+    request=None,
 ) -> Decision:
     """Record a decision; with `intervention` (title, areas, categories, responsible,
-    due_date, description) it also creates the intervention it decides."""
+    due_date, description) it also creates the intervention it decides. A decision
+    `shared_with_guests` is shown to the partnership's guest organisations."""
     if meeting.closed:
         raise ValidationError(_("Mötet är avslutat; öppna det igen för att lägga till beslut."))
     if not text.strip():
@@ -275,7 +282,11 @@ def add_decision(
             **intervention,
         )
     decision = Decision.objects.create(
-        meeting=meeting, text=text.strip(), intervention=created, created_by=actor
+        meeting=meeting,
+        text=text.strip(),
+        intervention=created,
+        shared_with_guests=shared_with_guests,
+        created_by=actor,
     )
     record(
         actor=actor,
@@ -441,11 +452,14 @@ def can_update(membership, intervention: Intervention) -> bool:
 
 
 def can_log(membership, intervention: Intervention) -> bool:
-    """Coordinators, and members of the responsible or a contributing organisation, write
-    in the progress log."""
-    return has_role(membership, Role.COORDINATOR) or (
-        has_role(membership, Role.MEMBER) and takes_part(membership, intervention)
+    """Coordinators, and members or guests of the responsible or a contributing
+    organisation (a joint effort), write in the progress log."""
+    if has_role(membership, Role.COORDINATOR):
+        return True
+    may_write = has_role(membership, Role.MEMBER) or (
+        membership is not None and membership.role == Role.GUEST
     )
+    return may_write and takes_part(membership, intervention)
 
 
 @transaction.atomic

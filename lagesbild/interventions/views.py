@@ -170,6 +170,7 @@ def meeting_decision(request, pk: int):
                 meeting=meeting,
                 text=form.cleaned_data["text"],
                 intervention=form.intervention_data(),
+                shared_with_guests=form.cleaned_data["shared_with_guests"],
                 request=request,
             )
         except ValidationError as exc:

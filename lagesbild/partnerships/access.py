@@ -6,21 +6,29 @@ through this module:
 - `scoped(queryset, membership)` limits any query to what that membership may see;
 - `get_for_member(queryset, membership, pk)` fetches one object or answers 404, the same for
   "does not exist" and "belongs to another partnership", so ids reveal nothing.
+
+A guest (another authority, `Role.GUEST`) ranks below every other role, so `member_required`
+refuses guests everywhere; only views under `guest_required` admit them. `scoped` gives a guest
+nothing of a model unless GUEST_RULES says what of it a guest may see.
 """
 
 from collections.abc import Callable
+from datetime import datetime, time, timedelta
 from functools import wraps
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
+from lagesbild.incidents import weeks
 from lagesbild.partnerships.models import Membership
 
 Role = Membership.Role
 
-ROLE_RANK = {Role.REPORTER: 1, Role.MEMBER: 2, Role.ANALYST: 3, Role.COORDINATOR: 4}
+ROLE_RANK = {Role.GUEST: 0, Role.REPORTER: 1, Role.MEMBER: 2, Role.ANALYST: 3, Role.COORDINATOR: 4}
 SESSION_KEY = "partnership_id"
 
 
@@ -73,6 +81,24 @@ def member_required(role: str = Role.REPORTER) -> Callable:
     return decorator
 
 
+def guest_required(view):
+    """View decorator for the guests' own pages: anonymous users go to the login page, anyone
+    but a guest gets 403 (members have their own, fuller pages). Sets `request.membership`."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        membership = current_membership(request)
+        if membership is None or membership.role != Role.GUEST:
+            raise PermissionDenied
+        request.membership = membership
+        return view(request, *args, **kwargs)
+
+    wrapper.required_role = Role.GUEST
+    return wrapper
+
+
 def staff_required(view):
     """View decorator for the installation's administrator (`is_staff`), who creates
     partnerships: anonymous users go to the login page, everyone else gets 403."""
@@ -111,9 +137,71 @@ def _indicator_visibility(membership: Membership, path: str = "") -> Q:
     return Q(**{f"{path}visibility": "members"})
 
 
+def _taking_part(membership: Membership):
+    """The ids of the interventions the guest's organisation is responsible for or
+    contributes to (a joint effort, gemensam satsning)."""
+    from lagesbild.interventions.models import Intervention
+
+    org = membership.organisation_id
+    return Intervention.objects.filter(Q(responsible=org) | Q(contributors=org)).values("pk")
+
+
+def _granted_incidents(membership: Membership) -> Q:
+    """Incidents under one of the organisation's detail grants that holds today: in the
+    grant's areas, occurred within its period, open to the partnership (not restricted, not
+    rejected). Checked at every read, so an expired or revoked grant shows nothing."""
+    from lagesbild.guests.models import DetailGrant
+
+    today = timezone.localdate()
+    grants = DetailGrant.objects.filter(
+        guest__organisation=membership.organisation_id,
+        revoked_at__isnull=True,
+        starts__lte=today,
+        ends__gte=today,
+    ).prefetch_related("areas")
+    zone = ZoneInfo(membership.partnership.time_zone)
+    granted = Q(pk__in=[])
+    for grant in grants:
+        # Whole days in the partnership's time zone, as plain bounds an index can use.
+        granted |= Q(
+            area__in=[a.pk for a in grant.areas.all()],
+            occurred_at__gte=datetime.combine(grant.starts, time.min, zone),
+            occurred_at__lt=datetime.combine(grant.ends + timedelta(days=1), time.min, zone),
+        )
+    return granted & Q(visibility="partnership") & ~Q(status="rejected")
+
+
+def _finished_weeks(membership: Membership) -> Q:
+    """Approved pictures of weeks that have ended: never a draft, never the running week."""
+    running = weeks.iso(weeks.week_code(timezone.now(), membership.partnership.time_zone))
+    return Q(period_kind="week", period__lt=running)
+
+
+def _invited_areas(membership: Membership) -> Q:
+    """The areas the guest's organisation is invited to (none without an invitation)."""
+    from lagesbild.guests.models import GuestOrganisation
+
+    invitation = GuestOrganisation.objects.filter(organisation=membership.organisation_id)
+    return Q(pk__in=invitation.values("areas"))
+
+
+# What a guest may see of a model; a model not named here gives a guest no rows at all.
+GUEST_RULES = {
+    "partnership": lambda membership: Q(),
+    "area": _invited_areas,
+    "picture": _finished_weeks,
+    "intervention": lambda membership: Q(pk__in=_taking_part(membership)),
+    "progressnote": lambda membership: Q(intervention__in=_taking_part(membership)),
+    "decision": lambda membership: Q(shared_with_guests=True),
+    "incident": _granted_incidents,
+    "guestorganisation": lambda membership: Q(organisation=membership.organisation_id),
+    "detailgrant": lambda membership: Q(guest__organisation=membership.organisation_id),
+}
+
 # How to reach the partnership id from a model, where it is not the `partnership` field.
 PARTNERSHIP_PATHS = {
     "partnership": "id",
+    "decision": "meeting__partnership",
     "apitoken": "membership__partnership",
     "indicatorvalue": "indicator__partnership",
 }
@@ -128,7 +216,11 @@ EXTRA_RULES = {
 def scoped(queryset: QuerySet, membership: Membership | None) -> QuerySet:
     """Limit `queryset` to the rows `membership` may see; nothing at all without a membership."""
     queryset = partnership_rows(queryset, membership)
-    rule = EXTRA_RULES.get(queryset.model._meta.model_name)
+    name = queryset.model._meta.model_name
+    if membership is not None and membership.role == Role.GUEST:
+        guest_rule = GUEST_RULES.get(name)
+        return queryset.none() if guest_rule is None else queryset.filter(guest_rule(membership))
+    rule = EXTRA_RULES.get(name)
     if rule is not None and membership is not None:
         queryset = queryset.filter(rule(membership))
     return queryset

@@ -309,7 +309,8 @@ class OrganisationForm(forms.Form):
 
 ROLE_HELP = _(
     "Rapportör rapporterar och ser sina egna rapporter. Deltagare läser lägesbilden. "
-    "Analytiker gör fördjupade analyser. Samordnare granskar och administrerar."
+    "Analytiker gör fördjupade analyser. Samordnare granskar och administrerar. Gäst "
+    "(annan myndighet) ser bara det organisationen är inbjuden till under Gästmyndigheter."
 )
 
 

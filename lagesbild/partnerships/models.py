@@ -106,6 +106,9 @@ class Membership(models.Model):
     """A user's place in one partnership: through which organisation, in which role."""
 
     class Role(models.TextChoices):
+        # A member of another authority invited as a guest (lagesbild.guests): below every
+        # other role, so each view that asks for a role refuses guests unless it names them.
+        GUEST = "guest", _("Gäst")
         REPORTER = "reporter", _("Rapportör")
         MEMBER = "member", _("Deltagare")
         ANALYST = "analyst", _("Analytiker")

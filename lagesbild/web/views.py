@@ -26,6 +26,9 @@ def home(request):
             "web/installation.html",
             {"nav": "home", "partnerships": partnership_queries.installation_overview()},
         )
+    membership = current_membership(request)
+    if membership is not None and membership.role == Role.GUEST:
+        return redirect("guests:start")  # a guest's start page is their own
     return _member_home(request)
 
 

@@ -322,7 +322,7 @@ def test_the_demo_is_made_through_the_same_service(db):
     assert partnership.municipality_code == "0163"
     assert Entry.objects.filter(partnership=partnership, action="partnership.create").exists()
     assert Entry.objects.filter(partnership=partnership, action="checklist.install").exists()
-    assert partnership.organisations.count() == 5
+    assert partnership.organisations.count() == 6  # five partners and a guest authority
     assert Category.objects.filter(partnership=partnership).exclude(parent=None).count() == (
         DEFAULT_CATEGORIES
     )
