@@ -258,7 +258,7 @@ def _member_form(world: "World") -> dict:
     return {"organisation": member.organisation_id, "role": "reporter", "active": "on"}
 
 
-def _invite_form(world: "World") -> dict:
+def _member_invite_form(world: "World") -> dict:
     return {
         "first_name": "Kim",
         "last_name": "Inbjuden",
@@ -473,7 +473,7 @@ ROUTES: dict[str, Route] = {
     "partnerships:member_invite": Route(
         Role.COORDINATOR,
         ("GET", "POST"),
-        body=_invite_form,
+        body=_member_invite_form,
         ok={"GET": 200, "POST": 201},
         foreign_post=400,
         shows_a=True,
