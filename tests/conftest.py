@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import HealthCheck, settings
 
 from lagesbild.accounts.policy import is_privileged
+from lagesbild.geography import geometry
 from lagesbild.partnerships.models import Membership, Organisation
 from tests import factories
 
@@ -23,6 +24,14 @@ from tests import factories
 # in a row) must not fail a property test because drawing its examples was slow.
 settings.register_profile("lagesbild", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("lagesbild")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_area_index():
+    """Each test starts without cached area outlines. The cache is keyed by partnership id
+    and geography version, and a rolled-back test's partnership id is handed out again (with
+    version 0) in the next test, which would otherwise find the earlier outlines."""
+    geometry._cache.clear()
 
 
 def verify_second_factor(client: Client, user) -> None:
