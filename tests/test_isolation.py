@@ -43,8 +43,8 @@ from django.utils import timezone
 from lagesbild.api.models import ApiToken
 from lagesbild.audit.record import record
 from lagesbild.geography.models import Area, Place
-from lagesbild.incidents import weeks
-from lagesbild.incidents.models import Category, Incident
+from lagesbild.incidents import import_jobs, weeks
+from lagesbild.incidents.models import Category, ImportJob, Incident
 from lagesbild.indicators import services as indicators
 from lagesbild.indicators.models import Indicator
 from lagesbild.interventions.models import Meeting
@@ -533,6 +533,41 @@ ROUTES: dict[str, Route] = {
         body=_indicator_file,
         shows_a=True,
     ),
+    # Posts without a file, a mapping or a dry run are form errors (400) for every coordinator.
+    "incidents:import_start": Route(
+        Role.COORDINATOR,
+        ("GET", "POST"),
+        body=lambda world: {},
+        ok={"GET": 200, "POST": 400},
+        foreign_post=400,
+        shows_a=True,
+    ),
+    "incidents:import_columns": Route(
+        Role.COORDINATOR,
+        ("GET", "POST"),
+        params={"pk": "import_job"},
+        body=lambda world: {},
+        ok={"GET": 200, "POST": 400},
+        shows_a=True,
+    ),
+    "incidents:import_categories": Route(
+        Role.COORDINATOR,
+        ("GET", "POST"),
+        params={"pk": "import_job"},
+        body=lambda world: {"v0": "999999999"},
+        ok={"GET": 200, "POST": 400},
+        shows_a=True,
+    ),
+    "incidents:import_job": Route(
+        Role.COORDINATOR,
+        ("GET", "POST"),
+        params={"pk": "import_job"},
+        body=lambda world: {},
+        ok={"GET": 200, "POST": 400},
+        shows_a=True,
+    ),
+    "incidents:import_progress": Route(Role.COORDINATOR, params={"pk": "import_job"}),
+    "incidents:import_errors": Route(Role.COORDINATOR, params={"pk": "import_job"}, shows_a=True),
     "geography:areas_geojson": Route(Role.REPORTER, shows_a=True),
     "geography:search": Route(Role.REPORTER, query={"q": "Norr"}, shows_a=True),
     "audit:trail": Route(Role.COORDINATOR, shows_a=True),
@@ -743,8 +778,25 @@ def build_world() -> World:
     world.objects["api_token"] = ApiToken.issue(member_a, f"{MARK_A} import")[0]
     world.objects["picture"] = _approved_picture(world)
     world.objects["period_picture"] = _approved_period_picture(world)
+    world.objects["import_job"] = _import_job(coordinator_a)
     world.log_in()
     return world
+
+
+def _import_job(coordinator) -> ImportJob:
+    """A's history import, mapped, with an error list, waiting for its categories."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    content = "Inträffade;Kategori;Beskrivning\n2025-03-01 10:00;klotter;Klotter\n".encode()
+    job = import_jobs.start_job(
+        membership=coordinator,
+        upload=SimpleUploadedFile(f"{MARK_A}.csv", content),
+        source_name=f"{MARK_A} register",
+        review="accepted",
+        accept_warnings=False,
+    )
+    import_jobs.errors_file(job).write_text(f"Rad;Orsak;Fel\n2;{MARK_A};Okänd\n")
+    return job
 
 
 def _indicator(world: World, coordinator, area) -> Indicator:
@@ -903,6 +955,10 @@ def _text(response) -> str:
     if response.get("Content-Type") == XLSX:
         with zipfile.ZipFile(io.BytesIO(response.content)) as book:
             return "".join(book.read(name).decode() for name in book.namelist())
+    if response.streaming:  # a file sent as it is read (an import's error list)
+        body = b"".join(response.streaming_content)
+        response.streaming_content = [body]  # read once; kept for the next check
+        return body.decode()
     return response.content.decode()
 
 

@@ -578,3 +578,56 @@ def _history_changed(partnership, first: int, last: int) -> None:
     from lagesbild.pictures.runs import request_weeks
 
     request_weeks(partnership, first, last)
+
+
+@dataclass
+class PreviewRow:
+    """A row as the import would store it, or why it would be refused."""
+
+    number: int
+    occurred_at: datetime | None = None
+    category: str = ""
+    severity: int | None = None
+    lon: float | None = None
+    lat: float | None = None
+    area: str = ""
+    place: str = ""
+    description: str = ""
+    external_id: str = ""
+    error: str = ""
+
+
+def preview(*, membership: Membership, rows: Iterable, options: Options) -> list[PreviewRow]:
+    """The first rows of a file as they will be stored (the mapping step shows them)."""
+    from lagesbild.geography.models import Area
+
+    parser = _Parser(membership.partnership, options)
+    index = area_index(membership.partnership)
+    names = dict(
+        Category.objects.filter(partnership=membership.partnership).values_list("id", "name")
+    )
+    shown = []
+    for number, row in _numbered(rows):
+        try:
+            item = parser.parse(number, row)
+        except RowError as exc:
+            shown.append(PreviewRow(number, error=str(exc)))
+            continue
+        area_id = index.locate(item.lon, item.lat)
+        area = Area.objects.filter(pk=area_id).values_list("name", flat=True).first()
+        shown.append(
+            PreviewRow(
+                number,
+                occurred_at=item.occurred_at,
+                category=names.get(item.category_id, ""),
+                severity=item.severity,
+                lon=item.lon,
+                lat=item.lat,
+                area=area or "",
+                place=row.get("place", "").strip(),
+                description=item.description,
+                external_id=item.external_id,
+                error="" if area else _("Platsen ligger utanför samverkans områden."),
+            )
+        )
+    return shown
