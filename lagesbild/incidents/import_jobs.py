@@ -113,6 +113,7 @@ def start_job(
             requested_by=membership.user,
             upload_key=key,
             file_name=Path(upload.name).name[:200],
+            headers=headers,
             review=review,
             accept_warnings=accept_warnings,
         )
@@ -138,10 +139,6 @@ def _guessed_columns(headers: list[str]) -> dict[str, str]:
 
 def columns_mapped(job: ImportJob) -> bool:
     return all(job.source.columns.get(name) for name in REQUIRED)
-
-
-def headers(job: ImportJob) -> list[str]:
-    return tabular.sample(job_file(job), 0)[0]
 
 
 def save_columns(*, actor, job: ImportJob, columns: dict[str, str], request=None) -> None:

@@ -71,7 +71,7 @@ def start(request):
     )
 
 
-def _file_gone(request, job: ImportJob):
+def _file_gone(request):
     messages.error(request, _("Filen finns inte längre kvar. Ladda upp den igen."))
     return redirect("incidents:import_start")
 
@@ -80,11 +80,7 @@ def _file_gone(request, job: ImportJob):
 def columns(request, pk: int):
     """Step 2: which column holds what, with the first rows as they will be stored."""
     job = _job(request, pk)
-    try:
-        headers = import_jobs.headers(job)
-    except (Http404, ImportFormatError, OSError):
-        return _file_gone(request, job)
-    form = ColumnsForm(_posted(request), headers=headers, initial=job.source.columns)
+    form = ColumnsForm(_posted(request), headers=job.headers, initial=job.source.columns)
     if request.method == "POST" and form.is_valid():
         try:
             import_jobs.save_columns(
@@ -100,6 +96,8 @@ def columns(request, pk: int):
     if import_jobs.columns_mapped(job) and not form.errors:
         try:
             preview = import_jobs.preview(job, request.membership)
+        except (Http404, OSError):
+            return _file_gone(request)
         except ImportFormatError as exc:
             problem = str(exc)
     return render(
@@ -124,7 +122,7 @@ def categories(request, pk: int):
     try:
         values = import_jobs.category_values(job)
     except (Http404, OSError):
-        return _file_gone(request, job)
+        return _file_gone(request)
     except (ImportFormatError, ValidationError) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
         return redirect("incidents:import_columns", pk=job.pk)

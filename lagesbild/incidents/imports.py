@@ -393,14 +393,10 @@ class _Batch:
             if area_id < 0:
                 self.context.refuse(
                     item.number,
-                    RowError(
-                        Reason.OUTSIDE_AREAS,
-                        _("Platsen ligger utanför samverkans områden."),
-                    ),
+                    RowError(Reason.OUTSIDE_AREAS, _("Platsen ligger utanför samverkans områden.")),
                 )
             else:
-                item_area = int(area_id)
-                located.append((item, item_area))
+                located.append((item, int(area_id)))
         return self._new(located)
 
     def _new(self, located: list) -> list:

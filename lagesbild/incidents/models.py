@@ -269,6 +269,8 @@ class ImportJob(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     upload_key = models.CharField(max_length=32)
     file_name = models.CharField(_("fil"), max_length=200)
+    # The file's headers, read once at upload (reading them again means reading the file).
+    headers = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.MAPPING)
     review = models.CharField(max_length=10, default="accepted")
     accept_warnings = models.BooleanField(default=False)

@@ -357,11 +357,15 @@ def sample(path: Path, count: int, limits: Limits | None = None) -> tuple[list[s
     """The headers and the first `count` rows (keyed by header) of a file. Refuses what
     `open_file` refuses."""
     layout = _EveryColumn()
-    rows = []
-    for _number, row in open_file(path, limits, layout):  # type: ignore[arg-type]
-        if len(rows) >= count:
-            break
-        rows.append(row)
+    rows: list[dict] = []
+    stream = open_file(path, limits, layout)  # type: ignore[arg-type]
+    try:
+        for _number, row in stream:
+            if len(rows) >= count:
+                break
+            rows.append(row)
+    finally:
+        stream.close()  # the file, now rather than when the generator is collected
     return layout.headers, rows
 
 
