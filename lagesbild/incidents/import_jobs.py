@@ -313,13 +313,17 @@ def _run(job: ImportJob, work) -> None:
     try:
         membership = _membership(job)
         result = work(membership, errors, lambda done: progress_file.write_text(str(done)))
-    except Exception as exc:
-        log.exception("import job %s failed", job.pk)
+    except Membership.DoesNotExist:
         job.status = ImportJob.Status.FAILED
-        job.error = (
-            str(exc) if isinstance(exc, tabular.ImportFormatError) else _("Ett internt fel.")
-        )
-        return
+        job.error = _("Den som laddade upp filen är inte längre aktiv medlem i samverkan.")
+        return None
+    except tabular.ImportFormatError as exc:
+        job.status, job.error = ImportJob.Status.FAILED, str(exc)
+        return None
+    except Exception:
+        log.exception("import job %s failed", job.pk)
+        job.status, job.error = ImportJob.Status.FAILED, _("Ett internt fel.")
+        return None
     finally:
         errors.close()
         job.finished_at = timezone.now()

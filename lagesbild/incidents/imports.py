@@ -187,7 +187,11 @@ class _Parser:
     def __init__(self, partnership, options: Options):
         self.partnership = partnership
         self.options = options
-        self.categories = {**leaf_categories(partnership), **options.category_map}
+        own = leaf_categories(partnership)
+        allowed = set(own.values())
+        # A remembered mapping to a category deactivated since then no longer counts.
+        mapped = {k: v for k, v in options.category_map.items() if v in allowed}
+        self.categories = {**own, **mapped}
         self.places = {
             name.lower(): (pk, lon, lat)
             for pk, name, lon, lat in Place.objects.filter(partnership=partnership).values_list(

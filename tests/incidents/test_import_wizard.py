@@ -279,3 +279,18 @@ def test_run_analysis_takes_a_range_of_weeks(coordinator_a, capsys):
     assert periods == ["2025-W52", "2026-W01", "2026-W02"]
     with pytest.raises(CommandError, match="före"):
         call_command("run_analysis", "--from", "2026-W02", "--to", "2025-W52")
+
+
+def test_an_import_by_someone_no_longer_a_member_fails_with_a_reason(
+    coordinator_a, login, django_capture_on_commit_callbacks
+):
+    client = login(coordinator_a)
+    job = _map(client, _upload(client, ROWS), django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("incidents:import_job", args=[job.pk]), {})
+        coordinator_a.active = False
+        coordinator_a.save(update_fields=["active"])
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED
+    assert "inte längre aktiv medlem" in job.error
+    assert Incident.objects.count() == 0
