@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -409,15 +409,15 @@ class _Batch:
         context = self.context
         ids = [item.client_id for item, _area in located]
         external = [item.external_id for item, _area in located if item.external_id]
-        stored = Incident.objects.filter(
-            Q(client_id__in=ids) | Q(source=Incident.Source.IMPORT, external_id__in=external),
-            partnership=context.partnership,
-        ).values_list("client_id", "external_id")
-        known = set()
-        taken = set()
-        for client_id, external_id in stored:
-            known.add(client_id)
-            taken.add(external_id)
+        mine = Incident.objects.filter(partnership=context.partnership).order_by()
+        known = set(mine.filter(client_id__in=ids).values_list("client_id", flat=True))
+        # Two look-ups, not one with OR, each answered by its unique index; the external
+        # id's index holds non-empty ids only, and is used only when the query says so.
+        taken = set(
+            mine.filter(source=Incident.Source.IMPORT, external_id__in=external)
+            .exclude(external_id="")
+            .values_list("external_id", flat=True)
+        )
         fresh = []
         for item, area_id in located:
             if item.client_id in known or item.client_id.int in context.seen:
