@@ -2,8 +2,6 @@
 preview of the first rows as they will be stored, categories, the dry run with its error
 list, and the import with a progress bar. Thin: parse, call import_jobs, render."""
 
-import math
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
@@ -19,11 +17,11 @@ from lagesbild.incidents.import_forms import (
 )
 from lagesbild.incidents.importers.tabular import ImportFormatError
 from lagesbild.incidents.models import Category, ImportJob, ImportSource
+from lagesbild.operations import health
 from lagesbild.partnerships.access import Role, get_for_member, member_required, scoped
-from lagesbild.web.htmx import add_service_errors
+from lagesbild.web.htmx import add_service_errors, poll_wait
 
 RECENT_JOBS = 10
-POLL_FIRST_SECONDS, POLL_LONGEST_SECONDS = 2, 30
 
 
 def _posted(request):
@@ -153,14 +151,17 @@ def categories(request, pk: int):
 
 
 def _poll(job: ImportJob, waited: int | None = None) -> dict:
-    """The progress line asks again after 2 s, then each time half as long again, up to
-    30 s, as the picture's status line does."""
-    if waited is None:
-        wait = POLL_FIRST_SECONDS
-    else:
-        wait = min(POLL_LONGEST_SECONDS, max(POLL_FIRST_SECONDS, math.ceil(waited * 1.5)))
+    """The progress line; it asks again later each time, as the picture's status line does,
+    and says so when no background worker is alive to run the job."""
+    worker_missing = health.worker_missing()
     total = job.checked.get("rows") if job.status != ImportJob.Status.CHECKING else None
-    return {"job": job, "wait": wait, "done": import_jobs.progress(job), "total": total}
+    return {
+        "job": job,
+        "wait": poll_wait(waited, worker_missing=worker_missing),
+        "worker_missing": worker_missing,
+        "done": import_jobs.progress(job),
+        "total": total,
+    }
 
 
 @member_required(Role.COORDINATOR)

@@ -11,6 +11,10 @@ The whole import is one transaction: all or nothing unless `skip_invalid`. It is
 by (source, external id): each row's client id is derived from them (or from the row's cells
 when it has no external id), so importing the same file again creates nothing new.
 
+An import is audited as one entry with its counts and source (a form report writes its own
+history row and audit entry; a million of each would double the import's writes and say no
+more than "imported by X from source Y", which every imported incident already shows).
+
 A refused row is counted by reason (`ImportResult.reasons`), so a file with one systematic
 fault reads as one line with a count and a few example rows, not as a line per row; the first
 MAX_REPORTED_ROWS refusals are kept with their messages, and `on_error` receives every one

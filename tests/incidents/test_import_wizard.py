@@ -13,6 +13,7 @@ from django.urls import reverse
 from lagesbild.audit.models import Entry
 from lagesbild.incidents import imports
 from lagesbild.incidents.models import ImportJob, ImportSource, Incident
+from lagesbild.operations import health
 from lagesbild.pictures.models import AnalysisRun
 
 # A city's own export: its own headers, Swedish dates, decimal commas, its own category words.
@@ -217,14 +218,17 @@ def test_a_failure_halfway_leaves_nothing_written(
     assert Incident.objects.count() == 0
 
 
-def test_the_progress_line_backs_off_and_reloads_when_done(coordinator_a, login):
+def test_the_progress_line_backs_off_and_reloads_when_done(coordinator_a, login, monkeypatch):
     client = login(coordinator_a)
     job = _upload(client, ROWS)
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, checked={"rows": 3})
     url = reverse("incidents:import_progress", args=[job.pk])
     first = client.get(url).content.decode()
-    assert "waited=2" in first and 'max="3"' in first
+    assert "waited=3" in first and 'max="3"' in first
     assert "waited=30" in client.get(url, {"waited": "25"}).content.decode()
+    monkeypatch.setattr(health, "worker_missing", lambda: True)
+    alone = client.get(url).content.decode()
+    assert "waited=30" in alone and "är inte igång" in alone
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.DONE)
     assert client.get(url)["HX-Refresh"] == "true"
 
