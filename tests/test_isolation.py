@@ -48,8 +48,8 @@ from lagesbild.api.models import ApiToken
 from lagesbild.audit.record import record
 from lagesbild.geography.models import Area, Place
 from lagesbild.guests.models import DetailGrant, GuestOrganisation
-from lagesbild.incidents import weeks
-from lagesbild.incidents.models import Category, Incident
+from lagesbild.incidents import import_jobs, weeks
+from lagesbild.incidents.models import Category, ImportJob, Incident
 from lagesbild.indicators import services as indicators
 from lagesbild.indicators.models import Indicator
 from lagesbild.interventions.models import Decision, Meeting
@@ -605,6 +605,41 @@ ROUTES: dict[str, Route] = {
     "policeevents:types": Route(
         Role.COORDINATOR, ("GET", "POST"), body=_police_type_form, foreign_post=400, shows_a=True
     ),
+    # Posts without a file, a mapping or a dry run are form errors (400) for every coordinator.
+    "incidents:import_start": Route(
+        Role.COORDINATOR,
+        ("GET", "POST"),
+        body=lambda world: {},
+        ok={"GET": 200, "POST": 400},
+        foreign_post=400,
+        shows_a=True,
+    ),
+    "incidents:import_columns": Route(
+        Role.COORDINATOR,
+        ("GET", "POST"),
+        params={"pk": "import_job"},
+        body=lambda world: {},
+        ok={"GET": 200, "POST": 400},
+        shows_a=True,
+    ),
+    "incidents:import_categories": Route(
+        Role.COORDINATOR,
+        ("GET", "POST"),
+        params={"pk": "import_job"},
+        body=lambda world: {"v0": "999999999"},
+        ok={"GET": 200, "POST": 400},
+        shows_a=True,
+    ),
+    "incidents:import_job": Route(
+        Role.COORDINATOR,
+        ("GET", "POST"),
+        params={"pk": "import_job"},
+        body=lambda world: {},
+        ok={"GET": 200, "POST": 400},
+        shows_a=True,
+    ),
+    "incidents:import_progress": Route(Role.COORDINATOR, params={"pk": "import_job"}),
+    "incidents:import_errors": Route(Role.COORDINATOR, params={"pk": "import_job"}, shows_a=True),
     "geography:areas_geojson": Route(Role.REPORTER, shows_a=True),
     "geography:search": Route(Role.REPORTER, query={"q": "Norr"}, shows_a=True),
     "audit:trail": Route(Role.COORDINATOR, shows_a=True),
@@ -883,6 +918,7 @@ def build_world() -> World:
         world, weeks.iso(weeks.shift(weeks.week_code(timezone.now()), -1))
     )
     world.objects["period_picture"] = _approved_period_picture(world)
+    world.objects["import_job"] = _import_job(coordinator_a)
     world.log_in()
     return world
 
@@ -946,6 +982,22 @@ def _guests(world: World, meeting, coordinator, guest_a, guest_b) -> None:
         # The reports' positions, as JSON ("59.435") or a Swedish page ("59,435") writes them.
         *{f"{i.lat:.3f}".replace(".", sep) for i in world.by_others for sep in ".,"},
     ]
+
+
+def _import_job(coordinator) -> ImportJob:
+    """A's history import, mapped, with an error list, waiting for its categories."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    content = "Inträffade;Kategori;Beskrivning\n2025-03-01 10:00;klotter;Klotter\n".encode()
+    job = import_jobs.start_job(
+        membership=coordinator,
+        upload=SimpleUploadedFile(f"{MARK_A}.csv", content),
+        source_name=f"{MARK_A} register",
+        review="accepted",
+        accept_warnings=False,
+    )
+    import_jobs.errors_file(job).write_text(f"Rad;Orsak;Fel\n2;{MARK_A};Okänd\n")
+    return job
 
 
 def _indicator(world: World, coordinator, area) -> Indicator:
@@ -1114,6 +1166,10 @@ def _text(response) -> str:
     if response.get("Content-Type") == XLSX:
         with zipfile.ZipFile(io.BytesIO(response.content)) as book:
             return "".join(book.read(name).decode() for name in book.namelist())
+    if response.streaming:  # a file sent as it is read (an import's error list)
+        body = b"".join(response.streaming_content)
+        response.streaming_content = [body]  # read once; kept for the next check
+        return body.decode()
     return response.content.decode()
 
 

@@ -213,3 +213,82 @@ class IncidentChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.incident_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ImportSource(models.Model):
+    """A system the partnership imports incident history from (the city's old register, a
+    housing company's export). It remembers how its files' columns and category values map
+    to the partnership's, so the next file from it is mapped already; imports are idempotent
+    by (source, external id)."""
+
+    partnership = models.ForeignKey(
+        "partnerships.Partnership", on_delete=models.CASCADE, related_name="import_sources"
+    )
+    name = models.CharField(_("namn"), max_length=100)
+    # The column layout's name (external_id, occurred_at, ...) -> the file's header.
+    columns = models.JSONField(_("kolumner"), default=dict, blank=True)
+    # A category value as the file writes it, in lower case -> the checklist category's id.
+    categories = models.JSONField(_("kategorier"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("importkälla")
+        verbose_name_plural = _("importkällor")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "name"], name="import_source_unique_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImportJob(models.Model):
+    """One file on its way through the import wizard: mapped, checked in a dry run and
+    imported, both by the background worker. The file itself and the per-row error list
+    live in the upload folder (web/uploads.py) under `upload_key`."""
+
+    class Status(models.TextChoices):
+        MAPPING = "mapping", _("Kolumner och kategorier")
+        CHECKING = "checking", _("Provkörs")
+        CHECKED = "checked", _("Provkörd")
+        QUEUED = "queued", _("I kö för import")
+        RUNNING = "running", _("Importeras")
+        DONE = "done", _("Importerad")
+        FAILED = "failed", _("Misslyckades")
+
+    partnership = models.ForeignKey(
+        "partnerships.Partnership", on_delete=models.CASCADE, related_name="+"
+    )
+    source = models.ForeignKey(ImportSource, on_delete=models.CASCADE, related_name="jobs")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    upload_key = models.CharField(max_length=32)
+    file_name = models.CharField(_("fil"), max_length=200)
+    # The file's headers, read once at upload (reading them again means reading the file).
+    headers = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.MAPPING)
+    review = models.CharField(max_length=10, default="accepted")
+    accept_warnings = models.BooleanField(default=False)
+    skip_invalid = models.BooleanField(default=False)
+    # The dry run's and the import's counts: rows, created, already_imported, refused and
+    # the refusals by reason [(reason in words, rows, example row numbers)].
+    checked = models.JSONField(default=dict, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("import av händelser")
+        verbose_name_plural = _("importer av händelser")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.status})"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (self.Status.CHECKING, self.Status.QUEUED, self.Status.RUNNING)

@@ -4,16 +4,12 @@ Every function here is keyword-only, runs in one transaction and records both th
 own history (IncidentChange) and the audit trail, so a write never happens unrecorded.
 """
 
-import logging
 import uuid
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,11 +18,8 @@ from lagesbild.audit.record import record
 from lagesbild.geography.models import Area, Place
 from lagesbild.geography.services import locate_area
 from lagesbild.incidents import privacy, weeks
-from lagesbild.incidents.importers.tabular import LABELS
 from lagesbild.incidents.models import Category, Incident, IncidentChange
 from lagesbild.partnerships.models import Membership
-
-logger = logging.getLogger(__name__)
 
 # A phone's clock may run a little ahead of the server's; more than this is "in the future".
 CLOCK_SKEW = timedelta(minutes=5)
@@ -435,219 +428,3 @@ def merge_incidents(
         request=request,
     )
     return target
-
-
-# Imports ---------------------------------------------------------------------------------
-
-IMPORT_NAMESPACE = uuid.UUID("0b7c2f4e-6a52-4d1b-9d8e-2f1c7a7d9e10")
-_SEVERITY_WORDS = {"lindrig": 1, "allvarlig": 2, "mycket allvarlig": 3}
-_TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M")
-
-
-# The per-row report keeps this many refused rows with their messages; the rest are counted.
-MAX_REPORTED_ROWS = 1000
-
-
-@dataclass
-class ImportResult:
-    created: int = 0
-    already_imported: int = 0
-    rows: int = 0
-    refused: int = 0  # rows refused, all of them (errors lists the first MAX_REPORTED_ROWS)
-    errors: list[tuple[int, list[str]]] = field(default_factory=list)  # (row number, messages)
-
-    @property
-    def ok(self) -> bool:
-        return not self.refused
-
-    def refuse(self, number: int, messages: list[str]) -> None:
-        self.refused += 1
-        if len(self.errors) < MAX_REPORTED_ROWS:
-            self.errors.append((number, messages))
-
-
-class _RowError(Exception):
-    pass
-
-
-class _RollBack(Exception):
-    """Raised inside the import's transaction to undo it when a row was refused."""
-
-
-def _check_cells(row: dict) -> None:
-    """Refuse a row with a NUL character (no database text can hold one) or a cell longer
-    than IMPORT_MAX_CELL_CHARS, naming the column, before anything else reads it."""
-    limit = settings.IMPORT_MAX_CELL_CHARS
-    for column, value in row.items():
-        label = LABELS.get(column, column)
-        if "\x00" in value:
-            raise _RowError(
-                _("Kolumnen %(c)s innehåller ett otillåtet tecken (NUL).") % {"c": label}
-            )
-        if len(value) > limit:
-            raise _RowError(
-                _("Kolumnen %(c)s är %(n)s tecken lång; högst %(max)s tecken går att importera.")
-                % {"c": label, "n": len(value), "max": limit}
-            )
-
-
-def _import_one(membership, number, row, context, result) -> Incident | None:
-    """Import one row in its own savepoint, counting the outcome in `result`. Every way a
-    row can fail ends in the per-row report, never as an exception out of the import."""
-    try:
-        _check_cells(row)
-        with transaction.atomic():
-            incident, created = _import_row(membership, row, **context)
-    except _RowError as exc:
-        result.refuse(number, [str(exc)])
-    except ValidationError as exc:
-        result.refuse(number, exc.messages)
-    except (ValueError, TypeError, ArithmeticError, DatabaseError) as exc:
-        # What the checks above did not foresee (a value the database cannot store, a number
-        # out of range): the savepoint is rolled back and the row reported, the rest goes on.
-        logger.warning("Import row %s refused: %r", number, exc)
-        result.refuse(number, [_("Raden kunde inte läsas: %(e)s") % {"e": _short(exc)}])
-    else:
-        if created:
-            result.created += 1
-            return incident
-        result.already_imported += 1
-    return None
-
-
-def _short(exc: Exception) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return text[:200]
-
-
-def _parse_time(text: str, time_zone: str) -> datetime:
-    for fmt in _TIME_FORMATS:
-        try:
-            moment = datetime.strptime(text, fmt)
-            break
-        except ValueError:
-            continue
-    else:
-        try:
-            moment = datetime.fromisoformat(text)
-        except ValueError as exc:
-            raise _RowError(_("Tidpunkten ska skrivas som 2026-11-24 21:30.")) from exc
-    if timezone.is_naive(moment):
-        moment = moment.replace(tzinfo=ZoneInfo(time_zone))
-    return moment
-
-
-def _parse_number(text: str, what: str) -> float | None:
-    if not text:
-        return None
-    try:
-        return float(text.replace(",", ".").replace("\u2212", "-"))
-    except ValueError as exc:
-        raise _RowError(_("%(what)s är inte ett tal.") % {"what": what}) from exc
-
-
-def _import_row(
-    membership, row: dict, *, categories: dict, places: dict, accept_warnings: bool, status: str
-):
-    partnership = membership.partnership
-    category = categories.get(row.get("category", "").strip().lower())
-    if category is None:
-        raise _RowError(_("Okänd kategori: %(c)s.") % {"c": row.get("category", "")})
-    severity_text = row.get("severity", "").strip().lower() or "1"
-    severity = _SEVERITY_WORDS.get(severity_text)
-    if severity is None:
-        severity = int(_parse_number(severity_text, _("Allvarlighetsgraden")) or 0)
-    place = None
-    if row.get("place"):
-        place = places.get(row["place"].strip().lower())
-        if place is None:
-            raise _RowError(_("Okänd plats: %(p)s.") % {"p": row["place"]})
-    external_id = row.get("external_id", "")[:100]
-    key = external_id or "|".join(str(row.get(k, "")) for k in sorted(row))
-    return report_incident(
-        membership=membership,
-        client_id=uuid.uuid5(IMPORT_NAMESPACE, f"{partnership.pk}:{key}"),
-        category=category,
-        occurred_at=_parse_time(row.get("occurred_at", "").strip(), partnership.time_zone),
-        severity=severity,
-        lon=_parse_number(row.get("lon", ""), _("Longituden")),
-        lat=_parse_number(row.get("lat", ""), _("Latituden")),
-        place=place,
-        description=row.get("description", ""),
-        confirmed_warnings=accept_warnings,
-        source=Incident.Source.IMPORT,
-        external_id=external_id,
-        status=status,
-        notify=False,
-    )
-
-
-def _numbered(rows: Iterable) -> Iterator[tuple[int, dict]]:
-    """(row number, row): as the readers number them, or counted from 2 (row 1 is the
-    header) for plain dicts."""
-    for index, item in enumerate(rows, start=2):
-        yield item if isinstance(item, tuple) else (index, item)
-
-
-def import_incidents(
-    *,
-    membership: Membership,
-    rows: Iterable,
-    accept_warnings: bool = False,
-    skip_invalid: bool = False,
-    review: str = Incident.Status.ACCEPTED,
-    request=None,
-) -> ImportResult:
-    """Import rows read by `importers.tabular` (dicts, or (number, dict) as `open_file`
-    streams them; consumed one at a time). Every row passes the same rules as the form, the
-    privacy guard included. By default the import is all or nothing: one bad row and nothing
-    is saved. Re-importing the same rows creates nothing new.
-
-    `review` decides the review state up front: imported history is ACCEPTED (it was
-    reviewed where it came from) and never fills the review queue; NEW puts every row in the
-    queue. The weeks' pictures are recomputed once per week the import touched.
-
-    Raises ImportFormatError (nothing saved) if the file turns out unreadable halfway."""
-    if review not in (Incident.Status.ACCEPTED, Incident.Status.NEW):
-        raise ValueError(f"an import is accepted or waits for review, not {review!r}")
-    partnership = membership.partnership
-    categories = {}
-    for category in Category.objects.filter(partnership=partnership, active=True):
-        categories[category.code.lower()] = category
-        categories[category.name.lower()] = category
-    places = {p.name.lower(): p for p in Place.objects.filter(partnership=partnership)}
-    context = {
-        "categories": categories,
-        "places": places,
-        "accept_warnings": accept_warnings,
-        "status": review,
-    }
-    result = ImportResult()
-    touched: set[str] = set()
-    try:
-        with transaction.atomic():
-            for number, row in _numbered(rows):
-                result.rows += 1
-                incident = _import_one(membership, number, row, context, result)
-                if incident is not None:
-                    touched.add(incident.iso_week)
-            if result.refused and not skip_invalid:
-                raise _RollBack
-            for week in sorted(touched):
-                transaction.on_commit(
-                    lambda week=week: _data_changed(partnership.pk, weeks.iso(week))
-                )
-    except _RollBack:
-        result.created = 0
-    # Outside the transaction, so a refused import is recorded too.
-    record(
-        actor=membership.user,
-        action="incident.import",
-        partnership=partnership,
-        request=request,
-        created=result.created,
-        errors=result.refused,
-        rows=result.rows,
-        review=review,
-    )
-    return result

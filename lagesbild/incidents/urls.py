@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lagesbild.incidents import views
+from lagesbild.incidents import import_views, views
 
 app_name = "incidents"
 urlpatterns = [
@@ -16,4 +16,10 @@ urlpatterns = [
     path("granska/<int:pk>/ratta/", views.review_correct, name="correct"),
     path("granska/<int:pk>/avvisa/", views.review_reject, name="reject"),
     path("granska/<int:pk>/sla-samman/", views.review_merge, name="merge"),
+    path("importera/", import_views.start, name="import_start"),
+    path("importera/<int:pk>/kolumner/", import_views.columns, name="import_columns"),
+    path("importera/<int:pk>/kategorier/", import_views.categories, name="import_categories"),
+    path("importera/<int:pk>/", import_views.job_page, name="import_job"),
+    path("importera/<int:pk>/status/", import_views.progress, name="import_progress"),
+    path("importera/<int:pk>/fel.csv", import_views.errors, name="import_errors"),
 ]

@@ -227,6 +227,28 @@ def run_now(partnership, period: str) -> AnalysisRun:
     return execute(run)
 
 
+def analyse_weeks(partnership, first: int, last: int) -> list[AnalysisRun]:
+    """Compute the weeks from `first` to `last` (YYYYWW codes) one after another in this
+    process: the one job that analyses an imported history, instead of a run per week."""
+    done = []
+    week = first
+    while week <= last:
+        done.append(run_now(partnership, weeks.iso(week)))
+        week = weeks.shift(week, 1)
+    return done
+
+
+def request_weeks(partnership, first: int, last: int) -> None:
+    """Queue one background job for a range of weeks (after an import); a single week goes
+    the ordinary way, sharing a run already queued."""
+    if first == last:
+        request_run(partnership, weeks.iso(first))
+        return
+    from lagesbild.pictures.tasks import execute_week_range
+
+    execute_week_range.enqueue(partnership.pk, first, last)
+
+
 def is_stale(run: AnalysisRun | None, partnership) -> bool:
     """No run, incidents changed since, or a run of a week then in progress that has ended
     since (its expected counts and flags were withheld and are due now)."""

@@ -1,8 +1,6 @@
 """Pages of the situation picture: the week, its progress state, assessments, approval,
 versions, comparison and the map data."""
 
-import math
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
@@ -22,6 +20,7 @@ from lagesbild.pictures.forms import ApproveForm, AssessmentForm
 from lagesbild.pictures.models import Picture
 from lagesbild.policeevents.queries import week_section as police_week_section
 from lagesbild.web.errors import NotYet
+from lagesbild.web.htmx import poll_wait
 from lagesbild.web.maps import map_config
 
 
@@ -89,8 +88,6 @@ def _week_links(partnership, code: int) -> dict:
 
 
 # The first and the longest wait, in seconds, before a page waiting for a run asks again.
-POLL_FIRST_SECONDS = 3
-POLL_LONGEST_SECONDS = 30
 
 
 def _poll(iso: str, run, waited: int | None = None) -> dict:
@@ -99,12 +96,7 @@ def _poll(iso: str, run, waited: int | None = None) -> dict:
     3 s for as long as it waits. With no background worker alive the line says so and asks
     only every 30 s (it reloads by itself once a started worker has computed the run)."""
     worker_missing = health.worker_missing()
-    if worker_missing:
-        wait = POLL_LONGEST_SECONDS
-    elif waited is None:
-        wait = POLL_FIRST_SECONDS
-    else:
-        wait = min(POLL_LONGEST_SECONDS, max(POLL_FIRST_SECONDS, math.ceil(waited * 1.5)))
+    wait = poll_wait(waited, worker_missing=worker_missing)
     return {"iso": iso, "run": run, "wait": wait, "worker_missing": worker_missing}
 
 

@@ -1,6 +1,8 @@
 """Small shared helpers for views: service errors onto forms, a form page that saves
 through a service, and full page or fragment."""
 
+import math
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -52,3 +54,18 @@ def render_page_or_fragment(request, page: str, fragment: str, context: dict, st
     """The fragment for htmx requests that target part of the page, the full page otherwise."""
     template = fragment if getattr(request, "htmx", False) and not request.htmx.boosted else page
     return render(request, template, context, status=status)
+
+
+POLL_FIRST_SECONDS = 3
+POLL_LONGEST_SECONDS = 30
+
+
+def poll_wait(waited: int | None, *, worker_missing: bool) -> int:
+    """Seconds until a status line that polls asks again: 3 s first, then each time half as
+    long again up to 30 s, so a page left open while a background job waits does not ask
+    every 3 s for as long as it waits; every 30 s while no background worker is alive."""
+    if worker_missing:
+        return POLL_LONGEST_SECONDS
+    if waited is None:
+        return POLL_FIRST_SECONDS
+    return min(POLL_LONGEST_SECONDS, max(POLL_FIRST_SECONDS, math.ceil(waited * 1.5)))

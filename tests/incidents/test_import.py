@@ -6,8 +6,8 @@ import pytest
 from openpyxl import Workbook
 
 from lagesbild.incidents.importers.tabular import ImportFormatError, read_csv, read_xlsx
+from lagesbild.incidents.imports import import_incidents
 from lagesbild.incidents.models import Incident
-from lagesbild.incidents.services import import_incidents
 
 CSV = (
     "\ufeffExternt id;Inträffade;Kategori;Allvarlighetsgrad;Longitud;Latitud;Plats;Beskrivning\n"

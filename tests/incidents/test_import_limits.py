@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from lagesbild.incidents.importers import tabular
 from lagesbild.incidents.importers.tabular import ImportFormatError, open_file
+from lagesbild.incidents.imports import MAX_REPORTED_ROWS, import_incidents
 from lagesbild.incidents.models import Incident
-from lagesbild.incidents.services import MAX_REPORTED_ROWS, import_incidents
 from tests.incidents import hostile_files as hostile
 
 
@@ -159,11 +159,24 @@ def test_what_is_not_an_xlsx_is_said_so(coordinator_a, tmp_path, make):
     assert tabular.NOT_XLSX in _refusal(path, coordinator_a)
 
 
-def test_a_csv_not_in_utf8_is_refused_before_any_row(coordinator_a, tmp_path):
-    path = tmp_path / "latin1.csv"
-    lines = [";".join(hostile.HEADER), ";".join(hostile.valid_row(1)), "1;2025-03-01;klotter;å"]
-    path.write_bytes("\n".join(lines).encode("latin-1"))
-    assert "UTF-8" in _refusal(path, coordinator_a)
+def test_a_windows_1252_csv_is_read_as_such(coordinator_a, tmp_path):
+    path = tmp_path / "cp1252.csv"
+    lines = [";".join(hostile.HEADER), ";".join([*hostile.valid_row(1)[:-1], "Klotter på förråd"])]
+    path.write_bytes("\n".join(lines).encode("cp1252"))
+    result = import_incidents(membership=coordinator_a, rows=open_file(path))
+    assert result.created == 1
+    assert Incident.objects.get().description == "Klotter på förråd"
+
+
+def test_a_csv_in_neither_utf8_nor_windows_1252_is_refused_before_any_row(coordinator_a, tmp_path):
+    path = tmp_path / "binar.csv"
+    lines = [
+        ";".join(hostile.HEADER).encode(),
+        ";".join(hostile.valid_row(1)).encode(),
+        b"\x81\x8d",
+    ]
+    path.write_bytes(b"\n".join(lines))
+    assert "UTF-8 eller Windows-1252" in _refusal(path, coordinator_a)
 
 
 def test_any_other_row_failure_lands_in_the_report(coordinator_a, tmp_path):
@@ -222,21 +235,30 @@ def test_a_sheet_that_claims_a_million_rows_is_read_as_the_rows_it_has(coordinat
     assert (result.rows, result.created) == (2, 2)
 
 
-def test_an_import_recomputes_each_week_it_touched_once(
+def test_an_import_analyses_its_weeks_in_one_job(
     coordinator_a, tmp_path, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
-    """Not once per row: ten years of history would queue a run per incident."""
-    from lagesbild.pictures import runs
+    """Not a run per week (ten years of history queued 262 runs): one background job walks
+    the imported range, every week in it, in order."""
+    from lagesbild.pictures import runs, tasks
 
-    requested = []
-    monkeypatch.setattr(runs, "request_run", lambda partnership, iso: requested.append(iso))
+    jobs, computed = [], []
+    real_enqueue = tasks.execute_week_range.enqueue
+    monkeypatch.setattr(
+        type(tasks.execute_week_range),
+        "enqueue",
+        lambda task, *args: jobs.append(args) or real_enqueue(*args),
+    )
+    monkeypatch.setattr(runs, "request_run", lambda *args: pytest.fail("a run per week"))
+    monkeypatch.setattr(runs, "run_now", lambda partnership, iso: computed.append(iso))
     settings.ANALYSIS_ON_CHANGE = True
     path = tmp_path / "veckor.csv"
     lines = [";".join(hostile.HEADER)]
-    for number, day in enumerate(["2025-03-03", "2025-03-04", "2025-03-05", "2025-03-12"]):
+    for number, day in enumerate(["2025-03-03", "2025-03-04", "2025-03-05", "2025-03-26"]):
         lines.append(f"H-{number};{day} 10:00;klotter;17,905;59,435;Klotter")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with django_capture_on_commit_callbacks(execute=True):
         result = import_incidents(membership=coordinator_a, rows=open_file(path))
     assert result.created == 4
-    assert requested == ["2025-W10", "2025-W11"]
+    assert jobs == [(coordinator_a.partnership.pk, 202510, 202513)]
+    assert computed == ["2025-W10", "2025-W11", "2025-W12", "2025-W13"]

@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from lagesbild.api.models import ApiToken
 from lagesbild.incidents.importers.tabular import read_csv
+from lagesbild.incidents.imports import import_incidents
 from lagesbild.incidents.models import Incident
-from lagesbild.incidents.services import import_incidents
 from lagesbild.interventions import services as interventions
 from lagesbild.interventions.models import Decision, Intervention, Meeting
 from lagesbild.pictures import services as pictures

@@ -1,8 +1,9 @@
 """Read rows from CSV or Excel files with Swedish conventions: incident lists, and any other
 list described by a `Layout` (area indicators use their own).
 
-Accepts UTF-8 (with or without BOM) CSV separated by semicolons (as Swedish Excel writes it)
-or commas, and .xlsx workbooks (first sheet). Headers are matched case-insensitively, in
+Accepts CSV separated by semicolons (as Swedish Excel writes it) or commas, in UTF-8 (with or
+without BOM) or Windows-1252 (what older Swedish Excel saves as "CSV"), and .xlsx workbooks
+(first sheet). Headers are matched case-insensitively, in
 Swedish or English. Numbers may use a decimal comma. Every row becomes a dict of strings
 keyed by the layout's canonical column names (for incidents, `COLUMNS` below); the service
 does the validation.
@@ -158,24 +159,33 @@ def read_csv_stream(
     return _numbered(names, _csv_reader(handle, _delimiter(first_line)), 2, limits)
 
 
-def _count_csv_rows(path: Path, limits: Limits) -> None:
-    """Refuse a CSV file with too many rows (or not in UTF-8) before importing any."""
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            first_line = handle.readline()
-            reader = _csv_reader(handle, _delimiter(first_line))
-            for count, _row in enumerate(reader, start=1):
-                if count > limits.rows:
-                    raise _too_many_rows(limits)
-    except UnicodeDecodeError as exc:
-        raise ImportFormatError("Filen måste vara sparad som UTF-8.") from exc
-    except csv.Error as exc:
-        raise ImportFormatError(f"Filen kunde inte läsas som CSV: {exc}") from exc
+# Older Swedish Excel saves "CSV" in Windows-1252; UTF-8 is tried first because a UTF-8 file
+# never decodes as garbage-free cp1252 by accident in the letters that matter (å, ä, ö).
+ENCODINGS = ("utf-8-sig", "cp1252")
+
+
+def _count_csv_rows(path: Path, limits: Limits) -> str:
+    """Refuse a CSV file with too many rows (or in neither UTF-8 nor Windows-1252) before
+    importing any; the encoding it reads in."""
+    for encoding in ENCODINGS:
+        try:
+            with path.open(encoding=encoding, newline="") as handle:
+                first_line = handle.readline()
+                reader = _csv_reader(handle, _delimiter(first_line))
+                for count, _row in enumerate(reader, start=1):
+                    if count > limits.rows:
+                        raise _too_many_rows(limits)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+        except csv.Error as exc:
+            raise ImportFormatError(f"Filen kunde inte läsas som CSV: {exc}") from exc
+    raise ImportFormatError("Filen måste vara sparad som UTF-8 eller Windows-1252.")
 
 
 def _csv_rows(path: Path, limits: Limits, layout: Layout) -> Iterator[NumberedRow]:
-    _count_csv_rows(path, limits)
-    handle = path.open(encoding="utf-8-sig", newline="")
+    encoding = _count_csv_rows(path, limits)
+    handle = path.open(encoding=encoding, newline="")
     try:
         rows = read_csv_stream(handle, limits, layout)
     except BaseException:
@@ -327,6 +337,36 @@ def open_file(
     if path.suffix.lower() == ".xlsx":
         return read_xlsx_stream(path, limits, layout)
     return _csv_rows(path, limits, layout)
+
+
+class _EveryColumn:
+    """A layout that keeps every column under its own header and remembers the headers: the
+    import's mapping step shows a file as it is, whatever its columns are called."""
+
+    required: frozenset[str] = frozenset()
+
+    def __init__(self):
+        self.headers: list[str] = []
+
+    def column(self, header: str) -> str | None:
+        self.headers.append(header)
+        return header or None
+
+
+def sample(path: Path, count: int, limits: Limits | None = None) -> tuple[list[str], list[dict]]:
+    """The headers and the first `count` rows (keyed by header) of a file. Refuses what
+    `open_file` refuses."""
+    layout = _EveryColumn()
+    rows: list[dict] = []
+    stream = open_file(path, limits, layout)  # type: ignore[arg-type]
+    try:
+        for _number, row in stream:
+            if len(rows) >= count:
+                break
+            rows.append(row)
+    finally:
+        stream.close()  # the file, now rather than when the generator is collected
+    return layout.headers, rows
 
 
 def read_file(path: Path) -> list[dict]:

@@ -6,8 +6,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from lagesbild.incidents.importers.tabular import ImportFormatError, open_file
+from lagesbild.incidents.imports import import_incidents
 from lagesbild.incidents.models import Incident
-from lagesbild.incidents.services import import_incidents
 from lagesbild.partnerships.models import Membership
 
 REVIEW = {"accepted": Incident.Status.ACCEPTED, "waiting": Incident.Status.NEW}
@@ -62,14 +62,18 @@ class Command(BaseCommand):
             )
         except (ImportFormatError, OSError) as exc:
             raise CommandError(f"Inget importerades: {exc}") from exc
-        for number, messages in result.errors:
-            self.stderr.write(f"Rad {number}: {' '.join(messages)}")
-        if result.refused > len(result.errors):
-            self.stderr.write(f"… och {result.refused - len(result.errors)} rader till med fel.")
+        # One line per kind of fault with a few example rows: a file with one systematic
+        # fault would otherwise print a line per row and bury the summary.
+        for reason, count, examples in result.summary():
+            rows = ", ".join(str(n) for n in examples)
+            self.stderr.write(f"{count} rader: {reason} (t.ex. rad {rows})")
+        if result.errors:
+            number, messages = result.errors[0]
+            self.stderr.write(f"Första felet, rad {number}: {' '.join(messages)}")
         state = "godkända" if options["review"] == "accepted" else "väntar på granskning"
         self.stdout.write(
             f"{result.created} nya händelser ({state}), {result.already_imported} redan "
-            f"importerade, {result.refused} rader med fel."
+            f"importerade, {result.refused} rader med fel av {result.rows}."
         )
         if result.refused and not options["skip_invalid"]:
             raise CommandError("Inget importerades eftersom rader hade fel.")
