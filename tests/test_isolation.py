@@ -78,6 +78,10 @@ SKIPPED = {
     "set_language": "language switch: stores a language choice, touches no partnership data",
     "login": "login page: public by design",
     "favicon": "the site icon: a redirect to a static file, public by design",
+    "service_worker": "the reporting form's service worker script: static URLs only, public "
+    "by design (tests/web/test_installable.py)",
+    "web_manifest": "the web app manifest: names and icons only, public by design "
+    "(tests/web/test_installable.py)",
     "logout": "logout: ends the caller's own session only",
     "api:openapi-json": "static API description: no partnership data (tests/api checks it)",
     "api:openapi-view": "static API docs page: no partnership data",
@@ -535,6 +539,7 @@ ROUTES: dict[str, Route] = {
     ),
     "geography:areas_geojson": Route(Role.REPORTER, shows_a=True),
     "geography:search": Route(Role.REPORTER, query={"q": "Norr"}, shows_a=True),
+    "geography:offline_places": Route(Role.REPORTER, shows_a=True),
     "audit:trail": Route(Role.COORDINATOR, shows_a=True),
     "api:list_incidents": Route(Role.REPORTER, api=True, shows_a=True),
     "api:create_incident": Route(

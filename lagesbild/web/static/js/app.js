@@ -74,7 +74,8 @@ function setUpReportOutbox() {
     fillForm(form, unsent);
     status.textContent = form.dataset.restoredText;
   }
-  form.addEventListener("submit", function () {
+  form.addEventListener("submit", function (event) {
+    if (event.defaultPrevented) return;  // kept on the device by report-queue.js instead
     localStorage.setItem(OUTBOX_KEY, JSON.stringify(formValues(form)));
     button.setAttribute("aria-disabled", "true");
   });

@@ -1,0 +1,98 @@
+"""Reporting without a connection: the form, opened once, works offline; reports made
+offline wait on the phone (IndexedDB), survive a reload and are sent once each when the
+connection returns; a session that ended meanwhile keeps them queued until the reporter has
+logged in again."""
+
+import pytest
+
+from lagesbild.incidents.models import Incident
+from tests.browser.steps import log_in
+
+pytestmark = pytest.mark.browser
+
+FORM = "/handelser/rapportera/"
+PLACES = "/geografi/platser.json"
+
+
+def open_form_for_offline_use(page) -> None:
+    """Open the form with a connection and wait until the service worker has cached it, and
+    the places through it (the reload: the first visit is not yet in the worker's hands)."""
+    page.goto(FORM)
+    page.evaluate("() => navigator.serviceWorker.ready.then(() => null)")
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function(
+        f"""async () => navigator.serviceWorker.controller !== null
+        && Boolean(await caches.match("{FORM}")) && Boolean(await caches.match("{PLACES}"))"""
+    )
+
+
+def report_offline(page, description: str) -> None:
+    """Klotter at Torget, found by the search on the phone itself."""
+    page.get_by_placeholder("Sök kategori").fill("klott")
+    page.get_by_role("radio", name="Klotter").check()
+    page.get_by_label("Sök plats eller område").fill("Torg")
+    page.get_by_role("button", name="Torget").click()
+    page.get_by_label("Kort beskrivning").fill(description)
+    page.get_by_role("button", name="Skicka rapport").click()
+
+
+def waiting(page, text: str) -> None:
+    page.locator("#queue-status", has_text=text).wait_for()
+
+
+def test_two_offline_reports_are_sent_once_each_when_back_online(open_page, reporter_a):
+    page = open_page("phone", member=reporter_a)
+    open_form_for_offline_use(page)
+    page.context.set_offline(True)
+    report_offline(page, "Klotter på elskåpet")
+    waiting(page, "1 rapport väntar på att skickas.")
+    report_offline(page, "Klotter på busskuren")
+    waiting(page, "2 rapporter väntar på att skickas.")
+    assert page.get_by_role("listitem").filter(has_text="Klotter, ").count() == 2
+    assert Incident.objects.count() == 0
+
+    page.context.set_offline(False)
+    waiting(page, "Sparade rapporter som nu har skickats: 2.")
+    incidents = Incident.objects.order_by("description")
+    assert [i.description for i in incidents] == ["Klotter på busskuren", "Klotter på elskåpet"]
+    assert {i.place.name for i in incidents} == {"Torget"}
+    assert len({i.client_id for i in incidents}) == 2
+    assert page.locator("#report-queue").is_hidden()
+    # Back online the queue is empty: another reload sends nothing more.
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    assert Incident.objects.count() == 2
+
+
+def test_a_reload_without_connection_keeps_the_queue(open_page, reporter_a):
+    page = open_page("phone", member=reporter_a)
+    open_form_for_offline_use(page)
+    page.context.set_offline(True)
+    report_offline(page, "Krossad ruta vid entrén")
+    waiting(page, "1 rapport väntar på att skickas.")
+    page.reload()
+    page.get_by_role("heading", name="Rapportera händelse").wait_for()
+    waiting(page, "1 rapport väntar på att skickas.")
+    assert Incident.objects.count() == 0
+    page.context.set_offline(False)
+    waiting(page, "Sparade rapporter som nu har skickats: 1.")
+    assert Incident.objects.get().description == "Krossad ruta vid entrén"
+
+
+def test_an_ended_session_keeps_the_queue_until_login(open_page, reporter_a):
+    page = open_page("phone", member=reporter_a)
+    open_form_for_offline_use(page)
+    page.context.set_offline(True)
+    report_offline(page, "Brand i soprummet")
+    waiting(page, "1 rapport väntar på att skickas.")
+    page.context.clear_cookies()  # the session ended while the phone was offline
+    page.context.set_offline(False)
+    waiting(page, "Du behöver logga in igen")
+    assert Incident.objects.count() == 0
+    page.get_by_role("link", name="Logga in igen").wait_for()
+
+    log_in(page, reporter_a)
+    page.goto(FORM)
+    waiting(page, "Sparade rapporter som nu har skickats: 1.")
+    assert Incident.objects.get().description == "Brand i soprummet"
