@@ -6,7 +6,7 @@ logged in again."""
 import pytest
 
 from lagesbild.incidents.models import Incident
-from tests.browser.steps import log_in
+from tests.browser.steps import log_in, serious_axe_violations
 
 pytestmark = pytest.mark.browser
 
@@ -50,6 +50,7 @@ def test_two_offline_reports_are_sent_once_each_when_back_online(open_page, repo
     report_offline(page, "Klotter på busskuren")
     waiting(page, "2 rapporter väntar på att skickas.")
     assert page.get_by_role("listitem").filter(has_text="Klotter, ").count() == 2
+    assert not serious_axe_violations(page)
     assert Incident.objects.count() == 0
 
     page.context.set_offline(False)
