@@ -5,7 +5,7 @@ logged in again."""
 
 import pytest
 
-from lagesbild.incidents.models import Incident
+from lagesbild.incidents.models import Category, Incident
 from tests.browser.steps import log_in, serious_axe_violations
 
 pytestmark = pytest.mark.browser
@@ -98,3 +98,36 @@ def test_an_ended_session_keeps_the_queue_until_login(open_page, reporter_a):
     page.goto(FORM)
     waiting(page, "Sparade rapporter som nu har skickats: 1.")
     assert Incident.objects.get().description == "Brand i soprummet"
+
+
+def test_a_refused_report_stays_queued_with_the_reason_until_corrected(open_page, reporter_a):
+    """The category was switched off while the phone was offline: the server refuses the
+    report (400); it stays on the phone with the reason, opens in the form and, sent with
+    another category, leaves the queue as one incident."""
+    page = open_page("phone", member=reporter_a)
+    open_form_for_offline_use(page)
+    page.context.set_offline(True)
+    report_offline(page, "Klotter på garagedörren")
+    waiting(page, "1 rapport väntar på att skickas.")
+    Category.objects.filter(partnership=reporter_a.partnership, code="klotter").update(active=False)
+    page.context.set_offline(False)
+    refused = page.get_by_role("listitem").filter(has_text="Kunde inte tas emot: Välj en kategori")
+    refused.wait_for()
+    waiting(page, "1 rapport väntar på att skickas.")
+    assert Incident.objects.count() == 0
+
+    page.reload()  # the reason is kept with the report
+    refused.wait_for()
+    refused.get_by_role("button", name="Öppna i formuläret").click()
+    assert page.get_by_label("Kort beskrivning").input_value() == "Klotter på garagedörren"
+    page.get_by_role(
+        "radio", name="Skadegörelse på fastighet, fordon eller offentlig miljö"
+    ).check()
+    page.get_by_role("button", name="Skicka rapport").click()
+    page.get_by_text("Tack! Händelsen är registrerad som nr").wait_for()
+    incident = Incident.objects.get()
+    assert (incident.description, incident.category.code) == (
+        "Klotter på garagedörren",
+        "skadegorelse",
+    )
+    assert page.locator("#report-queue").is_hidden()

@@ -177,11 +177,7 @@ function setUpReportQueue() {
   document.addEventListener("submit", function (event) {
     if (event.target !== form) return;
     var clientId = form.querySelector("[name=client_id]");
-    if (navigator.onLine) {
-      // A rejected report opened in the form and sent again leaves the queue with it.
-      queue.remove(clientId.value);
-      return;
-    }
+    if (navigator.onLine) return;
     event.preventDefault();
     var fields = formValues(form);
     delete fields.csrfmiddlewaretoken;
@@ -202,10 +198,15 @@ function setUpReportQueue() {
 
   var when = form.querySelector("[name=occurred_at]");
   if (!navigator.onLine && when.value === when.defaultValue) setTimeToNow(form);
+  // A refused report opened in the form and now received leaves the queue: the receipt
+  // page knows it by the client_id of the report app.js kept as sent.
+  var sent = readStored(SENT_KEY);
+  var received = document.querySelector(".messages .success") && sent
+    ? queue.remove(sent.client_id) : Promise.resolve();
   sendButton.addEventListener("click", sendAll);
   window.addEventListener("online", sendAll);
   window.addEventListener("offline", function () { show(); });
-  show().then(sendAll);
+  received.then(show).then(sendAll);
   setUpOfflinePlaceSearch(texts);
   registerServiceWorker(panel.dataset.worker, reportPath);
 }
