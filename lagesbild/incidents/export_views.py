@@ -8,8 +8,13 @@ and places, as the situation picture's Excel file does, so it has nothing to hid
 
 from dataclasses import dataclass
 
+from django.contrib import messages
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -45,6 +50,17 @@ def export_incidents(request, fmt: str):
     if form.is_bound and not form.is_valid():
         return incident_list(request)  # the list with the filters' messages, 400
     queryset = queries.filter_incidents(membership, form.cleaned_data if form.is_bound else {})
+    count = queryset.count()
+    if fmt == "xlsx" and count > exports.XLSX_MAX_ROWS:
+        messages.error(
+            request,
+            _(
+                "Urvalet har %(count)s händelser, fler än ett Excel-blad rymmer "
+                "(%(max)s). Filtrera mer eller ladda ner CSV."
+            )
+            % {"count": intcomma(count), "max": intcomma(exports.XLSX_MAX_ROWS)},
+        )
+        return redirect(f"{reverse('incidents:list')}?{request.GET.urlencode()}")
     record(
         actor=request.user,
         action="incident.export",
@@ -52,7 +68,7 @@ def export_incidents(request, fmt: str):
         request=request,
         format=fmt,
         filters={name: value for name, value in request.GET.items() if name in form.fields},
-        rows=queryset.count(),
+        rows=count,
     )
     table = exports.rows(queryset, membership.partnership.time_zone)
     name = exports.filename(download.extension, timezone.localtime())

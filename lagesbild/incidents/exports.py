@@ -28,6 +28,10 @@ from lagesbild.incidents.models import Incident
 # that a chunk stays a few megabytes.
 CHUNK_ROWS = 2000
 
+# An Excel sheet holds 1,048,576 rows, the header included: a larger selection would give a
+# file Excel cannot open whole.
+XLSX_MAX_ROWS = 1_048_575
+
 # (header, GeoJSON property, values_list field)
 COLUMNS = [
     (_("Nr"), "nr", "id"),

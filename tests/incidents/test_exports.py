@@ -121,3 +121,17 @@ def test_reporters_do_not_export(login, reporter_a, incidents):
 def test_members_find_the_downloads_with_the_current_filters(login, member_a, incidents):
     page = login(member_a).get(reverse("incidents:list"), {"q": "elskåpet"}).content.decode()
     assert f'href="{reverse("incidents:export", args=["xlsx"])}?q=elsk%C3%A5pet"' in page
+
+
+def test_a_selection_larger_than_an_excel_sheet_is_refused_with_a_way_out(
+    login, member_a, incidents, monkeypatch
+):
+    monkeypatch.setattr("lagesbild.incidents.exports.XLSX_MAX_ROWS", 1)
+    client = login(member_a)
+    url = reverse("incidents:export", args=["xlsx"])
+    response = client.get(url, {"severity": "1"}, follow=True)
+    assert response.redirect_chain[0][0] == reverse("incidents:list") + "?severity=1"
+    text = response.content.decode()
+    assert "Urvalet har 2 händelser, fler än ett Excel-blad rymmer (1)." in text
+    assert not Entry.objects.filter(action="incident.export").exists()
+    assert download(client, "csv", severity="1")[0].status_code == 200
