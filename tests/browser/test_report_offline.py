@@ -131,3 +131,21 @@ def test_a_refused_report_stays_queued_with_the_reason_until_corrected(open_page
         "skadegorelse",
     )
     assert page.locator("#report-queue").is_hidden()
+
+
+def test_logging_out_empties_the_kept_form_but_not_the_queue(open_page, reporter_a):
+    page = open_page("desktop", member=reporter_a)
+    open_form_for_offline_use(page)
+    page.context.set_offline(True)
+    report_offline(page, "Trasig belysning i gången")
+    waiting(page, "1 rapport väntar på att skickas.")
+    page.context.route(f"**{FORM}", lambda route: route.abort())  # keep the report queued
+    page.context.set_offline(False)
+    page.get_by_role("button", name="Logga ut").click()
+    page.get_by_label("Användarnamn").wait_for()
+    page.wait_for_function("async () => (await caches.keys()).length === 0")
+    page.context.unroute(f"**{FORM}")
+    log_in(page, reporter_a)
+    page.goto(FORM)
+    waiting(page, "Sparade rapporter som nu har skickats: 1.")
+    assert Incident.objects.get().description == "Trasig belysning i gången"
