@@ -27,31 +27,42 @@ def search_places(membership, text: str, limit: int = 10) -> list[dict]:
     text = text.strip()
     if len(text) < 2:
         return []
-    results = []
-    for place in places(membership).filter(name__icontains=text)[:limit]:
-        results.append(
-            {
-                "kind": "place",
-                "id": place.pk,
-                "name": place.name,
-                "area": place.area.name,
-                "lon": place.lon,
-                "lat": place.lat,
-            }
-        )
-    for area in areas(membership).filter(Q(name__icontains=text) | Q(code__iexact=text))[:limit]:
-        inside = shape(area.geometry).representative_point()
-        results.append(
-            {
-                "kind": "area",
-                "id": area.pk,
-                "name": area.name,
-                "area": area.name,
-                "lon": inside.x,
-                "lat": inside.y,
-            }
-        )
+    found = places(membership).filter(name__icontains=text)[:limit]
+    found_areas = areas(membership).filter(Q(name__icontains=text) | Q(code__iexact=text))
+    results = [_place_choice(place) for place in found]
+    results += [_area_choice(area) for area in found_areas[:limit]]
     return results[:limit]
+
+
+def place_choices(membership) -> list[dict]:
+    """Every active place and area as the search box offers them, for the reporting form to
+    search on the phone itself when it has no connection."""
+    return [_place_choice(place) for place in places(membership).order_by("name")] + [
+        _area_choice(area) for area in areas(membership).order_by("name")
+    ]
+
+
+def _place_choice(place: Place) -> dict:
+    return {
+        "kind": "place",
+        "id": place.pk,
+        "name": place.name,
+        "area": place.area.name,
+        "lon": place.lon,
+        "lat": place.lat,
+    }
+
+
+def _area_choice(area: Area) -> dict:
+    inside = shape(area.geometry).representative_point()
+    return {
+        "kind": "area",
+        "id": area.pk,
+        "name": area.name,
+        "area": area.name,
+        "lon": inside.x,
+        "lat": inside.y,
+    }
 
 
 def areas_geojson(membership) -> dict:

@@ -1,4 +1,5 @@
-"""Geography endpoints used by the forms and maps: area outlines and place search."""
+"""Geography endpoints used by the forms and maps: area outlines, place search and
+the places the reporting form keeps for use without a connection."""
 
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -18,3 +19,10 @@ def search(request):
     text = request.GET.get("place_query") or request.GET.get("q") or ""
     results = queries.search_places(request.membership, text)
     return render(request, "geography/_search_results.html", {"results": results, "text": text})
+
+
+@member_required(Role.REPORTER)
+def offline_places(request):
+    """All of the partnership's places and areas, which the reporting form keeps for a
+    search without a connection (static/js/report-queue.js)."""
+    return JsonResponse({"results": queries.place_choices(request.membership)})

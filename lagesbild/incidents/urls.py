@@ -1,11 +1,12 @@
 from django.urls import path
 
-from lagesbild.incidents import import_views, views
+from lagesbild.incidents import export_views, import_views, views
 
 app_name = "incidents"
 urlpatterns = [
     path("", views.incident_list, name="list"),
     path("rapportera/", views.report, name="report"),
+    path("export/<str:fmt>/", export_views.export_incidents, name="export"),
     path("<int:pk>/", views.incident_detail, name="detail"),
     path("karta/", views.incident_map, name="map"),
     path("karta/punkter.json", views.map_points, name="map_points"),

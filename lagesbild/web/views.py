@@ -1,5 +1,6 @@
 """The start page and the error pages."""
 
+import json
 import sys
 
 from django.db import InterfaceError, OperationalError
@@ -8,10 +9,12 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 
 from lagesbild.incidents import queries as incident_queries
 from lagesbild.partnerships import queries as partnership_queries
 from lagesbild.partnerships.access import Role, current_membership, has_role, member_required
+from lagesbild.web import installable
 from lagesbild.web.errors import NotYet
 
 
@@ -41,6 +44,27 @@ def _member_home(request):
     else:
         context["my_recent"] = incident_queries.filter_incidents(membership, {})[:5]
     return render(request, "web/home.html", context)
+
+
+@cache_control(no_cache=True)
+def service_worker(request):
+    """The reporting form's service worker, at the root so that its scope may cover the
+    form; no-cache, so that the browser sees a new release at the next visit."""
+    return render(
+        request,
+        "web/service-worker.js",
+        {"config": json.dumps(installable.service_worker_settings())},
+        content_type="text/javascript; charset=utf-8",
+    )
+
+
+def web_manifest(request):
+    """The web app manifest that makes the reporting form installable on a phone."""
+    return JsonResponse(
+        installable.web_manifest(),
+        content_type="application/manifest+json",
+        json_dumps_params={"ensure_ascii": False},
+    )
 
 
 def favicon(request):

@@ -74,7 +74,8 @@ function setUpReportOutbox() {
     fillForm(form, unsent);
     status.textContent = form.dataset.restoredText;
   }
-  form.addEventListener("submit", function () {
+  form.addEventListener("submit", function (event) {
+    if (event.defaultPrevented) return;  // kept on the device by report-queue.js instead
     localStorage.setItem(OUTBOX_KEY, JSON.stringify(formValues(form)));
     button.setAttribute("aria-disabled", "true");
   });
@@ -116,8 +117,22 @@ function setUpMenu() {
   });
 }
 
+// A page seen logged out (the login page after logging out, or after the session ended)
+// empties the cache that keeps the reporting form for use offline (web/service-worker.js):
+// the form there carries the last user's name and the partnership's categories and places.
+// Reports waiting to be sent stay; they go only with their own login.
+function forgetOfflineForm() {
+  if (!document.body.hasAttribute("data-logged-out") || !window.caches) return;
+  caches.keys().then(function (names) {
+    names.forEach(function (name) {
+      if (name.indexOf("lagesbild-report-") === 0) caches.delete(name);
+    });
+  });
+}
+
 document.addEventListener("DOMContentLoaded", function () {
   setUpMenu();
+  forgetOfflineForm();
   setUpListFilters();
   setUpReportOutbox();
 });
