@@ -91,6 +91,9 @@ schema = _schema()
 )
 def test_every_answer_conforms_to_the_description(case, token):
     rows = Incident.objects.count()
+    # A generated Host header names another server: Django refuses it (400, ALLOWED_HOSTS)
+    # before any endpoint runs, which is the installation's answer, not the API's.
+    case.headers = {k: v for k, v in (case.headers or {}).items() if k.lower() != "host"}
     response = case.call(headers={"Authorization": f"Bearer {token}"})
     case.validate_response(response, checks=CHECKS)
     if response.status_code >= 400:
