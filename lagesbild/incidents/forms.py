@@ -87,8 +87,9 @@ class ReportForm(forms.Form):
             )
 
 
-class FilterForm(forms.Form):
-    """The filters of the incident list and map (GET parameters)."""
+class PeriodFilterForm(forms.Form):
+    """A week or a span of dates, as the lists' filters take them (GET parameters): the
+    incident list and map, and the police notices."""
 
     week = forms.CharField(
         label=_("Vecka"), required=False, widget=forms.TextInput(attrs={"placeholder": "2026-W47"})
@@ -99,6 +100,26 @@ class FilterForm(forms.Form):
     date_to = CalendarDateField(
         label=_("Till datum"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def clean_week(self):
+        value = self.cleaned_data["week"]
+        if not value:
+            return None
+        try:
+            return weeks.parse(value)
+        except ValueError as exc:
+            raise forms.ValidationError(_("Ange veckan som 2026-W47.")) from exc
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("Slutdatum ligger före startdatum."))
+        return data
+
+
+class FilterForm(PeriodFilterForm):
+    """The filters of the incident list and map (GET parameters)."""
+
     area = forms.ModelChoiceField(
         queryset=Area.objects.none(),
         label=_("Område"),
@@ -141,21 +162,6 @@ class FilterForm(forms.Form):
         self.fields["area"].queryset = areas(membership).order_by("name")
         self.fields["category"].queryset = categories(membership).order_by("sort_order")
         self.fields["organisation"].queryset = scoped(Organisation.objects.all(), membership)
-
-    def clean_week(self):
-        value = self.cleaned_data["week"]
-        if not value:
-            return None
-        try:
-            return weeks.parse(value)
-        except ValueError as exc:
-            raise forms.ValidationError(_("Ange veckan som 2026-W47.")) from exc
-
-    def clean(self):
-        data = super().clean()
-        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            self.add_error("date_to", _("Slutdatum ligger före startdatum."))
-        return data
 
 
 class ReviewFilterForm(forms.Form):

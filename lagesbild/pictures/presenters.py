@@ -365,3 +365,33 @@ def trend_charts(content: dict) -> list[tuple[str, dict]]:
         }
         charts.append((key, chart))
     return charts
+
+
+def periodic_title(content: dict) -> str:
+    """'Lägesbild kvartal 2 2025 – EST Sollentuna', with '(pågående period)' while it runs."""
+    title = _("Lägesbild %(p)s – %(n)s") % {"p": content["label"], "n": content["partnership"]}
+    return title + " " + _("(pågående period)") if content["in_progress"] else title
+
+
+def periodic_notes(content: dict) -> list[str]:
+    """What a periodic picture's exports say before any figure, as its page does: a period
+    still running (counts so far, trend and comparison withheld) or only partly covered."""
+    notes = []
+    if content["in_progress"]:
+        notes.append(
+            _("Pågående period")
+            + " – "
+            + _(
+                "siffrorna gäller hittills. Trend och jämförelse med året före visas när "
+                "perioden är slut."
+            )
+        )
+    if content["covered"] is False:
+        notes.append(
+            _(
+                "Samverkan rapporterar sedan %(d)s: perioden täcks bara delvis, så dess antal "
+                "är lägre än en hel periods."
+            )
+            % {"d": content["covered_from"] or "–"}
+        )
+    return notes

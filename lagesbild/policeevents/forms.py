@@ -4,25 +4,17 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lagesbild.geography.queries import areas
-from lagesbild.incidents import weeks
+from lagesbild.incidents.forms import PeriodFilterForm
 from lagesbild.incidents.queries import categories
 from lagesbild.policeevents import queries
-from lagesbild.web.fields import CalendarDateField
 
 
-class FilterForm(forms.Form):
+class FilterForm(PeriodFilterForm):
     """The filters of the notice list and the map layer (GET parameters)."""
 
+    field_order = ["event_type", "week", "date_from", "date_to", "area"]
+
     event_type = forms.ChoiceField(label=_("Typ"), required=False)
-    week = forms.CharField(
-        label=_("Vecka"), required=False, widget=forms.TextInput(attrs={"placeholder": "2026-W47"})
-    )
-    date_from = CalendarDateField(
-        label=_("Från datum"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = CalendarDateField(
-        label=_("Till datum"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
     area = forms.ChoiceField(label=_("Område"), required=False)
 
     def __init__(self, *args, membership, **kwargs):
@@ -34,21 +26,6 @@ class FilterForm(forms.Form):
             (queries.MUNICIPALITY, _("Kommunnivå (inget område)")),
             *((str(a.pk), a.name) for a in areas(membership).order_by("name")),
         ]
-
-    def clean_week(self):
-        value = self.cleaned_data["week"]
-        if not value:
-            return None
-        try:
-            return weeks.parse(value)
-        except ValueError as exc:
-            raise forms.ValidationError(_("Ange veckan som 2026-W47.")) from exc
-
-    def clean(self):
-        data = super().clean()
-        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            self.add_error("date_to", _("Slutdatum ligger före startdatum."))
-        return data
 
 
 class TypeCategoryForm(forms.Form):

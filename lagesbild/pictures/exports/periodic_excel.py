@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from lagesbild.pictures import presenters
 from lagesbild.pictures.exports.excel import DECIMAL, INTEGER, _append, _fit_columns, _table_header
 from lagesbild.pictures.periodic import INFLUENCE_SCALE, Period
 
@@ -49,26 +50,7 @@ def _change(ratio: float | None) -> float | None:
 def _summary_sheet(sheet: Worksheet, content: dict) -> None:
     """The title and the notes the page shows before any figure: a period still running
     (its counts are so far, its trend and comparison withheld) or only partly covered."""
-    title = _("Lägesbild %(p)s – %(n)s") % {"p": content["label"], "n": content["partnership"]}
-    notes = []
-    if content["in_progress"]:
-        title += " " + _("(pågående period)")
-        notes.append(
-            _("Pågående period")
-            + " – "
-            + _(
-                "siffrorna gäller hittills. Trend och jämförelse med året före visas när "
-                "perioden är slut."
-            )
-        )
-    if content["covered"] is False:
-        notes.append(
-            _(
-                "Samverkan rapporterar sedan %(d)s: perioden täcks bara delvis, så dess antal "
-                "är lägre än en hel periods."
-            )
-            % {"d": content["covered_from"] or "–"}
-        )
+    title, notes = presenters.periodic_title(content), presenters.periodic_notes(content)
     for line in (title, *notes):
         _append(sheet, [line])
     sheet["A1"].font = Font(bold=True, size=14)

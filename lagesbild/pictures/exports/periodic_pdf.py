@@ -20,9 +20,7 @@ from lagesbild.web.templatetags.lagesbild import percent_change
 def build(edition: Edition) -> bytes:
     """The PDF as bytes."""
     content = edition.content
-    title = _("Lägesbild %(p)s – %(n)s") % {"p": content["label"], "n": content["partnership"]}
-    if content["in_progress"]:
-        title += " " + _("(pågående period)")
+    title = presenters.periodic_title(content)
     story = [
         para(title, "title"),
         para(edition.status(), "status"),
@@ -46,24 +44,7 @@ def build(edition: Edition) -> bytes:
 def _notes(edition: Edition) -> list[str]:
     """What the page says before any figure: a running period, partial coverage, reports
     still waiting for review, and what an approval was given in spite of."""
-    content, notes = edition.content, []
-    if content["in_progress"]:
-        notes.append(
-            _("Pågående period")
-            + " – "
-            + _(
-                "siffrorna gäller hittills. Trend och jämförelse med året före visas när "
-                "perioden är slut."
-            )
-        )
-    if content["covered"] is False:
-        notes.append(
-            _(
-                "Samverkan rapporterar sedan %(d)s: perioden täcks bara delvis, så dess antal "
-                "är lägre än en hel periods."
-            )
-            % {"d": content["covered_from"] or "–"}
-        )
+    content, notes = edition.content, presenters.periodic_notes(edition.content)
     if content.get("unreviewed"):
         notes.append(
             _("Rapporter under perioden som väntar på granskning (räknas med): %(n)s.")
