@@ -130,6 +130,22 @@ def get_intervention(request, intervention_id: int):
     return _detail(membership, _one(membership, intervention_id))
 
 
+def _change(request, intervention_id: int, service, ok: int, **fields):
+    """Run one of the register's services on the intervention as the caller: the page's
+    permission (403) and messages (422), else the intervention as it now is."""
+    membership = require_role(request, Role.MEMBER)
+    item = _one(membership, intervention_id)
+    try:
+        service(
+            actor=request.user, membership=membership, intervention=item, request=request, **fields
+        )
+    except PermissionDenied as exc:
+        raise HttpError(403, NOT_YOURS) from exc
+    except ValidationError as exc:
+        return 422, validation_errors(exc)
+    return ok, _detail(membership, item)
+
+
 @router.patch(
     "/{intervention_id}",
     response={200: InterventionDetailOut, 422: ErrorsOut},
@@ -137,21 +153,7 @@ def get_intervention(request, intervention_id: int):
     url_name="get_intervention",  # one URL with the GET: keep its name
 )
 def update_status(request, intervention_id: int, payload: StatusIn):
-    membership = require_role(request, Role.MEMBER)
-    item = _one(membership, intervention_id)
-    try:
-        services.update_status(
-            actor=request.user,
-            membership=membership,
-            intervention=item,
-            status=payload.status,
-            request=request,
-        )
-    except PermissionDenied as exc:
-        raise HttpError(403, NOT_YOURS) from exc
-    except ValidationError as exc:
-        return 422, validation_errors(exc)
-    return _detail(membership, item)
+    return _change(request, intervention_id, services.update_status, 200, status=payload.status)
 
 
 @router.post(
@@ -160,20 +162,4 @@ def update_status(request, intervention_id: int, payload: StatusIn):
     summary="Write in an intervention's progress log",
 )
 def add_progress(request, intervention_id: int, payload: NoteIn):
-    membership = require_role(request, Role.MEMBER)
-    item = _one(membership, intervention_id)
-    try:
-        services.add_progress_note(
-            actor=request.user,
-            membership=membership,
-            intervention=item,
-            done_on=payload.done_on,
-            text=payload.text,
-            amount=payload.amount,
-            request=request,
-        )
-    except PermissionDenied as exc:
-        raise HttpError(403, NOT_YOURS) from exc
-    except ValidationError as exc:
-        return 422, validation_errors(exc)
-    return 201, _detail(membership, item)
+    return _change(request, intervention_id, services.add_progress_note, 201, **payload.dict())
