@@ -50,12 +50,12 @@ def _member_home(request):
 def service_worker(request):
     """The reporting form's service worker, at the root so that its scope may cover the
     form; no-cache, so that the browser sees a new release at the next visit."""
-    return render(
-        request,
-        "web/service-worker.js",
-        {"config": json.dumps(installable.service_worker_settings())},
-        content_type="text/javascript; charset=utf-8",
+    # Without the request: the context processors would read the membership, and the
+    # browser asks for this script again after every navigation to the form.
+    script = render_to_string(
+        "web/service-worker.js", {"config": json.dumps(installable.service_worker_settings())}
     )
+    return HttpResponse(script, content_type="text/javascript; charset=utf-8")
 
 
 def web_manifest(request):
