@@ -8,6 +8,7 @@ and both name static files whose real (hashed) URLs only the storage knows."""
 import hashlib
 import json
 
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -49,7 +50,9 @@ def service_worker_settings() -> dict:
         "report_url": reverse("incidents:report"),
         "assets": assets,
         "data_urls": places,
-        "static_prefix": static(""),
+        # The storage's base URL: static("") asks the production storage's manifest for a
+        # file named "" and fails.
+        "static_prefix": staticfiles_storage.base_url,
     }
 
 

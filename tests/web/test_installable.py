@@ -84,3 +84,26 @@ def test_the_offline_places_are_the_partnerships_active_places_and_areas(login, 
         pytest.approx(59.435),
         pytest.approx(17.905),
     )
+
+
+def test_the_service_worker_is_served_with_the_production_storage(db, settings, tmp_path):
+    """Production names static files by their content hash from a manifest (collectstatic);
+    the worker's script must be written from that storage too (it once asked the manifest
+    for a file named "" and answered 500)."""
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+    response = Client().get(reverse("service_worker"))
+
+    assert response.status_code == 200
+    config = worker_config(response)
+    assert config["static_prefix"] == "/static/"
+    hashed = next(a for a in config["assets"] if a.startswith("/static/css/app."))
+    assert hashed != "/static/css/app.css"  # the hashed name, as production serves it
+    assert (tmp_path / hashed.removeprefix("/static/")).exists()
