@@ -13,6 +13,8 @@ from lagesbild.pictures import services
 from lagesbild.pictures.models import PeriodKind, Picture
 
 router = Router(tags=["pictures"])
+# A period as pictures name it; anything else (a NUL byte included) is refused before a query.
+PERIOD = r"^\d{4}(-W\d{2}|-Q[1-4]|-T[1-3])?$"
 
 
 def _reader(request):
@@ -76,7 +78,11 @@ def list_pictures(request, filters: Query[PictureFilters]):
     response=PictureContentOut,
     summary="One approved version with its content",
 )
-def get_picture(request, period: str, version: int = Path(..., ge=1, le=32767)):
+def get_picture(
+    request,
+    period: str = Path(..., pattern=PERIOD, description="2026-W47, 2026-Q3, 2026-T2 or 2026"),
+    version: int = Path(..., ge=1, le=32767),
+):
     membership = _reader(request)
     picture = services.approved_version(membership, period, version)
     content = {k: v for k, v in picture.content.items() if k != "incident_ids"}

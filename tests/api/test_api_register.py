@@ -187,6 +187,15 @@ def test_a_version_is_read_as_approved(member_a, quarter_versions):
     assert data["content"] == json.loads(json.dumps(expected))
 
 
+@pytest.mark.parametrize("period", ["2025-Q5", "kvartal", "2025-Q1%00", "20255"])
+def test_a_period_that_names_no_picture_is_422_before_any_query(member_a, period):
+    response = bearer(member_a).get(f"{API}/pictures/{period}/versions/1")
+    assert response.status_code in (404, 422)
+    if period != "2025-Q5":
+        assert response.status_code == 422
+        assert "period" in response.json()["errors"]
+
+
 def test_pictures_are_for_readers_of_the_partnership_only(
     reporter_a, member_b, member_a, quarter_versions
 ):
