@@ -35,6 +35,9 @@ def test_review_queue(open_page, coordinator_a, queue):
     page.goto("/")
     page.get_by_role("navigation").get_by_role("link", name="Granska").click()
     page.get_by_text("5 nya händelser väntar.").wait_for()
+    # The text is there before the scripts have run; a click before htmx has bound the forms
+    # would post them the old way and reload the page (it timed out once under load).
+    page.wait_for_load_state("load")
     page.evaluate("window.sameDocument = true")  # gone if any action reloads the page
     item = {name: page.locator(f"#review-{incident.pk}") for name, incident in queue.items()}
 
