@@ -23,7 +23,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from lagesbild.incidents import weeks
+from lagesbild.incidents import coverage, weeks
 from lagesbild.partnerships.models import Membership
 
 Role = Membership.Role
@@ -173,7 +173,7 @@ def _granted_incidents(membership: Membership) -> Q:
 
 def _finished_weeks(membership: Membership) -> Q:
     """Approved pictures of weeks that have ended: never a draft, never the running week."""
-    running = weeks.iso(weeks.week_code(timezone.now(), membership.partnership.time_zone))
+    running = weeks.iso(coverage.current_week(membership.partnership))
     return Q(period_kind="week", period__lt=running)
 
 
