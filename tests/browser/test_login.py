@@ -7,6 +7,7 @@ from base64 import b32decode
 import pytest
 from django.conf import settings
 from django_otp.oath import totp
+from playwright.sync_api import expect
 
 from lagesbild.accounts.policy import is_privileged
 from tests.browser import steps
@@ -46,7 +47,8 @@ def test_a_coordinator_sets_up_an_app_and_logs_in_with_its_code(open_page, coord
     code = totp(b32decode(key))
     page.get_by_label("Kod från appen").fill(f"{code:06d}")
     page.get_by_role("button", name="Aktivera").click()
-    assert page.get_by_role("heading", name="Dina reservkoder").is_visible()
+    # The activation posts and loads a new page; wait for it rather than look at once.
+    expect(page.get_by_role("heading", name="Dina reservkoder")).to_be_visible()
     assert page.locator(".recovery-codes li").count() == 10
     page.get_by_role("link", name="Jag har sparat koderna – fortsätt").click()
     page.wait_for_url("**/lagesbild/**")
@@ -57,7 +59,7 @@ def test_a_coordinator_sets_up_an_app_and_logs_in_with_its_code(open_page, coord
     page.wait_for_url("**/tvastegsverifiering/?**")
     device = coordinator_a.user.totpdevice_set.get()
     steps.enter_code(page, app_code(device, steps_ahead=1))  # the enrolment used this step's
-    assert page.get_by_role("link", name="Administrera").is_visible()
+    expect(page.get_by_role("link", name="Administrera")).to_be_visible()
 
 
 def test_login_pages_have_no_serious_accessibility_violations(open_page, coordinator_a):
