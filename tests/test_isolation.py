@@ -9,9 +9,9 @@ The cast: coordinator and reporter of A, member and coordinator of B (the coordi
 that B reaches A's objects on coordinator-only pages and must meet a 404 there, not only a
 403), a guest of each (another authority invited to one area of its partnership) and the
 anonymous. A guest gets 403 on every page that is not a guest page, and on the guest pages
-only what is its own: the approved picture of an ended week limited to its invited area,
-its joint effort, decisions shared with guests, no incident text, link or other area.
-Everything partnership A owns carries MARK_A in its name or text, and
+only what is its own: the approved pictures of an ended week and quarter and their files,
+limited to its invited area, its joint effort, decisions shared with guests, no incident
+text, link or other area. Everything partnership A owns carries MARK_A in its name or text, and
 the incidents that other reporters filed carry MARK_OTHER, so "B never sees A's data" is checked
 on every response body as a plain substring test. Coordinator A's pages must show MARK_A, which
 keeps that check from passing vacuously. After B's and the anonymous's requests, every row of A
@@ -71,8 +71,14 @@ ROLE_ORDER = [Role.REPORTER, Role.MEMBER, Role.ANALYST, Role.COORDINATOR]
 A_PERSONAS = ("coordinator_a", "reporter_a", "guest_a")
 FOREIGN_PERSONAS = ("member_b", "coordinator_b", "guest_b")
 # Where guest A may write in A (a progress note in its joint effort; switching off its own
-# second factor, which is audited): after every other request of guest A, A is as before.
-GUEST_WRITES = {"guests:effort_note", "accounts:remove_second_factor"}
+# second factor and downloading a picture's file, which are audited): after every other
+# request of guest A, A is as before.
+GUEST_WRITES = {
+    "guests:effort_note",
+    "accounts:remove_second_factor",
+    "guests:picture_export",
+    "guests:period_export",
+}
 PERSONAS = (*A_PERSONAS, *FOREIGN_PERSONAS, "anonymous")
 
 
@@ -142,6 +148,9 @@ NOT_OBJECTS = {
     "year",
     "reflection_heading",
     "guest_week",
+    "guest_period",
+    "guest_pdf",
+    "guest_xlsx",
 }
 
 
@@ -721,6 +730,22 @@ ROUTES: dict[str, Route] = {
         params={"iso": "guest_week", "version": "guest_picture_version"},
         shows_a=True,
     ),
+    # The guest's files are read like pages: the workbook's XML, the PDF's text.
+    "guests:picture_export": Route(
+        Role.GUEST,
+        params={"iso": "guest_week", "version": "guest_picture_version", "fmt": "guest_xlsx"},
+        shows_a=True,
+    ),
+    "guests:period": Route(
+        Role.GUEST,
+        params={"period": "guest_period", "version": "guest_period_version"},
+        shows_a=True,
+    ),
+    "guests:period_export": Route(
+        Role.GUEST,
+        params={"period": "guest_period", "version": "guest_period_version", "fmt": "guest_pdf"},
+        shows_a=True,
+    ),
     "guests:effort": Route(Role.GUEST, params={"pk": "joint_effort"}, shows_a=True),
     "guests:effort_note": Route(
         Role.GUEST, ("POST",), params={"pk": "joint_effort"}, body=_note_form
@@ -839,6 +864,12 @@ class World:
             return self.objects["guest_picture"].period
         if kind == "guest_picture_version":
             return self.objects["guest_picture"].version
+        if kind == "guest_period":
+            return self.objects["guest_period_picture"].period
+        if kind == "guest_period_version":
+            return self.objects["guest_period_picture"].version
+        if kind in ("guest_pdf", "guest_xlsx"):
+            return kind.removeprefix("guest_")
         return self.objects[kind].pk
 
 
@@ -924,7 +955,9 @@ def build_world() -> World:
     world.objects["guest_picture"] = _approved_picture(
         world, weeks.iso(weeks.shift(weeks.week_code(timezone.now()), -1))
     )
-    world.objects["period_picture"] = _approved_period_picture(world)
+    world.objects["period_picture"] = _approved_period_picture(world, world.fill("quarter"))
+    last_quarter = periodic.Period.parse(world.fill("quarter")).shift(-1)
+    world.objects["guest_period_picture"] = _approved_period_picture(world, str(last_quarter))
     world.objects["import_job"] = _import_job(coordinator_a)
     world.log_in()
     return world
@@ -1043,9 +1076,9 @@ def _approved_picture(world: World, iso: str) -> Picture:
     )
 
 
-def _approved_period_picture(world: World) -> Picture:
-    """A's approved picture of this quarter."""
-    content = periodic.compute_period(world.a, periodic.Period.parse(world.fill("quarter")))
+def _approved_period_picture(world: World, period: str) -> Picture:
+    """A's approved picture of a quarter. A guest sees only that of an ended quarter."""
+    content = periodic.compute_period(world.a, periodic.Period.parse(period))
     coordinator = world.memberships["coordinator_a"].user
     return pictures.approve_picture(
         actor=coordinator,

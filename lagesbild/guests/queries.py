@@ -1,16 +1,21 @@
 """What a guest organisation's members see, each read starting from `access.scoped`, whose
-GUEST_RULES decide it: approved pictures of ended weeks limited to the invited areas, the
-joint efforts the organisation takes part in, decisions shared with guests and active grants."""
+GUEST_RULES decide it: approved pictures of ended weeks, quarters, tertials and years limited
+to the invited areas, the joint efforts the organisation takes part in, decisions shared with
+guests and active grants."""
 
 from django.db.models import Max, Prefetch
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lagesbild.guests.models import DetailGrant, GuestOrganisation
+from lagesbild.incidents import weeks
 from lagesbild.interventions.models import Decision, Intervention, ProgressNote
 from lagesbild.partnerships.access import scoped
 from lagesbild.pictures import presenters
-from lagesbild.pictures.models import Picture
+from lagesbild.pictures.models import PeriodKind, Picture
+from lagesbild.pictures.periodic import INFLUENCE_SCALE, Period
+from lagesbild.web.templatetags.lagesbild import percent_change
 
 
 def invitations(membership):
@@ -32,19 +37,38 @@ def invited_area_ids(membership) -> set[int]:
     return set(guest.areas.values_list("pk", flat=True)) if guest else set()
 
 
-def pictures(membership) -> list[dict]:
-    """The approved weekly pictures a guest may open, newest version of each week."""
+def _of_kind(membership, weekly: bool):
+    rows = scoped(Picture.objects.all(), membership)
+    return (
+        rows.filter(period_kind=PeriodKind.WEEK)
+        if weekly
+        else rows.exclude(period_kind=PeriodKind.WEEK)
+    )
+
+
+def pictures(membership, *, weekly: bool = True) -> list[dict]:
+    """The approved weekly (or quarter, tertial and year) pictures a guest may open, the
+    newest version of each period, newest period first."""
     rows = (
-        scoped(Picture.objects.all(), membership)
-        .values("period")
+        _of_kind(membership, weekly)
+        .values("period_kind", "period")
         .annotate(version=Max("version"))
         .order_by("-period")
     )
-    return list(rows)
+    if weekly:
+        return list(rows)
+    return [{**row, "label": Period.parse(row["period"]).label()} for row in rows]
 
 
-def picture(membership, iso: str, version: int) -> Picture:
-    found = scoped(Picture.objects.all(), membership).filter(period=iso, version=version).first()
+def picture(membership, period: str, version: int, *, weekly: bool = True) -> Picture:
+    """One approved version the guest may open; 404 for anything else, a weekly picture
+    asked for as a periodic one included (their contents differ). A period that does not
+    parse (a NUL byte, which PostgreSQL refuses, included) never reaches a query."""
+    try:
+        weeks.parse(period) if weekly else Period.parse(period)
+    except ValueError as exc:
+        raise Http404 from exc
+    found = _of_kind(membership, weekly).filter(period=period, version=version).first()
     if found is None:
         raise Http404
     return found
@@ -67,7 +91,8 @@ def picture_areas(content: dict, area_ids: set[int]) -> list[dict]:
                 "total": _cell(series, area["id"], None),
                 "level": levels.get(assessment.get("level")),
                 "rows": [
-                    {"group": group["name"], **_cell(series, area["id"], group["id"])}
+                    # The cell's own "group" is the group's id: the name goes after it.
+                    {**_cell(series, area["id"], group["id"]), "group": group["name"]}
                     for group in content["groups"]
                 ],
             }
@@ -78,6 +103,53 @@ def picture_areas(content: dict, area_ids: set[int]) -> list[dict]:
 def _cell(series: dict, area_id: int, group_id: int | None) -> dict:
     found = series[f"{area_id}:{group_id or ''}"]
     return {**found, "level_word": presenters.level_word(found["level"])}
+
+
+def periodic_areas(content: dict, area_ids: set[int]) -> list[dict]:
+    """The invited areas of an approved periodic picture in the order of need: the index
+    with its interval, the number of incidents, the trend with its interval and the group's
+    judgement of what can be influenced (its level; the comment is free text written for
+    members). Not the rank, nor the development per category group: the one places the area
+    among areas the guest is not invited to, the other sums over all of them."""
+    influence = {s["level"]: s["name"] for s in INFLUENCE_SCALE}
+    out = []
+    for r in content["ranking"]:
+        if r["area"] not in area_ids:
+            continue
+        level = content["influence"].get(str(r["area"]), {}).get("level")
+        out.append(
+            {
+                "name": r["name"],
+                "index": r["index"],
+                "interval": f"{presenters.num(r['low'])}–{presenters.num(r['high'])}",
+                "events": r["events"],
+                "trend": _trend(r),
+                "influence": f"{level} {influence.get(level, '')}" if level else "",
+            }
+        )
+    return out
+
+
+def periodic_explanation(content: dict) -> str:
+    """What the index and the trend of a periodic picture are."""
+    basis = (
+        _("Index = viktade poäng (kategorins vikt × antal) per 1 000 invånare under perioden.")
+        if content["basis"] == "per_inhabitants"
+        else _("Index = viktade poäng (kategorins vikt × antal) under perioden.")
+    )
+    trend = _("Trenden är förändringen per period %(a)s–%(b)s, med 95 %%-intervall.") % {
+        "a": content["trend_periods"][0],
+        "b": content["trend_periods"][-1],
+    }
+    return f"{basis} {trend}"
+
+
+def _trend(r: dict) -> str:
+    """'+12 % (−3 % – +30 %)', or why there is no trend."""
+    if r["trend"] is None:
+        return r.get("trend_reason") or _("för få händelser")
+    interval = f"{percent_change(r['trend_low'])} – {percent_change(r['trend_high'])}"
+    return f"{percent_change(r['trend'])} ({interval})"
 
 
 def joint_efforts(membership):

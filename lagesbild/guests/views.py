@@ -1,24 +1,29 @@
-"""The guests' own pages (approved pictures of invited areas, joint efforts, shared
-decisions, granted detail) and the coordinator's pages that invite guests and grant detail.
+"""The guests' own pages (approved weekly and periodic pictures of invited areas and their
+PDF and Excel files, joint efforts, shared decisions, granted detail) and the coordinator's
+pages that invite guests and grant detail.
 
 Guest pages use `guest_required`; every read goes through `scoped`, whose GUEST_RULES limit
 it, so these views never widen what the member pages show."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from lagesbild.guests import queries, services
+from lagesbild.audit.record import record
+from lagesbild.guests import exports, queries, services
 from lagesbild.guests.forms import GrantForm, InviteForm
 from lagesbild.guests.models import DetailGrant
 from lagesbild.interventions import services as interventions
 from lagesbild.interventions.forms import ProgressNoteForm
 from lagesbild.partnerships.access import Role, get_for_member, guest_required, member_required
 from lagesbild.pictures import presenters
+from lagesbild.pictures.exports.formats import FORMATS
 from lagesbild.web.fields import MAX_ID
 from lagesbild.web.htmx import add_service_errors, form_page
 
@@ -34,6 +39,7 @@ def start(request):
         {
             "nav": "guest",
             "pictures": queries.pictures(membership),
+            "periodic": queries.pictures(membership, weekly=False),
             "efforts": queries.joint_efforts(membership),
             "decisions": queries.shared_decisions(membership),
             "grants": queries.active_grants(membership),
@@ -54,8 +60,82 @@ def picture(request, iso: str, version: int):
             "picture": found,
             "week": presenters.week_label(found.period),
             "areas": queries.picture_areas(found.content, queries.invited_area_ids(membership)),
+            "downloads": _downloads("guests:picture_export", found),
         },
     )
+
+
+@guest_required
+def period(request, period: str, version: int):
+    """An approved quarter, tertial or year, limited to the invited areas."""
+    membership = request.membership
+    found = queries.picture(membership, period, version, weekly=False)
+    return render(
+        request,
+        "guests/period.html",
+        {
+            "nav": "guest",
+            "picture": found,
+            "title": presenters.periodic_title(found.content),
+            "notes": presenters.periodic_notes(found.content),
+            "explanation": queries.periodic_explanation(found.content),
+            "areas": queries.periodic_areas(found.content, queries.invited_area_ids(membership)),
+            "downloads": _downloads("guests:period_export", found),
+        },
+    )
+
+
+def _downloads(name: str, picture) -> list[dict]:
+    return [
+        {"label": chosen.label, "url": reverse(name, args=[picture.period, picture.version, fmt])}
+        for fmt, chosen in exports.GUEST_FORMATS.items()
+    ]
+
+
+@require_GET
+@guest_required
+def picture_export(request, iso: str, version: int, fmt: str):
+    found = queries.picture(request.membership, iso, version)
+    return _export(request, found, fmt, "guests:picture")
+
+
+@require_GET
+@guest_required
+def period_export(request, period: str, version: int, fmt: str):
+    found = queries.picture(request.membership, period, version, weekly=False)
+    return _export(request, found, fmt, "guests:period")
+
+
+def _export(request, found, fmt: str, page: str):
+    """The guest's PDF or Excel file of an approved picture, audited like every export. A
+    format the members have but guests do not (the GIS files) is refused with a sentence."""
+    if fmt not in exports.GUEST_FORMATS:
+        if fmt not in FORMATS:
+            raise Http404
+        messages.error(
+            request,
+            _(
+                "Som gäst kan du ladda ned lägesbilden som PDF eller Excel. GIS-filerna visar "
+                "alla områdens gränser och siffror och lämnas inte ut till gäster."
+            ),
+        )
+        return redirect(page, found.period, found.version)
+    data = exports.build(request.membership, found, fmt)
+    record(
+        actor=request.user,
+        action="picture.export",
+        partnership=request.membership.partnership,
+        obj=found,
+        summary=f"{found.period} {fmt} v{found.version} (gäst)",
+        request=request,
+        format=fmt,
+        period=found.period,
+        version=found.version,
+        guest=True,
+    )
+    response = HttpResponse(data, content_type=exports.GUEST_FORMATS[fmt].content_type)
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename(found, fmt)}"'
+    return response
 
 
 def _effort_page(request, intervention, form=None, status=200):

@@ -171,10 +171,20 @@ def _granted_incidents(membership: Membership) -> Q:
     return granted & Q(visibility="partnership") & ~Q(status="rejected")
 
 
-def _finished_weeks(membership: Membership) -> Q:
-    """Approved pictures of weeks that have ended: never a draft, never the running week."""
-    running = weeks.iso(coverage.current_week(membership.partnership))
-    return Q(period_kind="week", period__lt=running)
+def _ended_periods(membership: Membership) -> Q:
+    """Approved pictures of periods that have ended: never a draft, never the running week,
+    quarter, tertial or year (a coordinator may approve a running period, with a warning).
+    Periods of one kind are written alike ("2026-W07", "2026-Q3", "2026"), so their text
+    orders them."""
+    from lagesbild.pictures import periodic
+
+    partnership = membership.partnership
+    running = weeks.iso(coverage.current_week(partnership))
+    ended = Q(period_kind="week", period__lt=running)
+    today = periodic.today_for(partnership)
+    for kind in periodic.PERIOD_KINDS:
+        ended |= Q(period_kind=kind, period__lt=str(periodic.Period.containing(kind, today)))
+    return ended
 
 
 def _invited_areas(membership: Membership) -> Q:
@@ -189,7 +199,7 @@ def _invited_areas(membership: Membership) -> Q:
 GUEST_RULES = {
     "partnership": lambda membership: Q(),
     "area": _invited_areas,
-    "picture": _finished_weeks,
+    "picture": _ended_periods,
     "intervention": lambda membership: Q(pk__in=_taking_part(membership)),
     "progressnote": lambda membership: Q(intervention__in=_taking_part(membership)),
     "decision": lambda membership: Q(shared_with_guests=True),

@@ -35,6 +35,7 @@ _PATTERNS = {
     PeriodKind.TERTIAL: (re.compile(r"^(\d{4})-T([1-3])$"), 4),
     PeriodKind.YEAR: (re.compile(r"^(\d{4})$"), 12),
 }
+PERIOD_KINDS = tuple(_PATTERNS)  # the kinds of periodic picture
 
 
 @dataclass(frozen=True)

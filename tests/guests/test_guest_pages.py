@@ -35,6 +35,7 @@ def test_guest_sees_approved_picture_of_two_invited_areas_and_nothing_else(
     assert "<h2" in body and "Norr</h2>" in body and "Söder</h2>" in body
     assert "Väster" not in body
     assert SECRET not in body
+    assert '<th scope="row">Skadegörelse</th>' in body  # groups by name, not id
     assert client.get(reverse("home")).url == reverse("guests:start")
     for name, args in [
         ("pictures:version", [picture.period, picture.version]),
