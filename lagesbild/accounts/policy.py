@@ -1,24 +1,46 @@
 """Who gets the stricter account rules: coordinators, analysts and administrators must use two
 factors and are logged out sooner when idle, because they see every report and can change
-the partnership."""
+the partnership; so must a guest whose organisation holds a detail grant that holds today,
+because it reads single incidents (guests.DetailGrant)."""
 
 from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
 
 from lagesbild.partnerships.models import Membership
 
 PRIVILEGED_ROLES = (Membership.Role.COORDINATOR, Membership.Role.ANALYST)
+ROLE, GRANT = "role", "grant"
+
+
+def privilege(user) -> str | None:
+    """Why the user gets the stricter rules: ROLE (an administrator, or a coordinator or
+    analyst in an active membership, the same rule that lets them in at all), GRANT (a guest
+    whose organisation may read incident detail today) or None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if user.is_staff or user.is_superuser:
+        return ROLE
+    memberships = Membership.objects.filter(user=user, active=True, organisation__active=True)
+    if memberships.filter(role__in=PRIVILEGED_ROLES).exists():
+        return ROLE
+    # The grant's checks of access._granted_incidents, in one filter() so that they hold
+    # for one and the same grant.
+    today = timezone.localdate()
+    prefix = "organisation__guest_invitation__grants__"
+    granted = Q(
+        role=Membership.Role.GUEST,
+        **{
+            f"{prefix}revoked_at__isnull": True,
+            f"{prefix}starts__lte": today,
+            f"{prefix}ends__gte": today,
+        },
+    )
+    return GRANT if memberships.filter(granted).exists() else None
 
 
 def is_privileged(user) -> bool:
-    """True for administrators and for anyone who is a coordinator or analyst in an active
-    membership (the same rule that lets them in at all)."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.is_staff or user.is_superuser:
-        return True
-    return Membership.objects.filter(
-        user=user, active=True, organisation__active=True, role__in=PRIVILEGED_ROLES
-    ).exists()
+    return privilege(user) is not None
 
 
 def privileged(request) -> bool:
