@@ -379,6 +379,38 @@ def compute_demo_pictures(partnership, weeks_back: int = 2) -> list[tuple[str, f
     return done
 
 
+def approve_demo_picture(partnership):
+    """The last complete week's picture approved by the demo's coordinator, unless a version
+    of it exists, so the guest `gast-fk` sees a picture of its invited areas at once (guests
+    see approved pictures of ended weeks only). Counted reports nobody has reviewed are
+    confirmed with a note, as a coordinator approving them must. None without a coordinator."""
+    from lagesbild.incidents import coverage, weeks
+    from lagesbild.pictures import runs
+    from lagesbild.pictures import services as pictures
+
+    coordinator = (
+        partnership.memberships.filter(role=Membership.Role.COORDINATOR, active=True)
+        .order_by("pk")
+        .first()
+    )
+    code = coverage.last_complete_week(partnership)
+    iso = weeks.iso(code)
+    if coordinator is None or pictures.latest_approved(partnership, iso) is not None:
+        return None
+    run = runs.latest_run(partnership, iso)
+    if runs.is_stale(run, partnership):
+        run = runs.run_now(partnership, iso)
+    content = pictures.assemble(partnership, code, run)
+    warned = bool(pictures.approval_warnings(content))
+    return pictures.approve_picture(
+        actor=coordinator.user,
+        partnership=partnership,
+        content=content,
+        confirmed=warned,
+        change_note="Demo: godkänd vid uppsättningen" if warned else "",
+    )
+
+
 @dataclass(frozen=True)
 class DemoIntervention:
     """A past (or ongoing) intervention of the demo. `effect` is the share of the targeted
