@@ -3,6 +3,7 @@ areas' figures of approved pictures of ended periods, and nothing else. The file
 back (openpyxl, pdftotext) and searched for what must not be in them."""
 
 import io
+import itertools
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -11,6 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from lagesbild.audit.models import Entry
+from lagesbild.guests.models import GuestOrganisation
 from lagesbild.partnerships.models import Membership, Organisation
 from lagesbild.pictures import periodic
 from lagesbild.pictures import services as pictures
@@ -169,3 +171,42 @@ def test_guest_of_another_partnership_gets_no_file(
     for name, picture in [("guests:picture_export", week), ("guests:period_export", quarter)]:
         url = reverse(name, args=[picture.period, picture.version, "pdf"])
         assert client.get(url).status_code == 404
+
+
+def test_guest_of_a_sees_nothing_of_b(guest, partnership_b, login):
+    """B's approved week and quarter: not on A's guest's page, and 404 by their URLs, files
+    included (A has no picture of those periods, so nothing of A's answers either)."""
+    coordinator_b = make_member(partnership_b, Role.COORDINATOR, "coord_b_files")
+    week = approve_week(partnership_b, coordinator_b, 1)
+    quarter = approve_quarter(partnership_b, coordinator_b, 1)
+    client = login(guest)
+    start = client.get(reverse("guests:start")).content.decode()
+    assert "Samverkan B" not in start
+    pages = {"guests:picture": week, "guests:period": quarter}
+    for name, picture in pages.items():
+        url = reverse(name, args=[picture.period, picture.version])
+        assert url not in start
+        assert client.get(url).status_code == 404
+    files = {"guests:picture_export": week, "guests:period_export": quarter}
+    for (name, picture), fmt in itertools.product(files.items(), ("pdf", "xlsx", "geojson")):
+        assert client.get(reverse(name, args=[picture.period, 1, fmt])).status_code == 404
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "xlsx"])
+def test_an_area_no_longer_invited_leaves_the_page_and_the_files(
+    fmt, guest, coordinator_a, partnership_a, reports, login, tmp_path
+):
+    """The invitation is read at each request: Söder taken off the invitation is gone from
+    the pictures approved while it was on, and their files."""
+    week = approve_week(partnership_a, coordinator_a, 1)
+    quarter = approve_quarter(partnership_a, coordinator_a, 1)
+    GuestOrganisation.objects.get(organisation=guest.organisation).areas.set(
+        partnership_a.areas.filter(name="Norr")
+    )
+    client = login(guest)
+    for name, picture in [("guests:picture_export", week), ("guests:period_export", quarter)]:
+        text = download(client, name, picture, fmt, tmp_path)
+        assert "Norr" in text
+        assert "Söder" not in text and "Väster" not in text
+    body = client.get(reverse("guests:period", args=[quarter.period, 1])).content.decode()
+    assert "Norr</th>" in body and "Söder" not in body
