@@ -1,7 +1,7 @@
 """A guest authority's journey in a browser: the coordinator invites Försäkringskassan to two
 areas and grants it incident detail of one for a stated purpose; the guest lands on its own
 page, opens last week's approved picture (its two areas only) and then the granted detail.
-The guest's pages pass axe-core's WCAG 2.1 AA checks."""
+The guest's pages, last quarter's picture included, pass axe-core's WCAG 2.1 AA checks."""
 
 from datetime import timedelta
 
@@ -14,7 +14,7 @@ from lagesbild.partnerships.models import Membership, Organisation
 from tests.browser.picture.accessibility import axe_findings
 from tests.browser.steps import log_in
 from tests.factories import make_area, make_incident, make_member
-from tests.guests.builders import approve_week, days
+from tests.guests.builders import approve_quarter, approve_week, days
 
 pytestmark = pytest.mark.browser
 
@@ -28,6 +28,7 @@ def test_guest_sees_invited_areas_and_granted_detail(open_page, coordinator_a, m
     make_incident(member_a, area=norr, description=TEXT)
     make_incident(member_a, area=vaster, occurred_at=timezone.now() - timedelta(days=7))
     picture = approve_week(partnership, coordinator_a, 1)
+    quarter = approve_quarter(partnership, coordinator_a, 1)
     guest = make_member(partnership, Membership.Role.GUEST, "fk_gast", Organisation.Kind.AUTHORITY)
     Organisation.objects.filter(pk=guest.organisation_id).update(name="Försäkringskassan")
 
@@ -64,6 +65,7 @@ def test_guest_sees_invited_areas_and_granted_detail(open_page, coordinator_a, m
     findings = [
         *axe_findings(visitor, reverse("guests:start")),
         *axe_findings(visitor, reverse("guests:picture", args=[picture.period, 1])),
+        *axe_findings(visitor, reverse("guests:period", args=[quarter.period, 1])),
         *axe_findings(visitor, reverse("guests:detail")),
         *axe_findings(page, reverse("guests:manage")),
     ]

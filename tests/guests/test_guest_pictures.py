@@ -15,27 +15,13 @@ from lagesbild.audit.models import Entry
 from lagesbild.guests.models import GuestOrganisation
 from lagesbild.partnerships.models import Membership, Organisation
 from lagesbild.pictures import periodic
-from lagesbild.pictures import services as pictures
 from lagesbild.pictures.models import PeriodKind
 from tests.factories import make_incident, make_member
-from tests.guests.builders import approve_week
+from tests.guests.builders import approve_quarter, approve_week
 from tests.pictures.test_exports import pdf_text
 
 Role = Membership.Role
 SECRET = "Klotter på förskolans staket, Storgatan 7"
-
-
-def approve_quarter(partnership, coordinator, quarters_back: int):
-    """The approved picture of the quarter `quarters_back` quarters ago (0: this one)."""
-    today = periodic.today_for(partnership)
-    chosen = periodic.Period.containing(PeriodKind.QUARTER, today).shift(-quarters_back)
-    return pictures.approve_picture(
-        actor=coordinator.user,
-        partnership=partnership,
-        content=periodic.compute_period(partnership, chosen),
-        confirmed=True,
-        change_note="Godkänd trots att perioden pågår",
-    )
 
 
 @pytest.fixture
