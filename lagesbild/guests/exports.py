@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from lagesbild.guests import queries
+from lagesbild.incidents import weeks
 from lagesbild.pictures import presenters
 from lagesbild.pictures.exports.edition import shown_count
 from lagesbild.pictures.exports.excel import DECIMAL, INTEGER, _append, _fit_columns, _table_header
@@ -61,11 +62,12 @@ def filename(picture: Picture, fmt: str) -> str:
 
 
 def _status(picture: Picture) -> str:
-    """The version and day of approval; not the approver's name, which the guest's page
-    does not show either."""
+    """The version and day of approval (in the partnership's time zone); not the approver's
+    name, which the guest's page does not show either."""
+    zone = picture.partnership.time_zone
     return _(
         "Godkänd version %(v)s, %(at)s. Visar bara de områden er organisation är inbjuden till."
-    ) % {"v": picture.version, "at": picture.approved_at.date().isoformat()}
+    ) % {"v": picture.version, "at": weeks.local_date(picture.approved_at, zone).isoformat()}
 
 
 def _weekly(picture: Picture, areas: list[dict], below: int) -> GuestFile:
