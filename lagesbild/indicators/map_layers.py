@@ -70,7 +70,9 @@ def layer(indicator: Indicator, known: list[queries.AreaSummary]) -> dict:
     }
 
 
-def layers(membership, until: date) -> list[dict]:
+def layers(membership, until: date, picture=None) -> list[dict]:
     """The layers of the indicators the picture's section shows, as of `until` (the end of
-    the picture's week), in the queries of one picture section."""
-    return [layer(i, known) for i, known in presenters.picture_sections(membership, until)]
+    the picture's week), in the queries of one picture section: an approved version's
+    (`picture`) frozen values, the draft's today's."""
+    sections = presenters.picture_sections(membership, until, picture)
+    return [layer(i, known) for i, known in sections]

@@ -119,3 +119,25 @@ class IndicatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.area} {self.period_start}: {self.value}"
+
+
+class PictureIndicators(models.Model):
+    """The indicator figures an approved picture version showed, frozen with it: a later
+    upload or correction of a value changes the draft, never an approved version
+    (snapshot.py). Kept apart from the picture's content, which the API hands to every
+    reader, because an indicator may be for coordinators and analysts only: each reader
+    sees the frozen indicators they may see today."""
+
+    picture = models.OneToOneField(
+        "pictures.Picture", on_delete=models.CASCADE, related_name="indicator_snapshot"
+    )
+    # The last day of the picture's period: values of periods begun by then were shown.
+    until = models.DateField()
+    sections = models.JSONField()
+
+    class Meta:
+        verbose_name = _("indikatorer i godkänd lägesbild")
+        verbose_name_plural = _("indikatorer i godkända lägesbilder")
+
+    def __str__(self) -> str:
+        return str(self.picture)
