@@ -14,6 +14,7 @@ from lagesbild.indicators import police, presenters, services
 from lagesbild.indicators.models import Indicator, IndicatorValue
 from lagesbild.policeevents import services as police_services
 from lagesbild.policeevents.models import FeedCall, PoliceEvent
+from tests.api.test_api import bearer
 from tests.conftest import client_for
 from tests.factories import make_area
 from tests.policeevents.conftest import EVENTS, read
@@ -166,3 +167,5 @@ def test_shown_like_any_indicator_with_its_source(municipality, member_a):
     page = client_for(member_a).get(reverse("indicators:detail", args=[indicator.pk]))
     text = page.content.decode()
     assert "Polisen (öppna händelser)" in text and "kan inte matas in" in text
+    [listed] = bearer(member_a).get("/api/v1/indicators").json()
+    assert (listed["source"], listed["counted_from"]) == (police.SOURCE, "police_events")
