@@ -130,7 +130,30 @@ def test_values_are_never_entered_by_hand(municipality, coordinator_a):
     # What it counts stays; who sees it and its weight are the group's to set.
     with pytest.raises(ValidationError):
         services.change_indicator(actor=coordinator_a.user, indicator=indicator, unit="st")
-    services.change_indicator(actor=coordinator_a.user, indicator=indicator, visibility="analysts")
+    # The edit page: posted values for what it counts are ignored (disabled fields).
+    response = client.post(
+        reverse("indicators:edit", args=[indicator.pk]),
+        {
+            "name": "Polisens notiser",
+            "unit": "st",
+            "period": "quarter",
+            "scale": "amount",
+            "direction": "higher_worse",
+            "source": "Annat",
+            "visibility": "analysts",
+            "active": "on",
+            "need_weight": "0",
+        },
+    )
+    assert response.status_code == 302
+    indicator.refresh_from_db()
+    assert (indicator.name, indicator.visibility) == ("Polisens notiser", "analysts")
+    assert (indicator.unit, indicator.period, indicator.scale, indicator.source) == (
+        "händelser",
+        "month",
+        "count",
+        police.SOURCE,
+    )
 
 
 def test_only_one_and_only_for_a_partnership_with_notices(partnership_a, coordinator_a):
