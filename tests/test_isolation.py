@@ -592,6 +592,10 @@ ROUTES: dict[str, Route] = {
     "indicators:create": Route(
         Role.COORDINATOR, ("GET", "POST"), body=_indicator_form, foreign_post=302
     ),
+    # The built-in police indicator: added or refused (no municipality code), then back.
+    "indicators:add_police": Route(
+        Role.COORDINATOR, ("POST",), body=lambda world: {"period": "month"}, foreign_post=302
+    ),
     "indicators:detail": Route(Role.MEMBER, params={"pk": "indicator"}, shows_a=True),
     "indicators:edit": Route(
         Role.COORDINATOR,

@@ -26,6 +26,10 @@ class IndicatorOut(Schema):
     need_weight: int = Field(
         description="0-3: the weight in the periodic picture's combined need (0: not weighed in)"
     )
+    counted_from: str = Field(
+        description="'' for values entered by form or file; police_events for the built-in "
+        "indicator counted from the police's public notices placed in an area"
+    )
 
 
 class IndicatorValueOut(Schema):

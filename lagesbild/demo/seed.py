@@ -29,6 +29,7 @@ from lagesbild.geography.models import Area, Place
 from lagesbild.guests.services import invite_guest
 from lagesbild.incidents.models import Category, Incident
 from lagesbild.indicators.models import IndicatorValue
+from lagesbild.indicators.police import add_indicator as add_police_indicator
 from lagesbild.indicators.services import define_indicator
 from lagesbild.interventions import evaluation, services
 from lagesbild.interventions.models import Intervention, ProgressNote
@@ -160,6 +161,8 @@ def seed_demo(
             seed=seed,
         )
         load_demo_events()
+        # The police's notices also as the built-in indicator, counted per month.
+        add_police_indicator(actor=None, partnership=partnership, period="month")
     if passwords:
         _store_passwords({**_stored_passwords(), **passwords})
     # Fresh statistics for the query planner: without them (PostgreSQL with autovacuum off)

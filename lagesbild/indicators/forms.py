@@ -26,6 +26,22 @@ class IndicatorForm(forms.ModelForm):
         weight = self.fields["need_weight"]
         weight.required = False
         weight.empty_value = 0
+        if self.instance.counted_from:  # what a counted indicator counts is not the form's
+            for name in services.FIXED_WHEN_COUNTED:
+                self.fields[name].disabled = True
+
+
+class PoliceIndicatorForm(forms.Form):
+    """The built-in indicator that counts the police's notices: per week or month."""
+
+    period = forms.ChoiceField(
+        label=_("Räkna per"),
+        choices=[
+            (Indicator.Period.MONTH, Indicator.Period.MONTH.label),
+            (Indicator.Period.WEEK, Indicator.Period.WEEK.label),
+        ],
+        initial=Indicator.Period.MONTH,
+    )
 
 
 class PeriodChoiceForm(forms.Form):

@@ -42,16 +42,27 @@ def _periods_text(indicator: Indicator, starts: set[date]) -> str:
     }
 
 
+def _class_of(value: float, breaks: list[float]) -> int:
+    """The class a value falls in: how many class limits it reaches."""
+    return sum(value >= b for b in breaks)
+
+
 def layer(indicator: Indicator, known: list[queries.AreaSummary]) -> dict:
-    """One indicator's layer from the areas that have a value."""
+    """One indicator's layer from the areas that have a value. Each area carries its class
+    as a number (the map's colour) and in words (the legend's list of areas, so the class is
+    never told by colour alone)."""
     breaks, classes = _classes(indicator, [s.latest.value for s in known])
     areas = {}
-    for s in known:
+    for s in sorted(known, key=lambda s: s.area.name):
         state = presenters.flag(indicator, s.deviation)
+        shade = _class_of(s.latest.value, breaks)
         areas[str(s.area.pk)] = {
+            "name": s.area.name,
             "value": s.latest.value,
             "text": presenters.value_text(indicator, s.latest.value),
             "period": periods.label(indicator.period, s.latest.period_start),
+            "class": shade,
+            "class_text": classes[shade],
             "deviates": state in (presenters.WORSE, presenters.BETTER),
             "flag": str(presenters.FLAG_LABELS[state]),
         }
@@ -70,7 +81,9 @@ def layer(indicator: Indicator, known: list[queries.AreaSummary]) -> dict:
     }
 
 
-def layers(membership, until: date) -> list[dict]:
+def layers(membership, until: date, picture=None) -> list[dict]:
     """The layers of the indicators the picture's section shows, as of `until` (the end of
-    the picture's week), in the queries of one picture section."""
-    return [layer(i, known) for i, known in presenters.picture_sections(membership, until)]
+    the picture's week), in the queries of one picture section: an approved version's
+    (`picture`) frozen values, the draft's today's."""
+    sections = presenters.picture_sections(membership, until, picture)
+    return [layer(i, known) for i, known in sections]

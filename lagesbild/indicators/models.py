@@ -26,6 +26,10 @@ class Indicator(models.Model):
         HIGHER_WORSE = "higher_worse", _("Högre är sämre")
         HIGHER_BETTER = "higher_better", _("Högre är bättre")
 
+    class CountedFrom(models.TextChoices):
+        # The values are counted by the app, not entered (indicators/police.py).
+        POLICE_EVENTS = "police_events", _("Polisens öppna händelser")
+
     class Visibility(models.TextChoices):
         MEMBERS = "members", _("Alla medlemmar")
         ANALYSTS = "analysts", _("Samordnare och analytiker")
@@ -65,6 +69,11 @@ class Indicator(models.Model):
             "där rapporternas index väger 1. Bara för indikatorer som alla medlemmar ser."
         ),
     )
+    # Empty: the values are entered by form or file. Otherwise the app counts them and
+    # nobody enters them (a built-in indicator, one per partnership and source).
+    counted_from = models.CharField(
+        _("räknas från"), max_length=20, choices=CountedFrom.choices, blank=True, default=""
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -80,6 +89,11 @@ class Indicator(models.Model):
                 fields=["partnership"],
                 condition=models.Q(measures_population=True),
                 name="indicator_one_population",
+            ),
+            models.UniqueConstraint(
+                fields=["partnership", "counted_from"],
+                condition=~models.Q(counted_from=""),
+                name="indicator_one_per_counted_source",
             ),
         ]
 
@@ -119,3 +133,25 @@ class IndicatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.area} {self.period_start}: {self.value}"
+
+
+class PictureIndicators(models.Model):
+    """The indicator figures an approved picture version showed, frozen with it: a later
+    upload or correction of a value changes the draft, never an approved version
+    (snapshot.py). Kept apart from the picture's content, which the API hands to every
+    reader, because an indicator may be for coordinators and analysts only: each reader
+    sees the frozen indicators they may see today."""
+
+    picture = models.OneToOneField(
+        "pictures.Picture", on_delete=models.CASCADE, related_name="indicator_snapshot"
+    )
+    # The last day of the picture's period: values of periods begun by then were shown.
+    until = models.DateField()
+    sections = models.JSONField()
+
+    class Meta:
+        verbose_name = _("indikatorer i godkänd lägesbild")
+        verbose_name_plural = _("indikatorer i godkända lägesbilder")
+
+    def __str__(self) -> str:
+        return str(self.picture)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from analysis import indicators as method
-from lagesbild.indicators import periods, queries
+from lagesbild.indicators import periods, queries, snapshot
 from lagesbild.indicators.models import Indicator
 from lagesbild.indicators.queries import AreaSummary
 from lagesbild.partnerships.access import Role, has_role
@@ -185,16 +185,33 @@ def rows(indicator: Indicator, summaries: list[AreaSummary]) -> list[Row]:
     return result
 
 
-def picture_sections(membership, until) -> list[tuple[Indicator, list[AreaSummary]]]:
-    """What the pictures' "Indikatorer" section and their exports show: each indicator the
-    member may see with the areas that have a value of a period begun by `until` (areas
-    without one are listed on the indicator's own page). Nothing for reporters, who see no
-    indicators. The values are today's, also for an approved version (not frozen)."""
+def picture_sections(membership, until, picture=None) -> list[tuple[Indicator, list[AreaSummary]]]:
+    """What the pictures' "Indikatorer" section, their map layers and their exports show:
+    each indicator the member may see with the areas that have a value of a period begun by
+    `until` (areas without one are listed on the indicator's own page). Nothing for
+    reporters, who see no indicators. An approved version (`picture`) shows the values
+    frozen with it; the draft, and a version approved before values were frozen, today's."""
     if not has_role(membership, Role.MEMBER):
         return []
+    frozen = snapshot.sections(membership, picture) if picture is not None else None
+    found = frozen if frozen is not None else queries.picture_summaries(membership, until)
     sections = []
-    for indicator, summaries in queries.picture_summaries(membership, until):
+    for indicator, summaries in found:
         known = [s for s in summaries if s.latest is not None]
         if known:
             sections.append((indicator, known))
     return sections
+
+
+def values_note(picture=None) -> str:
+    """Whose values the section shows: frozen with the version, or today's."""
+    if picture is None:
+        return _(
+            "Indikatorernas värden är som de är i dag; de fryses med lägesbilden när den godkänns."
+        )
+    if snapshot.has_frozen(picture):
+        return _("Indikatorernas värden är som de var när versionen godkändes.")
+    return _(
+        "Indikatorernas värden är som de är i dag: versionen godkändes innan värdena "
+        "frystes med lägesbilden."
+    )

@@ -57,10 +57,20 @@ def summaries(indicator: Indicator, until: date | None = None) -> list[AreaSumma
 def picture_summaries(membership, until: date) -> list[tuple[Indicator, list[AreaSummary]]]:
     """`summaries` of every active indicator the member may see, in three queries however
     many indicators there are (the weekly picture's section)."""
-    items = list(indicators(membership).filter(active=True))
+    return _all_summaries(list(indicators(membership).filter(active=True)), until)
+
+
+def approval_summaries(partnership, until: date) -> list[tuple[Indicator, list[AreaSummary]]]:
+    """`picture_summaries` of every active indicator of the partnership, whoever may see it:
+    what an approved version freezes (snapshot.py filters it for each reader)."""
+    items = list(Indicator.objects.filter(partnership=partnership, active=True))
+    return _all_summaries(items, until)
+
+
+def _all_summaries(items: list[Indicator], until: date) -> list:
     if not items:
         return []
-    area_list = list(Area.objects.filter(partnership=membership.partnership_id, active=True))
+    area_list = list(Area.objects.filter(partnership=items[0].partnership_id, active=True))
     values = _values(items, until)
     return [(i, _summaries(i, area_list, values)) for i in items]
 

@@ -64,6 +64,8 @@ LAYOUT = Layout(
 MAX_REPORTED_ROWS = 1000
 # Fields that cannot change once the indicator has values: the values would change meaning.
 FIXED_WITH_VALUES = ("period", "scale")
+# Fields of a counted indicator (police.py) that say what is counted: never changed.
+FIXED_WHEN_COUNTED = ("unit", "period", "scale", "source", "measures_population")
 DEFINITION_FIELDS = (
     "name",
     "unit",
@@ -143,6 +145,14 @@ def change_indicator(*, actor, indicator: Indicator, request=None, **fields) -> 
     merged = {name: fields.get(name, getattr(indicator, name)) for name in DEFINITION_FIELDS}
     _check_population(indicator.partnership, merged, exclude=indicator.pk)
     _check_need_weight(merged)
+    if indicator.counted_from:
+        fixed = {
+            name: _("Räknas av Lägesbild och kan inte ändras.")
+            for name in FIXED_WHEN_COUNTED
+            if name in fields and fields[name] != getattr(indicator, name)
+        }
+        if fixed:
+            raise ValidationError(fixed)
     if indicator.values.exists():
         fixed = {
             name: _("Kan inte ändras när indikatorn har värden.")
@@ -210,6 +220,15 @@ def check_value(indicator: Indicator, value: float, sample_size: int | None) -> 
     return problems
 
 
+def check_entered(indicator: Indicator) -> None:
+    """Values are entered only for an indicator the app does not count itself."""
+    if indicator.counted_from:
+        raise ValidationError(
+            _("Värdena räknas av Lägesbild från %(source)s och kan inte matas in.")
+            % {"source": indicator.get_counted_from_display().lower()}
+        )
+
+
 def check_period(start: date) -> list[str]:
     """A value is for a period that has begun: a figure for next month is a typing error."""
     if start > timezone.localdate():
@@ -237,7 +256,9 @@ def save_values(
     request=None,
 ) -> SaveResult:
     """Create or replace values in one transaction. A replaced value is audited with its old
-    and new figure; an identical one is left as it was (with its first enterer)."""
+    and new figure; an identical one is left as it was (with its first enterer). A counted
+    indicator's values are never entered."""
+    check_entered(indicator)
     entries = list(entries)
     problems = [
         message

@@ -11,10 +11,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from lagesbild.incidents.importers.tabular import ImportFormatError, open_file
-from lagesbild.indicators import periods, presenters, queries, services
-from lagesbild.indicators.forms import IndicatorForm, PeriodChoiceForm, PeriodValuesForm, UploadForm
+from lagesbild.indicators import periods, police, presenters, queries, services
+from lagesbild.indicators.forms import (
+    IndicatorForm,
+    PeriodChoiceForm,
+    PeriodValuesForm,
+    PoliceIndicatorForm,
+    UploadForm,
+)
 from lagesbild.partnerships.access import Role, has_role, member_required
 from lagesbild.web import uploads
 from lagesbild.web.htmx import add_service_errors, form_page
@@ -34,8 +41,43 @@ def indicator_list(request):
             "nav": "indicators",
             "indicators": items,
             "can_define": has_role(membership, Role.COORDINATOR),
+            "police_form": PoliceIndicatorForm()
+            if has_role(membership, Role.COORDINATOR) and police.can_add(membership.partnership)
+            else None,
         },
     )
+
+
+@require_POST
+@member_required(Role.COORDINATOR)
+def add_police(request):
+    """Add the built-in indicator that counts the police's notices per area."""
+    form = PoliceIndicatorForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Välj vecka eller månad."))
+        return redirect("indicators:list")
+    try:
+        indicator = police.add_indicator(
+            actor=request.user,
+            partnership=request.membership.partnership,
+            period=form.cleaned_data["period"],
+            request=request,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("indicators:list")
+    messages.success(request, _("Indikatorn är tillagd och räknad från polisens notiser."))
+    return redirect("indicators:detail", pk=indicator.pk)
+
+
+def _refuse_counted(request, indicator):
+    """A counted indicator has no values to enter: back to its page, saying why."""
+    try:
+        services.check_entered(indicator)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("indicators:detail", pk=indicator.pk)
+    return None
 
 
 @member_required(Role.MEMBER)
@@ -54,7 +96,9 @@ def indicator_detail(request, pk: int):
                 (area, [presenters.value_text(indicator, v.value) if v else "–" for v in cells])
                 for area, cells in table
             ],
-            "can_enter": has_role(request.membership, Role.COORDINATOR),
+            "can_enter": has_role(request.membership, Role.COORDINATOR)
+            and not indicator.counted_from,
+            "can_edit": has_role(request.membership, Role.COORDINATOR),
         },
     )
 
@@ -126,6 +170,8 @@ def enter_values(request, pk: int):
     """One period's values for every area in one table."""
     membership = request.membership
     indicator = queries.get_indicator(membership, pk)
+    if refused := _refuse_counted(request, indicator):
+        return refused
     choice, start = _chosen_period(request, indicator)
     form = PeriodValuesForm(
         request.POST or None,
@@ -186,6 +232,8 @@ def upload(request, pk: int):
     """Step 1: the file, refused at once if it cannot be read as a value list."""
     membership = request.membership
     indicator = queries.get_indicator(membership, pk)
+    if refused := _refuse_counted(request, indicator):
+        return refused
     form = UploadForm(request.POST or None, request.FILES or None, indicator=indicator)
     if request.method == "POST" and form.is_valid():
         key = uploads.store(UPLOADS, membership.partnership, form.cleaned_data["file"])
@@ -218,6 +266,8 @@ def upload_preview(request, pk: int, key: str):
     membership = request.membership
     partnership = membership.partnership
     indicator = queries.get_indicator(membership, pk)
+    if refused := _refuse_counted(request, indicator):
+        return refused
     path = uploads.stored(UPLOADS, partnership, key)
     note = (request.POST.get("source_note") or request.GET.get("kalla") or "").strip()[:200]
     # The period of rows without one; a garbled one is just a period no row can have.

@@ -23,6 +23,7 @@ from lagesbild.incidents import weeks
 from lagesbild.incidents.models import Incident
 from lagesbild.incidents.privacy import validate_no_identity_numbers
 from lagesbild.incidents.queries import COUNTED, map_points
+from lagesbild.indicators import snapshot as indicator_snapshot
 from lagesbild.interventions.services import due_interventions
 from lagesbild.partnerships.access import scoped
 from lagesbild.pictures import presenters
@@ -386,6 +387,8 @@ def approve_picture(
         content=frozen,
         approved_at=timezone.now(),
     )
+    # The indicator values the version shows, kept apart from `content` (indicators.snapshot).
+    indicator_snapshot.freeze(picture)
     record(
         actor=actor,
         action="picture.approve",

@@ -366,12 +366,14 @@ def map_data(request, iso: str):
     code = week_or_404(request, iso)
     partnership = request.membership.partnership
     version_number = request.GET.get("version")
+    picture = None
     if version_number:
         if not version_number.isdigit():
             raise Http404
-        content = services.approved_version(
+        picture = services.approved_version(
             request.membership, weeks.iso(code), int(version_number)
-        ).content
+        )
+        content = picture.content
     else:
         run = runs.latest_run(partnership, weeks.iso(code))
         if run is None:
@@ -379,7 +381,9 @@ def map_data(request, iso: str):
         content = services.assemble(partnership, code, run)
     layers = services.map_layers(request.membership, content)
     # The indicators as the picture's section shows them (none for reporters).
-    layers["indicators"] = indicator_map_layers.layers(request.membership, weeks.last_day(code))
+    layers["indicators"] = indicator_map_layers.layers(
+        request.membership, weeks.last_day(code), picture
+    )
     return JsonResponse(layers)
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from lagesbild.audit.record import record
 from lagesbild.incidents.models import Category
+from lagesbild.indicators import police as police_indicator
 from lagesbild.partnerships.models import Membership, Partnership
 from lagesbild.policeevents import feed, locate
 from lagesbild.policeevents.constants import DEFAULT_CATEGORY_CODES
@@ -135,6 +136,7 @@ def import_records(records: Iterable[dict], *, now=None) -> ImportResult:
     with transaction.atomic():
         for partnership in covered:
             _store(partnership, by_municipality[partnership.municipality_code], now, result)
+            police_indicator.recount(partnership, now)
     codes = {p.municipality_code for p in covered}
     result.elsewhere = sum(len(v) for k, v in by_municipality.items() if k not in codes)
     return result

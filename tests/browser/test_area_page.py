@@ -12,6 +12,7 @@ from lagesbild.indicators import periods
 from lagesbild.indicators.models import Indicator, IndicatorValue
 from tests.browser.picture.accessibility import axe_findings
 from tests.browser.picture.history import build_burst, last_week
+from tests.browser.steps import tab_to
 
 pytestmark = pytest.mark.browser
 
@@ -54,10 +55,22 @@ def test_from_the_picture_to_an_area_page_and_the_indicator_layer(
     page = open_page("desktop", member=member_a)
     page.goto(reverse("pictures:week", args=[weeks.iso(week)]))
     page.locator(".leaflet-control-layers").first.wait_for()
-    page.get_by_label("Indikator: Kostnad för skadegörelse").check()
+    # By keyboard: from the map, Tab reaches the labelled group of indicator layers and an
+    # arrow key chooses one.
+    layers = page.get_by_role("radiogroup", name="Indikatorlager")
+    assert layers.get_by_label("Inget indikatorlager").is_checked()
+    page.locator("#picture-map").focus()
+    tab_to(page, ".leaflet-control-layers-base input:checked")
+    page.keyboard.press("ArrowDown")
+    assert layers.get_by_label("Indikator: Kostnad för skadegörelse").is_checked()
     legend = page.locator("#indicator-legend")
     legend.get_by_text("Kostnad för skadegörelse, senaste värde per område (kr)").wait_for()
     assert "Streckad röd kant" in legend.inner_text()
+    # Every area's value and class in words, not by colour alone.
+    legend.get_by_text("Områdenas värden och klasser (2)").click()
+    listed = legend.locator("details li").all_inner_texts()
+    assert [line.split(":")[0] for line in listed] == ["Norr", "Söder"]
+    assert "Sämre än vanligt" in listed[0] and "≥" in listed[0]
     month = periods.label(
         "month", periods.shift("month", periods.start("month", weeks.monday(week)), -1)
     )

@@ -133,3 +133,23 @@ def test_indicator_pages_fit_a_phone(open_page, coordinator_a, member_a):
         if width > 390:
             too_wide.append(f"{url}: {width} px")
     assert too_wide == []
+
+
+def test_coordinator_adds_the_police_events_indicator(open_page, coordinator_a):
+    """With a municipality code the list offers the built-in police indicator; the
+    coordinator adds it per month and lands on its page, which says it is counted and has no
+    forms for values; both pages without serious accessibility findings."""
+    partnership = coordinator_a.partnership
+    partnership.municipality_code = "0163"
+    partnership.save()
+    page = open_page("desktop", bypass_csp=True)  # axe-core is injected as an inline script
+    log_in(page, coordinator_a)
+    list_findings = axe_findings(page, reverse("indicators:list"))
+    page.get_by_label("Räkna per").select_option(label="Månad")
+    page.get_by_role("button", name="Lägg till Polisens händelser").click()
+    page.get_by_text("Indikatorn är tillagd och räknad från polisens notiser.").wait_for()
+    indicator = Indicator.objects.get(partnership=partnership, counted_from="police_events")
+    assert page.get_by_role("note").filter(has_text="kan inte matas in").is_visible()
+    assert page.get_by_role("link", name="Ladda upp en fil").count() == 0
+    detail_findings = axe_findings(page, reverse("indicators:detail", args=[indicator.pk]))
+    assert list_findings + detail_findings == []

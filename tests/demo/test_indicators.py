@@ -51,6 +51,9 @@ def test_the_planted_changes_are_flagged():
 def test_the_demo_has_its_indicators():
     partnership = seed_demo(years=1.1, scale=0.05, with_accounts=False).partnership
     indicators = Indicator.objects.filter(partnership=partnership)
-    assert indicators.count() == 3
+    assert indicators.count() == 4
+    # The police's real notices counted per area and month (Tureberg is named in many).
+    police = indicators.get(counted_from="police_events")
+    assert police.values.filter(area__name="Tureberg", value__gt=0).exists()
     cost = indicators.get(name=COST.name)
     assert cost.values.count() >= 12 * len(demo_areas())

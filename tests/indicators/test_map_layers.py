@@ -58,6 +58,13 @@ def test_a_layer_per_indicator_with_legend_classes_and_deviating_areas(coordinat
     assert layer["areas"][str(norr.pk)]["deviates"] is True
     assert layer["areas"][str(norr.pk)]["text"] == "180 kr"
     assert layer["areas"][str(soder.pk)]["deviates"] is False
+    # Each area's class as a number for the colour and in words for the legend's list.
+    assert (layer["areas"][str(norr.pk)]["class"], layer["areas"][str(soder.pk)]["class"]) == (
+        3,
+        0,
+    )
+    assert layer["areas"][str(norr.pk)]["class_text"] == "≥ 150"
+    assert layer["areas"][str(soder.pk)]["class_text"] == "< 90"
 
 
 def test_indicators_for_analysts_only_stay_off_a_members_map(coordinator_a, member_a, analyst_a):
@@ -72,3 +79,17 @@ def test_the_picture_page_carries_the_legend_and_its_script(coordinator_a, membe
     text = client_for(member_a).get(reverse("pictures:week", args=[iso])).content.decode()
     assert 'id="indicator-legend"' in text and "indicator-map" in text
     assert "Samma siffror som tabell under Indikatorer" in text
+    assert 'data-group-text="Indikatorlager"' in text
+    assert 'data-areas-text="Områdenas värden och klasser"' in text
+
+
+def test_equal_values_are_one_class_named_in_words(coordinator_a, member_a):
+    indicator = make_indicator(coordinator_a, name="Kostnad qqSame")
+    areas = coordinator_a.partnership.areas
+    entries = [services.Entry(areas.get(name=n), date(2026, 1, 1), 100) for n in ("Norr", "Söder")]
+    services.save_values(membership=coordinator_a, indicator=indicator, entries=entries)
+    [layer] = _map_data(member_a)["indicators"]
+    assert layer["breaks"] == []
+    assert {(a["class"], a["class_text"]) for a in layer["areas"].values()} == {
+        (0, "Alla områden: 100 kr")
+    }

@@ -208,11 +208,12 @@ def test_the_picture_section_has_a_fixed_query_count(coordinator_a, member_a):
     norr = area(coordinator_a.partnership, "Norr")
     request = RequestFactory().get("/")
     request.membership = member_a
-    template = Template("{% load indicators %}{% indicator_section '2026-W10' %}")
+    template = Template("{% load indicators %}{% indicator_section content %}")
+    content = {"period_kind": "week", "period": "2026-W10"}
 
     def count() -> int:
         with CaptureQueriesContext(connection) as queries:
-            template.render(Context({"request": request}))
+            template.render(Context({"request": request, "content": content}))
         return len(queries)
 
     first = make_indicator(coordinator_a, name="Första")

@@ -63,7 +63,7 @@ def test_the_excel_file_has_an_indicator_sheet_with_numbers(coordinator_a, membe
     assert (cost["Senaste värde"], cost["Förändring"]) == (180, 81)
     assert cost["Avvikelse"] == "Sämre än vanligt"
     assert "qqHidden" not in str(rows)
-    assert "fryses inte" in str(rows[-1][0])
+    assert "som de är i dag" in str(rows[-1][0])
 
 
 def test_without_visible_indicators_there_is_no_sheet(coordinator_a, reporter_a, week):

@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from lagesbild.geography.queries import areas
 from lagesbild.incidents import weeks
@@ -131,13 +130,12 @@ def counted_incidents(edition: Edition) -> QuerySet[Incident]:
 
 def indicator_sections(edition: Edition) -> list:
     """The picture's "Indikatorer" section for the reader: the indicators they may see with
-    each area's latest value of a period begun by the week's end. Today's values, also in
-    an approved version's export (they are not frozen with it), as on the page."""
+    each area's latest value of a period begun by the week's end, as on the page (an
+    approved version's frozen values, the draft's today's)."""
     last_day = weeks.last_day(weeks.parse(edition.period))
-    return indicator_presenters.picture_sections(edition.membership, last_day)
+    return indicator_presenters.picture_sections(edition.membership, last_day, edition.picture)
 
 
-INDICATOR_NOTE = gettext_lazy(
-    "Indikatorernas värden är som de är i dag, även för en godkänd version: de fryses inte "
-    "med lägesbilden."
-)
+def indicator_note(edition: Edition) -> str:
+    """Whether the indicators' values are frozen with the version or today's."""
+    return indicator_presenters.values_note(edition.picture)

@@ -23,10 +23,10 @@ from lagesbild.indicators import periods as indicator_periods
 from lagesbild.indicators import presenters as indicator_presenters
 from lagesbild.pictures import presenters
 from lagesbild.pictures.exports.edition import (
-    INDICATOR_NOTE,
     Edition,
     counted_incidents,
     flag_words,
+    indicator_note,
     indicator_sections,
     scale_name,
     shown_count,
@@ -51,7 +51,7 @@ def build(edition: Edition) -> bytes:
     _assessment_sheet(book.create_sheet("Bedömningar"), edition)
     sections = indicator_sections(edition)
     if sections:
-        _indicator_sheet(book.create_sheet("Indikatorer"), sections)
+        _indicator_sheet(book.create_sheet("Indikatorer"), sections, indicator_note(edition))
     out = BytesIO()
     book.save(out)
     return out.getvalue()
@@ -259,7 +259,7 @@ def _assessment_sheet(sheet: Worksheet, edition: Edition) -> None:
     _fit_columns(sheet)
 
 
-def _indicator_sheet(sheet: Worksheet, sections: list) -> None:
+def _indicator_sheet(sheet: Worksheet, sections: list, note: str) -> None:
     """One row per indicator and area: the latest value and the change as numbers in the
     indicator's unit, the flag in words and the sentence that explains it."""
     _table_header(
@@ -298,5 +298,5 @@ def _indicator_sheet(sheet: Worksheet, sections: list) -> None:
                 formats,
             )
     _append(sheet, [])
-    _append(sheet, [str(INDICATOR_NOTE)])
+    _append(sheet, [note])
     _fit_columns(sheet)

@@ -39,10 +39,10 @@ from lagesbild.indicators import presenters as indicator_presenters
 from lagesbild.pictures import presenters
 from lagesbild.pictures.exports import drawings
 from lagesbild.pictures.exports.edition import (
-    INDICATOR_NOTE,
     Edition,
     area_geometries,
     flag_words,
+    indicator_note,
     indicator_sections,
     scale_name,
     shown_count,
@@ -406,7 +406,7 @@ def _indicators(edition: Edition) -> list:
     styles = paragraph_styles()
     story = [
         Paragraph(text(_("Indikatorer")), styles["h2"]),
-        Paragraph(text(INDICATOR_NOTE), styles["small"]),
+        Paragraph(text(indicator_note(edition)), styles["small"]),
     ]
     headers = [_("Område"), _("Period"), _("Senaste värde"), _("Förändring"), _("Avvikelse")]
     for indicator, summaries in sections:

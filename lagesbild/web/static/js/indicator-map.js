@@ -1,15 +1,15 @@
 // The indicators as switchable layers of the picture map: one at a time (radio buttons in
-// their own layer control), areas coloured by the indicator's latest value, the areas whose
+// their own, labelled layer control, so the keyboard's arrow keys switch them), areas
+// coloured by the indicator's latest value in the class the server gave them, the areas whose
 // value deviates from their own history outlined in dashed red, and a legend with the unit
-// and periods that links to the same figures as a table (the picture's Indikatorer section).
+// and periods, every area's value and class in words (never colour alone) and a link to the
+// same figures as a table (the picture's Indikatorer section).
 "use strict";
 
 var INDICATOR_SHADES = ["#edf8e9", "#bae4b3", "#74c476", "#238b45"];  // also .swatch.i0-i3 in app.css
 
-function indicatorShade(value, breaks) {
-  var i = 0;
-  while (i < breaks.length && value >= breaks[i]) i += 1;
-  return INDICATOR_SHADES[Math.min(i, INDICATOR_SHADES.length - 1)];
+function indicatorAreaText(a) {
+  return a.name + ": " + a.text + " (" + a.period + "), " + a.class_text + ", " + a.flag;
 }
 
 function indicatorLayer(areas, indicator) {
@@ -22,12 +22,11 @@ function indicatorLayer(areas, indicator) {
         weight: a.deviates ? 4 : 1.5,
         dashArray: a.deviates ? "8 5" : null,
         fillOpacity: 0.75,
-        fillColor: indicatorShade(a.value, indicator.breaks),
+        fillColor: INDICATOR_SHADES[a.class],
       };
     },
     onEachFeature: function (f, layer) {
-      var a = indicator.areas[String(f.properties.id)];
-      layer.bindTooltip(f.properties.name + ": " + a.text + " (" + a.period + "), " + a.flag);
+      layer.bindTooltip(indicatorAreaText(indicator.areas[String(f.properties.id)]));
     },
   });
 }
@@ -59,10 +58,28 @@ function showIndicatorLegend(legend, indicator) {
   deviating.appendChild(document.createTextNode(" " + indicator.deviating));
   scale.appendChild(deviating);
   legend.appendChild(scale);
+  legend.appendChild(indicatorAreaList(legend, indicator));
   var link = document.createElement("a");
   link.href = indicator.table;
   link.textContent = legend.dataset.tableText;
   legend.appendChild(link);
+}
+
+function indicatorAreaList(legend, indicator) {
+  var areas = Object.keys(indicator.areas).map(function (id) { return indicator.areas[id]; });
+  areas.sort(function (a, b) { return a.name.localeCompare(b.name, "sv"); });
+  var details = document.createElement("details");
+  var summary = document.createElement("summary");
+  summary.textContent = legend.dataset.areasText + " (" + areas.length + ")";
+  details.appendChild(summary);
+  var list = document.createElement("ul");
+  areas.forEach(function (a) {
+    var item = document.createElement("li");
+    item.textContent = indicatorAreaText(a);
+    list.appendChild(item);
+  });
+  details.appendChild(list);
+  return details;
 }
 
 function addIndicatorLayers(map, data) {
@@ -77,7 +94,10 @@ function addIndicatorLayers(map, data) {
     choices[legend.dataset.layerText + " " + indicator.name] = layer;
     byLayer[L.stamp(layer)] = indicator;
   });
-  L.control.layers(choices, null, { collapsed: false, position: "bottomleft" }).addTo(map);
+  var control = L.control.layers(choices, null, { collapsed: false, position: "bottomleft" }).addTo(map);
+  var group = control.getContainer().querySelector(".leaflet-control-layers-base");
+  group.setAttribute("role", "radiogroup");
+  group.setAttribute("aria-label", legend.dataset.groupText);
   map.on("baselayerchange", function (event) {
     var indicator = byLayer[L.stamp(event.layer)];
     if (indicator) event.layer.bringToFront();

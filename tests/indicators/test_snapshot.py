@@ -1,0 +1,126 @@
+"""Indicator values frozen with an approved picture: a later upload or correction changes the
+draft's section, map layer and exports, never an approved version's; each reader still sees
+only the indicators they may see."""
+
+import io
+from datetime import date, timedelta
+
+import openpyxl
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from lagesbild.incidents import weeks
+from lagesbild.incidents.models import Incident
+from lagesbild.indicators import services
+from lagesbild.indicators.models import PictureIndicators
+from lagesbild.pictures import runs
+from lagesbild.pictures.models import Picture
+from tests.api.test_api import API, bearer
+from tests.conftest import client_for
+from tests.factories import make_incident
+from tests.indicators.helpers import make_indicator
+
+pytestmark = pytest.mark.django_db
+HISTORY = [100, 104, 98, 101, 99, 102, 100, 103, 97, 100, 101, 99]
+
+
+@pytest.fixture
+def week(coordinator_a) -> str:
+    """Last week, computed, with its one report reviewed (no approval warnings)."""
+    code = weeks.shift(weeks.week_code(timezone.now()), -1)
+    make_incident(coordinator_a, occurred_at=weeks.bounds(code)[0] + timedelta(hours=10))
+    Incident.objects.update(status=Incident.Status.ACCEPTED)
+    runs.run_now(coordinator_a.partnership, weeks.iso(code))
+    return weeks.iso(code)
+
+
+def _enter(coordinator, indicator, value: float, start=date(2026, 1, 1)) -> None:
+    norr = coordinator.partnership.areas.get(name="Norr")
+    services.save_values(
+        membership=coordinator,
+        indicator=indicator,
+        entries=[services.Entry(norr, start, value)],
+    )
+
+
+def _cost(coordinator, **fields):
+    """A monthly cost in Norr: a year around 100, then 180 in January 2026."""
+    indicator = make_indicator(coordinator, name="Kostnad qqFrozen", **fields)
+    norr = coordinator.partnership.areas.get(name="Norr")
+    history = [services.Entry(norr, date(2025, m, 1), v) for m, v in enumerate(HISTORY, 1)]
+    services.save_values(membership=coordinator, indicator=indicator, entries=history)
+    _enter(coordinator, indicator, 180)
+    return indicator
+
+
+def _page(membership, name: str, *args) -> str:
+    response = client_for(membership).get(reverse(f"pictures:{name}", args=args))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _layer_text(membership, iso: str, query: str = "") -> str:
+    response = client_for(membership).get(reverse("pictures:map_data", args=[iso]) + query)
+    [layer] = response.json()["indicators"]
+    [area] = layer["areas"].values()
+    return area["text"]
+
+
+def test_an_approved_week_keeps_the_values_it_showed(coordinator_a, member_a, week):
+    indicator = _cost(coordinator_a)
+    client_for(coordinator_a).post(reverse("pictures:approve", args=[week]))
+    assert Picture.objects.filter(period=week).count() == 1
+
+    _enter(coordinator_a, indicator, 250)  # a correction after the approval
+
+    version = _page(member_a, "version", week, 1)
+    assert "180 kr" in version and "250 kr" not in version
+    assert "som de var när versionen godkändes" in version
+    draft = _page(member_a, "week", week)
+    assert "250 kr" in draft and "180 kr" not in draft
+    assert "som de är i dag" in draft
+    # The map's indicator layer and the version's Excel file follow the version.
+    assert _layer_text(member_a, week, "?version=1") == "180 kr"
+    assert _layer_text(member_a, week) == "250 kr"
+    export = client_for(member_a).get(reverse("pictures:export_version", args=[week, 1, "xlsx"]))
+    rows = list(openpyxl.load_workbook(io.BytesIO(export.content))["Indikatorer"].values)
+    assert rows[1][5] == 180 and rows[1][6] == 81  # latest and change, as approved
+    assert "som de var när versionen godkändes" in rows[-1][0]
+
+
+def test_a_frozen_indicator_for_analysts_stays_hidden_from_members(
+    coordinator_a, member_a, analyst_a, week
+):
+    _cost(coordinator_a, visibility="analysts")
+    client_for(coordinator_a).post(reverse("pictures:approve", args=[week]))
+    assert "qqFrozen" in _page(analyst_a, "version", week, 1)
+    assert "qqFrozen" not in _page(member_a, "version", week, 1)
+    # The frozen values are kept beside the content the API hands to every member.
+    api = bearer(member_a).get(f"{API}/pictures/{week}/versions/1")
+    assert api.status_code == 200 and "qqFrozen" not in api.content.decode()
+
+
+def test_an_approved_period_keeps_its_values_and_ignores_later_periods(coordinator_a, member_a):
+    indicator = _cost(coordinator_a)
+    _enter(coordinator_a, indicator, 150, date(2026, 8, 1))
+    _enter(coordinator_a, indicator, 160, date(2026, 10, 1))  # after the quarter
+    client_for(coordinator_a).post(
+        reverse("pictures:period_approve", args=["2026-Q3"]),
+        {"confirm": "on", "change_note": "Testets kvartal"},
+    )
+    assert Picture.objects.filter(period="2026-Q3").exists()
+    _enter(coordinator_a, indicator, 170, date(2026, 8, 1))
+
+    version = _page(member_a, "period_version", "2026-Q3", 1)
+    assert "150 kr" in version and "170 kr" not in version and "160 kr" not in version
+    assert "170 kr" in _page(member_a, "period", "2026-Q3")
+
+
+def test_a_version_approved_before_freezing_shows_todays_values(coordinator_a, member_a, week):
+    indicator = _cost(coordinator_a)
+    client_for(coordinator_a).post(reverse("pictures:approve", args=[week]))
+    PictureIndicators.objects.all().delete()  # as a version approved before this change
+    _enter(coordinator_a, indicator, 250)
+    version = _page(member_a, "version", week, 1)
+    assert "250 kr" in version and "versionen godkändes innan" in version
