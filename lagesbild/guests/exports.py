@@ -19,7 +19,6 @@ from openpyxl.styles import Font
 from lagesbild.guests import queries
 from lagesbild.incidents import weeks
 from lagesbild.pictures import presenters
-from lagesbild.pictures.exports.edition import shown_count
 from lagesbild.pictures.exports.excel import DECIMAL, INTEGER, _append, _fit_columns, _table_header
 from lagesbild.pictures.exports.formats import FORMATS, Format
 from lagesbild.pictures.models import PeriodKind, Picture
@@ -51,9 +50,9 @@ def build(membership, picture: Picture, fmt: str) -> bytes:
     area_ids = queries.invited_area_ids(membership)
     below = membership.partnership.suppress_below
     if picture.period_kind == PeriodKind.WEEK:
-        made = _weekly(picture, queries.picture_areas(picture.content, area_ids), below)
+        made = _weekly(picture, queries.picture_areas(picture.content, area_ids, below), below)
     else:
-        made = _periodic(picture, queries.periodic_areas(picture.content, area_ids), below)
+        made = _periodic(picture, queries.periodic_areas(picture.content, area_ids, below), below)
     return _pdf(made) if fmt == "pdf" else _xlsx(made)
 
 
@@ -80,7 +79,7 @@ def _weekly(picture: Picture, areas: list[dict], below: int) -> GuestFile:
     overview = Table(
         _("Områden"),
         [_("Område"), _("Händelser under veckan"), _("Gruppens bedömning")],
-        [[a["name"], shown_count(a["total"]["observed"], below), a["level"] or ""] for a in areas],
+        [[a["name"], a["total"]["shown"], a["level"] or ""] for a in areas],
         [0.4, 0.25, 0.35],
         [None, INTEGER],
     )
@@ -91,7 +90,7 @@ def _weekly(picture: Picture, areas: list[dict], below: int) -> GuestFile:
             [
                 a["name"],
                 r["group"],
-                shown_count(r["observed"], below),
+                r["shown"],
                 r["expected"],
                 r["level_word"],
             ]
@@ -123,7 +122,7 @@ def _periodic(picture: Picture, areas: list[dict], below: int) -> GuestFile:
                 a["name"],
                 a["index"],
                 a["interval"],
-                shown_count(a["events"], below),
+                a["events"],
                 a["trend"],
                 a["influence"],
             ]

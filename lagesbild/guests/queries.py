@@ -13,6 +13,7 @@ from lagesbild.incidents import weeks
 from lagesbild.interventions.models import Decision, Intervention, ProgressNote
 from lagesbild.partnerships.access import scoped
 from lagesbild.pictures import presenters
+from lagesbild.pictures.exports.edition import shown_count
 from lagesbild.pictures.models import PeriodKind, Picture
 from lagesbild.pictures.periodic import INFLUENCE_SCALE, Period
 from lagesbild.web.templatetags.lagesbild import percent_change
@@ -74,10 +75,13 @@ def picture(membership, period: str, version: int, *, weekly: bool = True) -> Pi
     return found
 
 
-def picture_areas(content: dict, area_ids: set[int]) -> list[dict]:
+def picture_areas(content: dict, area_ids: set[int], below: int) -> list[dict]:
     """The invited areas of an approved picture: per category group the count, what was
     expected and the flag with its sentence, and the group's assessment level. Nothing about
-    single incidents, and not the assessment's comment (free text written for members)."""
+    single incidents, and not the assessment's comment (free text written for members).
+    A guest is outside the partnership, so counts from 1 to `below` - 1 are "shown" as
+    "<below" here as in every file the partnership hands over, and the sentence, which
+    names the count, is left out for them."""
     series = content["series"]
     levels = {s["level"]: s["name"] for s in content.get("scale", [])}
     out = []
@@ -88,11 +92,11 @@ def picture_areas(content: dict, area_ids: set[int]) -> list[dict]:
         out.append(
             {
                 "name": area["name"],
-                "total": _cell(series, area["id"], None),
+                "total": _cell(series, area["id"], None, below),
                 "level": levels.get(assessment.get("level")),
                 "rows": [
                     # The cell's own "group" is the group's id: the name goes after it.
-                    {**_cell(series, area["id"], group["id"]), "group": group["name"]}
+                    {**_cell(series, area["id"], group["id"], below), "group": group["name"]}
                     for group in content["groups"]
                 ],
             }
@@ -100,12 +104,18 @@ def picture_areas(content: dict, area_ids: set[int]) -> list[dict]:
     return out
 
 
-def _cell(series: dict, area_id: int, group_id: int | None) -> dict:
+def _cell(series: dict, area_id: int, group_id: int | None, below: int) -> dict:
     found = series[f"{area_id}:{group_id or ''}"]
-    return {**found, "level_word": presenters.level_word(found["level"])}
+    shown = shown_count(found["observed"], below)
+    return {
+        **found,
+        "shown": shown,
+        "explanation": found.get("explanation") if shown == found["observed"] else "",
+        "level_word": presenters.level_word(found["level"]),
+    }
 
 
-def periodic_areas(content: dict, area_ids: set[int]) -> list[dict]:
+def periodic_areas(content: dict, area_ids: set[int], below: int) -> list[dict]:
     """The invited areas of an approved periodic picture in the order of need: the index
     with its interval, the number of incidents, the trend with its interval and the group's
     judgement of what can be influenced (its level; the comment is free text written for
@@ -122,7 +132,7 @@ def periodic_areas(content: dict, area_ids: set[int]) -> list[dict]:
                 "name": r["name"],
                 "index": r["index"],
                 "interval": f"{presenters.num(r['low'])}–{presenters.num(r['high'])}",
-                "events": r["events"],
+                "events": shown_count(r["events"], below),
                 "trend": _trend(r),
                 "influence": f"{level} {influence.get(level, '')}" if level else "",
             }

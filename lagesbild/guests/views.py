@@ -59,7 +59,9 @@ def picture(request, iso: str, version: int):
             "nav": "guest",
             "picture": found,
             "week": presenters.week_label(found.period),
-            "areas": queries.picture_areas(found.content, queries.invited_area_ids(membership)),
+            "areas": queries.picture_areas(
+                found.content, queries.invited_area_ids(membership), _below(membership)
+            ),
             "downloads": _downloads("guests:picture_export", found),
         },
     )
@@ -79,10 +81,16 @@ def period(request, period: str, version: int):
             "title": presenters.periodic_title(found.content),
             "notes": presenters.periodic_notes(found.content),
             "explanation": queries.periodic_explanation(found.content),
-            "areas": queries.periodic_areas(found.content, queries.invited_area_ids(membership)),
+            "areas": queries.periodic_areas(
+                found.content, queries.invited_area_ids(membership), _below(membership)
+            ),
             "downloads": _downloads("guests:period_export", found),
         },
     )
+
+
+def _below(membership) -> int:
+    return membership.partnership.suppress_below
 
 
 def _downloads(name: str, picture) -> list[dict]:

@@ -125,6 +125,23 @@ def test_guest_excel_counts_are_numbers_and_small_ones_are_hidden(
     assert rows["Söder"][1] == 0
 
 
+def test_guest_page_hides_small_counts_as_the_files_do(
+    guest, coordinator_a, partnership_a, reports, login
+):
+    """The guest is outside the partnership: its page shows what its files show, "<3" for the
+    one incident in Norr, and not the flag's sentence, which would name the count."""
+    week = approve_week(partnership_a, coordinator_a, 1)
+    client = login(guest)
+    url = reverse("guests:picture", args=[week.period, week.version])
+    assert "1 händelser under veckan" in client.get(url).content.decode()
+    partnership_a.suppress_below = 3
+    partnership_a.save()
+    body = client.get(url).content.decode()
+    assert "&lt;3 händelser under veckan" in body
+    assert "1 händelser under veckan" not in body
+    assert "<td>1</td>" not in body
+
+
 def test_gis_files_are_refused_to_guests_with_a_sentence(guest, last_week, login):
     client = login(guest)
     page = reverse("guests:picture", args=[last_week.period, last_week.version])
