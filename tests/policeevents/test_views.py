@@ -157,11 +157,51 @@ def test_the_weekly_picture_has_its_own_police_section(login, member_a, sollentu
     assert response.context["matrix"]["grand"]["observed"] == 1
 
 
+def test_an_approved_picture_keeps_the_notices_it_was_approved_with(
+    login, coordinator_a, sollentuna
+):
+    """A later import (a new version of a notice, a late notice) changes the draft, never an
+    approved version: its page shows the counts and notices as they were at approval."""
+    code = weeks.shift(weeks.week_code(timezone.now()), -1)
+    iso = weeks.iso(code)
+    start = weeks.bounds(code)[0]
+    make_incident(coordinator_a, area=sollentuna.areas.get(name="Tureberg"), occurred_at=start)
+    day = (start + timedelta(days=1, hours=12)).strftime("%Y-%m-%d %H:%M:%S +01:00")
+    services.import_records([record(410712, datetime=day, name="Brand, Sollentuna")])
+    runs.run_now(sollentuna, iso)
+    client = login(coordinator_a)
+    client.post(
+        reverse("pictures:approve", args=[iso]), {"confirm": "on", "change_note": "På mötet"}
+    )
+    version = reverse("pictures:version", args=[iso, 1])
+    assert client.get(version).context["police"]["total"] == 1
+
+    services.import_records(
+        [
+            record(410712, datetime=day, name="Brand, Sollentuna", summary="Ny version."),
+            record(413318, datetime=day, name="Bråk, Sollentuna", summary="Bråk i Tureberg."),
+        ]
+    )
+    response = client.get(version)
+    frozen = response.context["police"]
+    assert (frozen["total"], frozen["municipality"], frozen["rows"]) == (1, 1, [])
+    assert [e["summary"] for e in frozen["events"]] == [record(410712)["summary"]]
+    body = response.content.decode()
+    assert "Som notiserna var när versionen godkändes" in body
+    assert "Ny version." not in body and "Bråk, Sollentuna" not in body
+    live = client.get(reverse("pictures:week", args=[iso])).context["police"]
+    assert live["total"] == 2
+    assert "Ny version." in [e["summary"] for e in live["events"]]
+    client.post(reverse("pictures:approve", args=[iso]), {"confirm": "on", "change_note": "Ny"})
+    second = sollentuna.pictures.get(version=2).content
+    assert "Polisens notiser: 1 → 2." in second["changes_from_previous"]
+
+
 def test_without_a_municipality_there_is_no_section_and_the_list_says_why(
     login, member_a, partnership_a
 ):
     code = weeks.shift(weeks.week_code(timezone.now()), -1)
-    assert queries.week_section(member_a, code) is None
+    assert queries.week_section(member_a.partnership, code) is None
     body = login(member_a).get(LIST).content.decode()
     assert "Samverkan har ingen kommunkod" in body
 
