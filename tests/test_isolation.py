@@ -674,6 +674,7 @@ ROUTES: dict[str, Route] = {
         Role.MEMBER, api=True, params={"version": "period_version"}, shows_a=True
     ),
     "api:list_interventions": Route(Role.MEMBER, api=True, shows_a=True),
+    "api:list_police_events": Route(Role.MEMBER, api=True, shows_a=True),
     # GET here; the PATCH on the same path is walked in tests/api/test_api_register.py.
     "api:get_intervention": Route(
         Role.MEMBER, api=True, params={"intervention_id": "intervention"}, shows_a=True
