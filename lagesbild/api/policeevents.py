@@ -42,12 +42,13 @@ class PoliceEventOut(Schema):
 
     @staticmethod
     def from_event(event: PoliceEvent) -> dict:
+        # In the partnership's zone (activated by require_role), as the pages show them.
+        occurred = timezone.localtime(event.occurred_at)
         return {
             "event_id": event.event_id,
-            # In the partnership's zone (activated by require_role), as the pages show them.
-            "occurred_at": timezone.localtime(event.occurred_at),
+            "occurred_at": occurred,
             "published_at": timezone.localtime(event.published_at),
-            "iso_week": weeks.iso(weeks.week_code(event.occurred_at)),
+            "iso_week": weeks.iso(weeks.week_of_date(occurred.date())),
             "name": event.name,
             "summary": event.summary,
             "url": event.url,
