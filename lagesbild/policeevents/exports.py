@@ -10,9 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from lagesbild.incidents import weeks
 from lagesbild.incidents.exports import CHUNK_ROWS, Layout
+from lagesbild.policeevents.constants import POLICE_SITE
 from lagesbild.policeevents.models import PoliceEvent
-
-POLICE_SITE = "https://polisen.se"
 
 # (header, values_list field)
 COLUMNS = [
