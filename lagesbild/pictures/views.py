@@ -18,6 +18,7 @@ from lagesbild.pictures import periodic, presenters, runs, services
 from lagesbild.pictures.exports.formats import links as export_links
 from lagesbild.pictures.forms import ApproveForm, AssessmentForm
 from lagesbild.pictures.models import Picture
+from lagesbild.policeevents.queries import section_for as police_section_for
 from lagesbild.web.errors import NotYet
 from lagesbild.web.htmx import poll_wait
 from lagesbild.web.maps import map_config
@@ -134,7 +135,7 @@ def _page_context(request, content: dict, **extra) -> dict:
         "can_assess": has_role(request.membership, Role.COORDINATOR),
         # The draft's notices are today's; a version's, those it was approved with (none in
         # versions approved before they were frozen).
-        "police": content.get("police"),
+        "police": police_section_for(content.get("police"), request.membership),
         "sees_police_list": has_role(request.membership, Role.MEMBER),
         **extra,
     }

@@ -11,7 +11,7 @@ from shapely.geometry import shape
 
 from lagesbild.geography.models import Area
 from lagesbild.incidents import weeks
-from lagesbild.partnerships.access import scoped
+from lagesbild.partnerships.access import Role, has_role, scoped
 from lagesbild.policeevents import locate
 from lagesbild.policeevents.models import FeedCall, PoliceEvent, TypeCategory
 
@@ -111,6 +111,15 @@ def week_section(partnership, code: int) -> dict | None:
         "week_iso": weeks.iso(code),
         "events": [_frozen(e) for e in week.select_related("area").order_by("occurred_at", "pk")],
     }
+
+
+def section_for(section: dict | None, membership) -> dict | None:
+    """A picture's police section as `membership` may see it: the counts for every reader of
+    the picture, the notices themselves for those who may open the notice list (members and
+    up), on the page, in the files and through the API alike."""
+    if section is None or has_role(membership, Role.MEMBER):
+        return section
+    return {**section, "events": []}
 
 
 def _frozen(event: PoliceEvent) -> dict:

@@ -197,6 +197,35 @@ def test_an_approved_picture_keeps_the_notices_it_was_approved_with(
     assert "Polisens notiser: 1 → 2." in second["changes_from_previous"]
 
 
+def test_a_reporter_sees_the_counts_but_not_the_notices(
+    login, coordinator_a, reporter_a, sollentuna
+):
+    """Where reporters may read the picture: the section's counts, never the notices (the
+    notice list is for members and up), on the page and through the API."""
+    from tests.api.test_api import API, bearer
+
+    sollentuna.reporters_see_picture = True
+    sollentuna.save()
+    code = weeks.shift(weeks.week_code(timezone.now()), -1)
+    iso, start = weeks.iso(code), weeks.bounds(code)[0]
+    make_incident(coordinator_a, area=sollentuna.areas.get(name="Tureberg"), occurred_at=start)
+    day = (start + timedelta(days=1, hours=12)).strftime("%Y-%m-%d %H:%M:%S +01:00")
+    services.import_records([record(410712, datetime=day, name="Brand, Sollentuna")])
+    runs.run_now(sollentuna, iso)
+    login(coordinator_a).post(
+        reverse("pictures:approve", args=[iso]), {"confirm": "on", "change_note": "På mötet"}
+    )
+    response = login(reporter_a).get(reverse("pictures:version", args=[iso, 1]))
+    assert response.context["police"]["total"] == 1
+    body = response.content.decode()
+    assert "Brand, Sollentuna" not in body
+    assert reverse("policeevents:list") + "?" not in body
+    content = bearer(reporter_a).get(f"{API}/pictures/{iso}/versions/1").json()["content"]
+    assert content["police"]["total"] == 1 and content["police"]["events"] == []
+    members = bearer(coordinator_a).get(f"{API}/pictures/{iso}/versions/1").json()["content"]
+    assert [e["name"] for e in members["police"]["events"]] == ["Brand, Sollentuna"]
+
+
 def test_without_a_municipality_there_is_no_section_and_the_list_says_why(
     login, member_a, partnership_a
 ):

@@ -19,11 +19,12 @@ from lagesbild.geography.queries import areas
 from lagesbild.incidents import weeks
 from lagesbild.incidents.models import Incident
 from lagesbild.indicators import presenters as indicator_presenters
-from lagesbild.partnerships.access import Role, has_role, scoped
+from lagesbild.partnerships.access import scoped
 from lagesbild.partnerships.models import Membership
 from lagesbild.pictures import presenters
 from lagesbild.pictures.models import Picture
 from lagesbild.policeevents.constants import POLICE_SITE
+from lagesbild.policeevents.queries import section_for as police_section_for
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,7 @@ def police_section(edition: Edition) -> PoliceSection | None:
     with. None where the picture has no such section: a partnership without a municipality,
     or a version approved before the notices were frozen with the picture. The counts are
     not suppressed: the notices are public, and members get them one by one beside."""
-    police = edition.content.get("police")
+    police = police_section_for(edition.content.get("police"), edition.membership)
     if police is None:
         return None
     until = police["until"] and datetime.fromisoformat(police["until"]).astimezone(
@@ -193,17 +194,15 @@ def police_section(edition: Edition) -> PoliceSection | None:
         )
     counts = [(row["name"], row["count"]) for row in police["rows"]]
     counts.append((_("Kommunnivå (inget område)"), police["municipality"]))
-    events = []
-    if has_role(edition.membership, Role.MEMBER):
-        events = [
-            {
-                **event,
-                "occurred_at": datetime.fromisoformat(event["occurred_at"])
-                .astimezone(edition.time_zone)
-                .replace(tzinfo=None),
-                "area": event["area"] or _("kommunnivå"),
-                "link": POLICE_SITE + event["url"] if event["url"] else "",
-            }
-            for event in police.get("events", [])
-        ]
+    events = [
+        {
+            **event,
+            "occurred_at": datetime.fromisoformat(event["occurred_at"])
+            .astimezone(edition.time_zone)
+            .replace(tzinfo=None),
+            "area": event["area"] or _("kommunnivå"),
+            "link": POLICE_SITE + event["url"] if event["url"] else "",
+        }
+        for event in police.get("events", [])
+    ]
     return PoliceSection(notes, counts, police["total"], events, police["state"] != "unknown")
