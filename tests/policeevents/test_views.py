@@ -189,8 +189,12 @@ def test_an_approved_picture_keeps_the_notices_it_was_approved_with(
     body = response.content.decode()
     assert "Som notiserna var när versionen godkändes" in body
     assert "Ny version." not in body and "Bråk, Sollentuna" not in body
-    live = client.get(reverse("pictures:week", args=[iso])).context["police"]
+    draft = client.get(reverse("pictures:week", args=[iso]))
+    live = draft.context["police"]
     assert live["total"] == 2
+    # The draft's counts lead to today's list; the version's do not (it would show today's).
+    assert f"{LIST}?week={iso}&amp;area=kommun" in draft.content.decode()
+    assert f"{LIST}?week=" not in body
     assert "Ny version." in [e["summary"] for e in live["events"]]
     client.post(reverse("pictures:approve", args=[iso]), {"confirm": "on", "change_note": "Ny"})
     second = sollentuna.pictures.get(version=2).content
