@@ -230,6 +230,23 @@ def test_a_reporter_sees_the_counts_but_not_the_notices(
     assert [e["name"] for e in members["police"]["events"]] == ["Brand, Sollentuna"]
 
 
+def test_a_week_the_notices_reach_into_says_how_far(login, member_a, sollentuna):
+    """The running week: the notices are fetched up to the newest one, shown in the
+    partnership's time (the section keeps the time as text, for freezing)."""
+    code = weeks.week_code(timezone.now())
+    start = weeks.bounds(code)[0]
+    make_incident(member_a, area=sollentuna.areas.get(name="Tureberg"), occurred_at=start)
+    published = start + timedelta(minutes=30)
+    stamp = published.strftime("%Y-%m-%d %H:%M:%S %z")
+    services.import_records([record(410712, datetime=stamp)])
+    PoliceEvent.objects.update(published_at=published)
+    runs.run_now(sollentuna, weeks.iso(code))
+    response = login(member_a).get(reverse("pictures:week", args=[weeks.iso(code)]))
+    assert response.context["police"]["state"] == "partial"
+    local = timezone.localtime(published).strftime("%Y-%m-%d %H:%M")
+    assert f"Hittills: notiserna är hämtade till {local}." in response.content.decode()
+
+
 def test_without_a_municipality_there_is_no_section_and_the_list_says_why(
     login, member_a, partnership_a
 ):
