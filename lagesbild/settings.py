@@ -372,8 +372,9 @@ POLICE_EVENTS_POLL_MINUTES = env_int("POLICE_EVENTS_POLL_MINUTES", 0)
 if 0 < POLICE_EVENTS_POLL_MINUTES < 5:
     raise ImproperlyConfigured("POLICE_EVENTS_POLL_MINUTES: 0 (off) or at least 5 minutes")
 
-# E-mail (reminders about interventions, the weekly digest): printed to the console unless
-# EMAIL_HOST names an SMTP server. SITE_URL makes the links in e-mails absolute.
+# E-mail (reminders about interventions, the weekly digest, a coordinator's invitations):
+# printed to the console unless EMAIL_HOST names an SMTP server or EMAIL_BACKEND names another
+# backend. SITE_URL makes the links in e-mails absolute.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
@@ -386,6 +387,9 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD") or ""
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "lagesbild@localhost")
+# Seconds an SMTP connection may take: an invitation is e-mailed while the coordinator waits
+# for the page, which must not hang on a mail server that does not answer.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 
 LOGGING = {

@@ -145,6 +145,7 @@ NOT_OBJECTS = {
     "period_kind",
     "export_format",
     "periodic_format",
+    "police_format",
     "year",
     "reflection_heading",
     "guest_week",
@@ -620,6 +621,7 @@ ROUTES: dict[str, Route] = {
     ),
     "policeevents:list": Route(Role.MEMBER, shows_a=True),
     "policeevents:map_groups": Route(Role.MEMBER, shows_a=True),
+    "policeevents:export": Route(Role.MEMBER, params={"fmt": "police_format"}, shows_a=True),
     # B's coordinator naming A's type and category: B has neither, a form error (400).
     "policeevents:types": Route(
         Role.COORDINATOR, ("GET", "POST"), body=_police_type_form, foreign_post=400, shows_a=True
@@ -687,6 +689,7 @@ ROUTES: dict[str, Route] = {
         Role.MEMBER, api=True, params={"version": "period_version"}, shows_a=True
     ),
     "api:list_interventions": Route(Role.MEMBER, api=True, shows_a=True),
+    "api:list_police_events": Route(Role.MEMBER, api=True, shows_a=True),
     # GET here; the PATCH on the same path is walked in tests/api/test_api_register.py.
     "api:get_intervention": Route(
         Role.MEMBER, api=True, params={"intervention_id": "intervention"}, shows_a=True
@@ -862,6 +865,8 @@ class World:
             return "geojson"  # text, so the walk's leak checks can read it
         if kind == "periodic_format":
             return "xlsx"  # a periodic picture has no GeoJSON; the walk reads the workbook's XML
+        if kind == "police_format":
+            return "csv"  # the police notices' files are CSV and Excel
         if kind == "period_version":
             return self.objects["period_picture"].version
         if kind == "guest_week":

@@ -2,24 +2,49 @@
 
 The administrator invites a new partnership's first coordinator this way, so no password
 passes through anyone but its owner. Accepting makes the account and the membership through
-`partnerships.services.add_member`, the same rules a coordinator's "Ny medlem" follows.
+`partnerships.services.add_member`, the same rules a coordinator's "Ny medlem" follows. A
+coordinator's invitation is also e-mailed to the invitee where the installation sends e-mail
+(`send_invitation`); the page says whether it was, so nobody waits for a mail never sent.
 """
 
 import hashlib
+import logging
 import secrets
+import smtplib
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.mail import send_mail
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lagesbild.accounts.models import Invitation
 from lagesbild.audit.record import record
 from lagesbild.partnerships.models import Membership, Organisation, Partnership
 from lagesbild.partnerships.services import NewUser, add_member
+
+log = logging.getLogger(__name__)
+
+# Backends that deliver nothing to the invitee: the console (the default without EMAIL_HOST),
+# files and the dummy. With one of them the coordinator passes the link on.
+UNDELIVERED = {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+}
+
+
+class Delivery(models.TextChoices):
+    """What became of the e-mail with an invitation's link."""
+
+    SENT = "sent", gettext_lazy("skickad")
+    NO_ADDRESS = "no_address", gettext_lazy("ingen adress")
+    NOT_CONFIGURED = "not_configured", gettext_lazy("e-post inte inställd")
+    FAILED = "failed", gettext_lazy("misslyckades")
 
 
 def _hash(token: str) -> str:
@@ -129,3 +154,68 @@ def accept_invitation(*, token: str, username: str, password: str, request=None)
         request=request,
     )
     return member.user
+
+
+def send_invitation(*, actor, invitation: Invitation, link: str, request=None) -> Delivery:
+    """E-mail `link` to the invitee, when the invitation has an address and the installation
+    delivers e-mail. Never raises: the invitation stands whatever the mail server does, and
+    the answer tells the coordinator whether to pass the link on. Audited without the link."""
+    if not invitation.email:
+        return Delivery.NO_ADDRESS
+    if settings.EMAIL_BACKEND in UNDELIVERED:
+        return Delivery.NOT_CONFIGURED
+    try:
+        send_mail(
+            _invitation_subject(invitation),
+            _invitation_body(invitation, link),
+            settings.DEFAULT_FROM_EMAIL,
+            [invitation.email],
+            fail_silently=False,
+        )
+    except (smtplib.SMTPException, OSError):
+        # The operator finds the cause in the log; the coordinator gets the link on the page.
+        log.exception("invitation %s: the e-mail could not be sent", invitation.pk)
+        delivery = Delivery.FAILED
+    else:
+        delivery = Delivery.SENT
+    record(
+        actor=actor,
+        action="invitation.mail",
+        obj=invitation,
+        summary=str(delivery.label),
+        request=request,
+        delivery=delivery.value,
+    )
+    return delivery
+
+
+def _invitation_subject(invitation: Invitation) -> str:
+    return _("Inbjudan till %(p)s i Lägesbild") % {"p": invitation.partnership.name}
+
+
+def _invitation_body(invitation: Invitation, link: str) -> str:
+    until = timezone.localtime(invitation.expires_at).strftime("%Y-%m-%d %H:%M")
+    return "\n".join(
+        [
+            _("Hej %(name)s!") % {"name": invitation.first_name},
+            "",
+            _(
+                "Du är inbjuden till %(p)s i Lägesbild som %(role)s för %(org)s, där "
+                "samverkan gör sin veckovisa lägesbild."
+            )
+            % {
+                "p": invitation.partnership.name,
+                "role": invitation.get_role_display().lower(),
+                "org": invitation.organisation.name,
+            },
+            "",
+            _("Öppna länken och välj ditt användarnamn och lösenord:"),
+            link,
+            "",
+            _(
+                "Länken fungerar en gång och gäller till %(until)s. Har du inte väntat dig "
+                "inbjudan kan du bortse från det här meddelandet."
+            )
+            % {"until": until},
+        ]
+    )

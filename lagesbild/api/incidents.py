@@ -2,19 +2,17 @@
 pages), one incident, its review (accept or reject), the weekly table. They call the same
 services and queries as the HTML pages."""
 
-import base64
-import binascii
 from datetime import date, datetime
 from typing import Literal
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from pydantic import field_validator
 
 from lagesbild.api.common import ErrorsOut, require_role, validation_errors
+from lagesbild.api.pages import PageParams, PageRefused, one_page
 from lagesbild.audit.record import record
 from lagesbild.geography.models import Place
 from lagesbild.incidents import coverage, queries, services, weeks
@@ -88,7 +86,7 @@ class IncidentOut(Schema):
         }
 
 
-class IncidentFilters(Schema):
+class IncidentFilters(PageParams):
     week: str | None = Field(None, description="ISO week, e.g. 2026-W47")
     date_from: date | None = None
     date_to: date | None = None
@@ -100,13 +98,6 @@ class IncidentFilters(Schema):
         "without it, rejected incidents are left out",
     )
     q: str | None = None
-    limit: int = Field(100, ge=1, le=1000)
-    cursor: str | None = Field(
-        None,
-        description="The next_cursor of the previous page: pages newest first that stay "
-        "right while incidents are added, at any depth (use it instead of offset).",
-    )
-    offset: int = Field(0, ge=0, le=MAX_ID - 1000)
 
     @field_validator("date_from", "date_to")
     @classmethod
@@ -177,40 +168,15 @@ def list_incidents(request, filters: Query[IncidentFilters]):
     except ValueError:
         cleaned["week"] = -1  # matches nothing: an invalid week gives an empty page
     qs = queries.filter_incidents(membership, cleaned)  # newest first, then highest id
-    page = qs
-    if filters.cursor is not None:
-        if filters.offset:
-            return 422, {"errors": {"cursor": ["Ange antingen cursor eller offset, inte båda."]}}
-        try:
-            page = _after(qs, filters.cursor)
-        except ValueError:
-            return 422, {"errors": {"cursor": ["Okänd cursor: börja om från första sidan."]}}
-    rows = list(page[filters.offset : filters.offset + filters.limit + 1])
-    more, rows = len(rows) > filters.limit, rows[: filters.limit]
+    try:
+        rows, next_cursor = one_page(qs, filters)
+    except PageRefused as exc:
+        return 422, {"errors": exc.errors}
     return {
         "count": qs.count(),
         "results": [IncidentOut.from_incident(i) for i in rows],
-        "next_cursor": _cursor(rows[-1]) if more else None,
+        "next_cursor": next_cursor,
     }
-
-
-def _cursor(incident: Incident) -> str:
-    """Where the next page starts: after this incident in the list's order."""
-    key = f"{incident.occurred_at.isoformat()}|{incident.pk}"
-    return base64.urlsafe_b64encode(key.encode()).decode()
-
-
-def _after(qs: QuerySet[Incident], cursor: str) -> QuerySet[Incident]:
-    """The incidents that come after the cursor's in the order newest first, then highest id
-    (a keyset: one index range at any depth, where an offset reads and skips every row)."""
-    try:
-        occurred, pk = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        at, number = datetime.fromisoformat(occurred), int(pk)
-    except (binascii.Error, UnicodeError, ValueError) as exc:
-        raise ValueError(cursor) from exc
-    if timezone.is_naive(at) or not 0 < number <= MAX_ID:
-        raise ValueError(cursor)
-    return qs.filter(Q(occurred_at__lt=at) | Q(occurred_at=at, pk__lt=number))
 
 
 @router.get("/{incident_id}", response=IncidentOut, summary="One incident")

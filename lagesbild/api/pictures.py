@@ -11,6 +11,7 @@ from lagesbild.api.common import require_role
 from lagesbild.partnerships.access import Role, has_role, scoped
 from lagesbild.pictures import services
 from lagesbild.pictures.models import PeriodKind, Picture
+from lagesbild.policeevents.queries import section_for as police_section_for
 
 router = Router(tags=["pictures"])
 # A period as pictures name it; anything else (a NUL byte included) is refused before a query.
@@ -52,7 +53,10 @@ class PictureContentOut(PictureOut):
     content: dict = Field(
         description="The picture as approved: summary, areas, the matrix of counts with "
         "expected counts and flags, trends, clusters, assessments (a periodic picture: "
-        "ranking, development, influence). The same figures as the page and the exports."
+        "ranking, development, influence), and a weekly picture's `police`: the police's "
+        "public notices as approved (counts per area and at municipality level; the notices "
+        "themselves for members and up), a source of its own. The same figures as the page "
+        "and the exports."
     )
 
 
@@ -86,4 +90,6 @@ def get_picture(
     membership = _reader(request)
     picture = services.approved_version(membership, period, version)
     content = {k: v for k, v in picture.content.items() if k != "incident_ids"}
+    if "police" in content:
+        content["police"] = police_section_for(content["police"], membership)
     return {**PictureOut.from_picture(picture), "content": content}

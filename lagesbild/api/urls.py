@@ -11,6 +11,7 @@ from lagesbild.api.incidents import router as incidents_router
 from lagesbild.api.indicators import router as indicators_router
 from lagesbild.api.interventions import router as interventions_router
 from lagesbild.api.pictures import router as pictures_router
+from lagesbild.api.policeevents import router as police_router
 
 ERROR_DETAIL = {
     "title": "ErrorDetail",
@@ -96,6 +97,7 @@ api.add_router("/", geography_router)
 api.add_router("/indicators", indicators_router)
 api.add_router("/pictures", pictures_router)
 api.add_router("/interventions", interventions_router)
+api.add_router("/police-events", police_router)
 
 
 @api.exception_handler(ValidationError)

@@ -6,12 +6,16 @@ PostgreSQL), so no model objects are built and only one chunk is in memory at a 
 and GeoJSON are written as the rows arrive (a streamed response), XLSX by openpyxl's
 write-only workbook into a temporary file, which is then sent. The columns are those of the
 situation picture's Excel file: events and places, never the reporter.
+
+The CSV and XLSX writers take the `Layout` of any such table, so other lists (the police's
+notices) are written the same way.
 """
 
 import csv
 import json
 import tempfile
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import IO
 from zoneinfo import ZoneInfo
@@ -74,8 +78,18 @@ def rows(queryset: QuerySet[Incident], time_zone: str) -> Iterator[list]:
         yield row
 
 
-def headers() -> list[str]:
-    return [str(header) for header, _key, _field in COLUMNS]
+@dataclass(frozen=True)
+class Layout:
+    """How a table's rows are written to a file: its header, its sheet's name and which
+    columns hold a time (wall clock, no zone) or a coordinate (WGS 84 degrees, or None)."""
+
+    headers: list
+    sheet: str
+    times: tuple[int, ...] = ()
+    coordinates: tuple[int, ...] = ()
+
+
+INCIDENTS = Layout([h for h, _key, _field in COLUMNS], _("Händelser"), (WHEN,), (LAT, LON))
 
 
 class _Line:
@@ -85,15 +99,20 @@ class _Line:
         return text
 
 
-def csv_chunks(table: Iterable[list]) -> Iterator[str]:
+def _degrees(value: float | None) -> str:
+    return "" if value is None else f"{value:.6f}".replace(".", ",")
+
+
+def csv_chunks(table: Iterable[list], layout: Layout = INCIDENTS) -> Iterator[str]:
     """CSV as Swedish Excel opens it: UTF-8 with a byte-order mark, semicolons, decimal
     commas in the coordinates, times as 2026-11-24 21:30."""
     writer = csv.writer(_Line(), delimiter=";")
-    yield "\ufeff" + writer.writerow(headers())
+    yield "\ufeff" + writer.writerow([str(h) for h in layout.headers])
     for row in table:
-        row[WHEN] = row[WHEN].strftime("%Y-%m-%d %H:%M")
-        row[LAT] = f"{row[LAT]:.6f}".replace(".", ",")
-        row[LON] = f"{row[LON]:.6f}".replace(".", ",")
+        for at in layout.times:
+            row[at] = row[at].strftime("%Y-%m-%d %H:%M")
+        for at in layout.coordinates:
+            row[at] = _degrees(row[at])
         yield writer.writerow(row)
 
 
@@ -116,18 +135,19 @@ def geojson_chunks(table: Iterable[list]) -> Iterator[str]:
     yield "\n]}\n"
 
 
-def xlsx_file(table: Iterable[list]) -> IO[bytes]:
+def xlsx_file(table: Iterable[list], layout: Layout = INCIDENTS) -> IO[bytes]:
     """The rows as an Excel workbook, in openpyxl's write-only mode: each row goes to the
     sheet's XML on disk as it is appended, so memory stays flat. The workbook is a temporary
     file, open at its start, deleted once closed (the response closes it when sent)."""
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(str(_("Händelser")))
+    sheet = book.create_sheet(str(layout.sheet))
     sheet.freeze_panes = "A2"
-    sheet.append(headers())
+    sheet.append([str(h) for h in layout.headers])
     for row in table:
-        when = WriteOnlyCell(sheet, value=row[WHEN])
-        when.number_format = "yyyy-mm-dd hh:mm"
-        row[WHEN] = when
+        for at in layout.times:
+            when = WriteOnlyCell(sheet, value=row[at])
+            when.number_format = "yyyy-mm-dd hh:mm"
+            row[at] = when
         sheet.append(row)
     output = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the response, which closes it
     book.save(output)
@@ -135,6 +155,6 @@ def xlsx_file(table: Iterable[list]) -> IO[bytes]:
     return output
 
 
-def filename(extension: str, now: datetime) -> str:
+def filename(extension: str, now: datetime, stem: str = "handelser") -> str:
     """'handelser-2026-12-04-2130.csv'."""
-    return f"handelser-{now.strftime('%Y-%m-%d-%H%M')}.{extension}"
+    return f"{stem}-{now.strftime('%Y-%m-%d-%H%M')}.{extension}"

@@ -1,6 +1,8 @@
 """Invitations by link: a coordinator invites a member of the partnership, the installation's
 administrator its first coordinator (installation_views). The link is shown once, since only
-its hash is kept; accepting it is `accounts.invitations.accept_invitation`."""
+its hash is kept; a coordinator's invitation is also e-mailed where the installation sends
+e-mail, and the page says whether it was. Accepting it is
+`accounts.invitations.accept_invitation`."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,25 +11,39 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lagesbild.accounts.invitations import invite
+from lagesbild.accounts.invitations import Delivery, invite, send_invitation
 from lagesbild.accounts.models import Invitation
 from lagesbild.partnerships import forms
 from lagesbild.partnerships.access import Role, member_required
 from lagesbild.web.htmx import add_service_errors
 
 
-def show_link(request, invitation: Invitation, token: str, *, created: bool, back: tuple, nav: str):
+def invitation_link(request, token: str) -> str:
+    return request.build_absolute_uri(reverse("accounts:invitation", args=[token]))
+
+
+def show_link(
+    request,
+    invitation: Invitation,
+    token: str,
+    *,
+    created: bool,
+    back: tuple,
+    nav: str,
+    delivery: Delivery | None = None,
+):
     """The page with the link, shown once. `back`: the URL and label of the way back; `nav`:
-    the menu entry marked as current."""
-    link = request.build_absolute_uri(reverse("accounts:invitation", args=[token]))
+    the menu entry marked as current; `delivery`: what became of the e-mail, if one was
+    tried."""
     return render(
         request,
         "partnerships/invited.html",
         {
             "nav": nav,
             "invitation": invitation,
-            "link": link,
+            "link": invitation_link(request, token),
             "created": created,
+            "delivery": delivery,
             "back_url": back[0],
             "back_label": back[1],
         },
@@ -58,8 +74,22 @@ def member_invite(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
+            delivery = send_invitation(
+                actor=request.user,
+                invitation=invitation,
+                link=invitation_link(request, token),
+                request=request,
+            )
             back = (reverse("partnerships:member_list"), _("Medlemmar"))
-            return show_link(request, invitation, token, created=False, back=back, nav="manage")
+            return show_link(
+                request,
+                invitation,
+                token,
+                created=False,
+                back=back,
+                nav="manage",
+                delivery=delivery,
+            )
     return render(
         request,
         "partnerships/member_invite.html",

@@ -28,6 +28,7 @@ from lagesbild.interventions.services import due_interventions
 from lagesbild.partnerships.access import scoped
 from lagesbild.pictures import presenters
 from lagesbild.pictures.models import AnalysisRun, Assessment, PeriodKind, Picture
+from lagesbild.policeevents.queries import week_section as police_section
 
 WEEK = PeriodKind.WEEK
 
@@ -87,6 +88,8 @@ def assemble(partnership, code: int, run: AnalysisRun) -> dict:
         "incident_ids": sorted(counted.values_list("id", flat=True)),
         "organisations": counted.values("organisation").distinct().count(),
         "interventions_due": _interventions_due(partnership, code),
+        # A source of its own, shown apart; frozen with the rest on approval.
+        "police": police_section(partnership, code),
     }
     content["summary"] = _summary(content, series, areas, groups)
     return content
@@ -504,6 +507,9 @@ def _weekly_differences(old: dict, new: dict) -> list[str]:
                     "b": presenters.level_word(s["level"]),
                 }
             )
+    was, now = (old.get("police") or {}).get("total"), (new.get("police") or {}).get("total")
+    if was is not None and now is not None and was != now:
+        lines.append(_("Polisens notiser: %(a)s → %(b)s.") % {"a": was, "b": now})
     for area_id, entry in new["assessments"].items():
         before = old.get("assessments", {}).get(area_id, {})
         if before.get("level") != entry["level"]:

@@ -18,7 +18,7 @@ from lagesbild.pictures import periodic, presenters, runs, services
 from lagesbild.pictures.exports.formats import links as export_links
 from lagesbild.pictures.forms import ApproveForm, AssessmentForm
 from lagesbild.pictures.models import Picture
-from lagesbild.policeevents.queries import week_section as police_week_section
+from lagesbild.policeevents.queries import section_for as police_section_for
 from lagesbild.web.errors import NotYet
 from lagesbild.web.htmx import poll_wait
 from lagesbild.web.maps import map_config
@@ -133,6 +133,10 @@ def _page_context(request, content: dict, **extra) -> dict:
         "trend_charts": presenters.trend_charts(content),
         "map_config": map_config(),
         "can_assess": has_role(request.membership, Role.COORDINATOR),
+        # The draft's notices are today's; a version's, those it was approved with (none in
+        # versions approved before they were frozen).
+        "police": police_section_for(content.get("police"), request.membership),
+        "sees_police_list": has_role(request.membership, Role.MEMBER),
         **extra,
     }
 
@@ -167,7 +171,6 @@ def week(request, iso: str):
             needs_note=approved is not None, warnings=services.approval_warnings(content)
         ),
         export_links=export_links(weeks.iso(code)),
-        police=police_week_section(request.membership, code),
     )
     return render(request, "pictures/week.html", context)
 

@@ -2,6 +2,9 @@
 event types; a coordinator changes them per partnership. Types with no counterpart among
 reports of places and events (traffic accidents, summaries, missing persons) have none."""
 
+# A notice's `url` is a path on the police's site.
+POLICE_SITE = "https://polisen.se"
+
 DEFAULT_CATEGORY_CODES = {
     "Skadegörelse": "skadegorelse",
     "Brand": "grupp-brand",

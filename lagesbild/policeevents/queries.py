@@ -11,7 +11,7 @@ from shapely.geometry import shape
 
 from lagesbild.geography.models import Area
 from lagesbild.incidents import weeks
-from lagesbild.partnerships.access import partnership_rows, scoped
+from lagesbild.partnerships.access import Role, has_role, scoped
 from lagesbild.policeevents import locate
 from lagesbild.policeevents.models import FeedCall, PoliceEvent, TypeCategory
 
@@ -72,7 +72,11 @@ class Coverage:
 
 
 def coverage(membership) -> Coverage:
-    span = police_events(membership).aggregate(first=Min("occurred_at"), newest=Max("published_at"))
+    return _coverage(police_events(membership))
+
+
+def _coverage(events: QuerySet[PoliceEvent]) -> Coverage:
+    span = events.aggregate(first=Min("occurred_at"), newest=Max("published_at"))
     called = FeedCall.objects.filter(error="", finished_at__isnull=False).aggregate(
         last=Max("finished_at")
     )["last"]
@@ -80,17 +84,18 @@ def coverage(membership) -> Coverage:
     return Coverage(span["first"], until if span["first"] else None)
 
 
-def week_section(membership, code: int) -> dict | None:
-    """The week's notices per area and at municipality level, for the picture's own section
-    (never added to the report counts); None for a partnership without a municipality, which
-    gets no notices."""
-    if not membership.partnership.municipality_code:
+def week_section(partnership, code: int) -> dict | None:
+    """The week's notices per area and at municipality level, and the notices themselves,
+    for the picture's own section (never added to the report counts). Plain JSON, because an
+    approval freezes it with the picture's content: a later import (a new version of a
+    notice, a late notice) must not change what the group saw. None for a partnership
+    without a municipality, which gets no notices."""
+    if not partnership.municipality_code:
         return None
-    start, end = weeks.bounds(code, membership.partnership.time_zone)
-    covered = coverage(membership)
-    week = partnership_rows(PoliceEvent.objects.all(), membership).filter(
-        occurred_at__gte=start, occurred_at__lt=end
-    )
+    start, end = weeks.bounds(code, partnership.time_zone)
+    everything = PoliceEvent.objects.filter(partnership=partnership)
+    covered = _coverage(everything)
+    week = everything.filter(occurred_at__gte=start, occurred_at__lt=end)
     per_area = week.exclude(area=None).values("area_id", "area__name").annotate(n=Count("id"))
     rows = sorted(
         ({"area_id": r["area_id"], "name": r["area__name"], "count": r["n"]} for r in per_area),
@@ -99,11 +104,36 @@ def week_section(membership, code: int) -> dict | None:
     municipality = week.filter(area=None).count()
     return {
         "state": covered.state(start, end),
-        "until": covered.until,
+        "until": covered.until.isoformat() if covered.until else None,
         "rows": rows,
         "municipality": municipality,
         "total": municipality + sum(r["count"] for r in rows),
         "week_iso": weeks.iso(code),
+        "events": [_frozen(e) for e in week.select_related("area").order_by("occurred_at", "pk")],
+    }
+
+
+def section_for(section: dict | None, membership) -> dict | None:
+    """A picture's police section as `membership` may see it: the counts for every reader of
+    the picture, the notices themselves for those who may open the notice list (members and
+    up), on the page, in the files and through the API alike."""
+    if section is None or has_role(membership, Role.MEMBER):
+        return section
+    return {**section, "events": []}
+
+
+def _frozen(event: PoliceEvent) -> dict:
+    """One notice as the picture shows it, in the version the app held at the time."""
+    return {
+        "event_id": event.event_id,
+        "occurred_at": event.occurred_at.isoformat(),
+        "name": event.name,
+        "event_type": event.event_type,
+        "summary": event.summary,
+        "location_name": event.location_name,
+        "url": event.url,
+        "area": event.area.name if event.area else None,
+        "versions": event.versions,
     }
 
 

@@ -1,19 +1,25 @@
-"""Pages of the police's public notices: the list, the map layer's data and the coordinator's
-choice of category per event type."""
+"""Pages of the police's public notices: the list and its CSV and Excel files, the map
+layer's data and the coordinator's choice of category per event type."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
+from lagesbild.audit.record import record
+from lagesbild.incidents import exports as incident_exports
 from lagesbild.incidents.queries import categories
 from lagesbild.partnerships.access import Role, has_role, member_required
-from lagesbild.policeevents import queries, services
+from lagesbild.policeevents import exports, queries, services
 from lagesbild.policeevents.forms import FilterForm, TypeCategoryForm
 
 PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _filtered(request):
@@ -27,6 +33,10 @@ def _filtered(request):
 @member_required(Role.MEMBER)
 def event_list(request):
     form, filters = _filtered(request)
+    return _list_page(request, form, filters)
+
+
+def _list_page(request, form, filters, status: int = 200):
     qs = queries.filter_events(request.membership, filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -44,7 +54,46 @@ def event_list(request):
             "query": query.urlencode(),
             "can_map_types": has_role(request.membership, Role.COORDINATOR),
         },
+        status=status,
     )
+
+
+@require_GET
+@never_cache
+@member_required(Role.MEMBER)
+def export(request, fmt: str):
+    """The filtered list as CSV or Excel, streamed, audited with its filters and rows. A
+    refused filter gives the list with its message (400), no file."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    form, filters = _filtered(request)
+    if form.is_bound and not form.is_valid():
+        return _list_page(request, form, filters, status=400)
+    membership = request.membership
+    queryset = queries.filter_events(membership, filters)
+    record(
+        actor=request.user,
+        action="policeevents.export",
+        partnership=membership.partnership,
+        request=request,
+        format=fmt,
+        filters={name: value for name, value in request.GET.items() if name in form.fields},
+        rows=queryset.count(),
+    )
+    table = exports.rows(queryset, membership.partnership.time_zone)
+    name = incident_exports.filename(fmt, timezone.localtime(), stem="polisens-notiser")
+    if fmt == "xlsx":
+        return FileResponse(
+            incident_exports.xlsx_file(table, exports.LAYOUT),
+            as_attachment=True,
+            filename=name,
+            content_type=XLSX,
+        )
+    response = StreamingHttpResponse(
+        incident_exports.csv_chunks(table, exports.LAYOUT), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @member_required(Role.MEMBER)

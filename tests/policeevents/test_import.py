@@ -171,7 +171,7 @@ def test_the_weeks_section_counts_per_area_and_at_municipality_level(sollentuna,
     services.import_records(read(EVENTS))
     services.import_records([record(410712, id=999002, summary="Bråk i Tureberg.")])
     code = weeks.week_code(stored(sollentuna, 410712).occurred_at)
-    section = queries.week_section(member_a, code)
+    section = queries.week_section(member_a.partnership, code)
     assert section["state"] == "complete"
     assert section["municipality"] == 1
     assert section["rows"] == [
@@ -184,7 +184,9 @@ def test_a_week_outside_the_imported_notices_is_unknown_not_zero(sollentuna, mem
     services.import_records(read(EVENTS))
     first = stored(sollentuna, 410712).occurred_at
     assert (
-        queries.week_section(member_a, weeks.week_code(first - timedelta(weeks=2)))["state"]
+        queries.week_section(member_a.partnership, weeks.week_code(first - timedelta(weeks=2)))[
+            "state"
+        ]
         == "unknown"
     )
-    assert queries.week_section(member_a, 209901)["state"] == "unknown"
+    assert queries.week_section(member_a.partnership, 209901)["state"] == "unknown"

@@ -157,11 +157,101 @@ def test_the_weekly_picture_has_its_own_police_section(login, member_a, sollentu
     assert response.context["matrix"]["grand"]["observed"] == 1
 
 
+def test_an_approved_picture_keeps_the_notices_it_was_approved_with(
+    login, coordinator_a, sollentuna
+):
+    """A later import (a new version of a notice, a late notice) changes the draft, never an
+    approved version: its page shows the counts and notices as they were at approval."""
+    code = weeks.shift(weeks.week_code(timezone.now()), -1)
+    iso = weeks.iso(code)
+    start = weeks.bounds(code)[0]
+    make_incident(coordinator_a, area=sollentuna.areas.get(name="Tureberg"), occurred_at=start)
+    day = (start + timedelta(days=1, hours=12)).strftime("%Y-%m-%d %H:%M:%S +01:00")
+    services.import_records([record(410712, datetime=day, name="Brand, Sollentuna")])
+    runs.run_now(sollentuna, iso)
+    client = login(coordinator_a)
+    client.post(
+        reverse("pictures:approve", args=[iso]), {"confirm": "on", "change_note": "På mötet"}
+    )
+    version = reverse("pictures:version", args=[iso, 1])
+    assert client.get(version).context["police"]["total"] == 1
+
+    services.import_records(
+        [
+            record(410712, datetime=day, name="Brand, Sollentuna", summary="Ny version."),
+            record(413318, datetime=day, name="Bråk, Sollentuna", summary="Bråk i Tureberg."),
+        ]
+    )
+    response = client.get(version)
+    frozen = response.context["police"]
+    assert (frozen["total"], frozen["municipality"], frozen["rows"]) == (1, 1, [])
+    assert [e["summary"] for e in frozen["events"]] == [record(410712)["summary"]]
+    body = response.content.decode()
+    assert "Som notiserna var när versionen godkändes" in body
+    assert "Ny version." not in body and "Bråk, Sollentuna" not in body
+    draft = client.get(reverse("pictures:week", args=[iso]))
+    live = draft.context["police"]
+    assert live["total"] == 2
+    # The draft's counts lead to today's list; the version's do not (it would show today's).
+    assert f"{LIST}?week={iso}&amp;area=kommun" in draft.content.decode()
+    assert f"{LIST}?week=" not in body
+    assert "Ny version." in [e["summary"] for e in live["events"]]
+    client.post(reverse("pictures:approve", args=[iso]), {"confirm": "on", "change_note": "Ny"})
+    second = sollentuna.pictures.get(version=2).content
+    assert "Polisens notiser: 1 → 2." in second["changes_from_previous"]
+
+
+def test_a_reporter_sees_the_counts_but_not_the_notices(
+    login, coordinator_a, reporter_a, sollentuna
+):
+    """Where reporters may read the picture: the section's counts, never the notices (the
+    notice list is for members and up), on the page and through the API."""
+    from tests.api.test_api import API, bearer
+
+    sollentuna.reporters_see_picture = True
+    sollentuna.save()
+    code = weeks.shift(weeks.week_code(timezone.now()), -1)
+    iso, start = weeks.iso(code), weeks.bounds(code)[0]
+    make_incident(coordinator_a, area=sollentuna.areas.get(name="Tureberg"), occurred_at=start)
+    day = (start + timedelta(days=1, hours=12)).strftime("%Y-%m-%d %H:%M:%S +01:00")
+    services.import_records([record(410712, datetime=day, name="Brand, Sollentuna")])
+    runs.run_now(sollentuna, iso)
+    login(coordinator_a).post(
+        reverse("pictures:approve", args=[iso]), {"confirm": "on", "change_note": "På mötet"}
+    )
+    response = login(reporter_a).get(reverse("pictures:version", args=[iso, 1]))
+    assert response.context["police"]["total"] == 1
+    body = response.content.decode()
+    assert "Brand, Sollentuna" not in body
+    assert reverse("policeevents:list") + "?" not in body
+    content = bearer(reporter_a).get(f"{API}/pictures/{iso}/versions/1").json()["content"]
+    assert content["police"]["total"] == 1 and content["police"]["events"] == []
+    members = bearer(coordinator_a).get(f"{API}/pictures/{iso}/versions/1").json()["content"]
+    assert [e["name"] for e in members["police"]["events"]] == ["Brand, Sollentuna"]
+
+
+def test_a_week_the_notices_reach_into_says_how_far(login, member_a, sollentuna):
+    """The running week: the notices are fetched up to the newest one, shown in the
+    partnership's time (the section keeps the time as text, for freezing)."""
+    code = weeks.week_code(timezone.now())
+    start = weeks.bounds(code)[0]
+    make_incident(member_a, area=sollentuna.areas.get(name="Tureberg"), occurred_at=start)
+    published = start + timedelta(minutes=30)
+    stamp = published.strftime("%Y-%m-%d %H:%M:%S %z")
+    services.import_records([record(410712, datetime=stamp)])
+    PoliceEvent.objects.update(published_at=published)
+    runs.run_now(sollentuna, weeks.iso(code))
+    response = login(member_a).get(reverse("pictures:week", args=[weeks.iso(code)]))
+    assert response.context["police"]["state"] == "partial"
+    local = timezone.localtime(published).strftime("%Y-%m-%d %H:%M")
+    assert f"Hittills: notiserna är hämtade till {local}." in response.content.decode()
+
+
 def test_without_a_municipality_there_is_no_section_and_the_list_says_why(
     login, member_a, partnership_a
 ):
     code = weeks.shift(weeks.week_code(timezone.now()), -1)
-    assert queries.week_section(member_a, code) is None
+    assert queries.week_section(member_a.partnership, code) is None
     body = login(member_a).get(LIST).content.decode()
     assert "Samverkan har ingen kommunkod" in body
 

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lagesbild.geography.queries import areas
 from lagesbild.incidents import weeks
@@ -22,6 +23,8 @@ from lagesbild.partnerships.access import scoped
 from lagesbild.partnerships.models import Membership
 from lagesbild.pictures import presenters
 from lagesbild.pictures.models import Picture
+from lagesbild.policeevents.constants import POLICE_SITE
+from lagesbild.policeevents.queries import section_for as police_section_for
 
 
 @dataclass(frozen=True)
@@ -139,3 +142,66 @@ def indicator_sections(edition: Edition) -> list:
 def indicator_note(edition: Edition) -> str:
     """Whether the indicators' values are frozen with the version or today's."""
     return indicator_presenters.values_note(edition.picture)
+
+
+POLICE_NOTE = gettext_lazy(
+    "Polisens publicerade händelsenotiser (polisen.se), en egen källa: de är inte "
+    "samverkans rapporter och ingår inte i antalen, matrisen eller avvikelserna."
+)
+
+
+@dataclass(frozen=True)
+class PoliceSection:
+    """The picture's section of the police's notices as a file shows it: what to know about
+    it, the counts per area and at municipality level, and the notices themselves (for
+    members and up, who may open the notice list; empty for the others)."""
+
+    notes: list[str]
+    counts: list[tuple[str, int]]
+    total: int
+    events: list[dict]
+    known: bool
+
+
+def police_section(edition: Edition) -> PoliceSection | None:
+    """From the content, so an approved version's file shows the notices it was approved
+    with. None where the picture has no such section: a partnership without a municipality,
+    or a version approved before the notices were frozen with the picture. The counts are
+    not suppressed: the notices are public, and members get them one by one beside."""
+    police = police_section_for(edition.content.get("police"), edition.membership)
+    if police is None:
+        return None
+    until = police["until"] and datetime.fromisoformat(police["until"]).astimezone(
+        edition.time_zone
+    )
+    notes = [str(POLICE_NOTE)]
+    if police["state"] == "unknown":
+        notes.append(
+            _("Okänt för veckan: de hämtade notiserna sträcker sig till %(until)s.")
+            % {"until": until.strftime("%Y-%m-%d")}
+            if until
+            else _("Okänt: inga notiser har hämtats.")
+        )
+    elif police["state"] == "partial":
+        notes.append(
+            _("Hittills: notiserna är hämtade till %(until)s.")
+            % {"until": until.strftime("%Y-%m-%d %H:%M")}
+        )
+    if edition.picture is not None:
+        notes.append(
+            _("Som notiserna var när versionen godkändes; senare hämtningar ändrar dem inte här.")
+        )
+    counts = [(row["name"], row["count"]) for row in police["rows"]]
+    counts.append((_("Kommunnivå (inget område)"), police["municipality"]))
+    events = [
+        {
+            **event,
+            "occurred_at": datetime.fromisoformat(event["occurred_at"])
+            .astimezone(edition.time_zone)
+            .replace(tzinfo=None),
+            "area": event["area"] or _("kommunnivå"),
+            "link": POLICE_SITE + event["url"] if event["url"] else "",
+        }
+        for event in police.get("events", [])
+    ]
+    return PoliceSection(notes, counts, police["total"], events, police["state"] != "unknown")

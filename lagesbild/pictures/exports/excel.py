@@ -2,8 +2,9 @@
 
 Sheets: "Sammanfattning" (the sentences), "Matris" (areas x category groups: count, expected
 count and flags, with the partnership's small-count suppression), "Händelser" (the counted
-incidents the reader may see), "Bedömningar" (the group's assessments) and, where the reader
-sees any, "Indikatorer" (each area's latest value, change and flag). Numbers are
+incidents the reader may see), "Bedömningar" (the group's assessments), where the reader
+sees any, "Indikatorer" (each area's latest value, change and flag) and, apart from the
+partners' reports, "Polisens notiser" (the police's public notices of the week). Numbers are
 stored as numbers and times as real Excel date-times in the partnership's time zone; the
 number formats are Excel's locale-neutral codes, which a Swedish Excel or LibreOffice shows
 with a decimal comma and a space between thousands.
@@ -24,10 +25,12 @@ from lagesbild.indicators import presenters as indicator_presenters
 from lagesbild.pictures import presenters
 from lagesbild.pictures.exports.edition import (
     Edition,
+    PoliceSection,
     counted_incidents,
     flag_words,
     indicator_note,
     indicator_sections,
+    police_section,
     scale_name,
     shown_count,
 )
@@ -52,6 +55,9 @@ def build(edition: Edition) -> bytes:
     sections = indicator_sections(edition)
     if sections:
         _indicator_sheet(book.create_sheet("Indikatorer"), sections, indicator_note(edition))
+    police = police_section(edition)
+    if police is not None:
+        _police_sheet(book.create_sheet("Polisens notiser"), police)
     out = BytesIO()
     book.save(out)
     return out.getvalue()
@@ -300,3 +306,36 @@ def _indicator_sheet(sheet: Worksheet, sections: list, note: str) -> None:
     _append(sheet, [])
     _append(sheet, [note])
     _fit_columns(sheet)
+
+
+def _police_sheet(sheet: Worksheet, police: PoliceSection) -> None:
+    """The police's notices, a source of its own: what to know, the counts per area and at
+    municipality level and, for members and up, the notices themselves."""
+    _append(sheet, [_("Polisens händelsenotiser")])
+    sheet["A1"].font = Font(bold=True, size=14)
+    for note in police.notes:
+        _append(sheet, [note])
+    if police.known:
+        _append(sheet, [])
+        _bold_row(sheet, [_("Område"), _("Notiser")])
+        for name, count in police.counts:
+            _append(sheet, [name, count], [None, INTEGER])
+        _bold_row(sheet, [_("Totalt"), police.total])
+    if police.events:
+        _append(sheet, [])
+        _bold_row(
+            sheet,
+            [_("Inträffade"), _("Typ"), _("Rubrik"), _("Område"), _("Sammanfattning"), _("Länk")],
+        )
+        for e in police.events:
+            row = [e["occurred_at"], e["event_type"], e["name"], e["area"], e["summary"], e["link"]]
+            _append(sheet, row, [DATETIME])
+    sheet.column_dimensions["A"].width = 24
+    for column in "BCDEF":
+        sheet.column_dimensions[column].width = 30
+
+
+def _bold_row(sheet: Worksheet, values: list) -> None:
+    _append(sheet, values, [None, INTEGER])
+    for cell in sheet[sheet.max_row]:
+        cell.font = BOLD

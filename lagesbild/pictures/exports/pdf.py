@@ -1,11 +1,11 @@
 """The situation picture as a printable A4 PDF (ReportLab), Swedish first.
 
 Contents: title, period and approval status (or "UTKAST – ej godkänd"), the summary, the
-status matrix, the map, the trend charts, the indicators the reader may see (flags in words),
-the assessments with comments and the clusters' sentences; every page has a footer
-"Lägesbild – <partnership> – <period>" with its page number. Nothing depends on colour:
-flags are words, map classes are greys with a legend, hot spots are hatched and the expected
-line is dashed.
+status matrix, the map, the police's notices (a source of its own), the trend charts, the
+indicators the reader may see (flags in words), the assessments with comments and the
+clusters' sentences; every page has a footer "Lägesbild – <partnership> – <period>" with its
+page number. Nothing depends on colour: flags are words, map classes are greys with a legend,
+hot spots are hatched and the expected line is dashed.
 
 The font is Bitstream Vera, which ReportLab ships, so the PDF looks the same on every
 machine and embeds the glyphs it uses.
@@ -44,6 +44,7 @@ from lagesbild.pictures.exports.edition import (
     flag_words,
     indicator_note,
     indicator_sections,
+    police_section,
     scale_name,
     shown_count,
 )
@@ -126,6 +127,7 @@ def build(edition: Edition) -> bytes:
         *_summary(content),
         *_matrix(edition),
         *_map(edition),
+        *_police(edition),
         *_trends(content),
         *_indicators(edition),
         *_assessments(content),
@@ -426,6 +428,36 @@ def _indicators(edition: Edition) -> list:
         story.append(Paragraph(text(title), styles["body"]))
         story.append(grid_table(rows, [30 * mm, 20 * mm, 30 * mm, 20 * mm, WIDTH - 100 * mm]))
         story.append(Spacer(1, 3 * mm))
+    return story
+
+
+def _police(edition: Edition) -> list:
+    """The police's notices apart from the reports: the notes, the counts per area and at
+    municipality level, and for members and up the notices themselves."""
+    police = police_section(edition)
+    if police is None:
+        return []
+    styles = paragraph_styles()
+    story = [Paragraph(text(_("Polisens händelsenotiser")), styles["h2"])]
+    story += [Paragraph(text(note), styles["small"]) for note in police.notes]
+    if police.known:
+        rows = [*police.counts, (_("Totalt"), police.total)]
+        story += simple_table([_("Område"), _("Notiser")], rows, [60 * mm, 25 * mm])
+    if police.events:
+        rows = [
+            [
+                e["occurred_at"].strftime("%Y-%m-%d %H:%M"),
+                e["event_type"],
+                f"{e['name']}. {e['summary']}" if e["summary"] else e["name"],
+                e["area"],
+            ]
+            for e in police.events
+        ]
+        story += simple_table(
+            [_("Inträffade"), _("Typ"), _("Notis"), _("Område")],
+            rows,
+            [25 * mm, 30 * mm, WIDTH - 90 * mm, 35 * mm],
+        )
     return story
 
 

@@ -1,5 +1,7 @@
 """Template filters for Swedish presentation: ISO weeks and numbers."""
 
+from datetime import datetime
+
 from django import template
 from django.utils.translation import gettext as _
 
@@ -90,3 +92,9 @@ def percent_change(ratio) -> str:
     change = int(exact)
     sign = "+" if change > 0 else "−" if change < 0 else "±"
     return f"{sign}{abs(change)} %"
+
+
+@register.filter
+def moment(text: str | None):
+    """An ISO 8601 time kept in a picture's frozen content, as a datetime for `|date`."""
+    return datetime.fromisoformat(text) if text else None
