@@ -556,6 +556,35 @@ def _p_values(llr: float, maxima: np.ndarray, stopped: bool) -> tuple[float, flo
     return p, p_gumbel
 
 
+# How far below the best LLR so far a cylinder's upper bound must fall before the cylinder is
+# skipped unscored: far above the rounding error of the LLR itself (about 1e-9 at C = 10^6), so
+# the bound never drops a cylinder whose computed LLR would have counted.
+_BOUND_MARGIN = 1e-6
+
+
+@njit(cache=True, inline="always")
+def _may_beat(running, spatial, day_total, inv_total, min_cases, threshold):
+    """True when some window of the circle may score above ``threshold``.
+
+    For c > mu, ln x <= (x - 1)/sqrt(x) (x >= 1) bounds c ln(c/mu) by (c - mu) sqrt(c/mu),
+    which is tight to second order near c = mu, where nearly all cylinders lie; with the
+    second term's bound, LLR <= (c - mu)(sqrt(c/mu) - 1 + c/C). That exceeds the threshold h
+    when q = h + (1 - c/C)(c - mu) is negative or (c - mu)^2 c > q^2 mu, which needs neither
+    a log, a square root, a division nor a table look-up, so the compiler checks all windows
+    at once in vector registers; only a circle that passes is scored window by window.
+    """
+    passed = 0
+    for t in range(len(running)):
+        c = running[t]
+        mu = spatial * day_total[t] * inv_total
+        excess = c - mu
+        q = threshold + (1.0 - c * inv_total) * excess
+        passed += (
+            (c >= min_cases) & (excess > 0.0) & ((q < 0.0) | (excess * excess * c > q * q * mu))
+        )
+    return passed > 0
+
+
 @njit(cache=True)
 def _best_cylinders(
     window_counts,
@@ -578,9 +607,10 @@ def _best_cylinders(
     (LLR, number of neighbours in its circle, days in its window) in the ``best_*`` arrays.
 
     Circles grow one neighbour at a time and are scored where ``group_end`` says so. c ln c
-    comes from the table ``xlogx``, ln mu from logs of the margins, and
-    a cheap upper bound, LLR <= c ln(c/mu) - (C - c)(c - mu)/C, skips the one remaining log
-    for cylinders that cannot beat the best so far.
+    comes from the table ``xlogx``, ln mu from logs of the margins. Two upper bounds skip
+    work for cylinders that cannot beat the best so far: ``_may_beat`` for all windows of a
+    circle at once, then LLR <= c ln(c/mu) - (C - c)(c - mu)/C for each window before the one
+    remaining log.
 
     A neighbour with no incident in the window leaves every window's count c as it was and
     raises mu, and the LLR falls as mu rises while c > mu: a circle that took in only such
@@ -590,13 +620,13 @@ def _best_cylinders(
     n_days = window_counts.shape[1]
     ln_total = np.log(total)
     inv_total = 1.0 / total
-    running = np.zeros(n_days, dtype=np.int64)
+    running = np.zeros(n_days)  # exact: counts stay far below 2**53
     overall = 0.0
     best = 0.0
     for centre in range(len(indptr) - 1):
         if per_centre:
             best = 0.0
-        running[:] = 0
+        running[:] = 0.0
         spatial = 0
         grown = False  # window incidents taken in since the circle was last scored
         start = indptr[centre]
@@ -612,9 +642,12 @@ def _best_cylinders(
             if not group_end[k] or not grown or running[n_days - 1] < min_cases:
                 continue
             grown = False
+            threshold = best - _BOUND_MARGIN * max(1.0, best)
+            if not _may_beat(running, spatial, day_total, inv_total, min_cases, threshold):
+                continue
             ln_spatial = np.log(spatial)
             for t in range(n_days):
-                c = running[t]
+                c = np.int64(running[t])
                 if c < min_cases:
                     continue
                 mu = spatial * day_total[t] * inv_total
