@@ -33,6 +33,7 @@ DEFAULT_REPLICATIONS = 999
 # maximum, p > 0.05 is certain at 999 replications and the rest would only refine a dull answer.
 DEFAULT_EARLY_STOP = 50
 _BATCH = 100
+_MIN_BATCH = 10
 # How circles take in locations at the same distance from the centre: "satscan" one at a time
 # in coordinate order (x, then y), as SaTScan does, so a circle may hold some but not all of
 # them; "rings" only whole rings of equidistant locations.
@@ -525,19 +526,36 @@ def _non_overlapping(neighbours, best_llr, best_members, max_clusters):
 def _monte_carlo(replicate, observed_max, replications, seed, early_stop):
     """Replicate maxima, in batches so that a clearly dull result can stop early: once
     ``early_stop`` replicates reach the observed maximum, the run ends at that replicate.
-    ``replicate(keys, n_chunks)`` gives the maxima of the replicates with those keys."""
+    ``replicate(keys, n_chunks)`` gives the maxima of the replicates with those keys.
+    Which replicate ends the run does not depend on the batches; they only decide how many
+    replicates past it are computed and thrown away (see ``_batch_size``)."""
     keys = replicate_keys(seed, replications)
     maxima = np.empty(0)
-    for start in range(0, replications, _BATCH):
-        batch = keys[start : start + _BATCH]
+    hits = np.zeros(1, dtype=np.int64)
+    while len(maxima) < replications:
+        size = _batch_size(len(maxima), int(hits[-1]), early_stop)
+        batch = keys[len(maxima) : len(maxima) + size]
         n_chunks = max(1, min(len(batch), get_num_threads()))
-        found = replicate(batch, n_chunks)
-        maxima = np.concatenate([maxima, found])
+        maxima = np.concatenate([maxima, replicate(batch, n_chunks)])
         hits = np.cumsum(maxima >= _reached(observed_max))
         if early_stop is not None and hits[-1] >= early_stop:
             runs = int(np.searchsorted(hits, early_stop)) + 1
             return maxima[:runs], runs < replications
     return maxima, False
+
+
+def _batch_size(done: int, hits: int, early_stop: int | None) -> int:
+    """Replicates to run next: no run stops before ``early_stop`` replicates, and once some
+    replicates reach the observed maximum, about as many as the rate so far says are still
+    needed to stop, so a dull result wastes few replicates past its stopping point."""
+    if early_stop is None:
+        return _BATCH
+    if done == 0:
+        return min(_BATCH, max(early_stop, _MIN_BATCH))
+    if hits == 0:
+        return _BATCH
+    still_needed = -(-(early_stop - hits) * done // hits)  # ceiling
+    return min(_BATCH, max(still_needed, _MIN_BATCH))
 
 
 def _reached(llr: float) -> float:
