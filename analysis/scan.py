@@ -581,25 +581,26 @@ _BOUND_MARGIN = 1e-6
 
 
 @njit(cache=True, inline="always")
-def _may_beat(running, spatial, day_total, inv_total, min_cases, threshold):
-    """True when some window of the circle may score above ``threshold``.
+def _may_beat(running, spatial, day_share, min_cases, threshold, inv_total):
+    """True when some window of the circle may score above ``threshold``; ``day_share`` is
+    each window's share of all incidents, so mu = spatial * day_share.
 
     For c > mu, ln x <= (x - 1)/sqrt(x) (x >= 1) bounds c ln(c/mu) by (c - mu) sqrt(c/mu),
     which is tight to second order near c = mu, where nearly all cylinders lie; with the
     second term's bound, LLR <= (c - mu)(sqrt(c/mu) - 1 + c/C). That exceeds the threshold h
-    when q = h + (1 - c/C)(c - mu) is negative or (c - mu)^2 c > q^2 mu, which needs neither
-    a log, a square root, a division nor a table look-up, so the compiler checks all windows
-    at once in vector registers; only a circle that passes is scored window by window.
+    when q = h + (1 - c/C)(c - mu) is negative or (c - mu)^2 c > q^2 mu. With the circle's
+    largest count in place of c, q only gets smaller and the test looser, and it needs
+    neither a log, a square root, a division nor a table look-up, so the compiler checks all
+    windows at once in vector registers; only a circle that passes is scored window by window.
     """
+    slope = 1.0 - running[-1] * inv_total
     passed = 0
     for t in range(len(running)):
         c = running[t]
-        mu = spatial * day_total[t] * inv_total
+        mu = spatial * day_share[t]
         excess = c - mu
-        q = threshold + (1.0 - c * inv_total) * excess
-        passed += (
-            (c >= min_cases) & (excess > 0.0) & ((q < 0.0) | (excess * excess * c > q * q * mu))
-        )
+        q = max(threshold + slope * excess, 0.0)
+        passed += (c >= min_cases) & (excess > 0.0) & (excess * excess * c > q * q * mu)
     return passed > 0
 
 
@@ -638,6 +639,7 @@ def _best_cylinders(
     n_days = window_counts.shape[1]
     ln_total = np.log(total)
     inv_total = 1.0 / total
+    day_share = day_total * inv_total
     running = np.zeros(n_days)  # exact: counts stay far below 2**53
     overall = 0.0
     best = 0.0
@@ -661,7 +663,7 @@ def _best_cylinders(
                 continue
             grown = False
             threshold = best - _BOUND_MARGIN * max(1.0, best)
-            if not _may_beat(running, spatial, day_total, inv_total, min_cases, threshold):
+            if not _may_beat(running, spatial, day_share, min_cases, threshold, inv_total):
                 continue
             ln_spatial = np.log(spatial)
             for t in range(n_days):
