@@ -719,7 +719,7 @@ def _replicate_maxima(
     for chunk in prange(n_chunks):
         shuffled = location.copy()
         swaps = np.empty(n_window, dtype=np.int64)
-        counts = np.zeros((n_locations, max_days), dtype=np.int32)
+        counts = np.zeros((n_locations, max_days))  # float: the kernel adds them as floats
         unused_llr = np.zeros(0)
         unused_index = np.zeros(0, dtype=np.int64)
         for r in range(chunk * len(keys) // n_chunks, (chunk + 1) * len(keys) // n_chunks):
