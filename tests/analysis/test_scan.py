@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from analysis.montecarlo import replicate_keys, uniform_below
 from analysis.scan import retrospective_space_time_scan, space_time_scan
 
 SETTINGS = {"max_radius": 450.0, "max_days": 10, "min_cases": 3, "max_share": 0.5}
@@ -283,3 +284,25 @@ def test_a_strong_clusters_p_value_is_that_of_the_full_run():
     assert sequential.clusters[0].p_value == full.clusters[0].p_value == 1 / 1000
     assert sequential.clusters[0].p_gumbel == full.clusters[0].p_gumbel
     np.testing.assert_array_equal(sequential.maxima, full.maxima)
+
+
+@pytest.mark.parametrize(("seed", "lattice"), [(12, False), (13, True)])
+def test_each_replicates_maximum_equals_the_brute_force_scan_of_its_shuffle(seed, lattice):
+    """The replicates' pruned kernel finds each shuffled data set's true highest LLR."""
+    xy, location, days = _incidents(n=200, locations=25, days=40, seed=seed, lattice=lattice)
+    result = space_time_scan(
+        xy, location, days, **SETTINGS, replications=19, seed=seed, early_stop=None
+    )
+    # the same shuffles, drawn as the kernel draws them from the incidents in canonical order
+    order = np.lexsort((days, location))
+    canonical, offset = location[order], days.max() - days[order]
+    recent = offset < SETTINGS["max_days"]
+    window_offsets = np.sort(offset[recent])
+    for key, maximum in zip(replicate_keys(seed, 19), result.maxima, strict=True):
+        shuffled = canonical.copy()
+        for k in range(len(window_offsets)):
+            j = k + uniform_below(key, k, len(shuffled) - k)
+            shuffled[k], shuffled[j] = shuffled[j], shuffled[k]
+        shuffled_offset = np.concatenate([window_offsets, np.sort(offset[~recent])])
+        llr = _brute_force(xy, shuffled, days.max() - shuffled_offset, days.max(), **SETTINGS)[0]
+        assert maximum == pytest.approx(llr, rel=1e-10)
