@@ -33,6 +33,7 @@ DEFAULT_REPLICATIONS = 999
 # maximum, p > 0.05 is certain at 999 replications and the rest would only refine a dull answer.
 DEFAULT_EARLY_STOP = 50
 _BATCH = 100
+_MIN_BATCH = 10
 # How circles take in locations at the same distance from the centre: "satscan" one at a time
 # in coordinate order (x, then y), as SaTScan does, so a circle may hold some but not all of
 # them; "rings" only whole rings of equidistant locations.
@@ -525,19 +526,36 @@ def _non_overlapping(neighbours, best_llr, best_members, max_clusters):
 def _monte_carlo(replicate, observed_max, replications, seed, early_stop):
     """Replicate maxima, in batches so that a clearly dull result can stop early: once
     ``early_stop`` replicates reach the observed maximum, the run ends at that replicate.
-    ``replicate(keys, n_chunks)`` gives the maxima of the replicates with those keys."""
+    ``replicate(keys, n_chunks)`` gives the maxima of the replicates with those keys.
+    Which replicate ends the run does not depend on the batches; they only decide how many
+    replicates past it are computed and thrown away (see ``_batch_size``)."""
     keys = replicate_keys(seed, replications)
     maxima = np.empty(0)
-    for start in range(0, replications, _BATCH):
-        batch = keys[start : start + _BATCH]
+    hits = np.zeros(1, dtype=np.int64)
+    while len(maxima) < replications:
+        size = _batch_size(len(maxima), int(hits[-1]), early_stop)
+        batch = keys[len(maxima) : len(maxima) + size]
         n_chunks = max(1, min(len(batch), get_num_threads()))
-        found = replicate(batch, n_chunks)
-        maxima = np.concatenate([maxima, found])
+        maxima = np.concatenate([maxima, replicate(batch, n_chunks)])
         hits = np.cumsum(maxima >= _reached(observed_max))
         if early_stop is not None and hits[-1] >= early_stop:
             runs = int(np.searchsorted(hits, early_stop)) + 1
             return maxima[:runs], runs < replications
     return maxima, False
+
+
+def _batch_size(done: int, hits: int, early_stop: int | None) -> int:
+    """Replicates to run next: no run stops before ``early_stop`` replicates, and once some
+    replicates reach the observed maximum, about as many as the rate so far says are still
+    needed to stop, so a dull result wastes few replicates past its stopping point."""
+    if early_stop is None:
+        return _BATCH
+    if done == 0:
+        return min(_BATCH, max(early_stop, _MIN_BATCH))
+    if hits == 0:
+        return _BATCH
+    still_needed = -(-(early_stop - hits) * done // hits)  # ceiling
+    return min(_BATCH, max(still_needed, _MIN_BATCH))
 
 
 def _reached(llr: float) -> float:
@@ -554,6 +572,36 @@ def _p_values(llr: float, maxima: np.ndarray, stopped: bool) -> tuple[float, flo
     location, scale = maxima.mean(), maxima.std() * np.sqrt(6) / np.pi
     p_gumbel = float(stats.gumbel_r.sf(llr, location - np.euler_gamma * scale, scale))
     return p, p_gumbel
+
+
+# How far below the best LLR so far a cylinder's upper bound must fall before the cylinder is
+# skipped unscored: far above the rounding error of the LLR itself (about 1e-9 at C = 10^6), so
+# the bound never drops a cylinder whose computed LLR would have counted.
+_BOUND_MARGIN = 1e-6
+
+
+@njit(cache=True, inline="always")
+def _may_beat(running, spatial, day_share, min_cases, threshold, inv_total):
+    """True when some window of the circle may score above ``threshold``; ``day_share`` is
+    each window's share of all incidents, so mu = spatial * day_share.
+
+    For c > mu, ln x <= (x - 1)/sqrt(x) (x >= 1) bounds c ln(c/mu) by (c - mu) sqrt(c/mu),
+    which is tight to second order near c = mu, where nearly all cylinders lie; with the
+    second term's bound, LLR <= (c - mu)(sqrt(c/mu) - 1 + c/C). That exceeds the threshold h
+    when q = h + (1 - c/C)(c - mu) is negative or (c - mu)^2 c > q^2 mu. With the circle's
+    largest count in place of c, q only gets smaller and the test looser, and it needs
+    neither a log, a square root, a division nor a table look-up, so the compiler checks all
+    windows at once in vector registers; only a circle that passes is scored window by window.
+    """
+    slope = 1.0 - running[-1] * inv_total
+    passed = 0
+    for t in range(len(running)):
+        c = running[t]
+        mu = spatial * day_share[t]
+        excess = c - mu
+        q = max(threshold + slope * excess, 0.0)
+        passed += (c >= min_cases) & (excess > 0.0) & (excess * excess * c > q * q * mu)
+    return passed > 0
 
 
 @njit(cache=True)
@@ -578,9 +626,10 @@ def _best_cylinders(
     (LLR, number of neighbours in its circle, days in its window) in the ``best_*`` arrays.
 
     Circles grow one neighbour at a time and are scored where ``group_end`` says so. c ln c
-    comes from the table ``xlogx``, ln mu from logs of the margins, and
-    a cheap upper bound, LLR <= c ln(c/mu) - (C - c)(c - mu)/C, skips the one remaining log
-    for cylinders that cannot beat the best so far.
+    comes from the table ``xlogx``, ln mu from logs of the margins. Two upper bounds skip
+    work for cylinders that cannot beat the best so far: ``_may_beat`` for all windows of a
+    circle at once, then LLR <= c ln(c/mu) - (C - c)(c - mu)/C for each window before the one
+    remaining log.
 
     A neighbour with no incident in the window leaves every window's count c as it was and
     raises mu, and the LLR falls as mu rises while c > mu: a circle that took in only such
@@ -590,13 +639,14 @@ def _best_cylinders(
     n_days = window_counts.shape[1]
     ln_total = np.log(total)
     inv_total = 1.0 / total
-    running = np.zeros(n_days, dtype=np.int64)
+    day_share = day_total * inv_total
+    running = np.zeros(n_days)  # exact: counts stay far below 2**53
     overall = 0.0
     best = 0.0
     for centre in range(len(indptr) - 1):
         if per_centre:
             best = 0.0
-        running[:] = 0
+        running[:] = 0.0
         spatial = 0
         grown = False  # window incidents taken in since the circle was last scored
         start = indptr[centre]
@@ -612,9 +662,12 @@ def _best_cylinders(
             if not group_end[k] or not grown or running[n_days - 1] < min_cases:
                 continue
             grown = False
+            threshold = best - _BOUND_MARGIN * max(1.0, best)
+            if not _may_beat(running, spatial, day_share, min_cases, threshold, inv_total):
+                continue
             ln_spatial = np.log(spatial)
             for t in range(n_days):
-                c = running[t]
+                c = np.int64(running[t])
                 if c < min_cases:
                     continue
                 mu = spatial * day_total[t] * inv_total
@@ -666,7 +719,7 @@ def _replicate_maxima(
     for chunk in prange(n_chunks):
         shuffled = location.copy()
         swaps = np.empty(n_window, dtype=np.int64)
-        counts = np.zeros((n_locations, max_days), dtype=np.int32)
+        counts = np.zeros((n_locations, max_days))  # float: the kernel adds them as floats
         unused_llr = np.zeros(0)
         unused_index = np.zeros(0, dtype=np.int64)
         for r in range(chunk * len(keys) // n_chunks, (chunk + 1) * len(keys) // n_chunks):

@@ -23,7 +23,10 @@ BENCH_DIR = ROOT / "var" / "bench"
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 _SCRIPT = Path(sys.argv[0]).stem
 OWNER = "web" if _SCRIPT.startswith("web_") else _SCRIPT
-PG_NAME = "lagesbild_bench" if OWNER == "web" else f"lagesbild_bench_{OWNER}"
+# BENCH_PG_NAME overrides the name, so people sharing one server can each run the same script.
+PG_NAME = os.environ.get("BENCH_PG_NAME") or (
+    "lagesbild_bench" if OWNER == "web" else f"lagesbild_bench_{OWNER}"
+)
 DEMO_YEARS = 2.25  # seed_demo's default period
 DEMO_SEED = 2026
 

@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from analysis.montecarlo import replicate_keys, uniform_below
 from analysis.scan import retrospective_space_time_scan, space_time_scan
 
 SETTINGS = {"max_radius": 450.0, "max_days": 10, "min_cases": 3, "max_share": 0.5}
@@ -249,3 +250,59 @@ def test_dates_are_reported_as_dates():
 def test_no_incidents_no_clusters():
     result = space_time_scan(np.zeros((1, 2)), [], [], end="2026-03-01")
     assert result.clusters == [] and result.cases == 0
+
+
+@pytest.mark.parametrize("planted", [0, 5, 8])
+@pytest.mark.parametrize("seed", [21, 22, 23])
+def test_early_stopping_gives_the_full_runs_verdict_at_the_reporting_thresholds(seed, planted):
+    xy, location, days = _incidents(n=1_500, locations=64, days=200, seed=seed, lattice=True)
+    location, days = _plant(location, days, centre=27, cases=planted, seed=seed)
+    full = space_time_scan(xy, location, days, seed=seed, early_stop=None)
+    sequential = space_time_scan(xy, location, days, seed=seed, early_stop=50)
+    assert full.replications == 999 and not full.stopped_early
+    # the same replicates, only fewer of them
+    np.testing.assert_array_equal(sequential.maxima, full.maxima[: sequential.replications])
+    assert len(sequential.clusters) == len(full.clusters) > 0
+    for early, complete in zip(sequential.clusters, full.clusters, strict=True):
+        assert early.llr == complete.llr
+        for threshold in (0.05, 0.01):
+            assert (early.p_value <= threshold) == (complete.p_value <= threshold)
+    if sequential.stopped_early:
+        hits = int(np.sum(sequential.maxima >= sequential.clusters[0].llr - 1e-9))
+        assert hits == 50 and sequential.maxima[-1] >= sequential.clusters[0].llr - 1e-9
+        assert sequential.clusters[0].p_value == 50 / sequential.replications > 0.05
+    else:
+        assert [c.p_value for c in sequential.clusters] == [c.p_value for c in full.clusters]
+
+
+def test_a_strong_clusters_p_value_is_that_of_the_full_run():
+    xy, location, days = _incidents(n=2_000, locations=100, days=365, seed=5, lattice=True)
+    location, days = _plant(location, days, centre=44, cases=12)
+    full = space_time_scan(xy, location, days, seed=3, early_stop=None)
+    sequential = space_time_scan(xy, location, days, seed=3, early_stop=50)
+    assert not sequential.stopped_early and sequential.replications == 999
+    assert sequential.clusters[0].p_value == full.clusters[0].p_value == 1 / 1000
+    assert sequential.clusters[0].p_gumbel == full.clusters[0].p_gumbel
+    np.testing.assert_array_equal(sequential.maxima, full.maxima)
+
+
+@pytest.mark.parametrize(("seed", "lattice"), [(12, False), (13, True)])
+def test_each_replicates_maximum_equals_the_brute_force_scan_of_its_shuffle(seed, lattice):
+    """The replicates' pruned kernel finds each shuffled data set's true highest LLR."""
+    xy, location, days = _incidents(n=200, locations=25, days=40, seed=seed, lattice=lattice)
+    result = space_time_scan(
+        xy, location, days, **SETTINGS, replications=19, seed=seed, early_stop=None
+    )
+    # the same shuffles, drawn as the kernel draws them from the incidents in canonical order
+    order = np.lexsort((days, location))
+    canonical, offset = location[order], days.max() - days[order]
+    recent = offset < SETTINGS["max_days"]
+    window_offsets = np.sort(offset[recent])
+    for key, maximum in zip(replicate_keys(seed, 19), result.maxima, strict=True):
+        shuffled = canonical.copy()
+        for k in range(len(window_offsets)):
+            j = k + uniform_below(key, k, len(shuffled) - k)
+            shuffled[k], shuffled[j] = shuffled[j], shuffled[k]
+        shuffled_offset = np.concatenate([window_offsets, np.sort(offset[~recent])])
+        llr = _brute_force(xy, shuffled, days.max() - shuffled_offset, days.max(), **SETTINGS)[0]
+        assert maximum == pytest.approx(llr, rel=1e-10)
