@@ -8,7 +8,7 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import field_validator
 
 from lagesbild.api.common import ErrorsOut, require_role, validation_errors
@@ -128,12 +128,12 @@ def create_incident(request, payload: IncidentIn):
         partnership=membership.partnership, code=payload.category
     ).first()
     if category is None:
-        return 422, {"errors": {"category": ["Okänd kategori."]}}
+        return Status(422, {"errors": {"category": ["Okänd kategori."]}})
     place = None
     if payload.place is not None:
         place = Place.objects.filter(partnership=membership.partnership, pk=payload.place).first()
         if place is None:
-            return 422, {"errors": {"place": ["Okänd plats."]}}
+            return Status(422, {"errors": {"place": ["Okänd plats."]}})
     occurred_at = payload.occurred_at
     if timezone.is_naive(occurred_at):
         occurred_at = timezone.make_aware(occurred_at)
@@ -155,8 +155,8 @@ def create_incident(request, payload: IncidentIn):
         )
     except ValidationError as exc:
         conflict = any(e.code == "conflict" for e in exc.error_dict.get("external_id", ()))
-        return (409 if conflict else 422), validation_errors(exc)
-    return (201 if created else 200), IncidentOut.from_incident(incident)
+        return Status(409 if conflict else 422, validation_errors(exc))
+    return Status(201 if created else 200, IncidentOut.from_incident(incident))
 
 
 @router.get("", response={200: IncidentPage, 422: ErrorsOut}, summary="List incidents with filters")
@@ -171,7 +171,7 @@ def list_incidents(request, filters: Query[IncidentFilters]):
     try:
         rows, next_cursor = one_page(qs, filters)
     except PageRefused as exc:
-        return 422, {"errors": exc.errors}
+        return Status(422, {"errors": exc.errors})
     return {
         "count": qs.count(),
         "results": [IncidentOut.from_incident(i) for i in rows],
@@ -221,7 +221,7 @@ def review_incident(request, incident_id: int, payload: ReviewIn):
                 actor=request.user, incident=incident, reason=payload.reason, request=request
             )
     except ValidationError as exc:
-        return 422, validation_errors(exc)
+        return Status(422, validation_errors(exc))
     return IncidentOut.from_incident(incident)
 
 
@@ -258,9 +258,9 @@ def weekly(request, week: str, by: str = "group"):
     try:
         code = weeks.parse(week)
     except ValueError:
-        return 422, {"errors": {"week": ["Ange veckan som 2026-W47."]}}
+        return Status(422, {"errors": {"week": ["Ange veckan som 2026-W47."]}})
     if code > coverage.current_week(membership.partnership):
-        return 422, {"errors": {"week": ["Veckan har inte börjat än."]}}
+        return Status(422, {"errors": {"week": ["Veckan har inte börjat än."]}})
     table = queries.weekly_table(membership, code, by_group=by != "category")
     cells = []
     for row in table.rows:

@@ -6,7 +6,7 @@ the pages (coordinators, and members of the responsible or a contributing organi
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from lagesbild.api.common import ErrorsOut, require_role, validation_errors
@@ -142,8 +142,8 @@ def _change(request, intervention_id: int, service, ok: int, **fields):
     except PermissionDenied as exc:
         raise HttpError(403, NOT_YOURS) from exc
     except ValidationError as exc:
-        return 422, validation_errors(exc)
-    return ok, _detail(membership, item)
+        return Status(422, validation_errors(exc))
+    return Status(ok, _detail(membership, item))
 
 
 @router.patch(

@@ -5,7 +5,7 @@ dates, area or municipality level, event type) and the same checks as the notice
 from datetime import date, datetime
 
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from lagesbild.api.common import ErrorsOut, require_role
 from lagesbild.api.pages import PageParams, PageRefused, one_page
@@ -107,12 +107,12 @@ def list_police_events(request, filters: Query[PoliceEventFilters]):
     }
     form = FilterForm({k: v for k, v in wanted.items() if v}, membership=membership)
     if not form.is_valid():
-        return 422, {"errors": {name: list(errors) for name, errors in form.errors.items()}}
+        return Status(422, {"errors": {name: list(errors) for name, errors in form.errors.items()}})
     qs = queries.filter_events(membership, form.cleaned_data)
     try:
         rows, next_cursor = one_page(qs, filters, key="event_id")
     except PageRefused as exc:
-        return 422, {"errors": exc.errors}
+        return Status(422, {"errors": exc.errors})
     return {
         "count": qs.count(),
         "results": [PoliceEventOut.from_event(e) for e in rows],
