@@ -128,6 +128,20 @@ def test_rise_statistic_finds_where_the_level_moved_up_and_stayed():
     assert rise.badge(stat, np.array([3.0]))[0]
 
 
+def test_a_burst_week_counts_as_winsorised_towards_the_minimum_count():
+    """Five incidents in one week of a series that expects 0.08 a week, three quiet weeks
+    after: the week is winsorised to one incident, and one extreme week does not meet the
+    five-incident rule however the limit is set (at one in 75 it used to show the badge)."""
+    mean = np.full((1, 27), 0.08)
+    y = np.zeros((1, 27))
+    y[0, 23] = 5.0
+    stat = rise.statistic(y, mean, mean, np.array([0.01]))
+    assert stat["since"][0] == 23
+    assert stat["still_up"][0]
+    assert stat["run_count"][0] == 1.0
+    assert not rise.badge(stat, np.array([-np.inf]))[0]
+
+
 def test_rise_statistic_lets_go_of_a_burst_once_the_weeks_after_it_are_normal():
     mean = np.full((1, 12), 0.2)
     y = np.zeros((1, 12))
