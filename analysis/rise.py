@@ -23,7 +23,9 @@ the baseline's level (the fit's own uncertainty, common to every week of the win
    baseline and the new level, ``sum y' >= sum mu (1 + kappa) / 2``: once counts are back to
    normal the badge goes (this is the reset: a burst's evidence no longer counts once the
    weeks after it contradict a raised level).
-4. **Enough.** At least ``min_count`` incidents since ``k*``.
+4. **Enough.** At least ``min_count`` incidents since ``k*``, counted after winsorising:
+   five incidents in one week of a series that sees one a year are one extreme week, not
+   five weeks' evidence, and must not meet the rule alone.
 
 The badge shows when all hold and ``Z`` exceeds a limit ``h``. ``h`` is calibrated by
 simulation under the null: stable negative-binomial series whose true mean differs from the
@@ -63,8 +65,8 @@ def statistic(
 
     ``mean`` and ``variance`` are NaN in weeks a series was not observed; ``cv2`` is per row.
     Returns ``z`` (``-inf`` where no start has ``min_length`` observed weeks), ``since`` (the
-    column of ``k*``, -1 if none), ``kappa``, ``still_up`` and ``run_count`` (raw incidents
-    since ``k*``).
+    column of ``k*``, -1 if none), ``kappa``, ``still_up`` and ``run_count`` (winsorised
+    incidents since ``k*``).
     """
     counts = np.asarray(counts, float)
     seen = np.isfinite(mean)
@@ -89,7 +91,7 @@ def statistic(
         kappa = s[rows, since] / m[rows, since]
     last = slice(max(counts.shape[1] - recent, 0), None)
     still_up = capped[:, last].sum(axis=1) >= mu[:, last].sum(axis=1) * (1 + kappa) / 2
-    run_count = tail(y)[rows, since]
+    run_count = s[rows, since]
     found = np.isfinite(best)
     return {
         "z": best,

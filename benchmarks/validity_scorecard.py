@@ -450,7 +450,8 @@ def score(rng, make, args, r_ok: bool) -> None:
         rows["picture"]["null weeks with any avvikelse"] = rows["DEFAULT"][
             "null weeks with any avvikelse"
         ]
-        for name, one_in in (("DEFAULT", 104.0), ("picture", 520.0)):
+        for name in ("DEFAULT", "picture"):
+            one_in = CONFIGS[name].rise_one_in
             tested_rows = np.isfinite(null[name]["p"])
             badge = null[name]["rising"][tested_rows]
             rows[name]["badge on null series-weeks"] = (
