@@ -181,19 +181,55 @@ def test_importing_the_same_file_again_creates_nothing(
     assert Incident.objects.count() == 3
 
 
-def test_an_external_id_from_another_source_is_refused_not_overwritten(
+def test_the_same_external_id_under_two_sources_is_two_incidents(
     coordinator_a, login, django_capture_on_commit_callbacks
 ):
+    """Uniqueness is per source: the city's K-1 and the housing company's K-1 are two
+    different events, and each source's file imported again adds nothing."""
     client = login(coordinator_a)
-    job = _map(client, _upload(client, ROWS), django_capture_on_commit_callbacks)
-    _import(client, job, django_capture_on_commit_callbacks)
-    other = _map(
-        client,
-        _upload(client, ROWS[:1], source="Bostadsbolaget"),
-        django_capture_on_commit_callbacks,
+    for source in ("Gamla registret", "Bostadsbolaget", "Gamla registret", "Bostadsbolaget"):
+        job = _map(client, _upload(client, ROWS, source=source), django_capture_on_commit_callbacks)
+        _import(client, job, django_capture_on_commit_callbacks)
+        assert job.status == ImportJob.Status.DONE, job.error
+    assert (job.result["created"], job.result["already_imported"]) == (0, 3)
+    by_source = sorted(
+        Incident.objects.values_list("import_source__name", "external_id").order_by()
     )
-    assert other.checked["refused"] == 1
-    assert "redan importerat från en annan källa" in other.checked["reasons"][0][0]
+    assert by_source == [
+        (source, external_id)
+        for source in ("Bostadsbolaget", "Gamla registret")
+        for external_id in ("K-1", "K-2", "K-3")
+    ]
+
+
+def test_an_external_id_twice_in_one_source_is_refused_by_the_database(coordinator_a):
+    """The database holds the rule too, whatever a later code path forgets to check."""
+    from django.db import IntegrityError, transaction
+
+    partnership = coordinator_a.partnership
+    source = ImportSource.objects.create(partnership=partnership, name="Registret")
+    other = ImportSource.objects.create(partnership=partnership, name="Bolaget")
+    area = partnership.areas.first()
+    category = partnership.categories.get(code="klotter")
+
+    def stored(import_source):
+        return Incident.objects.create(
+            partnership=partnership,
+            occurred_at="2025-11-24T21:30:00+01:00",
+            iso_week=202548,
+            category=category,
+            area=area,
+            lon=17.905,
+            lat=59.435,
+            source=Incident.Source.IMPORT,
+            import_source=import_source,
+            external_id="K-1",
+        )
+
+    stored(source)
+    stored(other)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        stored(source)
 
 
 def test_a_failure_halfway_leaves_nothing_written(
