@@ -545,7 +545,7 @@ def import_incidents(
                 raise _RollBack
             if result.created:
                 first, last = result.first_week, result.last_week
-                transaction.on_commit(lambda: _history_changed(partnership, first, last))
+                transaction.on_commit(lambda: history_changed(partnership, first, last))
     except _RollBack:
         result.created = 0
     # Outside the transaction, so a refused import is recorded too.
@@ -563,7 +563,9 @@ def import_incidents(
     return result
 
 
-def _history_changed(partnership, first: int, last: int) -> None:
+def history_changed(partnership, first: int, last: int) -> None:
+    """Have the weeks from `first` to `last` (YYYYWW) analysed again as one background job,
+    after many incidents at once changed (an import, a relocation after an area import)."""
     if not settings.ANALYSIS_ON_CHANGE:
         return
     # Imported here: the picture builds on incidents, not the other way round.
