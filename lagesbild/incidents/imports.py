@@ -438,7 +438,9 @@ class _Import:
         self.parser = _Parser(self.partnership, options)
         self.index = area_index(self.partnership)
         self.result = ImportResult()
-        self.seen: set[int] = set()  # client ids of this file's new rows, as integers
+        # Client ids of this file's new rows not yet written, as integers (the file's own
+        # duplicates): the whole file's in the dry run, one batch's in the import.
+        self.seen: set[int] = set()
         self.on_error = on_error
 
     def refuse(self, number: int, error: RowError) -> None:
@@ -539,6 +541,9 @@ def import_incidents(
         with transaction.atomic():
             for batch in _batches(rows, BATCH_ROWS):
                 context.write(_Batch(context, batch).checked())
+                # What is written, the next batch's look-up finds (in this transaction):
+                # only the dry run, which writes nothing, must remember every new row.
+                context.seen.clear()
                 if progress is not None:
                     progress(result.rows)
             if result.refused and not skip_invalid:

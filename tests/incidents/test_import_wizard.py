@@ -181,6 +181,20 @@ def test_importing_the_same_file_again_creates_nothing(
     assert Incident.objects.count() == 3
 
 
+def test_a_row_repeated_in_a_later_batch_is_imported_once(
+    coordinator_a, login, django_capture_on_commit_callbacks, monkeypatch
+):
+    """The dry run remembers the file's new rows; the import finds the earlier batches'
+    rows in the database instead, and both count the repeat as already imported."""
+    monkeypatch.setattr(imports, "BATCH_ROWS", 2)
+    client = login(coordinator_a)
+    job = _map(client, _upload(client, [*ROWS, ROWS[0]]), django_capture_on_commit_callbacks)
+    assert (job.checked["created"], job.checked["already_imported"]) == (3, 1)
+    _import(client, job, django_capture_on_commit_callbacks)
+    assert (job.result["created"], job.result["already_imported"]) == (3, 1)
+    assert Incident.objects.count() == 3
+
+
 def test_the_same_external_id_under_two_sources_is_two_incidents(
     coordinator_a, login, django_capture_on_commit_callbacks
 ):
