@@ -297,6 +297,33 @@ def test_an_unreadable_file_is_refused_at_upload(coordinator_a, login):
     assert not ImportJob.objects.exists()
 
 
+def test_the_command_imports_into_a_named_source(coordinator_a, tmp_path, capsys):
+    path = tmp_path / "register.csv"
+    lines = [f"R-{n};2025-03-0{n} 10:00;klotter;17,905;59,435" for n in (1, 2)]
+    path.write_text("\n".join(["Externt id;Inträffade;Kategori;Longitud;Latitud", *lines]))
+    member = [
+        "--partnership",
+        coordinator_a.partnership.slug,
+        "--user",
+        coordinator_a.user.username,
+    ]
+    for source in ("Registret", "Registret", "Bolaget"):
+        call_command("import_incidents", str(path), *member, "--source", source)
+    outcomes = capsys.readouterr().out.splitlines()
+    assert [line.split(",")[:2] for line in outcomes] == [
+        ["2 nya händelser (godkända)", " 0 redan importerade"],
+        ["0 nya händelser (godkända)", " 2 redan importerade"],
+        ["2 nya händelser (godkända)", " 0 redan importerade"],
+    ]
+    stored = sorted(Incident.objects.values_list("import_source__name", "external_id"))
+    assert stored == [
+        ("Bolaget", "R-1"),
+        ("Bolaget", "R-2"),
+        ("Registret", "R-1"),
+        ("Registret", "R-2"),
+    ]
+
+
 def test_the_command_summarises_errors_by_reason(coordinator_a, tmp_path, capsys):
     path = tmp_path / "fel.csv"
     header = "Externt id;Inträffade;Kategori;Longitud;Latitud"
