@@ -5,7 +5,8 @@ from django_tasks import task
 
 @task()
 def relocate_incidents(partnership_id: int) -> None:
-    """After an area import: the incidents follow their new areas (`area_import`)."""
+    """After the areas changed (an import, an area drawn by hand): the incidents follow
+    their new areas (`area_import.relocate_incidents`)."""
     from lagesbild.geography.area_import import relocate_incidents as relocate
     from lagesbild.partnerships.models import Partnership
 
