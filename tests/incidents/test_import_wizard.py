@@ -283,6 +283,11 @@ def test_the_progress_line_backs_off_and_reloads_when_done(coordinator_a, login,
     assert client.get(url)["HX-Refresh"] == "true"
 
 
+def test_the_upload_page_states_the_limits(coordinator_a, login):
+    page = login(coordinator_a).get(reverse("incidents:import_start")).content.decode()
+    assert "högst 300 MB och ha högst 2\xa0000\xa0000 rader" in page
+
+
 def test_an_unreadable_file_is_refused_at_upload(coordinator_a, login):
     response = login(coordinator_a).post(
         reverse("incidents:import_start"),
