@@ -4,7 +4,8 @@
 
 The files of the security test (issue 8), made on the spot in a temporary folder: an .xlsx of
 a few hundred KB holding 3 million rows (measured before the limits: past 400 s and 1.26 GB),
-an .xlsx of about 1 MB with a 1 GiB cell (2.5 GB), a 128 KB cell, a NUL byte in a CSV and in
+an .xlsx of about 1 MB with a 1 GiB cell (2.5 GB), one of 512 MB (under the unpacked cap, refused
+by its packing ratio), a 128 KB cell, a NUL byte in a CSV and in
 the sheet XML, a zip that is not a workbook. Each file is read with the limits in settings
 (IMPORT_MAX_*, from the environment) exactly as `manage.py import_incidents` reads it, each in a
 child process of its own so its peak memory (ru_maxrss) is its own. Rows that get through are
@@ -69,6 +70,9 @@ def main() -> None:
         files[f"{args.cell_mb} MB cell (xlsx)"] = hostile.huge_cell(
             base / "cell.xlsx", args.cell_mb * 1024 * 1024
         )
+        # Under the unpacked cap (IMPORT_MAX_UNPACKED_MB, 1000 by default): refused by its
+        # packing ratio instead.
+        files["512 MB cell (xlsx)"] = hostile.huge_cell(base / "bomb.xlsx", 512 * 1024 * 1024)
         files["128 KB cell + 1,000 rows (xlsx)"] = hostile.huge_cell(
             base / "kb.xlsx", 128 * 1024, rows_after=1000
         )

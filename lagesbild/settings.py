@@ -343,13 +343,15 @@ def env_networks(name: str) -> list:
 METRICS_TOKEN = env_secret("METRICS_TOKEN")
 METRICS_ALLOWED_IPS = env_networks("METRICS_ALLOWED_IPS")
 
-# Incident imports (`manage.py import_incidents`): files are refused before any row is read
-# when larger than IMPORT_MAX_FILE_MB (or, for .xlsx, when they unpack to more than
-# IMPORT_MAX_UNPACKED_MB) or when they hold more than IMPORT_MAX_ROWS rows; a cell longer than
-# IMPORT_MAX_CELL_CHARS refuses its row only (docs/operations.md).
-IMPORT_MAX_FILE_MB = env_int("IMPORT_MAX_FILE_MB", 50)
-IMPORT_MAX_UNPACKED_MB = env_int("IMPORT_MAX_UNPACKED_MB", 500)
-IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 250_000)
+# Incident imports (the wizard and `manage.py import_incidents`): files are refused before any
+# row is read when larger than IMPORT_MAX_FILE_MB (or, for .xlsx, when they unpack to more
+# than IMPORT_MAX_UNPACKED_MB, or a part unpacks like a zip bomb) or when they hold more than
+# IMPORT_MAX_ROWS rows; a cell longer than IMPORT_MAX_CELL_CHARS refuses its row only
+# (docs/operations.md). The defaults take a city's history of 2 million rows: a million rows
+# are about 130 MB of CSV, or an .xlsx of about 50 MB unpacking to about 430 MB.
+IMPORT_MAX_FILE_MB = env_int("IMPORT_MAX_FILE_MB", 300)
+IMPORT_MAX_UNPACKED_MB = env_int("IMPORT_MAX_UNPACKED_MB", 1000)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 2_000_000)
 IMPORT_MAX_CELL_CHARS = env_int("IMPORT_MAX_CELL_CHARS", 10_000)
 
 # Retention (dataprotection/retention.py): each partnership's schedule is applied once a day

@@ -6,7 +6,10 @@ areas are created, updated or (replacing) deactivated; which geometries are inva
 whether they could be repaired safely; how much sibling areas overlap and what gaps they leave
 (m², in SWEREF 99 TM); and how many incidents and places would move to another area.
 `apply_import` repeats the plan and writes it in one transaction, or refuses and writes nothing
-while any row has an error.
+while any row has an error. Places follow their new areas at once; the incidents, a million
+in a city, follow in a background job (`relocate_incidents`) that then has the weeks they
+belong to analysed again as one job. Approved pictures are frozen snapshots with their own
+outlines and are not touched.
 
 Areas are never deleted: incidents and places point at them, and replaced areas are
 deactivated, so the history keeps its areas.
@@ -29,7 +32,7 @@ from shapely.geometry import Polygon
 from lagesbild.audit.record import record
 from lagesbild.geography import boundaries, geometry
 from lagesbild.geography.models import Area, Place
-from lagesbild.geography.services import bump_geography
+from lagesbild.geography.services import bump_geography, relocate_incidents_later
 from lagesbild.partnerships.models import Partnership
 
 # Overlaps and gaps below this many m² are slivers of digitising, not findings.
@@ -347,7 +350,7 @@ def _moves(partnership: Partnership, rows: list[Row], deactivated: set[int]):
 
     def moved(queryset) -> tuple[int, int]:
         changed = outside = 0
-        for _pks, old, new in _located(index, queryset):
+        for _pks, old, new, _extra in _located(index, queryset):
             changed += int(np.sum((new != old) & (new != -1)))
             outside += int(np.sum(new == -1))
         return changed, outside
@@ -466,15 +469,17 @@ def to_geojson(geom) -> dict:
 BATCH = 20_000  # rows per batch when incidents and places are located
 
 
-def _located(index: geometry.AreaIndex, queryset):
-    """(pks, old area ids, new area ids) of `queryset` in batches of BATCH rows by primary
-    key, so a partnership with a million incidents is never held in memory at once."""
+def _located(index: geometry.AreaIndex, queryset, extra: str = ""):
+    """(pks, old area ids, new area ids, the `extra` field or None) of `queryset` in batches
+    of BATCH rows by primary key, so a partnership with a million incidents is never held in
+    memory at once."""
+    fields = ("pk", "lon", "lat", "area_id", *([extra] if extra else []))
     last = None
     while True:
         page = queryset.order_by("pk")
         if last is not None:
             page = page.filter(pk__gt=last)
-        rows = list(page.values_list("pk", "lon", "lat", "area_id")[:BATCH])
+        rows = list(page.values_list(*fields)[:BATCH])
         if not rows:
             return
         data = np.array(rows, dtype=float)
@@ -482,29 +487,84 @@ def _located(index: geometry.AreaIndex, queryset):
             data[:, 0].astype(np.int64),
             data[:, 3].astype(np.int64),
             index.locate_many(data[:, 1], data[:, 2]),
+            data[:, 4].astype(np.int64) if extra else None,
         )
         last = rows[-1][0]
 
 
-def _reassign(partnership: Partnership, queryset) -> int:
-    """Point every row of `queryset` (incidents or places) at the smallest active area that
-    holds it now; rows in no area keep theirs. Returns how many moved."""
-    index = geometry.AreaIndex(
+def _current_index(partnership: Partnership) -> geometry.AreaIndex:
+    return geometry.AreaIndex(
         list(
             Area.objects.filter(partnership=partnership, active=True).values_list("id", "geometry")
         )
     )
+
+
+def _move(model, pks, new, changing) -> None:
+    """Point the rows of `pks` selected by `changing` at their `new` areas."""
+    for area_id in np.unique(new[changing]):
+        chosen = pks[changing & (new == area_id)].tolist()
+        for start in range(0, len(chosen), 500):
+            model.objects.filter(pk__in=chosen[start : start + 500]).update(area_id=int(area_id))
+
+
+def _reassign(partnership: Partnership, queryset) -> int:
+    """Point every row of `queryset` at the smallest active area that holds it now; rows in
+    no area keep theirs. Returns how many moved."""
     moved = 0
-    for pks, old, new in _located(index, queryset):
+    for pks, old, new, _extra in _located(_current_index(partnership), queryset):
         changing = (new != old) & (new != -1)
-        for area_id in np.unique(new[changing]):
-            chosen = pks[changing & (new == area_id)].tolist()
-            for start in range(0, len(chosen), 500):
-                queryset.model.objects.filter(pk__in=chosen[start : start + 500]).update(
-                    area_id=int(area_id)
-                )
+        _move(queryset.model, pks, new, changing)
         moved += int(np.sum(changing))
     return moved
+
+
+@dataclass
+class Relocation:
+    """What `relocate_incidents` moved: how many incidents, and the ISO weeks (YYYYWW) from
+    the first to the last of theirs."""
+
+    moved: int = 0
+    first_week: int | None = None
+    last_week: int | None = None
+
+
+@transaction.atomic
+def relocate_incidents(partnership: Partnership) -> Relocation:
+    """Point the partnership's incidents at the active area that holds them now (after an
+    area import; incidents in no area keep theirs), then have the weeks they belong to
+    analysed again as one job. Audited when any moved; approved pictures keep what they
+    froze."""
+    found = Relocation()
+    queryset = partnership.incidents.all()
+    for pks, old, new, iso_weeks in _located(_current_index(partnership), queryset, "iso_week"):
+        changing = (new != old) & (new != -1)
+        if not changing.any():
+            continue
+        _move(queryset.model, pks, new, changing)
+        found.moved += int(np.sum(changing))
+        first, last = int(iso_weeks[changing].min()), int(iso_weeks[changing].max())
+        found.first_week = first if found.first_week is None else min(found.first_week, first)
+        found.last_week = last if found.last_week is None else max(found.last_week, last)
+    if found.moved:
+        # A run computed while the incidents moved saw the new outlines and the old areas:
+        # a new geography version makes it stale.
+        bump_geography(partnership)
+        # Imported here: incidents build on geography, not the other way round.
+        from lagesbild.incidents.imports import history_changed
+
+        first, last = found.first_week, found.last_week
+        transaction.on_commit(lambda: history_changed(partnership, first, last))
+        record(
+            actor=None,
+            action="area.relocate",
+            partnership=partnership,
+            summary=_("%(n)s händelser fick ett annat område") % {"n": found.moved},
+            incidents_moved=found.moved,
+            first_week=found.first_week,
+            last_week=found.last_week,
+        )
+    return found
 
 
 @transaction.atomic
@@ -512,8 +572,9 @@ def apply_import(
     *, actor, partnership: Partnership, source: str, mapping: Mapping, request=None
 ) -> Plan:
     """Write the plan in one transaction: areas created and updated (and, replacing,
-    deactivated), parents set, incidents and places moved to the area that now holds them.
-    Refused with nothing written while any row has an error."""
+    deactivated), parents set, places moved to the area that now holds them; the incidents
+    follow in a background job queued when the transaction commits. Refused with nothing
+    written while any row has an error."""
     plan = plan_import(partnership=partnership, source=source, mapping=mapping)
     if plan.errors:
         raise ValidationError(
@@ -531,7 +592,6 @@ def apply_import(
     for area in plan.deactivated:
         Area.objects.filter(pk=area.pk).update(active=False)
     bump_geography(partnership)
-    moved = _reassign(partnership, partnership.incidents.all())
     try:
         with transaction.atomic():
             places = _reassign(partnership, Place.objects.filter(partnership=partnership))
@@ -554,9 +614,10 @@ def apply_import(
         updated=plan.updated,
         deactivated=len(plan.deactivated),
         repaired=len(plan.repaired),
-        incidents_moved=moved,
+        incidents_moving=plan.incidents_moving,
         places_moved=places,
         overlap_m2=round(plan.overlap_m2),
         gap_m2=round(plan.gap_m2),
     )
+    relocate_incidents_later(partnership)
     return plan

@@ -47,6 +47,18 @@ def bump_geography(partnership: Partnership) -> None:
     partnership.refresh_from_db(fields=["geography_version"])
 
 
+def relocate_incidents_later(partnership: Partnership) -> None:
+    """Once the areas' change commits, have the background worker move the partnership's
+    incidents to the areas that now hold them (`area_import.relocate_incidents`)."""
+
+    def enqueue():
+        from lagesbild.geography.tasks import relocate_incidents
+
+        relocate_incidents.enqueue(partnership.pk)
+
+    transaction.on_commit(enqueue)
+
+
 def _apply_geometry(area: Area, geojson: dict) -> None:
     try:
         geom = geometry.parse_geojson_polygon(geojson)
@@ -96,6 +108,8 @@ def save_area(
     _check_parent(partnership, area, parent)
     if Area.objects.filter(partnership=partnership, code=code).exclude(pk=area.pk).exists():
         raise ValidationError({"code": _("Koden används redan av ett annat område.")})
+    # A new outline, or an area switched on or off, can give incidents another area.
+    moves_incidents = not creating and (geojson is not None or active != area.active)
     area.name, area.code, area.parent, area.kind = name, code, parent, kind
     area.scb_code, area.population, area.population_year = scb_code, population, population_year
     area.active = active
@@ -104,6 +118,8 @@ def save_area(
     area.full_clean(exclude=["partnership", "geometry"])
     area.save()
     bump_geography(partnership)
+    if creating or moves_incidents:
+        relocate_incidents_later(partnership)
     record(
         actor=actor,
         action="area.create" if creating else "area.update",

@@ -70,7 +70,7 @@ def rows(job: ImportJob):
 def _options(job: ImportJob) -> imports.Options:
     return imports.Options(
         category_map=job.source.categories,
-        source_key=str(job.source_id),
+        source_id=job.source_id,
         accept_warnings=job.accept_warnings,
         review=job.review,
     )

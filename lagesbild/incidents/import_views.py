@@ -2,6 +2,7 @@
 preview of the first rows as they will be stored, categories, the dry run with its error
 list, and the import with a progress bar. Thin: parse, call import_jobs, render."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
@@ -64,6 +65,8 @@ def start(request):
             "form": form,
             "sources": scoped(ImportSource.objects.all(), membership),
             "jobs": scoped(ImportJob.objects.select_related("source"), membership)[:RECENT_JOBS],
+            "max_mb": settings.IMPORT_MAX_FILE_MB,
+            "max_rows": settings.IMPORT_MAX_ROWS,
         },
         status=400 if form.errors else 200,
     )

@@ -9,7 +9,9 @@ its weight) or any other model beyond the Incident being written, so memory stay
 
 The whole import is one transaction: all or nothing unless `skip_invalid`. It is idempotent
 by (source, external id): each row's client id is derived from them (or from the row's cells
-when it has no external id), so importing the same file again creates nothing new.
+when it has no external id), so importing the same file again creates nothing new. An
+external id is unique within its source only (the database says so too): two registers may
+both number their events K-1, and both are kept.
 
 An import is audited as one entry with its counts and source (a form report writes its own
 history row and audit entry; a million of each would double the import's writes and say no
@@ -73,7 +75,6 @@ class Reason:
     OUTSIDE_AREAS = "outside_areas"
     PRIVACY = "privacy"
     PRIVACY_WARNING = "privacy_warning"
-    TAKEN = "external_id_taken"
 
     @staticmethod
     def label(code: str) -> str:
@@ -89,7 +90,6 @@ class Reason:
             Reason.OUTSIDE_AREAS: _("Positionen ligger utanför samverkans områden"),
             Reason.PRIVACY: _("Personnummer eller samordningsnummer i texten"),
             Reason.PRIVACY_WARNING: _("Telefonnummer, e-post eller registreringsnummer i texten"),
-            Reason.TAKEN: _("Det externa id:t är redan importerat från en annan källa"),
         }[code]
 
 
@@ -148,7 +148,7 @@ class Options:
     come from, and how warnings and review are handled."""
 
     category_map: dict[str, int] = field(default_factory=dict)
-    source_key: str = ""
+    source_id: int | None = None  # the ImportSource; None for an import without one
     accept_warnings: bool = False
     review: str = Incident.Status.ACCEPTED
 
@@ -251,8 +251,8 @@ class _Parser:
     def _client_key(self, key: str) -> str:
         # Without a named source the key is what imports before sources used, so a file
         # imported then is still recognised now.
-        if self.options.source_key:
-            return f"{self.partnership.pk}:{self.options.source_key}:{key}"
+        if self.options.source_id is not None:
+            return f"{self.partnership.pk}:{self.options.source_id}:{key}"
         return f"{self.partnership.pk}:{key}"
 
     def time(self, text: str) -> datetime:
@@ -408,33 +408,20 @@ class _Batch:
         return self._new(located)
 
     def _new(self, located: list) -> list:
-        """The rows not stored yet (nor earlier in this file); a row whose external id was
-        imported from another source is refused."""
+        """The rows not stored yet (nor earlier in this file). The client id is derived from
+        (source, external id), so this one look-up by the client id's unique index is the
+        per-source check of the external id too; the database's constraints back it."""
         context = self.context
         ids = [item.client_id for item, _area in located]
-        external = [item.external_id for item, _area in located if item.external_id]
-        mine = Incident.objects.filter(partnership=context.partnership).order_by()
-        known = set(mine.filter(client_id__in=ids).values_list("client_id", flat=True))
-        # Two look-ups, not one with OR, each answered by its unique index; the external
-        # id's index holds non-empty ids only, and is used only when the query says so.
-        taken = set(
-            mine.filter(source=Incident.Source.IMPORT, external_id__in=external)
-            .exclude(external_id="")
-            .values_list("external_id", flat=True)
+        known = set(
+            Incident.objects.filter(partnership=context.partnership, client_id__in=ids)
+            .order_by()
+            .values_list("client_id", flat=True)
         )
         fresh = []
         for item, area_id in located:
             if item.client_id in known or item.client_id.int in context.seen:
                 context.result.already_imported += 1
-            elif item.external_id and item.external_id in taken:
-                context.refuse(
-                    item.number,
-                    RowError(
-                        Reason.TAKEN,
-                        _("Externt id %(id)s är redan importerat från en annan källa.")
-                        % {"id": item.external_id},
-                    ),
-                )
             else:
                 context.seen.add(item.client_id.int)
                 fresh.append((item, area_id))
@@ -451,7 +438,9 @@ class _Import:
         self.parser = _Parser(self.partnership, options)
         self.index = area_index(self.partnership)
         self.result = ImportResult()
-        self.seen: set[int] = set()  # client ids of this file's new rows, as integers
+        # Client ids of this file's new rows not yet written, as integers (the file's own
+        # duplicates): the whole file's in the dry run, one batch's in the import.
+        self.seen: set[int] = set()
         self.on_error = on_error
 
     def refuse(self, number: int, error: RowError) -> None:
@@ -483,6 +472,7 @@ class _Import:
                     personal_data_flag=item.flagged,
                     source=Incident.Source.IMPORT,
                     external_id=item.external_id,
+                    import_source_id=options.source_id,
                     status=options.review,
                 )
             )
@@ -551,13 +541,16 @@ def import_incidents(
         with transaction.atomic():
             for batch in _batches(rows, BATCH_ROWS):
                 context.write(_Batch(context, batch).checked())
+                # What is written, the next batch's look-up finds (in this transaction):
+                # only the dry run, which writes nothing, must remember every new row.
+                context.seen.clear()
                 if progress is not None:
                     progress(result.rows)
             if result.refused and not skip_invalid:
                 raise _RollBack
             if result.created:
                 first, last = result.first_week, result.last_week
-                transaction.on_commit(lambda: _history_changed(partnership, first, last))
+                transaction.on_commit(lambda: history_changed(partnership, first, last))
     except _RollBack:
         result.created = 0
     # Outside the transaction, so a refused import is recorded too.
@@ -570,12 +563,14 @@ def import_incidents(
         errors=result.refused,
         rows=result.rows,
         review=options.review,
-        source=options.source_key,
+        source=options.source_id,
     )
     return result
 
 
-def _history_changed(partnership, first: int, last: int) -> None:
+def history_changed(partnership, first: int, last: int) -> None:
+    """Have the weeks from `first` to `last` (YYYYWW) analysed again as one background job,
+    after many incidents at once changed (an import, a relocation after an area import)."""
     if not settings.ANALYSIS_ON_CHANGE:
         return
     # Imported here: the picture builds on incidents, not the other way round.

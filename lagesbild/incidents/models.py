@@ -119,6 +119,16 @@ class Incident(models.Model):
         _("källa"), max_length=10, choices=Source.choices, default=Source.FORM
     )
     external_id = models.CharField(_("externt id"), max_length=100, blank=True)
+    # The system an imported incident came from (the wizard's sources); its external id is
+    # unique within that source only: two registers may both number their events K-1.
+    import_source = models.ForeignKey(
+        "ImportSource",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents",
+        verbose_name=_("importkälla"),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.NEW, db_index=True
     )
@@ -147,10 +157,18 @@ class Incident(models.Model):
             models.UniqueConstraint(
                 fields=["partnership", "client_id"], name="incident_unique_client_id"
             ),
+            # An external id without an import source (the API's, an import without a
+            # named source) is unique per partnership and channel ...
             models.UniqueConstraint(
                 fields=["partnership", "source", "external_id"],
-                condition=~models.Q(external_id=""),
+                condition=~models.Q(external_id="") & models.Q(import_source__isnull=True),
                 name="incident_unique_external_id",
+            ),
+            # ... and one from a named import source is unique within that source.
+            models.UniqueConstraint(
+                fields=["import_source", "external_id"],
+                condition=~models.Q(external_id="") & models.Q(import_source__isnull=False),
+                name="incident_unique_source_external_id",
             ),
         ]
         indexes = [

@@ -140,6 +140,16 @@ def choose(request, key: str):
                         "deactivated": len(plan.deactivated),
                     },
                 )
+                if plan.incidents_moving:
+                    messages.info(
+                        request,
+                        _(
+                            "%(n)s händelser flyttas till sina nya områden i bakgrunden; "
+                            "de berörda veckornas lägesbilder räknas sedan om. Godkända "
+                            "lägesbilder ändras inte."
+                        )
+                        % {"n": plan.incidents_moving},
+                    )
                 return redirect("partnerships:area_list")
             plan = area_import.plan_import(partnership=partnership, source=source, mapping=chosen)
         except boundaries.BoundaryFileError as exc:

@@ -6,6 +6,7 @@ import io
 import json
 import os
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
@@ -15,12 +16,16 @@ import shapely
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from lagesbild.audit.models import Entry
 from lagesbild.geography import area_import, boundaries, geometry
 from lagesbild.geography.area_import import Mapping, Mode
 from lagesbild.geography.models import Area, Place
+from lagesbild.incidents import weeks
 from lagesbild.incidents.models import Incident
+from lagesbild.pictures import runs
+from lagesbild.pictures.models import PeriodKind, Picture
 from tests.factories import make_incident
 
 
@@ -234,7 +239,7 @@ def test_duplicate_codes_missing_parents_and_loops_are_errors(tmp_path, partners
 
 @needs_shared
 def test_swedens_municipalities_replace_the_areas_and_incidents_follow(
-    partnership_a, coordinator_a, monkeypatch
+    partnership_a, coordinator_a, monkeypatch, django_capture_on_commit_callbacks
 ):
     monkeypatch.setattr(area_import, "BATCH", 2)  # three incidents: located in two batches
     incidents = [make_incident(coordinator_a) for _i in range(3)]
@@ -252,9 +257,10 @@ def test_swedens_municipalities_replace_the_areas_and_incidents_follow(
     assert (len(plan.rows), plan.created, len(plan.errors)) == (290, 290, 0)
     assert plan.incidents_moving == 3 and plan.places_moving == 1
     assert plan.overlaps and plan.overlap_m2 > 0  # the simplified outlines overlap a little
-    area_import.apply_import(
-        actor=coordinator_a.user, partnership=partnership_a, source=source, mapping=mapping
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        area_import.apply_import(
+            actor=coordinator_a.user, partnership=partnership_a, source=source, mapping=mapping
+        )
     sollentuna = Area.objects.get(partnership=partnership_a, code="0163")
     assert sollentuna.name == "Sollentuna" and sollentuna.active
     assert sollentuna.scb_code == "0163"  # so SCB's population tables find it
@@ -264,7 +270,78 @@ def test_swedens_municipalities_replace_the_areas_and_incidents_follow(
     assert Place.objects.get(partnership=partnership_a).area_id == sollentuna.pk
     assert not Area.objects.filter(pk__in=old_areas, active=True).exists()
     entry = Entry.objects.get(partnership=partnership_a, action="area.import")
-    assert entry.details["created"] == 290 and entry.details["incidents_moved"] == 3
+    assert entry.details["created"] == 290 and entry.details["incidents_moving"] == 3
+    moved = Entry.objects.get(partnership=partnership_a, action="area.relocate")
+    assert moved.details["incidents_moved"] == 3
+
+
+def test_incidents_follow_a_merged_area_in_one_background_job(
+    tmp_path,
+    partnership_a,
+    coordinator_a,
+    settings,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+):
+    """Saving the areas moves the places at once; the incidents move in a job queued when
+    the page's transaction commits, which then has their weeks analysed again as one job.
+    An approved picture keeps what it froze."""
+    settings.ANALYSIS_ON_CHANGE = True
+    requested = []
+    monkeypatch.setattr(
+        runs, "request_weeks", lambda p, first, last: requested.append((first, last))
+    )
+    now = timezone.now()
+    early = make_incident(coordinator_a, occurred_at=now - timedelta(weeks=3))
+    late = make_incident(coordinator_a, occurred_at=now - timedelta(weeks=1))
+    stays = make_incident(coordinator_a, occurred_at=now - timedelta(weeks=2))
+    Incident.objects.filter(pk=stays.pk).update(lon=17.908)  # east of the new area
+    norr = Area.objects.get(partnership=partnership_a, name="Norr")
+    frozen = {"areas": [{"id": norr.pk, "name": "Norr", "count": 3}], "outlines": {}}
+    picture = Picture.objects.create(
+        partnership=partnership_a,
+        period_kind=PeriodKind.WEEK,
+        period=weeks.iso(early.iso_week),
+        approved_by=coordinator_a.user,
+        content=frozen,
+    )
+    # Väst: the western part of Norr, where the first two incidents and the place are.
+    path = _write(
+        tmp_path / "vast.geojson",
+        [shapely.box(17.900, 59.430, 17.906, 59.440)],
+        crs="EPSG:4326",
+        codes=["V1"],
+        names=["Väst"],
+    )
+    source = _source(path)
+    mapping = Mapping(
+        layer=boundaries.layers(source)[0].name, name_column="namn", code_column="kod"
+    )
+    plan = area_import.plan_import(partnership=partnership_a, source=source, mapping=mapping)
+    assert plan.incidents_moving == 2
+
+    with django_capture_on_commit_callbacks() as queued:
+        area_import.apply_import(
+            actor=coordinator_a.user, partnership=partnership_a, source=source, mapping=mapping
+        )
+    vast = Area.objects.get(partnership=partnership_a, code="V1")
+    assert Place.objects.get(partnership=partnership_a).area_id == vast.pk  # at once
+    assert set(Incident.objects.values_list("area_id", flat=True)) == {norr.pk}  # not yet
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in queued:
+            callback()
+
+    areas = dict(Incident.objects.values_list("pk", "area_id"))
+    assert areas == {early.pk: vast.pk, late.pk: vast.pk, stays.pk: norr.pk}
+    assert requested == [(early.iso_week, late.iso_week)]  # one job for the weeks
+    entry = Entry.objects.get(partnership=partnership_a, action="area.relocate")
+    assert entry.details["incidents_moved"] == 2
+    picture.refresh_from_db()
+    assert picture.content == frozen
+
+    # Nothing left to move: the job again moves nothing and asks for no analysis.
+    assert area_import.relocate_incidents(partnership_a).moved == 0
+    assert len(requested) == 1
 
 
 def test_scb_codes_are_kept_as_the_areas_scb_codes(tmp_path, partnership_a, coordinator_a):

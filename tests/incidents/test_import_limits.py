@@ -95,6 +95,24 @@ def test_a_cell_that_unpacks_past_the_limit_is_refused_from_the_zip_directory(
     assert "IMPORT_MAX_UNPACKED_MB" in message
 
 
+def test_a_zip_bomb_under_the_unpacked_cap_is_refused_by_its_packing(coordinator_a, tmp_path):
+    """The default cap on the unpacked size is large enough for a million rows; a small file
+    that unpacks a thousand times over is still refused before the cell parser sees it."""
+    path = hostile.huge_cell(tmp_path / "bomb.xlsx", 64 * 1024 * 1024)
+    assert path.stat().st_size < 200 * 1024
+    message = _refusal(path, coordinator_a)
+    assert "mer än 100 gånger sin storlek" in message
+
+
+def test_the_default_limits_take_a_city_history_of_a_million_rows():
+    """A million rows are about 130 MB of CSV (benchmarks/history_import.py) or an .xlsx
+    unpacking to about 430 MB; the wizard takes them without raising any setting."""
+    limits = tabular.Limits.from_settings()
+    assert limits.rows >= 1_000_000
+    assert limits.file_bytes >= 150 * tabular.MB
+    assert limits.unpacked_bytes >= 500 * tabular.MB
+
+
 def test_a_long_cell_refuses_its_row_only(coordinator_a, tmp_path, settings):
     settings.IMPORT_MAX_CELL_CHARS = 10_000
     path = hostile.huge_cell(tmp_path / "lang.xlsx", 128 * 1024, rows_after=2)

@@ -181,19 +181,69 @@ def test_importing_the_same_file_again_creates_nothing(
     assert Incident.objects.count() == 3
 
 
-def test_an_external_id_from_another_source_is_refused_not_overwritten(
+def test_a_row_repeated_in_a_later_batch_is_imported_once(
+    coordinator_a, login, django_capture_on_commit_callbacks, monkeypatch
+):
+    """The dry run remembers the file's new rows; the import finds the earlier batches'
+    rows in the database instead, and both count the repeat as already imported."""
+    monkeypatch.setattr(imports, "BATCH_ROWS", 2)
+    client = login(coordinator_a)
+    job = _map(client, _upload(client, [*ROWS, ROWS[0]]), django_capture_on_commit_callbacks)
+    assert (job.checked["created"], job.checked["already_imported"]) == (3, 1)
+    _import(client, job, django_capture_on_commit_callbacks)
+    assert (job.result["created"], job.result["already_imported"]) == (3, 1)
+    assert Incident.objects.count() == 3
+
+
+def test_the_same_external_id_under_two_sources_is_two_incidents(
     coordinator_a, login, django_capture_on_commit_callbacks
 ):
+    """Uniqueness is per source: the city's K-1 and the housing company's K-1 are two
+    different events, and each source's file imported again adds nothing."""
     client = login(coordinator_a)
-    job = _map(client, _upload(client, ROWS), django_capture_on_commit_callbacks)
-    _import(client, job, django_capture_on_commit_callbacks)
-    other = _map(
-        client,
-        _upload(client, ROWS[:1], source="Bostadsbolaget"),
-        django_capture_on_commit_callbacks,
+    for source in ("Gamla registret", "Bostadsbolaget", "Gamla registret", "Bostadsbolaget"):
+        job = _map(client, _upload(client, ROWS, source=source), django_capture_on_commit_callbacks)
+        _import(client, job, django_capture_on_commit_callbacks)
+        assert job.status == ImportJob.Status.DONE, job.error
+    assert (job.result["created"], job.result["already_imported"]) == (0, 3)
+    by_source = sorted(
+        Incident.objects.values_list("import_source__name", "external_id").order_by()
     )
-    assert other.checked["refused"] == 1
-    assert "redan importerat från en annan källa" in other.checked["reasons"][0][0]
+    assert by_source == [
+        (source, external_id)
+        for source in ("Bostadsbolaget", "Gamla registret")
+        for external_id in ("K-1", "K-2", "K-3")
+    ]
+
+
+def test_an_external_id_twice_in_one_source_is_refused_by_the_database(coordinator_a):
+    """The database holds the rule too, whatever a later code path forgets to check."""
+    from django.db import IntegrityError, transaction
+
+    partnership = coordinator_a.partnership
+    source = ImportSource.objects.create(partnership=partnership, name="Registret")
+    other = ImportSource.objects.create(partnership=partnership, name="Bolaget")
+    area = partnership.areas.first()
+    category = partnership.categories.get(code="klotter")
+
+    def stored(import_source):
+        return Incident.objects.create(
+            partnership=partnership,
+            occurred_at="2025-11-24T21:30:00+01:00",
+            iso_week=202548,
+            category=category,
+            area=area,
+            lon=17.905,
+            lat=59.435,
+            source=Incident.Source.IMPORT,
+            import_source=import_source,
+            external_id="K-1",
+        )
+
+    stored(source)
+    stored(other)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        stored(source)
 
 
 def test_a_failure_halfway_leaves_nothing_written(
@@ -233,6 +283,11 @@ def test_the_progress_line_backs_off_and_reloads_when_done(coordinator_a, login,
     assert client.get(url)["HX-Refresh"] == "true"
 
 
+def test_the_upload_page_states_the_limits(coordinator_a, login):
+    page = login(coordinator_a).get(reverse("incidents:import_start")).content.decode()
+    assert "högst 300 MB och ha högst 2\xa0000\xa0000 rader" in page
+
+
 def test_an_unreadable_file_is_refused_at_upload(coordinator_a, login):
     response = login(coordinator_a).post(
         reverse("incidents:import_start"),
@@ -245,6 +300,33 @@ def test_an_unreadable_file_is_refused_at_upload(coordinator_a, login):
     assert response.status_code == 400
     assert "Excel" in response.content.decode()
     assert not ImportJob.objects.exists()
+
+
+def test_the_command_imports_into_a_named_source(coordinator_a, tmp_path, capsys):
+    path = tmp_path / "register.csv"
+    lines = [f"R-{n};2025-03-0{n} 10:00;klotter;17,905;59,435" for n in (1, 2)]
+    path.write_text("\n".join(["Externt id;Inträffade;Kategori;Longitud;Latitud", *lines]))
+    member = [
+        "--partnership",
+        coordinator_a.partnership.slug,
+        "--user",
+        coordinator_a.user.username,
+    ]
+    for source in ("Registret", "Registret", "Bolaget"):
+        call_command("import_incidents", str(path), *member, "--source", source)
+    outcomes = capsys.readouterr().out.splitlines()
+    assert [line.split(",")[:2] for line in outcomes] == [
+        ["2 nya händelser (godkända)", " 0 redan importerade"],
+        ["0 nya händelser (godkända)", " 2 redan importerade"],
+        ["2 nya händelser (godkända)", " 0 redan importerade"],
+    ]
+    stored = sorted(Incident.objects.values_list("import_source__name", "external_id"))
+    assert stored == [
+        ("Bolaget", "R-1"),
+        ("Bolaget", "R-2"),
+        ("Registret", "R-1"),
+        ("Registret", "R-2"),
+    ]
 
 
 def test_the_command_summarises_errors_by_reason(coordinator_a, tmp_path, capsys):

@@ -235,10 +235,11 @@ def test_map_without_population_colours_by_points(login, member_a, history, last
 
 
 def test_an_approved_version_keeps_its_outlines_after_an_import_redraws_them(
-    login, coordinator_a, member_a, history, last_week, tmp_path
+    login, coordinator_a, member_a, history, last_week, tmp_path, django_capture_on_commit_callbacks
 ):
     """Importing areas (merge: same code, new outline; replace: others deactivated) must not
-    redraw or drop what an approved version's map showed."""
+    redraw or drop what an approved version's map showed, nor change its figures when the
+    incidents then move to their new areas."""
     from lagesbild.geography import area_import
 
     partnership = coordinator_a.partnership
@@ -259,13 +260,15 @@ def test_an_approved_version_keeps_its_outlines_after_an_import_redraws_them(
                 "properties": {"code": norr.code, "name": "Norr"},
                 "geometry": {
                     "type": "Polygon",
+                    # Norr grown over Söder, which the import deactivates: Söder's
+                    # incidents move to Norr.
                     "coordinates": [
                         [
-                            [17.9, 59.43],
-                            [17.92, 59.43],
+                            [17.9, 59.42],
+                            [17.92, 59.42],
                             [17.92, 59.45],
                             [17.9, 59.45],
-                            [17.9, 59.43],
+                            [17.9, 59.42],
                         ]
                     ],
                 },
@@ -274,14 +277,20 @@ def test_an_approved_version_keeps_its_outlines_after_an_import_redraws_them(
     }
     path = tmp_path / "norr.geojson"
     path.write_text(json.dumps(redrawn))
-    area_import.apply_import(
-        actor=coordinator_a.user,
-        partnership=partnership,
-        source=str(path),
-        mapping=area_import.Mapping(
-            layer="norr", name_column="name", code_column="code", mode=area_import.Mode.REPLACE
-        ),
-    )
+    approved = client.get(week_url("map_data", last_week), {"version": "1"}).json()
+    with django_capture_on_commit_callbacks(execute=True):
+        area_import.apply_import(
+            actor=coordinator_a.user,
+            partnership=partnership,
+            source=str(path),
+            mapping=area_import.Mapping(
+                layer="norr",
+                name_column="name",
+                code_column="code",
+                mode=area_import.Mode.REPLACE,
+            ),
+        )
+    assert not Incident.objects.filter(partnership=partnership, area__active=False).exists()
     norr.refresh_from_db()
     assert norr.geometry != before
     assert not partnership.areas.get(name="Söder").active
@@ -291,3 +300,4 @@ def test_an_approved_version_keeps_its_outlines_after_an_import_redraws_them(
     }
     assert set(features) == {"Norr", "Söder"}
     assert features["Norr"] == before
+    assert response.json() == approved

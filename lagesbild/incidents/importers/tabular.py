@@ -212,6 +212,14 @@ def read_csv(text: str) -> list[dict]:
 # --- Excel -------------------------------------------------------------------------------------
 
 NOT_XLSX = "Filen kunde inte läsas som en Excel-fil (.xlsx)."
+# A real sheet packs 5-15 times (a million-row export: 8); a zip bomb packs about 1,000 times
+# (a 1 GiB cell of one letter fits in 1 MB). A part that unpacks more than this many times its
+# packed size is refused, as Apache POI does (its ZipSecureFile minimum inflate ratio, 1 %),
+# so the cap on the unpacked size can be large enough for a million rows without letting a
+# few-MB file grow to a gigabyte in the cell parser. Parts under a megabyte do not count:
+# small repetitive XML (styles) packs well and costs nothing.
+MAX_PACKING_RATIO = 100
+RATIO_GRACE_BYTES = MB
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s/>]")
 _ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr=\"(\d+)\"")
 _SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml$")
@@ -236,10 +244,26 @@ def _check_archive(source, limits: Limits) -> None:
             _count_sheet_rows(
                 archive, [e for e in entries if _SHEET_PART.match(e.filename)], limits
             )
+            _check_packing(entries)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
         if isinstance(exc, ImportFormatError):
             raise
         raise ImportFormatError(NOT_XLSX) from exc
+
+
+def _check_packing(entries: list[zipfile.ZipInfo]) -> None:
+    """Refuse a part that unpacks far more than real sheets do (MAX_PACKING_RATIO). After the
+    row count, which streams the sheets in small pieces and names too many rows, a clearer
+    reason, when that is what the file holds."""
+    for entry in entries:
+        if entry.file_size > RATIO_GRACE_BYTES and entry.file_size > MAX_PACKING_RATIO * max(
+            entry.compress_size, 1
+        ):
+            raise ImportFormatError(
+                f"Filen packas upp till mer än {MAX_PACKING_RATIO} gånger sin storlek "
+                f"({entry.file_size // MB} MB ur {max(entry.compress_size // 1024, 1)} KB), "
+                "vilket ingen vanlig Excel-fil gör. Spara den på nytt i Excel eller som CSV."
+            )
 
 
 def _count_sheet_rows(archive: zipfile.ZipFile, sheets: list, limits: Limits) -> None:

@@ -1,13 +1,14 @@
-"""`manage.py import_incidents FILE --partnership SLUG --user USERNAME [--review accepted|waiting]`:
-CSV or Excel import, streamed row by row within the limits in settings (IMPORT_MAX_*)."""
+"""`manage.py import_incidents FILE --partnership SLUG --user USERNAME [--source NAME]
+[--review accepted|waiting]`: CSV or Excel import, streamed row by row within the limits in
+settings (IMPORT_MAX_*)."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from lagesbild.incidents.importers.tabular import ImportFormatError, open_file
-from lagesbild.incidents.imports import import_incidents
-from lagesbild.incidents.models import Incident
+from lagesbild.incidents.imports import Options, import_incidents
+from lagesbild.incidents.models import ImportSource, Incident
 from lagesbild.partnerships.models import Membership
 
 REVIEW = {"accepted": Incident.Status.ACCEPTED, "waiting": Incident.Status.NEW}
@@ -20,6 +21,12 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
         parser.add_argument("--partnership", required=True, help="the partnership's slug")
         parser.add_argument("--user", required=True, help="the member the import is made as")
+        parser.add_argument(
+            "--source",
+            default="",
+            help="the import source (as the wizard names it): external ids are unique within "
+            "a source, and a file imported again into the same source adds nothing",
+        )
         parser.add_argument(
             "--review",
             choices=sorted(REVIEW),
@@ -51,14 +58,22 @@ class Command(BaseCommand):
         )
         if membership is None:
             raise CommandError("Ingen aktiv medlem med det användarnamnet i den samverkan.")
+        source = None
+        if options["source"].strip():
+            source, _created = ImportSource.objects.get_or_create(
+                partnership=membership.partnership, name=options["source"].strip()[:100]
+            )
         try:
             rows = open_file(options["file"])
             result = import_incidents(
                 membership=membership,
                 rows=rows,
-                accept_warnings=options["accept_warnings"],
                 skip_invalid=options["skip_invalid"],
-                review=REVIEW[options["review"]],
+                options=Options(
+                    source_id=source.pk if source else None,
+                    accept_warnings=options["accept_warnings"],
+                    review=REVIEW[options["review"]],
+                ),
             )
         except (ImportFormatError, OSError) as exc:
             raise CommandError(f"Inget importerades: {exc}") from exc
