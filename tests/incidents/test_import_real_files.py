@@ -6,29 +6,20 @@ import csv
 import gzip
 import itertools
 import json
-import os
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from lagesbild.audit.models import Entry
 from lagesbild.incidents.models import ImportJob, Incident
 from tests import factories
+from tests.geography.test_area_import import SHARED
 from tests.incidents.test_import_wizard import _import
 
 OUTSIDE_SWEDEN = "Positionen ligger utanför Sverige"
 SLICE = 5000  # rows of a large file, as a user would try a first slice
-
-
-def _shared() -> Path | None:
-    candidates = [os.environ.get("LAGESBILD_SHARED_DATA", "")]
-    candidates += [str(Path(__file__).resolve().parents[3] / "shared" / "data")]
-    candidates += ["/work/shared/data"]
-    return next((Path(c) for c in candidates if c and Path(c).is_dir()), None)
-
-
-SHARED = _shared()
 
 
 def _needs(folder: str):
@@ -102,6 +93,7 @@ def _assert_refused_abroad(client, job, rows: int) -> None:
     assert "ligger inte i Sverige" not in page  # the per-row message is in the download only
     assert Incident.objects.count() == 0
     assert not job.result and job.status == ImportJob.Status.CHECKED
+    assert not Entry.objects.filter(action="incident.import").exists()
 
 
 @_needs("chicago-aggravated-assaults")
