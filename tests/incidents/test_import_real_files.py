@@ -125,25 +125,30 @@ def _every_value(client, job, columns, code) -> dict[str, str]:
 
 
 @_needs("vancouver-crime-2020")
-def test_vancouver_metres_and_split_dates_are_refused_as_outside_sweden(
-    coordinator_a, login, django_capture_on_commit_callbacks, tmp_path
+def test_vancouver_metres_and_split_dates_are_refused_by_reason(
+    coordinator_a, login, django_capture_on_commit_callbacks
 ):
-    # X/Y are UTM zone 10 metres and the date is spread over YEAR..MINUTE: the nearest a user
-    # gets is the year as the time and X/Y as the position; the position decides first.
-    real = SHARED / "vancouver-crime-2020" / "crimedata_csv_AllNeighbourhoods_2020.csv"
-    with real.open(encoding="utf-8") as source:
-        path = _head(source, tmp_path / "vancouver.csv", SLICE)
+    # The whole file. X/Y are UTM zone 10 metres and the date is spread over YEAR..MINUTE:
+    # the nearest a user gets is the year as the time and X/Y as the position, which is
+    # checked first. 3,750 offences against a person are published at 0, 0 and one row
+    # has no position at all.
+    path = SHARED / "vancouver-crime-2020" / "crimedata_csv_AllNeighbourhoods_2020.csv"
+    with path.open(encoding="utf-8") as handle:
+        blank = [n for n, row in enumerate(csv.DictReader(handle), start=2) if not row["X"]]
+    assert len(blank) == 1
     client = login(coordinator_a)
     job = _started(client, path)
     columns = {"occurred_at": "YEAR", "category": "TYPE", "lon": "X", "lat": "Y"}
-    job = _dry_run(
-        client,
-        job,
-        django_capture_on_commit_callbacks,
-        columns,
-        _every_value(client, job, columns, "stold"),
-    )
-    _assert_refused_abroad(client, job, SLICE)
+    categories = _every_value(client, job, columns, "stold")
+    job = _dry_run(client, job, django_capture_on_commit_callbacks, columns, categories)
+    assert (job.checked["rows"], job.checked["refused"]) == (37_512, 37_512)
+    assert job.checked["reasons"] == [
+        [OUTSIDE_SWEDEN, 37_511, [2, 3, 4, 5, 6]],
+        ["Varken koordinater eller plats", 1, blank],
+    ]
+    page = client.get(reverse("incidents:import_job", args=[job.pk])).content.decode()
+    assert page.count(OUTSIDE_SWEDEN) == 1 and "ligger inte i Sverige" not in page
+    assert Incident.objects.count() == 0 and not job.result
 
 
 @_needs("uk-police-asb-2022")
