@@ -2,9 +2,10 @@
 
 The administrator invites a new partnership's first coordinator this way, so no password
 passes through anyone but its owner. Accepting makes the account and the membership through
-`partnerships.services.add_member`, the same rules a coordinator's "Ny medlem" follows. A
-coordinator's invitation is also e-mailed to the invitee where the installation sends e-mail
-(`send_invitation`); the page says whether it was, so nobody waits for a mail never sent.
+`partnerships.services.add_member`, the same rules a coordinator's "Ny medlem" follows. Every
+invitation, the administrator's and a coordinator's, is also e-mailed to the invitee where the
+installation sends e-mail (`send_invitation`); the page says whether it was, so nobody waits
+for a mail never sent.
 """
 
 import hashlib

@@ -1,7 +1,7 @@
 """Invitations by link: a coordinator invites a member of the partnership, the installation's
 administrator its first coordinator (installation_views). The link is shown once, since only
-its hash is kept; a coordinator's invitation is also e-mailed where the installation sends
-e-mail, and the page says whether it was. Accepting it is
+its hash is kept; the link is also e-mailed where the installation sends e-mail, and the page
+says whether it was. Accepting it is
 `accounts.invitations.accept_invitation`."""
 
 from django.conf import settings

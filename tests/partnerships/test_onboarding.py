@@ -199,6 +199,24 @@ def test_the_administrator_creates_a_partnership_and_the_coordinator_takes_over(
     assert again.status_code == 410
 
 
+def test_the_first_coordinators_link_is_emailed_too(admin_client, mailoutbox):
+    """The administrator's invitation goes out by e-mail as a coordinator's does (pytest-django's
+    locmem backend stands for a configured mail server); the page says so and keeps the link."""
+    response = admin_client.post(reverse("partnerships:create"), _form())
+    token = _link_token(response)
+    (mail,) = mailoutbox
+    assert mail.to == ["kim@example.org"] and "EST Järfälla" in mail.subject
+    assert f"/konto/inbjudan/{token}/" in mail.body
+    assert "Länken är skickad med e-post till kim@example.org." in response.content.decode()
+    partnership = Partnership.objects.get(name="EST Järfälla")
+    again = admin_client.post(
+        reverse("partnerships:invite_coordinator", args=[partnership.pk]),
+        {"first_name": "Alex", "last_name": "Andra", "email": "alex@example.org"},
+    )
+    assert again.status_code == 201, again.content.decode()[:500]
+    assert [m.to for m in mailoutbox] == [["kim@example.org"], ["alex@example.org"]]
+
+
 def test_a_bad_municipality_code_is_shown_on_the_form_and_saves_nothing(admin_client):
     response = admin_client.post(reverse("partnerships:create"), _form(municipality_code="9999"))
     assert response.status_code == 400
