@@ -3,10 +3,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lagesbild.incidents.importers import coordinates
 from lagesbild.incidents.importers.tabular import COLUMNS, LABELS
 from lagesbild.incidents.models import Incident
 
 NOT_MAPPED = ""
+# Which of the two is east and which north, in degrees and in metres.
+POSITION_LABELS = {
+    "lon": _("Longitud eller x (österut, t.ex. 17,9 eller 666803)"),
+    "lat": _("Latitud eller y (norrut, t.ex. 59,4 eller 6592637)"),
+}
 
 
 class HistoryUploadForm(forms.Form):
@@ -58,11 +64,23 @@ class ColumnsForm(forms.Form):
         choices = [(NOT_MAPPED, _("– ingen –")), *((h, h) for h in headers if h)]
         for name in COLUMNS:
             self.fields[name] = forms.ChoiceField(
-                label=LABELS[name], choices=choices, required=False
+                label=POSITION_LABELS.get(name, LABELS[name]), choices=choices, required=False
             )
+        self.fields["coordinate_system"] = forms.ChoiceField(
+            label=_("Koordinatsystem"),
+            choices=list(coordinates.SYSTEMS.items()),
+            required=False,
+            help_text=_(
+                "Förvalt efter filens första värden: tal i miljoner är meter (SWEREF 99 TM), "
+                "tal som 17,9 och 59,4 är grader (WGS 84)."
+            ),
+        )
 
     def columns(self) -> dict[str, str]:
         return {name: self.cleaned_data[name] for name in COLUMNS}
+
+    def coordinate_system(self) -> str:
+        return self.cleaned_data["coordinate_system"]
 
 
 class CategoriesForm(forms.Form):

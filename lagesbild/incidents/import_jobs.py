@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from lagesbild.audit.record import record
 from lagesbild.incidents import imports
-from lagesbild.incidents.importers import tabular
+from lagesbild.incidents.importers import coordinates, tabular
 from lagesbild.incidents.models import ImportJob, ImportSource, Incident
 from lagesbild.partnerships.models import Membership
 from lagesbild.web import uploads
@@ -67,9 +67,33 @@ def rows(job: ImportJob):
     return tabular.open_file(job_file(job), layout=_layout(job.source))
 
 
+def coordinate_system(job: ImportJob) -> str:
+    """The source's coordinate system, or until one is chosen the one the file's first
+    positions look written in."""
+    if job.source.coordinate_system:
+        return job.source.coordinate_system
+    points = []
+    try:
+        for _number, row in rows(job):
+            if len(points) >= PREVIEW_ROWS:
+                break
+            try:
+                points.append((_float(row.get("lon", "")), _float(row.get("lat", ""))))
+            except ValueError:
+                continue
+    except tabular.ImportFormatError:
+        return coordinates.WGS84
+    return coordinates.guess(points)
+
+
+def _float(text: str) -> float:
+    return float(text.strip().replace(",", ".").replace("\u2212", "-"))
+
+
 def _options(job: ImportJob) -> imports.Options:
     return imports.Options(
         category_map=job.source.categories,
+        coordinate_system=coordinate_system(job),
         source_id=job.source_id,
         accept_warnings=job.accept_warnings,
         review=job.review,
@@ -141,9 +165,14 @@ def columns_mapped(job: ImportJob) -> bool:
     return all(job.source.columns.get(name) for name in REQUIRED)
 
 
-def save_columns(*, actor, job: ImportJob, columns: dict[str, str], request=None) -> None:
-    """Remember which of the file's columns holds what (for the source's next file too)."""
+def save_columns(
+    *, actor, job: ImportJob, columns: dict[str, str], coordinate_system: str = "", request=None
+) -> None:
+    """Remember which of the file's columns holds what and the coordinate system of its
+    positions (for the source's next file too)."""
     _require_mapping(job)
+    if coordinate_system and coordinate_system not in coordinates.SYSTEMS:
+        raise ValidationError(_("Välj ett koordinatsystem ur listan."))
     chosen = [header for header in columns.values() if header]
     if len(chosen) != len(set(chosen)):
         raise ValidationError(_("En kolumn i filen kan bara betyda en sak."))
@@ -152,7 +181,8 @@ def save_columns(*, actor, job: ImportJob, columns: dict[str, str], request=None
         labels = ", ".join(tabular.LABELS[name] for name in missing)
         raise ValidationError(_("Välj vilken kolumn som är %(c)s.") % {"c": labels})
     job.source.columns = {name: header for name, header in columns.items() if header}
-    job.source.save(update_fields=["columns"])
+    job.source.coordinate_system = coordinate_system
+    job.source.save(update_fields=["columns", "coordinate_system"])
     record(
         actor=actor,
         action="incident.import_columns",
@@ -160,6 +190,7 @@ def save_columns(*, actor, job: ImportJob, columns: dict[str, str], request=None
         partnership=job.partnership,
         request=request,
         columns=job.source.columns,
+        coordinate_system=coordinate_system,
     )
 
 

@@ -41,23 +41,24 @@ def _uploads(settings, tmp_path):
     settings.VAR_DIR = tmp_path / "var"
 
 
-def _file(lines, encoding="utf-8-sig", name="historik.csv") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, "\r\n".join([HEADER, *lines]).encode(encoding))
+def _file(lines, encoding="utf-8-sig", name="historik.csv", header=HEADER) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, "\r\n".join([header, *lines]).encode(encoding))
 
 
-def _upload(client, lines, encoding="utf-8-sig", source="Gamla registret", **extra):
+def _upload(client, lines, encoding="utf-8-sig", source="Gamla registret", header=HEADER, **extra):
+    file = _file(lines, encoding, header=header)
     response = client.post(
         reverse("incidents:import_start"),
-        {"file": _file(lines, encoding), "source": source, "review": "accepted", **extra},
+        {"file": file, "source": source, "review": "accepted", **extra},
     )
     assert response.status_code == 302, response.content.decode()
     return ImportJob.objects.latest("id")
 
 
-def _map(client, job, capture, categories=None):
+def _map(client, job, capture, categories=None, columns=COLUMNS):
     """Columns, then categories (Klottring -> klotter unless given), which queues the dry
     run; run by the immediate task backend once the page's transaction commits."""
-    response = client.post(reverse("incidents:import_columns", args=[job.pk]), COLUMNS)
+    response = client.post(reverse("incidents:import_columns", args=[job.pk]), columns)
     assert response.status_code == 302
     page = client.get(reverse("incidents:import_categories", args=[job.pk]))
     form = page.context["form"]
@@ -127,7 +128,7 @@ def test_categories_and_columns_are_remembered_for_the_source(
     second = _upload(client, ROWS[:1])
     assert second.source == source
     form = client.get(reverse("incidents:import_columns", args=[second.pk])).context["form"]
-    assert form.initial == COLUMNS
+    assert form.initial == {**COLUMNS, "coordinate_system": "EPSG:4326"}
     form = client.get(reverse("incidents:import_categories", args=[second.pk])).context["form"]
     assert form.initial == {"v0": source.categories["klottring"]}
 
@@ -153,6 +154,74 @@ def test_the_dry_run_names_points_outside_sweden_and_lists_every_error(
     assert [line[0] for line in lines[1:]] == ["5", "6", "7"]
     assert "52.52000, 13.40000 ligger inte i Sverige" in lines[1][2]
     assert Incident.objects.count() == 0
+
+
+# A municipal export in SWEREF 99 TM metres: the first row is Norr's 17.905, 59.435.
+SWEREF_HEADER = "Datum;Kategori;Longitud;Latitud"
+SWEREF_COLUMNS = {
+    "occurred_at": "Datum",
+    "category": "Kategori",
+    "lon": "Longitud",
+    "lat": "Latitud",
+}
+SWEREF_ROWS = ["2025-03-01 10:00;klotter;664755;6592089"]
+
+
+def test_sweref_99_tm_metres_are_recognised_and_imported_into_the_right_area(
+    coordinator_a, login, django_capture_on_commit_callbacks
+):
+    client = login(coordinator_a)
+    job = _upload(client, SWEREF_ROWS, header=SWEREF_HEADER, source="Kommunens GIS")
+    page = client.get(reverse("incidents:import_columns", args=[job.pk]))
+    assert page.context["form"].initial["coordinate_system"] == "EPSG:3006"
+    columns = {**SWEREF_COLUMNS, "coordinate_system": "EPSG:3006"}
+    client.post(reverse("incidents:import_columns", args=[job.pk]), {**columns, "preview": "1"})
+    preview = client.get(reverse("incidents:import_columns", args=[job.pk])).context["preview"]
+    assert (preview[0].area, preview[0].error) == ("Norr", "")
+    job = _map(client, job, django_capture_on_commit_callbacks, columns=columns)
+    assert (job.checked["created"], job.checked["refused"]) == (1, 0)
+    _import(client, job, django_capture_on_commit_callbacks)
+    incident = Incident.objects.get()
+    assert incident.area.name == "Norr"
+    assert (round(incident.lon, 4), round(incident.lat, 4)) == (17.905, 59.435)
+    assert ImportSource.objects.get().coordinate_system == "EPSG:3006"  # for the next file
+
+
+def test_metres_read_as_degrees_are_named_as_such_not_as_outside_sweden(
+    coordinator_a, login, django_capture_on_commit_callbacks
+):
+    client = login(coordinator_a)
+    job = _upload(client, SWEREF_ROWS, header=SWEREF_HEADER)
+    columns = {**SWEREF_COLUMNS, "coordinate_system": "EPSG:4326"}
+    job = _map(client, job, django_capture_on_commit_callbacks, columns=columns)
+    reasons = [reason for reason, _count, _examples in job.checked["reasons"]]
+    assert reasons == ["Koordinaterna ser ut som meter, inte grader"]
+    lines = client.get(reverse("incidents:import_errors", args=[job.pk]))
+    assert "välj SWEREF 99 TM" in b"".join(lines.streaming_content).decode("utf-8-sig")
+
+
+def test_metres_from_outside_sweden_are_still_refused_as_outside_sweden(
+    coordinator_a, login, django_capture_on_commit_callbacks
+):
+    """Vancouver in its own metric grid (UTM 10N) read as SWEREF 99 TM lands far south of
+    Sweden, and a SWEREF point given to a partnership elsewhere is outside its areas."""
+    client = login(coordinator_a)
+    vancouver = "2020-03-01 10:00;klotter;491000;5456000"
+    job = _upload(client, [vancouver, *SWEREF_ROWS], header=SWEREF_HEADER)
+    columns = {**SWEREF_COLUMNS, "coordinate_system": "EPSG:3006"}
+    job = _map(client, job, django_capture_on_commit_callbacks, columns=columns)
+    reasons = {reason: examples for reason, _count, examples in job.checked["reasons"]}
+    assert reasons == {"Positionen ligger utanför Sverige": [2]}
+    assert job.checked["created"] == 1
+
+
+def test_an_unknown_coordinate_system_is_refused(coordinator_a, login):
+    client = login(coordinator_a)
+    job = _upload(client, SWEREF_ROWS, header=SWEREF_HEADER)
+    columns = {**SWEREF_COLUMNS, "coordinate_system": "EPSG:2154"}
+    response = client.post(reverse("incidents:import_columns", args=[job.pk]), columns)
+    assert response.status_code == 400
+    assert ImportSource.objects.get().coordinate_system == ""
 
 
 def test_rows_with_errors_block_the_import_unless_skipped(
