@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lagesbild.incidents.importers import coordinates
-from lagesbild.incidents.importers.tabular import COLUMNS, LABELS
+from lagesbild.incidents.importers.tabular import COLUMNS, LABELS, TEXT_SUFFIXES
 from lagesbild.incidents.models import Incident
 
 NOT_MAPPED = ""
@@ -19,8 +19,9 @@ class HistoryUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Fil med händelser"),
         help_text=_(
-            "CSV (UTF-8 eller Windows-1252, semikolon eller komma) eller Excel (.xlsx), med "
-            "en rubrikrad. Kolumnerna väljer du i nästa steg."
+            "CSV eller text (.csv, .tsv, .tab, .txt; UTF-8 eller Windows-1252, semikolon, tabb "
+            "eller komma) eller Excel (.xlsx), med en rubrikrad. Kolumnerna väljer du i nästa "
+            "steg."
         ),
         error_messages={"required": _("Välj en fil.")},
     )
@@ -51,8 +52,10 @@ class HistoryUploadForm(forms.Form):
 
     def clean_file(self):
         file = self.cleaned_data["file"]
-        if not file.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError(_("Filen ska vara en .csv- eller .xlsx-fil."))
+        if not file.name.lower().endswith((*TEXT_SUFFIXES, ".xlsx")):
+            raise forms.ValidationError(
+                _("Filen ska vara en .csv-, .tsv-, .tab-, .txt- eller .xlsx-fil.")
+            )
         return file
 
 

@@ -215,6 +215,42 @@ def test_metres_from_outside_sweden_are_still_refused_as_outside_sweden(
     assert job.checked["created"] == 1
 
 
+@pytest.mark.parametrize("name", ["asb.tab", "asb.tsv", "asb.txt"])
+def test_a_tab_separated_file_goes_through_the_wizard(
+    coordinator_a, login, django_capture_on_commit_callbacks, name
+):
+    """Shaped like police.uk's anti-social behaviour list (month, longitude, latitude,
+    location, LSOA code), one tab between columns, decimal points in the positions."""
+    header = "month\tlongitude\tlatitude\tlocation\tlsoa_code"
+    lines = [
+        "2025-01-01\t17.905\t59.435\tHazelwood Close\tE01012607",
+        "2025-02-01\t17.902\t59.425\tPeridot Close, the park\tE01012608",
+    ]
+    client = login(coordinator_a)
+    job = _upload(client, lines, header=header, name=name)
+    assert job.headers == ["month", "longitude", "latitude", "location", "lsoa_code"]
+    columns = {
+        "occurred_at": "month",
+        "category": "lsoa_code",
+        "lon": "longitude",
+        "lat": "latitude",
+    }
+    klotter = job.partnership.categories.get(code="klotter").pk
+    mapping = {"E01012607": klotter, "E01012608": klotter}
+    job = _map(client, job, django_capture_on_commit_callbacks, mapping, columns=columns)
+    assert (job.checked["created"], job.checked["refused"]) == (2, 0)
+
+
+def test_a_file_that_is_not_a_list_is_refused_by_its_name(coordinator_a, login):
+    response = login(coordinator_a).post(
+        reverse("incidents:import_start"),
+        {"file": _file(ROWS, name="historik.pdf"), "source": "Registret", "review": "accepted"},
+    )
+    assert response.status_code == 400
+    assert ".tsv" in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
 def test_an_unknown_coordinate_system_is_refused(coordinator_a, login):
     client = login(coordinator_a)
     job = _upload(client, SWEREF_ROWS, header=SWEREF_HEADER)
