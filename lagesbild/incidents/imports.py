@@ -28,7 +28,8 @@ import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from datetime import timezone as dt_timezone
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -59,6 +60,12 @@ _SEVERITY_WORDS = {"lindrig": 1, "allvarlig": 2, "mycket allvarlig": 3}
 _SWEDISH_DATE = re.compile(
     r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})"
     r"(?:[ T]+(?:kl\.?\s*)?(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?)?"
+)
+
+# 2025-01-01 0:49:20 +01:00, as the police's feed writes it: an ISO date with a one-digit hour
+# (which fromisoformat refuses) and optionally seconds and an offset (+01:00, +0100 or Z).
+_ISO_SHORT_HOUR = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?\s*(Z|[+-]\d{2}:?\d{2})?"
 )
 
 
@@ -315,12 +322,24 @@ def _outside_sweden(lon: float, lat: float) -> RowError:
 
 
 def parse_time(text: str) -> datetime | None:
-    """An ISO date and time (2026-11-24 21:30, 2026-11-24T21:30:00, 2026-11-24) or a Swedish
-    one (24/11/2026 21:30, 24.11.2026 kl. 21.30); None if it is neither."""
+    """An ISO date and time (2026-11-24 21:30, 2026-11-24T21:30:00, 2026-11-24, also with a
+    one-digit hour and an offset: 2026-11-24 0:49:20 +01:00) or a Swedish one (24/11/2026
+    21:30, 24.11.2026 kl. 21.30); None if it is neither."""
     try:
         return datetime.fromisoformat(text)
     except ValueError:
         pass
+    match = _ISO_SHORT_HOUR.fullmatch(text)
+    if match is not None:
+        year, month, day, hour, minute, second = (int(g) if g else 0 for g in match.groups()[:6])
+        offset = match.group(7)
+        try:
+            moment = datetime(year, month, day, hour, minute, second)
+            if offset:
+                moment = moment.replace(tzinfo=_offset(offset))
+        except ValueError:
+            return None
+        return moment
     match = _SWEDISH_DATE.fullmatch(text)
     if match is None:
         return None
@@ -329,6 +348,18 @@ def parse_time(text: str) -> datetime | None:
         return datetime(year, month, day, hour, minute, second)
     except ValueError:
         return None
+
+
+def _offset(text: str) -> dt_timezone:
+    """+01:00, +0100 or Z as a fixed offset; ValueError beyond ±23:59."""
+    if text == "Z":
+        return UTC
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:])
+    if hours > 23 or minutes > 59:
+        raise ValueError(text)
+    return dt_timezone(sign * timedelta(hours=hours, minutes=minutes))
 
 
 def _check_cells(row: dict) -> None:
