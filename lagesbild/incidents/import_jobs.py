@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lagesbild.audit.record import record
 from lagesbild.incidents import imports
@@ -31,6 +32,11 @@ PREVIEW_ROWS = 5
 # More distinct category values than this is not a category column.
 MAX_CATEGORY_VALUES = 300
 REQUIRED = ("occurred_at", "category")
+NOTHING_TO_IMPORT = gettext_lazy(
+    "Inget kan importeras: ingen rad är både felfri och ny. Se orsakerna ovan, rätta filen "
+    "och ladda upp den igen, eller ändra kolumner, koordinatsystem eller kategorier och "
+    "provkör igen."
+)
 
 
 # --- files -----------------------------------------------------------------------------------
@@ -260,10 +266,18 @@ def _require_mapping(job: ImportJob) -> None:
         job.save(update_fields=["status"])
 
 
+def nothing_to_import(job: ImportJob) -> bool:
+    """The dry run found rows with errors and not one row that would be a new incident:
+    importing would end "done" with nothing created."""
+    return bool(job.checked.get("refused")) and not job.checked.get("created")
+
+
 def request_import(*, actor, job: ImportJob, skip_invalid: bool, request=None) -> ImportJob:
     """Queue the import of a checked file for the background worker."""
     if job.status != ImportJob.Status.CHECKED:
         raise ValidationError(_("Provkör filen innan den importeras."))
+    if nothing_to_import(job):
+        raise ValidationError(NOTHING_TO_IMPORT)
     if job.checked.get("refused") and not skip_invalid:
         raise ValidationError(
             _("Filen har rader med fel. Rätta dem, eller välj att bara importera de felfria.")

@@ -197,7 +197,14 @@ def job_page(request, pk: int):
     return render(
         request,
         "incidents/import/job.html",
-        {"nav": "manage", "job": job, "form": form, "poll": _poll(job)},
+        {
+            "nav": "manage",
+            "job": job,
+            "form": form,
+            "poll": _poll(job),
+            "nothing_to_import": import_jobs.nothing_to_import(job),
+            "nothing_message": import_jobs.NOTHING_TO_IMPORT,
+        },
         status=400 if form.errors else 200,
     )
 

@@ -274,6 +274,21 @@ def test_rows_with_errors_block_the_import_unless_skipped(
     assert (job.result["created"], job.result["refused"]) == (3, 1)
 
 
+def test_a_file_whose_every_row_is_refused_offers_no_import(
+    coordinator_a, login, django_capture_on_commit_callbacks
+):
+    client = login(coordinator_a)
+    job = _map(client, _upload(client, [BERLIN]), django_capture_on_commit_callbacks)
+    assert (job.checked["created"], job.checked["refused"]) == (0, 1)
+    page = client.get(reverse("incidents:import_job", args=[job.pk])).content.decode()
+    assert "Inget kan importeras" in page
+    assert "Importera</button>" not in page and "skip_invalid" not in page
+    response = _import(client, job, django_capture_on_commit_callbacks, skip_invalid="on")
+    assert response.status_code == 400
+    assert "Inget kan importeras" in response.content.decode()
+    assert job.status == ImportJob.Status.CHECKED and not job.result
+
+
 def test_importing_the_same_file_again_creates_nothing(
     coordinator_a, login, django_capture_on_commit_callbacks
 ):
