@@ -248,9 +248,9 @@ class _Parser:
                 Reason.METRES,
                 _(
                     "Koordinaterna %(x)s, %(y)s ser ut som meter, inte grader: välj SWEREF 99 "
-                    "TM (eller filens andra koordinatsystem) i kolumnsteget."
+                    "TM eller filens andra koordinatsystem."
                 )
-                % {"x": f"{lon:g}", "y": f"{lat:g}"},
+                % {"x": f"{lon:.0f}", "y": f"{lat:.0f}"},
             )
         projected = from_file and self.options.coordinate_system != coordinates.WGS84
         if not projected and not _in_sweden(lon, lat):

@@ -449,6 +449,22 @@ def test_the_command_imports_into_a_named_source(coordinator_a, tmp_path, capsys
     ]
 
 
+def test_the_command_takes_sweref_99_tm(coordinator_a, tmp_path, capsys):
+    path = tmp_path / "gis.csv"
+    path.write_text("\n".join([SWEREF_HEADER, *SWEREF_ROWS]))
+    member = [
+        "--partnership",
+        coordinator_a.partnership.slug,
+        "--user",
+        coordinator_a.user.username,
+    ]
+    with pytest.raises(CommandError):  # read as degrees: metres, said so
+        call_command("import_incidents", str(path), *member)
+    assert "664755, 6592089 ser ut som meter" in capsys.readouterr().err
+    call_command("import_incidents", str(path), *member, "--coordinate-system", "EPSG:3006")
+    assert Incident.objects.get().area.name == "Norr"
+
+
 def test_the_command_summarises_errors_by_reason(coordinator_a, tmp_path, capsys):
     path = tmp_path / "fel.csv"
     header = "Externt id;Inträffade;Kategori;Longitud;Latitud"
