@@ -2,10 +2,12 @@
 included), located in the partnership's areas and written in batches.
 
 A city's history is hundreds of thousands of rows, so the import works on batches: a batch
-of rows is parsed into plain values, located with one vectorised query of the prepared area
-index (`AreaIndex.locate_many`, loaded once), checked against what is already stored with one
-query and written with one `bulk_create`. No row holds an Area (whose outline is the bulk of
-its weight) or any other model beyond the Incident being written, so memory stays flat.
+of rows is parsed into plain values, its positions transformed to WGS 84 in one call when the
+file gives them in a metric grid (SWEREF 99 TM, `importers/coordinates.py`), located with one
+vectorised query of the prepared area index (`AreaIndex.locate_many`, loaded once), checked
+against what is already stored with one query and written with one `bulk_create`. No row
+holds an Area (whose outline is the bulk of its weight) or any other model beyond the
+Incident being written, so memory stays flat.
 
 The whole import is one transaction: all or nothing unless `skip_invalid`. It is idempotent
 by (source, external id): each row's client id is derived from them (or from the row's cells
