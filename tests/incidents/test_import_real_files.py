@@ -282,3 +282,30 @@ def test_police_notices_in_sollentuna_are_imported_once_and_the_rest_refused(
     assert "Inget kan importeras" in response.content.decode()
     assert (again.status, again.result) == (ImportJob.Status.CHECKED, {})
     assert stored.count() == len(inside)
+
+
+def test_the_issues_sollentuna_point_in_sweref_99_tm_lands_in_its_area(
+    coordinator_a, login, django_capture_on_commit_callbacks, tmp_path
+):
+    # The repro as reported: the police's Sollentuna point in SWEREF 99 TM metres, once
+    # refused as outside Sweden. The columns step guesses the system from the values.
+    path = tmp_path / "kommunens-export.csv"
+    path.write_text("Datum;Kategori;Longitud;Latitud\n2025-03-01 10:00;klotter;666803;6592637\n")
+    client = login(coordinator_a)
+    job = _started(client, path)
+    page = client.get(reverse("incidents:import_columns", args=[job.pk]))
+    system = page.context["form"].initial["coordinate_system"]
+    assert system == "EPSG:3006"
+    columns = {"occurred_at": "Datum", "category": "Kategori", "lon": "Longitud", "lat": "Latitud"}
+    job = _dry_run(
+        client,
+        job,
+        django_capture_on_commit_callbacks,
+        {**columns, "coordinate_system": system},
+        {"klotter": "klotter"},
+    )
+    assert (job.checked["created"], job.checked["refused"]) == (1, 0)
+    _import(client, job, django_capture_on_commit_callbacks)
+    incident = Incident.objects.get()
+    assert incident.area.name == "Söder"
+    assert (round(incident.lat, 4), round(incident.lon, 4)) == (59.4391, 17.9415)
