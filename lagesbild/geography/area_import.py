@@ -567,6 +567,16 @@ def relocate_incidents(partnership: Partnership) -> Relocation:
     return found
 
 
+def relocate_all(partnership: Partnership) -> tuple[Relocation, int]:
+    """After the areas changed: the incidents (`relocate_incidents`) and the police's
+    notices (`policeevents.services.relocate`) to the areas that hold them now. Returns what
+    moved of each."""
+    # Imported here: police notices build on geography, not the other way round.
+    from lagesbild.policeevents.services import relocate as relocate_notices
+
+    return relocate_incidents(partnership), relocate_notices(partnership)
+
+
 @transaction.atomic
 def apply_import(
     *, actor, partnership: Partnership, source: str, mapping: Mapping, request=None

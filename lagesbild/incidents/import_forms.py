@@ -3,18 +3,25 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lagesbild.incidents.importers.tabular import COLUMNS, LABELS
+from lagesbild.incidents.importers import coordinates
+from lagesbild.incidents.importers.tabular import COLUMNS, LABELS, TEXT_SUFFIXES
 from lagesbild.incidents.models import Incident
 
 NOT_MAPPED = ""
+# Which of the two is east and which north, in degrees and in metres.
+POSITION_LABELS = {
+    "lon": _("Longitud eller x (österut, t.ex. 17,9 eller 666803)"),
+    "lat": _("Latitud eller y (norrut, t.ex. 59,4 eller 6592637)"),
+}
 
 
 class HistoryUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Fil med händelser"),
         help_text=_(
-            "CSV (UTF-8 eller Windows-1252, semikolon eller komma) eller Excel (.xlsx), med "
-            "en rubrikrad. Kolumnerna väljer du i nästa steg."
+            "CSV eller text (.csv, .tsv, .tab, .txt; UTF-8 eller Windows-1252, semikolon, tabb "
+            "eller komma) eller Excel (.xlsx), med en rubrikrad. Kolumnerna väljer du i nästa "
+            "steg."
         ),
         error_messages={"required": _("Välj en fil.")},
     )
@@ -45,8 +52,10 @@ class HistoryUploadForm(forms.Form):
 
     def clean_file(self):
         file = self.cleaned_data["file"]
-        if not file.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError(_("Filen ska vara en .csv- eller .xlsx-fil."))
+        if not file.name.lower().endswith((*TEXT_SUFFIXES, ".xlsx")):
+            raise forms.ValidationError(
+                _("Filen ska vara en .csv-, .tsv-, .tab-, .txt- eller .xlsx-fil.")
+            )
         return file
 
 
@@ -58,11 +67,23 @@ class ColumnsForm(forms.Form):
         choices = [(NOT_MAPPED, _("– ingen –")), *((h, h) for h in headers if h)]
         for name in COLUMNS:
             self.fields[name] = forms.ChoiceField(
-                label=LABELS[name], choices=choices, required=False
+                label=POSITION_LABELS.get(name, LABELS[name]), choices=choices, required=False
             )
+        self.fields["coordinate_system"] = forms.ChoiceField(
+            label=_("Koordinatsystem"),
+            choices=list(coordinates.SYSTEMS.items()),
+            required=False,
+            help_text=_(
+                "Förvalt efter filens första värden: tal i miljoner är meter (SWEREF 99 TM), "
+                "tal som 17,9 och 59,4 är grader (WGS 84)."
+            ),
+        )
 
     def columns(self) -> dict[str, str]:
         return {name: self.cleaned_data[name] for name in COLUMNS}
+
+    def coordinate_system(self) -> str:
+        return self.cleaned_data["coordinate_system"]
 
 
 class CategoriesForm(forms.Form):

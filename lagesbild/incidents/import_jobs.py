@@ -16,10 +16,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lagesbild.audit.record import record
 from lagesbild.incidents import imports
-from lagesbild.incidents.importers import tabular
+from lagesbild.incidents.importers import coordinates, tabular
 from lagesbild.incidents.models import ImportJob, ImportSource, Incident
 from lagesbild.partnerships.models import Membership
 from lagesbild.web import uploads
@@ -31,6 +32,11 @@ PREVIEW_ROWS = 5
 # More distinct category values than this is not a category column.
 MAX_CATEGORY_VALUES = 300
 REQUIRED = ("occurred_at", "category")
+NOTHING_TO_IMPORT = gettext_lazy(
+    "Inget kan importeras: ingen rad är både felfri och ny. Se orsakerna ovan, rätta filen "
+    "och ladda upp den igen, eller ändra kolumner, koordinatsystem eller kategorier och "
+    "provkör igen."
+)
 
 
 # --- files -----------------------------------------------------------------------------------
@@ -67,9 +73,33 @@ def rows(job: ImportJob):
     return tabular.open_file(job_file(job), layout=_layout(job.source))
 
 
+def coordinate_system(job: ImportJob) -> str:
+    """The source's coordinate system, or until one is chosen the one the file's first
+    positions look written in."""
+    if job.source.coordinate_system:
+        return job.source.coordinate_system
+    points = []
+    try:
+        for _number, row in rows(job):
+            if len(points) >= PREVIEW_ROWS:
+                break
+            try:
+                points.append((_float(row.get("lon", "")), _float(row.get("lat", ""))))
+            except ValueError:
+                continue
+    except tabular.ImportFormatError:
+        return coordinates.WGS84
+    return coordinates.guess(points)
+
+
+def _float(text: str) -> float:
+    return float(text.strip().replace(",", ".").replace("\u2212", "-"))
+
+
 def _options(job: ImportJob) -> imports.Options:
     return imports.Options(
         category_map=job.source.categories,
+        coordinate_system=coordinate_system(job),
         source_id=job.source_id,
         accept_warnings=job.accept_warnings,
         review=job.review,
@@ -141,9 +171,14 @@ def columns_mapped(job: ImportJob) -> bool:
     return all(job.source.columns.get(name) for name in REQUIRED)
 
 
-def save_columns(*, actor, job: ImportJob, columns: dict[str, str], request=None) -> None:
-    """Remember which of the file's columns holds what (for the source's next file too)."""
+def save_columns(
+    *, actor, job: ImportJob, columns: dict[str, str], coordinate_system: str = "", request=None
+) -> None:
+    """Remember which of the file's columns holds what and the coordinate system of its
+    positions (for the source's next file too)."""
     _require_mapping(job)
+    if coordinate_system and coordinate_system not in coordinates.SYSTEMS:
+        raise ValidationError(_("Välj ett koordinatsystem ur listan."))
     chosen = [header for header in columns.values() if header]
     if len(chosen) != len(set(chosen)):
         raise ValidationError(_("En kolumn i filen kan bara betyda en sak."))
@@ -152,7 +187,8 @@ def save_columns(*, actor, job: ImportJob, columns: dict[str, str], request=None
         labels = ", ".join(tabular.LABELS[name] for name in missing)
         raise ValidationError(_("Välj vilken kolumn som är %(c)s.") % {"c": labels})
     job.source.columns = {name: header for name, header in columns.items() if header}
-    job.source.save(update_fields=["columns"])
+    job.source.coordinate_system = coordinate_system
+    job.source.save(update_fields=["columns", "coordinate_system"])
     record(
         actor=actor,
         action="incident.import_columns",
@@ -160,6 +196,7 @@ def save_columns(*, actor, job: ImportJob, columns: dict[str, str], request=None
         partnership=job.partnership,
         request=request,
         columns=job.source.columns,
+        coordinate_system=coordinate_system,
     )
 
 
@@ -229,10 +266,18 @@ def _require_mapping(job: ImportJob) -> None:
         job.save(update_fields=["status"])
 
 
+def nothing_to_import(job: ImportJob) -> bool:
+    """The dry run found rows with errors and not one row that would be a new incident:
+    importing would end "done" with nothing created."""
+    return bool(job.checked.get("refused")) and not job.checked.get("created")
+
+
 def request_import(*, actor, job: ImportJob, skip_invalid: bool, request=None) -> ImportJob:
     """Queue the import of a checked file for the background worker."""
     if job.status != ImportJob.Status.CHECKED:
         raise ValidationError(_("Provkör filen innan den importeras."))
+    if nothing_to_import(job):
+        raise ValidationError(NOTHING_TO_IMPORT)
     if job.checked.get("refused") and not skip_invalid:
         raise ValidationError(
             _("Filen har rader med fel. Rätta dem, eller välj att bara importera de felfria.")

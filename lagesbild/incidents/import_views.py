@@ -81,11 +81,20 @@ def _file_gone(request):
 def columns(request, pk: int):
     """Step 2: which column holds what, with the first rows as they will be stored."""
     job = _job(request, pk)
-    form = ColumnsForm(_posted(request), headers=job.headers, initial=job.source.columns)
+    try:
+        system = import_jobs.coordinate_system(job)
+    except (Http404, OSError):
+        return _file_gone(request)
+    initial = {**job.source.columns, "coordinate_system": system}
+    form = ColumnsForm(_posted(request), headers=job.headers, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             import_jobs.save_columns(
-                actor=request.user, job=job, columns=form.columns(), request=request
+                actor=request.user,
+                job=job,
+                columns=form.columns(),
+                coordinate_system=form.coordinate_system(),
+                request=request,
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -188,7 +197,14 @@ def job_page(request, pk: int):
     return render(
         request,
         "incidents/import/job.html",
-        {"nav": "manage", "job": job, "form": form, "poll": _poll(job)},
+        {
+            "nav": "manage",
+            "job": job,
+            "form": form,
+            "poll": _poll(job),
+            "nothing_to_import": import_jobs.nothing_to_import(job),
+            "nothing_message": import_jobs.NOTHING_TO_IMPORT,
+        },
         status=400 if form.errors else 200,
     )
 

@@ -2,10 +2,12 @@
 included), located in the partnership's areas and written in batches.
 
 A city's history is hundreds of thousands of rows, so the import works on batches: a batch
-of rows is parsed into plain values, located with one vectorised query of the prepared area
-index (`AreaIndex.locate_many`, loaded once), checked against what is already stored with one
-query and written with one `bulk_create`. No row holds an Area (whose outline is the bulk of
-its weight) or any other model beyond the Incident being written, so memory stays flat.
+of rows is parsed into plain values, its positions transformed to WGS 84 in one call when the
+file gives them in a metric grid (SWEREF 99 TM, `importers/coordinates.py`), located with one
+vectorised query of the prepared area index (`AreaIndex.locate_many`, loaded once), checked
+against what is already stored with one query and written with one `bulk_create`. No row
+holds an Area (whose outline is the bulk of its weight) or any other model beyond the
+Incident being written, so memory stays flat.
 
 The whole import is one transaction: all or nothing unless `skip_invalid`. It is idempotent
 by (source, external id): each row's client id is derived from them (or from the row's cells
@@ -28,7 +30,8 @@ import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from datetime import timezone as dt_timezone
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -42,6 +45,7 @@ from lagesbild.geography import geometry
 from lagesbild.geography.models import Place
 from lagesbild.geography.services import area_index
 from lagesbild.incidents import privacy, weeks
+from lagesbild.incidents.importers import coordinates
 from lagesbild.incidents.importers.tabular import LABELS
 from lagesbild.incidents.models import Category, Incident
 from lagesbild.incidents.services import CLOCK_SKEW
@@ -60,6 +64,12 @@ _SWEDISH_DATE = re.compile(
     r"(?:[ T]+(?:kl\.?\s*)?(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?)?"
 )
 
+# 2025-01-01 0:49:20 +01:00, as the police's feed writes it: an ISO date with a one-digit hour
+# (which fromisoformat refuses) and optionally seconds and an offset (+01:00, +0100 or Z).
+_ISO_SHORT_HOUR = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?\s*(Z|[+-]\d{2}:?\d{2})?"
+)
+
 
 class Reason:
     """Why a row was refused: a code per kind of fault, so refusals are counted by kind."""
@@ -72,6 +82,7 @@ class Reason:
     PLACE = "place"
     NO_LOCATION = "no_location"
     OUTSIDE_SWEDEN = "outside_sweden"
+    METRES = "metres"
     OUTSIDE_AREAS = "outside_areas"
     PRIVACY = "privacy"
     PRIVACY_WARNING = "privacy_warning"
@@ -87,6 +98,7 @@ class Reason:
             Reason.PLACE: _("Platsen finns inte bland samverkans platser"),
             Reason.NO_LOCATION: _("Varken koordinater eller plats"),
             Reason.OUTSIDE_SWEDEN: _("Positionen ligger utanför Sverige"),
+            Reason.METRES: _("Koordinaterna ser ut som meter, inte grader"),
             Reason.OUTSIDE_AREAS: _("Positionen ligger utanför samverkans områden"),
             Reason.PRIVACY: _("Personnummer eller samordningsnummer i texten"),
             Reason.PRIVACY_WARNING: _("Telefonnummer, e-post eller registreringsnummer i texten"),
@@ -148,6 +160,7 @@ class Options:
     come from, and how warnings and review are handled."""
 
     category_map: dict[str, int] = field(default_factory=dict)
+    coordinate_system: str = coordinates.WGS84  # the file's x and y (importers/coordinates)
     source_id: int | None = None  # the ImportSource; None for an import without one
     accept_warnings: bool = False
     review: str = Incident.Status.ACCEPTED
@@ -163,11 +176,12 @@ class _Checked:
     occurred_at: datetime
     category_id: int
     severity: int
-    lon: float
+    lon: float  # x and y in the file's coordinate system until `_Parser.placed`
     lat: float
     place_id: int | None
     description: str
     flagged: bool
+    projected: bool  # the position is the file's, not yet transformed to WGS 84
 
 
 def leaf_categories(partnership) -> dict[str, int]:
@@ -217,22 +231,32 @@ class _Parser:
             )
         lon = _number(row.get("lon", ""), _("Longituden"))
         lat = _number(row.get("lat", ""), _("Latituden"))
-        place_id = None
+        place_id, from_file = None, lon is not None and lat is not None
         if row.get("place", "").strip():
             place = self.places.get(row["place"].strip().lower())
             if place is None:
                 raise RowError(Reason.PLACE, _("Okänd plats: %(p)s.") % {"p": row["place"]})
             place_id = place[0]
-            if lon is None or lat is None:
+            if not from_file:
                 lon, lat = place[1], place[2]
         if lon is None or lat is None:
             raise RowError(Reason.NO_LOCATION, _("Ange var det hände: koordinater eller en plats."))
-        if not geometry.in_sweden(lon, lat):
+        if (
+            from_file
+            and self.options.coordinate_system == coordinates.WGS84
+            and coordinates.swedish_metres(lon, lat)
+        ):
             raise RowError(
-                Reason.OUTSIDE_SWEDEN,
-                _("Positionen %(lat)s, %(lon)s ligger inte i Sverige.")
-                % {"lat": f"{lat:.5f}", "lon": f"{lon:.5f}"},
+                Reason.METRES,
+                _(
+                    "Koordinaterna %(x)s, %(y)s ser ut som meter, inte grader: välj SWEREF 99 "
+                    "TM eller filens andra koordinatsystem."
+                )
+                % {"x": f"{lon:.0f}", "y": f"{lat:.0f}"},
             )
+        projected = from_file and self.options.coordinate_system != coordinates.WGS84
+        if not projected and not _in_sweden(lon, lat):
+            raise _outside_sweden(lon, lat)
         key = external_id or "|".join(str(row.get(k, "")) for k in sorted(row))
         return _Checked(
             number=number,
@@ -246,7 +270,23 @@ class _Parser:
             place_id=place_id,
             description=description,
             flagged=flagged,
+            projected=projected,
         )
+
+    def placed(self, parsed: list[_Checked]) -> list[_Checked | RowError]:
+        """The rows with their file's positions transformed to WGS 84 in one call, each row
+        or why it is refused (a position outside Sweden). Positions in WGS 84 were checked
+        as their rows were parsed."""
+        projected = [c for c in parsed if c.projected]
+        if projected:
+            lons, lats = coordinates.to_wgs84(
+                self.options.coordinate_system,
+                [c.lon for c in projected],
+                [c.lat for c in projected],
+            )
+            for item, lon, lat in zip(projected, lons, lats, strict=True):
+                item.lon, item.lat, item.projected = float(lon), float(lat), False
+        return [c if _in_sweden(c.lon, c.lat) else _outside_sweden(c.lon, c.lat) for c in parsed]
 
     def _client_key(self, key: str) -> str:
         # Without a named source the key is what imports before sources used, so a file
@@ -271,13 +311,37 @@ class _Parser:
         return moment
 
 
+def _in_sweden(lon: float, lat: float) -> bool:
+    return math.isfinite(lon) and math.isfinite(lat) and geometry.in_sweden(lon, lat)
+
+
+def _outside_sweden(lon: float, lat: float) -> RowError:
+    return RowError(
+        Reason.OUTSIDE_SWEDEN,
+        _("Positionen %(lat)s, %(lon)s ligger inte i Sverige.")
+        % {"lat": f"{lat:.5f}", "lon": f"{lon:.5f}"},
+    )
+
+
 def parse_time(text: str) -> datetime | None:
-    """An ISO date and time (2026-11-24 21:30, 2026-11-24T21:30:00, 2026-11-24) or a Swedish
-    one (24/11/2026 21:30, 24.11.2026 kl. 21.30); None if it is neither."""
+    """An ISO date and time (2026-11-24 21:30, 2026-11-24T21:30:00, 2026-11-24, also with a
+    one-digit hour and an offset: 2026-11-24 0:49:20 +01:00) or a Swedish one (24/11/2026
+    21:30, 24.11.2026 kl. 21.30); None if it is neither."""
     try:
         return datetime.fromisoformat(text)
     except ValueError:
         pass
+    match = _ISO_SHORT_HOUR.fullmatch(text)
+    if match is not None:
+        year, month, day, hour, minute, second = (int(g) if g else 0 for g in match.groups()[:6])
+        offset = match.group(7)
+        try:
+            moment = datetime(year, month, day, hour, minute, second)
+            if offset:
+                moment = moment.replace(tzinfo=_offset(offset))
+        except ValueError:
+            return None
+        return moment
     match = _SWEDISH_DATE.fullmatch(text)
     if match is None:
         return None
@@ -286,6 +350,18 @@ def parse_time(text: str) -> datetime | None:
         return datetime(year, month, day, hour, minute, second)
     except ValueError:
         return None
+
+
+def _offset(text: str) -> dt_timezone:
+    """+01:00, +0100 or Z as a fixed offset; ValueError beyond ±23:59."""
+    if text == "Z":
+        return UTC
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:])
+    if hours > 23 or minutes > 59:
+        raise ValueError(text)
+    return dt_timezone(sign * timedelta(hours=hours, minutes=minutes))
 
 
 def _check_cells(row: dict) -> None:
@@ -375,11 +451,13 @@ def _batches(rows: Iterable, size: int) -> Iterator[list[tuple[int, dict]]]:
 
 
 class _Batch:
-    """One batch's journey: parse, locate, compare with what is stored, (write)."""
+    """One batch's journey: parse, place, locate, compare with what is stored, (write).
+    Its refusals are reported in row order once the batch is checked."""
 
     def __init__(self, context: "_Import", rows: list[tuple[int, dict]]):
         self.context = context
         self.rows = rows
+        self.refused: list[tuple[int, RowError]] = []
 
     def checked(self) -> list[_Checked]:
         result = self.context.result
@@ -389,20 +467,29 @@ class _Batch:
             try:
                 parsed.append(self.context.parser.parse(number, row))
             except RowError as exc:
-                self.context.refuse(number, exc)
-        return self._located(parsed)
+                self.refused.append((number, exc))
+        fresh = self._located(parsed)
+        for number, error in sorted(self.refused, key=lambda refusal: refusal[0]):
+            self.context.refuse(number, error)
+        return fresh
 
     def _located(self, parsed: list[_Checked]) -> list[_Checked]:
-        if not parsed:
+        placed = []
+        for item, outcome in zip(parsed, self.context.parser.placed(parsed), strict=True):
+            if isinstance(outcome, RowError):
+                self.refused.append((item.number, outcome))
+            else:
+                placed.append(item)
+        if not placed:
             return []
-        area_ids = self.context.index.locate_many([c.lon for c in parsed], [c.lat for c in parsed])
+        area_ids = self.context.index.locate_many([c.lon for c in placed], [c.lat for c in placed])
         located = []
-        for item, area_id in zip(parsed, area_ids, strict=True):
+        for item, area_id in zip(placed, area_ids, strict=True):
             if area_id < 0:
-                self.context.refuse(
-                    item.number,
-                    RowError(Reason.OUTSIDE_AREAS, _("Platsen ligger utanför samverkans områden.")),
+                error = RowError(
+                    Reason.OUTSIDE_AREAS, _("Platsen ligger utanför samverkans områden.")
                 )
+                self.refused.append((item.number, error))
             else:
                 located.append((item, int(area_id)))
         return self._new(located)
@@ -609,6 +696,9 @@ def preview(*, membership: Membership, rows: Iterable, options: Options) -> list
     for number, row in _numbered(rows):
         try:
             item = parser.parse(number, row)
+            outcome = parser.placed([item])[0]
+            if isinstance(outcome, RowError):
+                raise outcome
         except RowError as exc:
             shown.append(PreviewRow(number, error=str(exc)))
             continue

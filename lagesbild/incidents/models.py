@@ -247,6 +247,9 @@ class ImportSource(models.Model):
     columns = models.JSONField(_("kolumner"), default=dict, blank=True)
     # A category value as the file writes it, in lower case -> the checklist category's id.
     categories = models.JSONField(_("kategorier"), default=dict, blank=True)
+    # The coordinate system its positions are written in (an EPSG code, importers/
+    # coordinates.py); empty until chosen, when the file's first values suggest one.
+    coordinate_system = models.CharField(_("koordinatsystem"), max_length=20, blank=True)
 
     class Meta:
         verbose_name = _("importkälla")

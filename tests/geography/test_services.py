@@ -105,7 +105,7 @@ def test_the_command_relocates_what_the_worker_did_not(coordinator_a):
     corner = make_area(partnership, "Torgkvarteret", 17.903, 59.433, size=0.004)
     out = io.StringIO()
     call_command("relocate_incidents", "--partnership", partnership.slug, stdout=out)
-    assert f"{partnership.slug}: 1 händelser fick ett annat område." in out.getvalue()
+    assert f"{partnership.slug}: 1 händelser och 0 polisnotiser fick" in out.getvalue()
     inside.refresh_from_db()
     assert inside.area_id == corner.pk
     with pytest.raises(CommandError):

@@ -6,7 +6,7 @@ import pytest
 from openpyxl import Workbook
 
 from lagesbild.incidents.importers.tabular import ImportFormatError, read_csv, read_xlsx
-from lagesbild.incidents.imports import import_incidents
+from lagesbild.incidents.imports import import_incidents, parse_time
 from lagesbild.incidents.models import Incident
 
 CSV = (
@@ -71,3 +71,26 @@ def test_phone_numbers_need_accept_warnings(coordinator_a):
     rows = read_csv(CSV.replace("Klotter på väggen", "Jour 070-123 45 67"))
     assert import_incidents(membership=coordinator_a, rows=rows).created == 0
     assert import_incidents(membership=coordinator_a, rows=rows, accept_warnings=True).created == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The police's feed: a one-digit hour and an offset.
+        ("2025-01-01 0:49:20 +01:00", "2025-01-01T00:49:20+01:00"),
+        ("2025-06-30 9:05 +0200", "2025-06-30T09:05:00+02:00"),
+        ("2025-06-30T9:05Z", "2025-06-30T09:05:00+00:00"),
+        ("2025-06-30 9:05", "2025-06-30T09:05:00"),
+        ("2025-06-30 21:05:10", "2025-06-30T21:05:10"),
+        ("30/06/2025 9:05", "2025-06-30T09:05:00"),
+    ],
+)
+def test_times_with_a_one_digit_hour_are_read(text, expected):
+    assert parse_time(text).isoformat() == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["2025-01-01 24:00", "2025-01-01 9:60", "2025-02-30 9:05", "2025-01-01 9:05 +25:00"]
+)
+def test_impossible_times_are_not_read(text):
+    assert parse_time(text) is None

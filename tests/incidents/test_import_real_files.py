@@ -152,27 +152,13 @@ def test_vancouver_metres_and_split_dates_are_refused_by_reason(
 
 
 @_needs("uk-police-asb-2022")
-def test_a_tab_separated_police_uk_file_is_refused_with_a_reason(
-    coordinator_a, login, django_capture_on_commit_callbacks, tmp_path
-):
+@pytest.mark.parametrize("name", ["lancashire_asb.tab", "lancashire_asb.csv"])
+def test_a_tab_separated_police_uk_file_is_read_column_by_column(coordinator_a, login, name):
+    # police.uk's extract as published (.tab) and renamed .csv: either way the tabs separate
+    # its five columns, and the mapping step offers them.
     real = SHARED / "uk-police-asb-2022" / "lancashire_asb.tab"
-    client = login(coordinator_a)
-    response = _upload(client, real)
-    assert response.status_code == 400
-    assert "Filen ska vara en .csv- eller .xlsx-fil." in response.content.decode()
-    assert not ImportJob.objects.exists()
-
-    # Renamed to .csv, its tabs are not a separator: one column, which cannot be both the
-    # time and the category.
-    job = _started(client, real, name="lancashire_asb.csv")
-    assert job.headers == ["month\tlongitude\tlatitude\tlocation\tlsoa_code"]
-    only = job.headers[0]
-    response = client.post(
-        reverse("incidents:import_columns", args=[job.pk]),
-        {"occurred_at": only, "category": only},
-    )
-    assert response.status_code == 400
-    assert "En kolumn i filen kan bara betyda en sak." in response.content.decode()
+    job = _started(login(coordinator_a), real, name=name)
+    assert job.headers == ["month", "longitude", "latitude", "location", "lsoa_code"]
     assert Incident.objects.count() == 0
 
 
@@ -224,8 +210,8 @@ POLICE_TYPES = {
 
 def _police_file(path: Path) -> tuple[Path, list[dict]]:
     """The police's 2025 notices for Sollentuna and its neighbours as a coordinator's CSV:
-    semicolons, the time to the minute (the API's '2025-01-01 0:49:20 +01:00' rewritten,
-    as it is no ISO time), the GPS point split in two."""
+    semicolons, the time as the API writes it ('2025-01-01 0:49:20 +01:00', a one-digit
+    hour and an offset), the GPS point split in two."""
     events = {}
     with (SHARED / "polisen-events" / "events_2025.jsonl").open(encoding="utf-8") as lines:
         for line in lines:
@@ -236,12 +222,9 @@ def _police_file(path: Path) -> tuple[Path, list[dict]]:
         writer = csv.writer(out, delimiter=";")
         writer.writerow(["Händelse-id", "Tidpunkt", "Typ", "Kommun", "Latitud", "Longitud"])
         for event in events.values():
-            day, clock, _zone = event["datetime"].split(" ")
-            hour, minute, _second = clock.split(":")
             lat, lon = event["location"]["gps"].split(",")
-            when = f"{day} {int(hour):02d}:{minute}"
             where = event["location"]["name"]
-            writer.writerow([event["id"], when, event["type"], where, lat, lon])
+            writer.writerow([event["id"], event["datetime"], event["type"], where, lat, lon])
     return path, list(events.values())
 
 
@@ -293,6 +276,36 @@ def test_police_notices_in_sollentuna_are_imported_once_and_the_rest_refused(
         POLICE_TYPES,
     )
     assert (again.checked["created"], again.checked["already_imported"]) == (0, len(inside))
-    _import(client, again, django_capture_on_commit_callbacks, skip_invalid="on")
-    assert (again.result["created"], again.result["already_imported"]) == (0, len(inside))
+    # Nothing new and the rest refused: no import is offered, and none runs.
+    response = _import(client, again, django_capture_on_commit_callbacks, skip_invalid="on")
+    assert response.status_code == 400
+    assert "Inget kan importeras" in response.content.decode()
+    assert (again.status, again.result) == (ImportJob.Status.CHECKED, {})
     assert stored.count() == len(inside)
+
+
+def test_the_issues_sollentuna_point_in_sweref_99_tm_lands_in_its_area(
+    coordinator_a, login, django_capture_on_commit_callbacks, tmp_path
+):
+    # The repro as reported: the police's Sollentuna point in SWEREF 99 TM metres, once
+    # refused as outside Sweden. The columns step guesses the system from the values.
+    path = tmp_path / "kommunens-export.csv"
+    path.write_text("Datum;Kategori;Longitud;Latitud\n2025-03-01 10:00;klotter;666803;6592637\n")
+    client = login(coordinator_a)
+    job = _started(client, path)
+    page = client.get(reverse("incidents:import_columns", args=[job.pk]))
+    system = page.context["form"].initial["coordinate_system"]
+    assert system == "EPSG:3006"
+    columns = {"occurred_at": "Datum", "category": "Kategori", "lon": "Longitud", "lat": "Latitud"}
+    job = _dry_run(
+        client,
+        job,
+        django_capture_on_commit_callbacks,
+        {**columns, "coordinate_system": system},
+        {"klotter": "klotter"},
+    )
+    assert (job.checked["created"], job.checked["refused"]) == (1, 0)
+    _import(client, job, django_capture_on_commit_callbacks)
+    incident = Incident.objects.get()
+    assert incident.area.name == "Söder"
+    assert (round(incident.lat, 4), round(incident.lon, 4)) == (59.4391, 17.9415)

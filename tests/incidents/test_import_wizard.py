@@ -41,23 +41,24 @@ def _uploads(settings, tmp_path):
     settings.VAR_DIR = tmp_path / "var"
 
 
-def _file(lines, encoding="utf-8-sig", name="historik.csv") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, "\r\n".join([HEADER, *lines]).encode(encoding))
+def _file(lines, encoding="utf-8-sig", name="historik.csv", header=HEADER) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, "\r\n".join([header, *lines]).encode(encoding))
 
 
-def _upload(client, lines, encoding="utf-8-sig", source="Gamla registret", **extra):
+def _upload(client, lines, encoding="utf-8-sig", source="Gamla registret", header=HEADER, **extra):
+    file = _file(lines, encoding, header=header)
     response = client.post(
         reverse("incidents:import_start"),
-        {"file": _file(lines, encoding), "source": source, "review": "accepted", **extra},
+        {"file": file, "source": source, "review": "accepted", **extra},
     )
     assert response.status_code == 302, response.content.decode()
     return ImportJob.objects.latest("id")
 
 
-def _map(client, job, capture, categories=None):
+def _map(client, job, capture, categories=None, columns=COLUMNS):
     """Columns, then categories (Klottring -> klotter unless given), which queues the dry
     run; run by the immediate task backend once the page's transaction commits."""
-    response = client.post(reverse("incidents:import_columns", args=[job.pk]), COLUMNS)
+    response = client.post(reverse("incidents:import_columns", args=[job.pk]), columns)
     assert response.status_code == 302
     page = client.get(reverse("incidents:import_categories", args=[job.pk]))
     form = page.context["form"]
@@ -127,7 +128,7 @@ def test_categories_and_columns_are_remembered_for_the_source(
     second = _upload(client, ROWS[:1])
     assert second.source == source
     form = client.get(reverse("incidents:import_columns", args=[second.pk])).context["form"]
-    assert form.initial == COLUMNS
+    assert form.initial == {**COLUMNS, "coordinate_system": "EPSG:4326"}
     form = client.get(reverse("incidents:import_categories", args=[second.pk])).context["form"]
     assert form.initial == {"v0": source.categories["klottring"]}
 
@@ -155,6 +156,110 @@ def test_the_dry_run_names_points_outside_sweden_and_lists_every_error(
     assert Incident.objects.count() == 0
 
 
+# A municipal export in SWEREF 99 TM metres: the first row is Norr's 17.905, 59.435.
+SWEREF_HEADER = "Datum;Kategori;Longitud;Latitud"
+SWEREF_COLUMNS = {
+    "occurred_at": "Datum",
+    "category": "Kategori",
+    "lon": "Longitud",
+    "lat": "Latitud",
+}
+SWEREF_ROWS = ["2025-03-01 10:00;klotter;664755;6592089"]
+
+
+def test_sweref_99_tm_metres_are_recognised_and_imported_into_the_right_area(
+    coordinator_a, login, django_capture_on_commit_callbacks
+):
+    client = login(coordinator_a)
+    job = _upload(client, SWEREF_ROWS, header=SWEREF_HEADER, source="Kommunens GIS")
+    page = client.get(reverse("incidents:import_columns", args=[job.pk]))
+    assert page.context["form"].initial["coordinate_system"] == "EPSG:3006"
+    columns = {**SWEREF_COLUMNS, "coordinate_system": "EPSG:3006"}
+    client.post(reverse("incidents:import_columns", args=[job.pk]), {**columns, "preview": "1"})
+    preview = client.get(reverse("incidents:import_columns", args=[job.pk])).context["preview"]
+    assert (preview[0].area, preview[0].error) == ("Norr", "")
+    job = _map(client, job, django_capture_on_commit_callbacks, columns=columns)
+    assert (job.checked["created"], job.checked["refused"]) == (1, 0)
+    _import(client, job, django_capture_on_commit_callbacks)
+    incident = Incident.objects.get()
+    assert incident.area.name == "Norr"
+    assert (round(incident.lon, 4), round(incident.lat, 4)) == (17.905, 59.435)
+    assert ImportSource.objects.get().coordinate_system == "EPSG:3006"  # for the next file
+
+
+def test_metres_read_as_degrees_are_named_as_such_not_as_outside_sweden(
+    coordinator_a, login, django_capture_on_commit_callbacks
+):
+    client = login(coordinator_a)
+    job = _upload(client, SWEREF_ROWS, header=SWEREF_HEADER)
+    columns = {**SWEREF_COLUMNS, "coordinate_system": "EPSG:4326"}
+    job = _map(client, job, django_capture_on_commit_callbacks, columns=columns)
+    reasons = [reason for reason, _count, _examples in job.checked["reasons"]]
+    assert reasons == ["Koordinaterna ser ut som meter, inte grader"]
+    lines = client.get(reverse("incidents:import_errors", args=[job.pk]))
+    assert "välj SWEREF 99 TM" in b"".join(lines.streaming_content).decode("utf-8-sig")
+
+
+def test_metres_from_outside_sweden_are_still_refused_as_outside_sweden(
+    coordinator_a, login, django_capture_on_commit_callbacks
+):
+    """Vancouver in its own metric grid (UTM 10N) read as SWEREF 99 TM lands far south of
+    Sweden, and a SWEREF point given to a partnership elsewhere is outside its areas."""
+    client = login(coordinator_a)
+    vancouver = "2020-03-01 10:00;klotter;491000;5456000"
+    job = _upload(client, [vancouver, *SWEREF_ROWS], header=SWEREF_HEADER)
+    columns = {**SWEREF_COLUMNS, "coordinate_system": "EPSG:3006"}
+    job = _map(client, job, django_capture_on_commit_callbacks, columns=columns)
+    reasons = {reason: examples for reason, _count, examples in job.checked["reasons"]}
+    assert reasons == {"Positionen ligger utanför Sverige": [2]}
+    assert job.checked["created"] == 1
+
+
+@pytest.mark.parametrize("name", ["asb.tab", "asb.tsv", "asb.txt"])
+def test_a_tab_separated_file_goes_through_the_wizard(
+    coordinator_a, login, django_capture_on_commit_callbacks, name
+):
+    """Shaped like police.uk's anti-social behaviour list (month, longitude, latitude,
+    location, LSOA code), one tab between columns, decimal points in the positions."""
+    header = "month\tlongitude\tlatitude\tlocation\tlsoa_code"
+    lines = [
+        "2025-01-01\t17.905\t59.435\tHazelwood Close\tE01012607",
+        "2025-02-01\t17.902\t59.425\tPeridot Close, the park\tE01012608",
+    ]
+    client = login(coordinator_a)
+    job = _upload(client, lines, header=header, name=name)
+    assert job.headers == ["month", "longitude", "latitude", "location", "lsoa_code"]
+    columns = {
+        "occurred_at": "month",
+        "category": "lsoa_code",
+        "lon": "longitude",
+        "lat": "latitude",
+    }
+    klotter = job.partnership.categories.get(code="klotter").pk
+    mapping = {"E01012607": klotter, "E01012608": klotter}
+    job = _map(client, job, django_capture_on_commit_callbacks, mapping, columns=columns)
+    assert (job.checked["created"], job.checked["refused"]) == (2, 0)
+
+
+def test_a_file_that_is_not_a_list_is_refused_by_its_name(coordinator_a, login):
+    response = login(coordinator_a).post(
+        reverse("incidents:import_start"),
+        {"file": _file(ROWS, name="historik.pdf"), "source": "Registret", "review": "accepted"},
+    )
+    assert response.status_code == 400
+    assert ".tsv" in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+def test_an_unknown_coordinate_system_is_refused(coordinator_a, login):
+    client = login(coordinator_a)
+    job = _upload(client, SWEREF_ROWS, header=SWEREF_HEADER)
+    columns = {**SWEREF_COLUMNS, "coordinate_system": "EPSG:2154"}
+    response = client.post(reverse("incidents:import_columns", args=[job.pk]), columns)
+    assert response.status_code == 400
+    assert ImportSource.objects.get().coordinate_system == ""
+
+
 def test_rows_with_errors_block_the_import_unless_skipped(
     coordinator_a, login, django_capture_on_commit_callbacks
 ):
@@ -167,6 +272,21 @@ def test_rows_with_errors_block_the_import_unless_skipped(
     _import(client, job, django_capture_on_commit_callbacks, skip_invalid="on")
     assert job.status == ImportJob.Status.DONE
     assert (job.result["created"], job.result["refused"]) == (3, 1)
+
+
+def test_a_file_whose_every_row_is_refused_offers_no_import(
+    coordinator_a, login, django_capture_on_commit_callbacks
+):
+    client = login(coordinator_a)
+    job = _map(client, _upload(client, [BERLIN]), django_capture_on_commit_callbacks)
+    assert (job.checked["created"], job.checked["refused"]) == (0, 1)
+    page = client.get(reverse("incidents:import_job", args=[job.pk])).content.decode()
+    assert "Inget kan importeras" in page
+    assert "Importera</button>" not in page and "skip_invalid" not in page
+    response = _import(client, job, django_capture_on_commit_callbacks, skip_invalid="on")
+    assert response.status_code == 400
+    assert "Inget kan importeras" in response.content.decode()
+    assert job.status == ImportJob.Status.CHECKED and not job.result
 
 
 def test_importing_the_same_file_again_creates_nothing(
@@ -327,6 +447,22 @@ def test_the_command_imports_into_a_named_source(coordinator_a, tmp_path, capsys
         ("Registret", "R-1"),
         ("Registret", "R-2"),
     ]
+
+
+def test_the_command_takes_sweref_99_tm(coordinator_a, tmp_path, capsys):
+    path = tmp_path / "gis.csv"
+    path.write_text("\n".join([SWEREF_HEADER, *SWEREF_ROWS]))
+    member = [
+        "--partnership",
+        coordinator_a.partnership.slug,
+        "--user",
+        coordinator_a.user.username,
+    ]
+    with pytest.raises(CommandError):  # read as degrees: metres, said so
+        call_command("import_incidents", str(path), *member)
+    assert "664755, 6592089 ser ut som meter" in capsys.readouterr().err
+    call_command("import_incidents", str(path), *member, "--coordinate-system", "EPSG:3006")
+    assert Incident.objects.get().area.name == "Norr"
 
 
 def test_the_command_summarises_errors_by_reason(coordinator_a, tmp_path, capsys):

@@ -7,8 +7,9 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from lagesbild.geography.services import save_area
 from lagesbild.policeevents.models import FeedCall, PoliceEvent
-from tests.factories import make_area
+from tests.factories import make_area, square
 from tests.policeevents.conftest import EVENTS, LATER, read
 
 pytestmark = pytest.mark.django_db
@@ -59,3 +60,22 @@ def test_relocate_places_stored_notices_against_new_areas(sollentuna):
     moved = PoliceEvent.objects.get(event_id=581682)
     assert (moved.area.name, moved.level) == ("Märsta", PoliceEvent.Level.PLACE_NAME)
     assert "0 notiser" in run("--relocate")
+
+
+def test_notices_follow_an_area_change_in_the_background_job(
+    sollentuna, coordinator_a, django_capture_on_commit_callbacks
+):
+    """The job queued when an area is saved moves the police's notices as well as the
+    incidents, so nobody has to run --relocate."""
+    run(EVENTS)
+    assert PoliceEvent.objects.get(event_id=581682).area is None  # "... gripande i Märsta."
+    with django_capture_on_commit_callbacks(execute=True):
+        save_area(
+            actor=coordinator_a.user,
+            partnership=sollentuna,
+            name="Märsta",
+            code="M1",
+            geojson=square(17.80, 59.40),
+        )
+    moved = PoliceEvent.objects.get(event_id=581682)
+    assert (moved.area.name, moved.level) == ("Märsta", PoliceEvent.Level.PLACE_NAME)

@@ -1,7 +1,7 @@
 """Read rows from CSV or Excel files with Swedish conventions: incident lists, and any other
 list described by a `Layout` (area indicators use their own).
 
-Accepts CSV separated by semicolons (as Swedish Excel writes it) or commas, in UTF-8 (with or
+Accepts CSV separated by semicolons (as Swedish Excel writes it), tabs or commas, in UTF-8 (with or
 without BOM) or Windows-1252 (what older Swedish Excel saves as "CSV"), and .xlsx workbooks
 (first sheet). Headers are matched case-insensitively, in
 Swedish or English. Numbers may use a decimal comma. Every row becomes a dict of strings
@@ -141,8 +141,14 @@ def _csv_reader(handle, delimiter: str):
     return csv.reader(handle, delimiter=delimiter)
 
 
+# What a header line may be separated by; the one it holds most of wins (a tie: the first).
+DELIMITERS = (";", "\t", ",")
+# The names a delimited text file may have (Excel's "Text (tabbavgränsad)" saves .txt).
+TEXT_SUFFIXES = (".csv", ".tsv", ".tab", ".txt")
+
+
 def _delimiter(first_line: str) -> str:
-    return ";" if first_line.count(";") >= first_line.count(",") else ","
+    return max(DELIMITERS, key=first_line.count)
 
 
 def read_csv_stream(
@@ -348,7 +354,8 @@ def read_xlsx(data: bytes) -> list[dict]:
 def open_file(
     path: Path, limits: Limits | None = None, layout: Layout = INCIDENTS
 ) -> Iterator[NumberedRow]:
-    """The rows of a .csv or .xlsx file as (number, row), read one at a time. Raises
+    """The rows of an .xlsx file or delimited text (any other name) as (number, row), read
+    one at a time. Raises
     ImportFormatError now, before any row, for a file too large, with too many rows, in the
     wrong format or without the `layout`'s required columns."""
     limits = limits or Limits.from_settings()

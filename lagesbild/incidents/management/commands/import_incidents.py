@@ -1,11 +1,12 @@
 """`manage.py import_incidents FILE --partnership SLUG --user USERNAME [--source NAME]
-[--review accepted|waiting]`: CSV or Excel import, streamed row by row within the limits in
-settings (IMPORT_MAX_*)."""
+[--review accepted|waiting] [--coordinate-system EPSG:3006]`: CSV or Excel import, streamed
+row by row within the limits in settings (IMPORT_MAX_*)."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from lagesbild.incidents.importers import coordinates
 from lagesbild.incidents.importers.tabular import ImportFormatError, open_file
 from lagesbild.incidents.imports import Options, import_incidents
 from lagesbild.incidents.models import ImportSource, Incident
@@ -34,6 +35,14 @@ class Command(BaseCommand):
             help="the imported incidents' review state: accepted (default: history that was "
             "reviewed where it came from, kept out of the review queue) or waiting (every "
             "row waits in the review queue)",
+        )
+        parser.add_argument(
+            "--coordinate-system",
+            choices=list(coordinates.SYSTEMS),
+            help="what Longitud and Latitud are written in: EPSG:4326 (WGS 84 degrees), "
+            "EPSG:3006 (SWEREF 99 TM metres), EPSG:3007-3018 (local SWEREF 99 zones) or "
+            "EPSG:3021 (RT 90 2.5 gon V); default: the source's, as the wizard last saved it, "
+            "else WGS 84",
         )
         parser.add_argument(
             "--accept-warnings",
@@ -71,6 +80,9 @@ class Command(BaseCommand):
                 skip_invalid=options["skip_invalid"],
                 options=Options(
                     source_id=source.pk if source else None,
+                    coordinate_system=options["coordinate_system"]
+                    or (source and source.coordinate_system)
+                    or coordinates.WGS84,
                     accept_warnings=options["accept_warnings"],
                     review=REVIEW[options["review"]],
                 ),
