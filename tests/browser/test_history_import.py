@@ -40,8 +40,8 @@ def test_coordinator_imports_history_through_the_wizard(
         ("Externt id", "Ärende"),
         ("Inträffade", "Datum"),
         ("Kategori", "Typ"),
-        ("Longitud", "X"),
-        ("Latitud", "Y"),
+        ("Longitud eller x (österut, t.ex. 17,9 eller 666803)", "X"),
+        ("Latitud eller y (norrut, t.ex. 59,4 eller 6592637)", "Y"),
         ("Beskrivning", "Text"),
     ]:
         page.get_by_label(label, exact=True).select_option(header)
