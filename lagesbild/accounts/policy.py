@@ -4,9 +4,8 @@ the partnership; so must a guest whose organisation holds a detail grant that ho
 because it reads single incidents (guests.DetailGrant)."""
 
 from django.conf import settings
-from django.db.models import Q
-from django.utils import timezone
 
+from lagesbild.guests.models import DetailGrant
 from lagesbild.partnerships.models import Membership
 
 PRIVILEGED_ROLES = (Membership.Role.COORDINATOR, Membership.Role.ANALYST)
@@ -24,19 +23,9 @@ def privilege(user) -> str | None:
     memberships = Membership.objects.filter(user=user, active=True, organisation__active=True)
     if memberships.filter(role__in=PRIVILEGED_ROLES).exists():
         return ROLE
-    # The grant's checks of access._granted_incidents, in one filter() so that they hold
-    # for one and the same grant.
-    today = timezone.localdate()
-    prefix = "organisation__guest_invitation__grants__"
-    granted = Q(
-        role=Membership.Role.GUEST,
-        **{
-            f"{prefix}revoked_at__isnull": True,
-            f"{prefix}starts__lte": today,
-            f"{prefix}ends__gte": today,
-        },
-    )
-    return GRANT if memberships.filter(granted).exists() else None
+    guests = memberships.filter(role=Membership.Role.GUEST).values("organisation")
+    granted = DetailGrant.objects.holding().filter(guest__organisation__in=guests)
+    return GRANT if granted.exists() else None
 
 
 def is_privileged(user) -> bool:

@@ -3,6 +3,7 @@ grants that let them see incident detail."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -34,13 +35,23 @@ class GuestOrganisation(models.Model):
         return str(self.organisation)
 
 
+class DetailGrantQuerySet(models.QuerySet):
+    def holding(self, today=None):
+        """The grants that hold on `today` (by default today): not revoked, and `today` within
+        their period. The one rule every reader of granted detail applies."""
+        today = today or timezone.localdate()
+        return self.filter(revoked_at__isnull=True, starts__lte=today, ends__gte=today)
+
+
 class DetailGrant(models.Model):
     """A coordinator's permission for a guest organisation to see incident detail (category,
     time, area, position, description) of some of its invited areas, for a stated purpose.
 
     The period is both what it covers and how long it holds: incidents that occurred from
     `starts` to `ends`, readable until the end of `ends`. Expiry is checked at every read
-    (`active()`), so nothing has to run for a grant to end."""
+    (`DetailGrant.objects.holding()`), so nothing has to run for a grant to end."""
+
+    objects = DetailGrantQuerySet.as_manager()
 
     partnership = models.ForeignKey(
         "partnerships.Partnership", on_delete=models.CASCADE, related_name="+"
@@ -66,6 +77,3 @@ class DetailGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.guest} {self.starts}–{self.ends}"
-
-    def is_active(self, today) -> bool:
-        return self.revoked_at is None and self.starts <= today <= self.ends

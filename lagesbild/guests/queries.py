@@ -5,7 +5,6 @@ guests and active grants."""
 
 from django.db.models import Max, Prefetch
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lagesbild.guests.models import DetailGrant, GuestOrganisation
@@ -181,5 +180,4 @@ def shared_decisions(membership):
 
 
 def active_grants(membership) -> list[DetailGrant]:
-    today = timezone.localdate()
-    return [g for g in grants(membership) if g.is_active(today)]
+    return list(grants(membership).holding())

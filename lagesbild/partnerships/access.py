@@ -21,7 +21,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from lagesbild.incidents import coverage, weeks
 from lagesbild.partnerships.models import Membership
@@ -152,13 +151,11 @@ def _granted_incidents(membership: Membership) -> Q:
     rejected). Checked at every read, so an expired or revoked grant shows nothing."""
     from lagesbild.guests.models import DetailGrant
 
-    today = timezone.localdate()
-    grants = DetailGrant.objects.filter(
-        guest__organisation=membership.organisation_id,
-        revoked_at__isnull=True,
-        starts__lte=today,
-        ends__gte=today,
-    ).prefetch_related("areas")
+    grants = (
+        DetailGrant.objects.holding()
+        .filter(guest__organisation=membership.organisation_id)
+        .prefetch_related("areas")
+    )
     zone = ZoneInfo(membership.partnership.time_zone)
     granted = Q(pk__in=[])
     for grant in grants:
