@@ -32,11 +32,15 @@ def is_privileged(user) -> bool:
     return privilege(user) is not None
 
 
+def request_privilege(request) -> str | None:
+    """`privilege` for the request's user, asked once per request."""
+    if not hasattr(request, "_privilege"):
+        request._privilege = privilege(request.user)
+    return request._privilege
+
+
 def privileged(request) -> bool:
-    """`is_privileged` for the request's user, asked once per request."""
-    if not hasattr(request, "_privileged"):
-        request._privileged = is_privileged(request.user)
-    return request._privileged
+    return request_privilege(request) is not None
 
 
 def idle_seconds(request) -> int:

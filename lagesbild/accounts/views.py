@@ -20,7 +20,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lagesbild.accounts import forms, invitations, services, twofactor
-from lagesbild.accounts.policy import GRANT, privilege, privileged
+from lagesbild.accounts.policy import GRANT, privileged, request_privilege
 from lagesbild.api import services as tokens
 from lagesbild.api.models import ApiToken
 from lagesbild.partnerships.access import Role, get_for_member, member_required, scoped
@@ -115,7 +115,7 @@ def enrol(request):
         "form": form,
         "next": next_url,
         "required": privileged(request),
-        "for_grant": privilege(request.user) == GRANT,
+        "for_grant": request_privilege(request) == GRANT,
         "qr": segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2),
         "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
     }

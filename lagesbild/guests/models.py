@@ -51,8 +51,6 @@ class DetailGrant(models.Model):
     `starts` to `ends`, readable until the end of `ends`. Expiry is checked at every read
     (`DetailGrant.objects.holding()`), so nothing has to run for a grant to end."""
 
-    objects = DetailGrantQuerySet.as_manager()
-
     partnership = models.ForeignKey(
         "partnerships.Partnership", on_delete=models.CASCADE, related_name="+"
     )
@@ -69,6 +67,8 @@ class DetailGrant(models.Model):
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+
+    objects = DetailGrantQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("behörighet till detaljer")
