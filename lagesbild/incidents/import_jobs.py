@@ -75,25 +75,34 @@ def rows(job: ImportJob):
 
 def coordinate_system(job: ImportJob) -> str:
     """The source's coordinate system, or until one is chosen the one the file's first
-    positions look written in."""
+    positions look written in (guessed once per job object: the columns page asks for it
+    for its form and again for its preview, and an .xlsx is read through to its end
+    before its first row)."""
     if job.source.coordinate_system:
         return job.source.coordinate_system
+    if not hasattr(job, "_guessed_system"):
+        job._guessed_system = _guess_system(job)
+    return job._guessed_system
+
+
+def _guess_system(job: ImportJob) -> str:
     points = []
     try:
         for _number, row in rows(job):
             if len(points) >= PREVIEW_ROWS:
                 break
             try:
-                points.append((_float(row.get("lon", "")), _float(row.get("lat", ""))))
+                points.append(
+                    (
+                        imports.parse_decimal(row.get("lon", "")),
+                        imports.parse_decimal(row.get("lat", "")),
+                    )
+                )
             except ValueError:
                 continue
     except tabular.ImportFormatError:
         return coordinates.WGS84
     return coordinates.guess(points)
-
-
-def _float(text: str) -> float:
-    return float(text.strip().replace(",", ".").replace("\u2212", "-"))
 
 
 def _options(job: ImportJob) -> imports.Options:
@@ -189,6 +198,7 @@ def save_columns(
     job.source.columns = {name: header for name, header in columns.items() if header}
     job.source.coordinate_system = coordinate_system
     job.source.save(update_fields=["columns", "coordinate_system"])
+    job.__dict__.pop("_guessed_system", None)  # guessed from the columns mapped before
     record(
         actor=actor,
         action="incident.import_columns",

@@ -402,12 +402,18 @@ def _check_privacy(external_id: str, description: str, accept_warnings: bool) ->
     return flagged
 
 
+def parse_decimal(text: str) -> float:
+    """A number as files write it: a decimal comma or point, a minus sign or a hyphen.
+    ValueError when it is none."""
+    return float(text.strip().replace(",", ".").replace("\u2212", "-"))
+
+
 def _number(text: str, what: str) -> float | None:
     text = text.strip()
     if not text:
         return None
     try:
-        value = float(text.replace(",", ".").replace("\u2212", "-"))
+        value = parse_decimal(text)
     except ValueError:
         value = math.nan
     if not math.isfinite(value):
