@@ -49,9 +49,9 @@ def rows(queryset: QuerySet[PoliceEvent], time_zone: str) -> Iterator[list]:
     levels = dict(PoliceEvent.Level.choices)
     for row in queryset.values_list(*FIELDS).iterator(chunk_size=CHUNK_ROWS):
         row = list(row)
-        row[WEEK] = weeks.iso(weeks.week_code(row[WHEN], time_zone))
         for at in (WHEN, PUBLISHED):
             row[at] = row[at].astimezone(zone).replace(tzinfo=None)
+        row[WEEK] = weeks.iso(weeks.week_code(row[WHEN]))  # already the local wall clock
         row[LEVEL] = str(levels.get(row[LEVEL], row[LEVEL]))
         row[CATEGORY] = row[CATEGORY] or ""
         row[AREA] = row[AREA] or ""

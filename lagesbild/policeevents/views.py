@@ -13,13 +13,13 @@ from django.views.decorators.http import require_GET
 
 from lagesbild.audit.record import record
 from lagesbild.incidents import exports as incident_exports
+from lagesbild.incidents.export_views import DOWNLOADS
 from lagesbild.incidents.queries import categories
 from lagesbild.partnerships.access import Role, has_role, member_required
 from lagesbild.policeevents import exports, queries, services
 from lagesbild.policeevents.forms import FilterForm, TypeCategoryForm
 
 PAGE_SIZE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _filtered(request):
@@ -87,7 +87,7 @@ def export(request, fmt: str):
             incident_exports.xlsx_file(table, exports.LAYOUT),
             as_attachment=True,
             filename=name,
-            content_type=XLSX,
+            content_type=DOWNLOADS["xlsx"].content_type,
         )
     response = StreamingHttpResponse(
         incident_exports.csv_chunks(table, exports.LAYOUT), content_type="text/csv; charset=utf-8"
