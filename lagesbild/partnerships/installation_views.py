@@ -8,31 +8,22 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lagesbild.accounts.invitations import invite, send_invitation
+from lagesbild.accounts.invitations import invite
 from lagesbild.accounts.models import Invitation
 from lagesbild.partnerships import forms
 from lagesbild.partnerships.access import Role, staff_required
-from lagesbild.partnerships.invitation_views import invitation_link, invitations_of, show_link
+from lagesbild.partnerships.invitation_views import invitations_of, show_link
 from lagesbild.partnerships.models import Organisation, Partnership
 from lagesbild.partnerships.onboarding import Invitee, set_up_partnership
 from lagesbild.web.htmx import add_service_errors
 
 
 def _invited(request, invitation: Invitation, token: str, *, created: bool):
-    """The link's page, after e-mailing the link as a coordinator's invitation is."""
-    delivery = send_invitation(
-        actor=request.user,
-        invitation=invitation,
-        link=invitation_link(request, token),
-        request=request,
-    )
     back = (
         reverse("partnerships:invite_coordinator", args=[invitation.partnership.pk]),
         _("Inbjudningar till samverkan"),
     )
-    return show_link(
-        request, invitation, token, created=created, back=back, nav="home", delivery=delivery
-    )
+    return show_link(request, invitation, token, created=created, back=back, nav="home")
 
 
 @staff_required

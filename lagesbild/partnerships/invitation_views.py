@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lagesbild.accounts.invitations import Delivery, invite, send_invitation
+from lagesbild.accounts.invitations import invite, send_invitation
 from lagesbild.accounts.models import Invitation
 from lagesbild.partnerships import forms
 from lagesbild.partnerships.access import Role, member_required
@@ -22,26 +22,21 @@ def invitation_link(request, token: str) -> str:
     return request.build_absolute_uri(reverse("accounts:invitation", args=[token]))
 
 
-def show_link(
-    request,
-    invitation: Invitation,
-    token: str,
-    *,
-    created: bool,
-    back: tuple,
-    nav: str,
-    delivery: Delivery | None = None,
-):
-    """The page with the link, shown once. `back`: the URL and label of the way back; `nav`:
-    the menu entry marked as current; `delivery`: what became of the e-mail, if one was
-    tried."""
+def show_link(request, invitation: Invitation, token: str, *, created: bool, back: tuple, nav: str):
+    """E-mail the link where the installation sends e-mail, then show it, once, with what
+    became of the e-mail. `back`: the URL and label of the way back; `nav`: the menu entry
+    marked as current."""
+    link = invitation_link(request, token)
+    delivery = send_invitation(
+        actor=request.user, invitation=invitation, link=link, request=request
+    )
     return render(
         request,
         "partnerships/invited.html",
         {
             "nav": nav,
             "invitation": invitation,
-            "link": invitation_link(request, token),
+            "link": link,
             "created": created,
             "delivery": delivery,
             "back_url": back[0],
@@ -74,22 +69,8 @@ def member_invite(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            delivery = send_invitation(
-                actor=request.user,
-                invitation=invitation,
-                link=invitation_link(request, token),
-                request=request,
-            )
             back = (reverse("partnerships:member_list"), _("Medlemmar"))
-            return show_link(
-                request,
-                invitation,
-                token,
-                created=False,
-                back=back,
-                nav="manage",
-                delivery=delivery,
-            )
+            return show_link(request, invitation, token, created=False, back=back, nav="manage")
     return render(
         request,
         "partnerships/member_invite.html",
