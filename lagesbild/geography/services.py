@@ -108,8 +108,8 @@ def save_area(
     _check_parent(partnership, area, parent)
     if Area.objects.filter(partnership=partnership, code=code).exclude(pk=area.pk).exists():
         raise ValidationError({"code": _("Koden används redan av ett annat område.")})
-    # A new outline, or an area switched on or off, can give incidents another area.
-    moves_incidents = not creating and (geojson is not None or active != area.active)
+    # A new area, a new outline, or an area switched on or off can give incidents another area.
+    moves_incidents = creating or geojson is not None or active != area.active
     area.name, area.code, area.parent, area.kind = name, code, parent, kind
     area.scb_code, area.population, area.population_year = scb_code, population, population_year
     area.active = active
@@ -118,7 +118,7 @@ def save_area(
     area.full_clean(exclude=["partnership", "geometry"])
     area.save()
     bump_geography(partnership)
-    if creating or moves_incidents:
+    if moves_incidents:
         relocate_incidents_later(partnership)
     record(
         actor=actor,

@@ -6,12 +6,13 @@ import csv
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from lagesbild.audit.models import Entry
-from lagesbild.incidents import imports
+from lagesbild.incidents import import_jobs, imports
 from lagesbild.incidents.models import ImportJob, ImportSource, Incident
 from lagesbild.operations import health
 from lagesbild.pictures.models import AnalysisRun
@@ -257,6 +258,12 @@ def test_an_unknown_coordinate_system_is_refused(coordinator_a, login):
     columns = {**SWEREF_COLUMNS, "coordinate_system": "EPSG:2154"}
     response = client.post(reverse("incidents:import_columns", args=[job.pk]), columns)
     assert response.status_code == 400
+    assert ImportSource.objects.get().coordinate_system == ""
+    # The service refuses it too, for a caller that did not go through the form.
+    with pytest.raises(ValidationError):
+        import_jobs.save_columns(
+            actor=coordinator_a.user, job=job, columns=SWEREF_COLUMNS, coordinate_system="EPSG:2154"
+        )
     assert ImportSource.objects.get().coordinate_system == ""
 
 
