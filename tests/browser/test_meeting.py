@@ -58,6 +58,7 @@ def test_meeting_decides_an_intervention_that_its_organisation_completes(
     page.locator("body.projector").wait_for()
     assert "Skadegörelse i Norr" in page.locator(".agenda").inner_text()
     page.get_by_text(decision).wait_for()
+    page.wait_for_load_state()  # the projector's stylesheet applied before its sizes are read
     heading, item = (
         float(page.locator(selector).first.evaluate("e => getComputedStyle(e).fontSize")[:-2])
         for selector in ("h2", ".agenda li")

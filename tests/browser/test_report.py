@@ -90,6 +90,7 @@ def test_report_with_my_position(open_page, reporter_a, live_server):
     page.context.grant_permissions(["geolocation"], origin=live_server.url)
     page.context.set_geolocation(SODER)
     start_report(page)
+    page.wait_for_load_state()  # a click before the page's script binds the button does nothing
     page.get_by_role("button", name="Använd min position").click()
     page.get_by_text("Min position – 59.425000, 17.905000").wait_for()
     finish_report(page)
