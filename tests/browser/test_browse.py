@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from lagesbild.incidents import weeks
 from tests.browser.steps import painted_pixels, screenshot_for_docs
@@ -38,6 +39,8 @@ def test_weekly_table_cell_leads_to_its_incidents(open_page, member_a, this_week
     page.goto("/")
     page.get_by_role("navigation").get_by_role("link", name="Veckotabell").click()
     table = page.locator("table.weekly")
+    # The header texts are read at once, not waited for: wait until the new page shows them.
+    expect(table.get_by_role("columnheader", name="Skadegörelse")).to_be_visible()
     columns = table.locator("thead th").all_inner_texts()
     norr = table.locator("tbody tr", has=page.get_by_role("rowheader", name="Norr"))
     cell = norr.locator("th, td").nth(columns.index("Skadegörelse"))
