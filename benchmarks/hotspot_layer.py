@@ -13,17 +13,15 @@ the study region. Prints figures, asserts nothing.
 import gzip
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from pyproj import Transformer
 
 from analysis import grid, hotspots
+from benchmarks.shared_data import shared_data
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-if not DATA.exists():
-    DATA = Path("/work/shared/data")
+DATA = shared_data()
 
 
 def chicago():

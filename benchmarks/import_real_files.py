@@ -23,7 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.history_import import ROOT, _child, _cpu, _setup
+from benchmarks.history_import import _child, _cpu, _setup
+from benchmarks.shared_data import shared_data
 
 FILE = Path("chicago-aggravated-assaults") / "chicago_aggravated_assaults.csv.gz"
 
@@ -89,19 +90,13 @@ def _check(database_url: str, folder: str, job_id: int, queue) -> None:
     queue.put((seconds, cpu, peak_mb, str(job.status), str(job.error), dict(job.checked)))
 
 
-def _shared_data() -> str:
-    """../shared/data beside the checkout, else the shared machine's copy."""
-    candidates = [os.environ.get("LAGESBILD_SHARED_DATA", ""), str(ROOT.parent / "shared" / "data")]
-    return next((c for c in candidates if c and Path(c).is_dir()), "/work/shared/data")
-
-
 def _load() -> str:
     return " ".join(f"{value:.1f}" for value in os.getloadavg())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=_shared_data())
+    parser.add_argument("--data", default=str(shared_data()))
     args = parser.parse_args()
     if not (Path(args.data) / FILE).is_file():
         raise SystemExit(f"{Path(args.data) / FILE} is absent: give --data")

@@ -54,8 +54,9 @@ from scipy import stats
 
 from analysis import aggregate, deviations, farrington, weeks
 from analysis.aggregate import ALL
+from benchmarks.shared_data import shared_data
 
-DATA = pathlib.Path(__file__).resolve().parents[3] / "shared" / "data"
+DATA = shared_data()
 CHICAGO = DATA / "chicago-aggravated-assaults" / "chicago_aggravated_assaults.csv.gz"
 SYNTH_FIRST = weeks.week_index(dt.date(2018, 1, 1))
 SYNTH_WEEKS = 6 * 52 + 4
