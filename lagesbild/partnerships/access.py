@@ -147,21 +147,23 @@ def _taking_part(membership: Membership):
 
 def _granted_incidents(membership: Membership) -> Q:
     """Incidents under one of the organisation's detail grants that holds today: in the
-    grant's areas, occurred within its period, open to the partnership (not restricted, not
-    rejected). Checked at every read, so an expired or revoked grant shows nothing."""
+    grant's areas that the organisation is still invited to, occurred within its period, open
+    to the partnership (not restricted, not rejected). Checked at every read, so an expired or
+    revoked grant, or an area taken off the invitation, shows nothing."""
     from lagesbild.guests.models import DetailGrant
 
     grants = (
         DetailGrant.objects.holding()
         .filter(guest__organisation=membership.organisation_id)
-        .prefetch_related("areas")
+        .prefetch_related("areas", "guest__areas")
     )
     zone = ZoneInfo(membership.partnership.time_zone)
     granted = Q(pk__in=[])
     for grant in grants:
+        invited = {area.pk for area in grant.guest.areas.all()}
         # Whole days in the partnership's time zone, as plain bounds an index can use.
         granted |= Q(
-            area__in=[a.pk for a in grant.areas.all()],
+            area__in=[area.pk for area in grant.areas.all() if area.pk in invited],
             occurred_at__gte=datetime.combine(grant.starts, time.min, zone),
             occurred_at__lt=datetime.combine(grant.ends + timedelta(days=1), time.min, zone),
         )

@@ -105,6 +105,20 @@ def test_grant_ends_by_itself_at_read_time(guest, coordinator_a, incidents, logi
     assert Entry.objects.filter(action="guest.detail_read").count() == 1
 
 
+def test_an_area_taken_off_the_invitation_ends_the_grant_there_at_once(
+    guest, coordinator_a, partnership_a, incidents, login
+):
+    grant_norr(coordinator_a, guest)
+    services.invite_guest(
+        actor=coordinator_a.user,
+        partnership=partnership_a,
+        organisation=guest.organisation,
+        areas=list(partnership_a.areas.filter(name="Söder")),
+    )
+    assert not scoped(Incident.objects.all(), guest).exists()
+    assert NORR_TEXT not in login(guest).get(reverse("guests:detail")).content.decode()
+
+
 def test_revoked_grant_shows_nothing_and_cannot_be_revoked_twice(
     guest, coordinator_a, incidents, login
 ):
