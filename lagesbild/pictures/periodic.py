@@ -69,6 +69,10 @@ class Period:
     def first_month(self) -> date:
         return date(self.year, (self.number - 1) * self.months + 1, 1)
 
+    @property
+    def last_day(self) -> date:
+        return self.shift(1).first_month - timedelta(days=1)
+
     def shift(self, steps: int) -> "Period":
         per_year = 12 // self.months
         index = self.year * per_year + self.number - 1 + steps
@@ -79,6 +83,13 @@ class Period:
             return _("år %(y)s") % {"y": self.year}
         name = _("kvartal") if self.kind == PeriodKind.QUARTER else _("tertial")
         return f"{name} {self.number} {self.year}"
+
+
+def last_day(period_kind: str, period: str) -> date:
+    """The last day of a picture's period, a week or a quarter, tertial or year."""
+    if period_kind == PeriodKind.WEEK:
+        return weeks.last_day(weeks.parse(period))
+    return Period.parse(period).last_day
 
 
 def _local_midnight(partnership, day: date) -> datetime:
@@ -248,9 +259,7 @@ def compute_period(
         "scale": partnership.assessment_scale,
         "influence": _influence(partnership, period),
     }
-    content["need"] = combined_need(
-        partnership, end - timedelta(days=1), content["ranking"], ranking.basis
-    )
+    content["need"] = combined_need(partnership, period.last_day, content["ranking"], ranking.basis)
     if with_incident_ids:
         content["incident_ids"] = _incident_ids(partnership, period)
     return content

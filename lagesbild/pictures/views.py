@@ -385,7 +385,7 @@ def map_data(request, iso: str):
     layers = services.map_layers(request.membership, content)
     # The indicators as the picture's section shows them (none for reporters).
     layers["indicators"] = indicator_map_layers.layers(
-        request.membership, weeks.last_day(code), picture
+        request.membership, periodic.last_day(content["period_kind"], content["period"]), picture
     )
     return JsonResponse(layers)
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from lagesbild.incidents.models import Incident
 from lagesbild.pictures.models import Picture
-from lagesbild.pictures.periodic import Period, compute_period
+from lagesbild.pictures.periodic import Period, compute_period, last_day
 from tests.factories import make_incident
 
 
@@ -17,6 +17,14 @@ def test_period_parsing_and_arithmetic():
     assert str(Period.parse("2026").shift(1)) == "2027"
     assert Period.parse("2026-T2").first_month.month == 5
     assert str(Period.containing("quarter", timezone.localdate().replace(month=8))).endswith("Q3")
+
+
+def test_last_day_of_a_period():
+    assert last_day("quarter", "2026-Q1") == date(2026, 3, 31)
+    assert last_day("tertial", "2024-T1") == date(2024, 4, 30)
+    assert last_day("tertial", "2026-T3") == date(2026, 12, 31)
+    assert last_day("year", "2026") == date(2026, 12, 31)
+    assert last_day("week", "2026-W01") == date(2026, 1, 4)
 
 
 def test_ranking_and_development_from_hand_made_counts(member_a):
