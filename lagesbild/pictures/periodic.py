@@ -367,6 +367,12 @@ INFLUENCE_SCALE = [
 ]
 
 
+def influence_text(level: int | None) -> str:
+    """The group's judgement of what can be influenced, '3 God'; '' for an area not judged."""
+    names = {s["level"]: s["name"] for s in INFLUENCE_SCALE}
+    return f"{level} {names.get(level, '')}" if level else ""
+
+
 def need_influence_chart(content: dict, width: int = 560, height: int = 360) -> dict:
     """Points of the need-versus-influence chart: x the need index, y the group's view of
     the possibility to influence (areas not yet judged are listed beside the chart)."""

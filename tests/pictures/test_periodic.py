@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from lagesbild.incidents.models import Incident
 from lagesbild.pictures.models import Picture
-from lagesbild.pictures.periodic import Period, compute_period, last_day
+from lagesbild.pictures.periodic import Period, compute_period, influence_text, last_day
 from tests.factories import make_incident
 
 
@@ -149,3 +149,8 @@ def test_periods_are_cut_at_local_midnight_and_compared_with_the_year_before(mem
         assert content["incident_ids"] == sorted(i.pk for i in inside if i in counted), text
         assert content["unreviewed"] == sum(i.status == Incident.Status.NEW for i in inside)
         assert sum(r["events"] for r in content["ranking"]) == sum(monthly), text
+
+
+def test_influence_text():
+    assert influence_text(3) == "3 God"
+    assert influence_text(None) == ""
