@@ -14,7 +14,8 @@ from lagesbild.partnerships.access import scoped
 from lagesbild.pictures import presenters
 from lagesbild.pictures.exports.edition import shown_count
 from lagesbild.pictures.models import PeriodKind, Picture
-from lagesbild.pictures.periodic import Period, influence_text
+from lagesbild.pictures.periodic import influence_text
+from lagesbild.pictures.periods import Period
 
 
 def invitations(membership):

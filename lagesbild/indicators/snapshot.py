@@ -17,6 +17,7 @@ from lagesbild.geography.models import Area
 from lagesbild.indicators import queries
 from lagesbild.indicators.models import Indicator, IndicatorValue, PictureIndicators
 from lagesbild.indicators.queries import AreaSummary
+from lagesbild.pictures import periods
 
 # The definition as the version showed it (a later renaming does not rename the version).
 DEFINITION = ("name", "unit", "period", "scale", "direction", "source", "visibility")
@@ -25,10 +26,7 @@ DEVIATION_FIELDS = tuple(f.name for f in fields(method.Deviation))
 
 def freeze(picture) -> PictureIndicators:
     """Store the indicator figures of the newly approved `picture`."""
-    # Imported here: the periodic picture's combined need imports the indicators' presenters.
-    from lagesbild.pictures import periodic
-
-    last_day = periodic.last_day(picture.period_kind, picture.period)
+    last_day = periods.last_day(picture.period_kind, picture.period)
     sections = [
         {
             "id": indicator.pk,

@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from lagesbild.incidents.models import Incident
 from lagesbild.pictures.models import Picture
-from lagesbild.pictures.periodic import Period, compute_period, influence_text, last_day
+from lagesbild.pictures.periodic import compute_period, influence_text
+from lagesbild.pictures.periods import Period, last_day
 from tests.factories import make_incident
 
 

@@ -20,7 +20,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from lagesbild.pictures import presenters
 from lagesbild.pictures.exports.excel import DECIMAL, INTEGER, append_row, fit_columns, table_header
-from lagesbild.pictures.periodic import INFLUENCE_SCALE, Period
+from lagesbild.pictures.periodic import INFLUENCE_SCALE
+from lagesbild.pictures.periods import Period
 
 CHANGE = "+0%;-0%;0%"
 PLACE = "0.00"

@@ -13,7 +13,8 @@ from lagesbild.pictures import presenters
 from lagesbild.pictures.exports import drawings
 from lagesbild.pictures.exports.edition import Edition
 from lagesbild.pictures.exports.pdf import WIDTH, para, render, simple_table
-from lagesbild.pictures.periodic import Period, influence_text
+from lagesbild.pictures.periodic import influence_text
+from lagesbild.pictures.periods import Period
 from lagesbild.web.templatetags.lagesbild import percent_change
 
 
