@@ -55,7 +55,7 @@ from lagesbild.indicators.models import Indicator
 from lagesbild.interventions.models import Decision, Meeting
 from lagesbild.partnerships.access import Role
 from lagesbild.partnerships.models import Membership, Organisation, Partnership
-from lagesbild.pictures import periodic, runs
+from lagesbild.pictures import periodic, periods, runs
 from lagesbild.pictures import services as pictures
 from lagesbild.pictures.models import Picture
 from lagesbild.policeevents import services as police_events
@@ -965,7 +965,7 @@ def build_world() -> World:
         world, weeks.iso(weeks.shift(weeks.week_code(timezone.now()), -1))
     )
     world.objects["period_picture"] = _approved_period_picture(world, world.fill("quarter"))
-    last_quarter = periodic.Period.parse(world.fill("quarter")).shift(-1)
+    last_quarter = periods.Period.parse(world.fill("quarter")).shift(-1)
     world.objects["guest_period_picture"] = _approved_period_picture(world, str(last_quarter))
     world.objects["import_job"] = _import_job(coordinator_a)
     world.log_in()
@@ -1087,7 +1087,7 @@ def _approved_picture(world: World, iso: str) -> Picture:
 
 def _approved_period_picture(world: World, period: str) -> Picture:
     """A's approved picture of a quarter. A guest sees only that of an ended quarter."""
-    content = periodic.compute_period(world.a, periodic.Period.parse(period))
+    content = periodic.compute_period(world.a, periods.Period.parse(period))
     coordinator = world.memberships["coordinator_a"].user
     return pictures.approve_picture(
         actor=coordinator,

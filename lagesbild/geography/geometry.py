@@ -6,6 +6,7 @@ shapely STRtree over prepared polygons, built once per partnership and geography
 """
 
 from dataclasses import dataclass
+from functools import cache
 from threading import Lock
 
 import numpy as np
@@ -14,7 +15,6 @@ from pyproj import Transformer
 from shapely.geometry import shape
 
 _TO_SWEREF = Transformer.from_crs("EPSG:4326", "EPSG:3006", always_xy=True)
-_TO_WGS84 = Transformer.from_crs("EPSG:3006", "EPSG:4326", always_xy=True)
 
 # Sweden's extent with a margin, in WGS 84: a cheap first check for coordinates.
 SWEDEN_BOUNDS = (10.0, 55.0, 24.5, 69.5)
@@ -25,9 +25,15 @@ def to_sweref(lon, lat):
     return _TO_SWEREF.transform(lon, lat)
 
 
-def to_wgs84(x, y):
-    """SWEREF 99 TM x (east), y (north) to WGS 84 longitude/latitude."""
-    return _TO_WGS84.transform(x, y)
+@cache
+def _transformer_to_wgs84(system: str) -> Transformer:
+    return Transformer.from_crs(system, "EPSG:4326", always_xy=True)
+
+
+def to_wgs84(x, y, system: str = "EPSG:3006"):
+    """x (east), y (north) in `system`, SWEREF 99 TM unless said, to WGS 84 longitude/latitude
+    (scalars or arrays)."""
+    return _transformer_to_wgs84(system).transform(x, y)
 
 
 def geometry_to_sweref(geom):

@@ -19,7 +19,7 @@ from openpyxl.styles import Font
 from lagesbild.guests import queries
 from lagesbild.incidents import weeks
 from lagesbild.pictures import presenters
-from lagesbild.pictures.exports.excel import DECIMAL, INTEGER, _append, _fit_columns, _table_header
+from lagesbild.pictures.exports.excel import DECIMAL, INTEGER, append_row, fit_columns, table_header
 from lagesbild.pictures.exports.formats import FORMATS, Format
 from lagesbild.pictures.models import PeriodKind, Picture
 
@@ -169,15 +169,15 @@ def _xlsx(made: GuestFile) -> bytes:
     summary = book.active
     summary.title = _("Sammanfattning")
     for line in (made.title, *made.lines):
-        _append(summary, [line])
+        append_row(summary, [line])
     summary["A1"].font = Font(bold=True, size=14)
     summary.column_dimensions["A"].width = 120
     for table in made.tables:
         sheet = book.create_sheet(table.name[:31])
-        _table_header(sheet, table.header)
+        table_header(sheet, table.header)
         for row in table.rows:
-            _append(sheet, row, table.formats)
-        _fit_columns(sheet)
+            append_row(sheet, row, table.formats)
+        fit_columns(sheet)
     out = BytesIO()
     book.save(out)
     return out.getvalue()

@@ -14,8 +14,8 @@ from lagesbild.partnerships.access import scoped
 from lagesbild.pictures import presenters
 from lagesbild.pictures.exports.edition import shown_count
 from lagesbild.pictures.models import PeriodKind, Picture
-from lagesbild.pictures.periodic import INFLUENCE_SCALE, Period
-from lagesbild.web.templatetags.lagesbild import percent_change
+from lagesbild.pictures.periodic import influence_text
+from lagesbild.pictures.periods import Period
 
 
 def invitations(membership):
@@ -120,7 +120,6 @@ def periodic_areas(content: dict, area_ids: set[int], below: int) -> list[dict]:
     judgement of what can be influenced (its level; the comment is free text written for
     members). Not the rank, nor the development per category group: the one places the area
     among areas the guest is not invited to, the other sums over all of them."""
-    influence = {s["level"]: s["name"] for s in INFLUENCE_SCALE}
     out = []
     for r in content["ranking"]:
         if r["area"] not in area_ids:
@@ -132,8 +131,8 @@ def periodic_areas(content: dict, area_ids: set[int], below: int) -> list[dict]:
                 "index": r["index"],
                 "interval": f"{presenters.num(r['low'])}–{presenters.num(r['high'])}",
                 "events": shown_count(r["events"], below),
-                "trend": _trend(r),
-                "influence": f"{level} {influence.get(level, '')}" if level else "",
+                "trend": presenters.trend_text(r, verdict=False),
+                "influence": influence_text(level),
             }
         )
     return out
@@ -151,14 +150,6 @@ def periodic_explanation(content: dict) -> str:
         "b": content["trend_periods"][-1],
     }
     return f"{basis} {trend}"
-
-
-def _trend(r: dict) -> str:
-    """'+12 % (−3 % – +30 %)', or why there is no trend."""
-    if r["trend"] is None:
-        return r.get("trend_reason") or _("för få händelser")
-    interval = f"{percent_change(r['trend_low'])} – {percent_change(r['trend_high'])}"
-    return f"{percent_change(r['trend'])} ({interval})"
 
 
 def joint_efforts(membership):

@@ -279,10 +279,10 @@ class _Parser:
         as their rows were parsed."""
         projected = [c for c in parsed if c.projected]
         if projected:
-            lons, lats = coordinates.to_wgs84(
-                self.options.coordinate_system,
+            lons, lats = geometry.to_wgs84(
                 [c.lon for c in projected],
                 [c.lat for c in projected],
+                self.options.coordinate_system,
             )
             for item, lon, lat in zip(projected, lons, lats, strict=True):
                 item.lon, item.lat, item.projected = float(lon), float(lat), False

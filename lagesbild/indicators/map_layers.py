@@ -73,7 +73,6 @@ def layer(indicator: Indicator, known: list[queries.AreaSummary]) -> dict:
         % {"name": indicator.name, "unit": indicator.unit},
         "periods": _("Period: %(p)s")
         % {"p": _periods_text(indicator, {s.latest.period_start for s in known})},
-        "breaks": breaks,
         "classes": classes,
         "deviating": _("Streckad röd kant: värdet avviker från områdets egen historik"),
         "table": f"#indicator-{indicator.pk}-h",

@@ -204,13 +204,17 @@ def picture_sections(membership, until, picture=None) -> list[tuple[Indicator, l
 
 
 def values_note(picture=None) -> str:
-    """Whose values the section shows: frozen with the version, or today's."""
+    """Whose values the section shows: frozen with the version (of periods begun by the
+    last day of its period), or today's."""
     if picture is None:
         return _(
             "Indikatorernas värden är som de är i dag; de fryses med lägesbilden när den godkänns."
         )
     if snapshot.has_frozen(picture):
-        return _("Indikatorernas värden är som de var när versionen godkändes.")
+        return _(
+            "Indikatorernas värden är som de var när versionen godkändes, för perioder som "
+            "började senast %(until)s."
+        ) % {"until": picture.indicator_snapshot.until.isoformat()}
     return _(
         "Indikatorernas värden är som de är i dag: versionen godkändes innan värdena "
         "frystes med lägesbilden."

@@ -10,33 +10,23 @@ today's rule (`queries.indicators`), as for every other read.
 """
 
 from dataclasses import asdict, fields
-from datetime import date, timedelta
+from datetime import date
 
 from analysis import indicators as method
 from lagesbild.geography.models import Area
-from lagesbild.incidents import weeks
 from lagesbild.indicators import queries
 from lagesbild.indicators.models import Indicator, IndicatorValue, PictureIndicators
 from lagesbild.indicators.queries import AreaSummary
+from lagesbild.pictures import periods
 
 # The definition as the version showed it (a later renaming does not rename the version).
 DEFINITION = ("name", "unit", "period", "scale", "direction", "source", "visibility")
 DEVIATION_FIELDS = tuple(f.name for f in fields(method.Deviation))
 
 
-def until(period_kind: str, period: str) -> date:
-    """The last day of a picture's period: the section shows values of periods begun by it."""
-    # Imported here: the periodic picture's combined need imports the indicators' presenters.
-    from lagesbild.pictures.periodic import Period
-
-    if period_kind == "week":
-        return weeks.last_day(weeks.parse(period))
-    return Period.parse(period).shift(1).first_month - timedelta(days=1)
-
-
 def freeze(picture) -> PictureIndicators:
     """Store the indicator figures of the newly approved `picture`."""
-    last_day = until(picture.period_kind, picture.period)
+    last_day = periods.last_day(picture.period_kind, picture.period)
     sections = [
         {
             "id": indicator.pk,

@@ -24,6 +24,7 @@ from django.http import Http404
 
 from lagesbild.incidents import coverage, weeks
 from lagesbild.partnerships.models import Membership
+from lagesbild.pictures import periods
 
 Role = Membership.Role
 
@@ -175,14 +176,12 @@ def _ended_periods(membership: Membership) -> Q:
     quarter, tertial or year (a coordinator may approve a running period, with a warning).
     Periods of one kind are written alike ("2026-W07", "2026-Q3", "2026"), so their text
     orders them."""
-    from lagesbild.pictures import periodic
-
     partnership = membership.partnership
     running = weeks.iso(coverage.current_week(partnership))
     ended = Q(period_kind="week", period__lt=running)
-    today = periodic.today_for(partnership)
-    for kind in periodic.PERIOD_KINDS:
-        ended |= Q(period_kind=kind, period__lt=str(periodic.Period.containing(kind, today)))
+    today = periods.today_for(partnership)
+    for kind in periods.PERIOD_KINDS:
+        ended |= Q(period_kind=kind, period__lt=str(periods.Period.containing(kind, today)))
     return ended
 
 

@@ -7,78 +7,27 @@ it, with each incident's month read against local midnights in the database: the
 computes on request at any size without a stored analysis.
 """
 
-import re
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
 from django.db.models import Case, Count, IntegerField, Value, When
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from scipy import stats
 
 from analysis.ranking import rank_areas
-from lagesbild.incidents import coverage, weeks
+from lagesbild.incidents import coverage
 from lagesbild.incidents.models import Incident
 from lagesbild.incidents.queries import COUNTED
 from lagesbild.indicators import population
 from lagesbild.pictures.inputs import Layout
-from lagesbild.pictures.models import Assessment, PeriodKind
+from lagesbild.pictures.models import Assessment
 from lagesbild.pictures.need import combined_need
+from lagesbild.pictures.periods import Period, today_for
 
 TREND_PERIODS = 4  # the trend is read over this many periods ending with the chosen one
 # A period counts as reported through when the coverage began within its first week.
 GRACE_DAYS = 7
-_PATTERNS = {
-    PeriodKind.QUARTER: (re.compile(r"^(\d{4})-Q([1-4])$"), 3),
-    PeriodKind.TERTIAL: (re.compile(r"^(\d{4})-T([1-3])$"), 4),
-    PeriodKind.YEAR: (re.compile(r"^(\d{4})$"), 12),
-}
-PERIOD_KINDS = tuple(_PATTERNS)  # the kinds of periodic picture
-
-
-@dataclass(frozen=True)
-class Period:
-    kind: str
-    year: int
-    number: int  # quarter 1-4, tertial 1-3, 1 for a year
-    months: int  # months per period
-
-    @classmethod
-    def parse(cls, text: str) -> "Period":
-        for kind, (pattern, months) in _PATTERNS.items():
-            match = pattern.match(text or "")
-            if match and weeks.FIRST_YEAR <= int(match.group(1)) <= weeks.LAST_YEAR:
-                number = int(match.group(2)) if kind != PeriodKind.YEAR else 1
-                return cls(kind, int(match.group(1)), number, months)
-        raise ValueError(text)
-
-    @classmethod
-    def containing(cls, kind: str, day: date) -> "Period":
-        months = _PATTERNS[kind][1]
-        return cls(kind, day.year, (day.month - 1) // months + 1, months)
-
-    def __str__(self) -> str:
-        if self.kind == PeriodKind.YEAR:
-            return str(self.year)
-        letter = "Q" if self.kind == PeriodKind.QUARTER else "T"
-        return f"{self.year}-{letter}{self.number}"
-
-    @property
-    def first_month(self) -> date:
-        return date(self.year, (self.number - 1) * self.months + 1, 1)
-
-    def shift(self, steps: int) -> "Period":
-        per_year = 12 // self.months
-        index = self.year * per_year + self.number - 1 + steps
-        return Period(self.kind, index // per_year, index % per_year + 1, self.months)
-
-    def label(self) -> str:
-        if self.kind == PeriodKind.YEAR:
-            return _("år %(y)s") % {"y": self.year}
-        name = _("kvartal") if self.kind == PeriodKind.QUARTER else _("tertial")
-        return f"{name} {self.number} {self.year}"
 
 
 def _local_midnight(partnership, day: date) -> datetime:
@@ -137,10 +86,6 @@ def _ratio_interval(now: int, before: int, level: float = 0.95) -> tuple:
     low = stats.beta.ppf(alpha / 2, now, before + 1) if now > 0 else 0.0
     high = stats.beta.ppf(1 - alpha / 2, now + 1, before)
     return now / before, low / (1 - low), high / (1 - high)
-
-
-def today_for(partnership) -> date:
-    return weeks.local_date(timezone.now(), partnership.time_zone)
 
 
 def period_state(period: Period, today: date) -> str:
@@ -248,9 +193,7 @@ def compute_period(
         "scale": partnership.assessment_scale,
         "influence": _influence(partnership, period),
     }
-    content["need"] = combined_need(
-        partnership, end - timedelta(days=1), content["ranking"], ranking.basis
-    )
+    content["need"] = combined_need(partnership, period.last_day, content["ranking"], ranking.basis)
     if with_incident_ids:
         content["incident_ids"] = _incident_ids(partnership, period)
     return content
@@ -356,6 +299,12 @@ INFLUENCE_SCALE = [
     {"level": 3, "name": "God"},
     {"level": 4, "name": "Stor"},
 ]
+
+
+def influence_text(level: int | None) -> str:
+    """The group's judgement of what can be influenced, '3 God'; '' for an area not judged."""
+    names = {s["level"]: s["name"] for s in INFLUENCE_SCALE}
+    return f"{level} {names.get(level, '')}" if level else ""
 
 
 def need_influence_chart(content: dict, width: int = 560, height: int = 360) -> dict:

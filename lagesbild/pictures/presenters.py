@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from lagesbild.web.numbers import figure, rounded
+from lagesbild.web.templatetags.lagesbild import percent_change
 
 
 def num(value, decimals: int = 1) -> str:
@@ -371,6 +372,26 @@ def periodic_title(content: dict) -> str:
     """'Lägesbild kvartal 2 2025 – EST Sollentuna', with '(pågående period)' while it runs."""
     title = _("Lägesbild %(p)s – %(n)s") % {"p": content["label"], "n": content["partnership"]}
     return title + " " + _("(pågående period)") if content["in_progress"] else title
+
+
+def change_interval(low, high, sure: bool | None = None) -> str:
+    """A change's 95 % interval, '−3 % – +30 %', followed by ' · säker förändring' or
+    ' · kan vara slump' when `sure` says which."""
+    interval = f"{percent_change(low)} – {percent_change(high)}"
+    if sure is None:
+        return interval
+    verdict = _("säker förändring") if sure else _("kan vara slump")
+    return f"{interval} · {verdict}"
+
+
+def trend_text(r: dict, *, verdict: bool = True) -> str:
+    """An area's trend in a periodic picture's ranking, '+12 % (−3 % – +30 % · kan vara
+    slump)' (without `verdict`: '+12 % (−3 % – +30 %)'), or why there is no trend."""
+    if r["trend"] is None:
+        return r.get("trend_reason") or _("för få händelser")
+    sure = (r["trend_p"] is not None and r["trend_p"] < 0.05) if verdict else None
+    interval = change_interval(r["trend_low"], r["trend_high"], sure)
+    return f"{percent_change(r['trend'])} ({interval})"
 
 
 def periodic_notes(content: dict) -> list[str]:

@@ -14,7 +14,7 @@ from lagesbild.incidents import coverage, weeks
 from lagesbild.indicators import map_layers as indicator_map_layers
 from lagesbild.operations import health
 from lagesbild.partnerships.access import Role, get_for_member, has_role, member_required
-from lagesbild.pictures import periodic, presenters, runs, services
+from lagesbild.pictures import periodic, periods, presenters, runs, services
 from lagesbild.pictures.exports.formats import links as export_links
 from lagesbild.pictures.forms import ApproveForm, AssessmentForm
 from lagesbild.pictures.models import Picture
@@ -385,7 +385,7 @@ def map_data(request, iso: str):
     layers = services.map_layers(request.membership, content)
     # The indicators as the picture's section shows them (none for reporters).
     layers["indicators"] = indicator_map_layers.layers(
-        request.membership, weeks.last_day(code), picture
+        request.membership, periods.last_day(content["period_kind"], content["period"]), picture
     )
     return JsonResponse(layers)
 
@@ -394,12 +394,12 @@ def period_or_404(request, text: str):
     """The period of the URL; 404 for no real period, and 404 with a sentence for one that
     has not begun."""
     try:
-        chosen = periodic.Period.parse(text)
+        chosen = periods.Period.parse(text)
     except ValueError as exc:
         raise Http404 from exc
-    today = periodic.today_for(request.membership.partnership)
+    today = periods.today_for(request.membership.partnership)
     if periodic.period_state(chosen, today) == coverage.FUTURE:
-        current = periodic.Period.containing(chosen.kind, today)
+        current = periods.Period.containing(chosen.kind, today)
         raise NotYet(
             _("%(p)s har inte börjat") % {"p": chosen.label().capitalize()},
             _(
@@ -420,8 +420,8 @@ def periodic_latest(request, kind: str):
     kinds = {"kvartal": "quarter", "tertial": "tertial", "ar": "year"}
     if kind not in kinds:
         raise Http404
-    today = periodic.today_for(request.membership.partnership)
-    current = periodic.Period.containing(kinds[kind], today)
+    today = periods.today_for(request.membership.partnership)
+    current = periods.Period.containing(kinds[kind], today)
     return redirect("pictures:period", period=str(current.shift(-1)))
 
 
@@ -466,7 +466,7 @@ def _period_context(request, content, chosen, **extra) -> dict:
         else None,
         # No next period past the present.
         "next": str(chosen.shift(1))
-        if periodic.period_state(chosen, periodic.today_for(request.membership.partnership))
+        if periodic.period_state(chosen, periods.today_for(request.membership.partnership))
         == coverage.COMPLETE
         else None,
         "chart": periodic.need_influence_chart(content),

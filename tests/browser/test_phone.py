@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from lagesbild.incidents import weeks
 from lagesbild.interventions.models import Intervention, Meeting
-from lagesbild.pictures import periodic, runs
+from lagesbild.pictures import periods, runs
 from tests.browser.picture import history
 from tests.browser.steps import serious_axe_violations, tab_to
 from tests.factories import make_incident, make_intervention
@@ -51,7 +51,7 @@ def tuesday(coordinator_a, member_a, reporter_a):
     )
     # Computed again after the reports above, so the picture is current and does not poll.
     runs.run_now(partnership, weeks.iso(week))
-    quarter = periodic.Period.containing("quarter", weeks.monday(week))
+    quarter = periods.Period.containing("quarter", weeks.monday(week))
     return {
         "report": long_report,
         "intervention": intervention,

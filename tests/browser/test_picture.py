@@ -12,7 +12,7 @@ from django.urls import Resolver404, get_resolver, resolve
 
 from lagesbild.incidents import weeks
 from lagesbild.incidents.models import Incident
-from lagesbild.pictures import periodic, runs, services
+from lagesbild.pictures import periods, runs, services
 from lagesbild.pictures.models import Assessment, Picture
 from tests.browser.picture import history
 from tests.browser.picture.accessibility import axe_findings
@@ -239,7 +239,7 @@ def test_picture_pages_have_no_serious_accessibility_violations(
     iso = weeks.iso(last_week)
     build_burst(member_a, last_week)
     approve(coordinator_a, last_week)
-    quarter = periodic.Period.containing("quarter", weeks.monday(last_week))
+    quarter = periods.Period.containing("quarter", weeks.monday(last_week))
     # axe is injected as an inline script, which the Content Security Policy would block.
     page = open_page("desktop", bypass_csp=True)
     log_in(page, coordinator_a)
@@ -285,7 +285,7 @@ def test_quarter_chart_places_the_areas_the_group_has_judged(
 ):
     for _ in range(3):
         make_incident(member_a, occurred_at=weeks.bounds(last_week)[0] + timedelta(hours=12))
-    quarter = periodic.Period.containing("quarter", weeks.monday(last_week))
+    quarter = periods.Period.containing("quarter", weeks.monday(last_week))
     page = open_page("desktop")
     log_in(page, coordinator_a)
     page.goto(f"/lagesbild/period/{quarter}/")

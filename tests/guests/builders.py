@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from lagesbild.incidents import weeks
-from lagesbild.pictures import periodic, runs
+from lagesbild.pictures import periodic, periods, runs
 from lagesbild.pictures import services as pictures
 from lagesbild.pictures.models import PeriodKind
 
@@ -30,8 +30,8 @@ def days(n: int):
 
 def approve_quarter(partnership, coordinator, quarters_back: int):
     """The approved picture of the quarter `quarters_back` quarters ago (0: this one)."""
-    today = periodic.today_for(partnership)
-    chosen = periodic.Period.containing(PeriodKind.QUARTER, today).shift(-quarters_back)
+    today = periods.today_for(partnership)
+    chosen = periods.Period.containing(PeriodKind.QUARTER, today).shift(-quarters_back)
     return pictures.approve_picture(
         actor=coordinator.user,
         partnership=partnership,

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from lagesbild.audit.models import Entry
 from lagesbild.guests.models import GuestOrganisation
 from lagesbild.partnerships.models import Membership, Organisation
-from lagesbild.pictures import periodic
+from lagesbild.pictures import periods
 from lagesbild.pictures.models import PeriodKind
 from tests.factories import make_incident, make_member
 from tests.guests.builders import approve_quarter, approve_week
@@ -28,9 +28,9 @@ SECRET = "Klotter på förskolans staket, Storgatan 7"
 def reports(member_a, partnership_a, vaster):
     """Incidents with a description in an invited area (Norr) and another (Väster), in last
     week and in last quarter."""
-    quarter = periodic.Period.containing(
-        PeriodKind.QUARTER, periodic.today_for(partnership_a)
-    ).shift(-1)
+    quarter = periods.Period.containing(PeriodKind.QUARTER, periods.today_for(partnership_a)).shift(
+        -1
+    )
     in_quarter = datetime.combine(
         quarter.first_month + timedelta(days=20), time(12), ZoneInfo(partnership_a.time_zone)
     )

@@ -13,7 +13,8 @@ from django.utils import timezone
 from lagesbild.indicators import population, services
 from lagesbild.indicators.models import Indicator, IndicatorValue
 from lagesbild.pictures import runs
-from lagesbild.pictures.periodic import Period, compute_period
+from lagesbild.pictures.periodic import compute_period
+from lagesbild.pictures.periods import Period
 from tests.conftest import client_for
 from tests.factories import make_incident
 from tests.indicators.helpers import make_indicator

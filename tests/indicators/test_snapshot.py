@@ -76,7 +76,11 @@ def test_an_approved_week_keeps_the_values_it_showed(coordinator_a, member_a, we
 
     version = _page(member_a, "version", week, 1)
     assert "180 kr" in version and "250 kr" not in version
-    assert "som de var när versionen godkändes" in version
+    last_day = weeks.last_day(weeks.parse(week)).isoformat()
+    assert (
+        f"som de var när versionen godkändes, för perioder som började senast {last_day}."
+        in version
+    )
     draft = _page(member_a, "week", week)
     assert "250 kr" in draft and "180 kr" not in draft
     assert "som de är i dag" in draft
@@ -86,7 +90,7 @@ def test_an_approved_week_keeps_the_values_it_showed(coordinator_a, member_a, we
     export = client_for(member_a).get(reverse("pictures:export_version", args=[week, 1, "xlsx"]))
     rows = list(openpyxl.load_workbook(io.BytesIO(export.content))["Indikatorer"].values)
     assert rows[1][5] == 180 and rows[1][6] == 81  # latest and change, as approved
-    assert "som de var när versionen godkändes" in rows[-1][0]
+    assert rows[-1][0].endswith(f"för perioder som började senast {last_day}.")
 
 
 def test_a_frozen_indicator_for_analysts_stays_hidden_from_members(

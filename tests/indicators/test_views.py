@@ -278,7 +278,7 @@ def test_counts_explain_how_rare_the_flag_is(coordinator_a, member_a):
 
 
 def test_the_periodic_picture_shows_the_latest_value_of_its_period(coordinator_a, member_a):
-    from lagesbild.pictures.periodic import Period
+    from lagesbild.pictures.periods import Period
 
     indicator = make_indicator(coordinator_a, name="Kostnad qqPeriod")
     norr = area(coordinator_a.partnership, "Norr")

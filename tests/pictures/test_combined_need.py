@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from lagesbild.indicators import services as indicator_services
 from lagesbild.pictures.models import Picture
-from lagesbild.pictures.periodic import Period, compute_period
+from lagesbild.pictures.periodic import compute_period
+from lagesbild.pictures.periods import Period
 from tests.conftest import client_for
 from tests.factories import make_incident
 from tests.indicators.helpers import make_indicator

@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from lagesbild.incidents.models import Incident
 from lagesbild.pictures.models import Picture
-from lagesbild.pictures.periodic import Period, compute_period
+from lagesbild.pictures.periodic import compute_period, influence_text
+from lagesbild.pictures.periods import Period, last_day
 from tests.factories import make_incident
 
 
@@ -17,6 +18,14 @@ def test_period_parsing_and_arithmetic():
     assert str(Period.parse("2026").shift(1)) == "2027"
     assert Period.parse("2026-T2").first_month.month == 5
     assert str(Period.containing("quarter", timezone.localdate().replace(month=8))).endswith("Q3")
+
+
+def test_last_day_of_a_period():
+    assert last_day("quarter", "2026-Q1") == date(2026, 3, 31)
+    assert last_day("tertial", "2024-T1") == date(2024, 4, 30)
+    assert last_day("tertial", "2026-T3") == date(2026, 12, 31)
+    assert last_day("year", "2026") == date(2026, 12, 31)
+    assert last_day("week", "2026-W01") == date(2026, 1, 4)
 
 
 def test_ranking_and_development_from_hand_made_counts(member_a):
@@ -141,3 +150,8 @@ def test_periods_are_cut_at_local_midnight_and_compared_with_the_year_before(mem
         assert content["incident_ids"] == sorted(i.pk for i in inside if i in counted), text
         assert content["unreviewed"] == sum(i.status == Incident.Status.NEW for i in inside)
         assert sum(r["events"] for r in content["ranking"]) == sum(monthly), text
+
+
+def test_influence_text():
+    assert influence_text(3) == "3 God"
+    assert influence_text(None) == ""

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from lagesbild.audit.models import Entry
 from lagesbild.pictures import services
-from lagesbild.pictures.periodic import INFLUENCE_SCALE, Period, compute_period
+from lagesbild.pictures.periodic import INFLUENCE_SCALE, compute_period
+from lagesbild.pictures.periods import Period
 from tests.factories import make_incident
 from tests.pictures.test_exports import pdf_text
 

@@ -102,3 +102,14 @@ def test_a_flag_carried_by_the_week_is_explained_by_the_week():
         text = presenters.explain(series, "Tureberg", "Skadegörelse", "2026-W47")
         assert "Så många eller fler inträffar av slump färre än 1 gång på 1 000." in text
         assert "fyra senaste veckorna" not in text
+
+
+def test_trend_text_with_and_without_verdict():
+    """The members' files say whether a trend is sure; a guest's page gives the interval only."""
+    sure = {"trend": 1.12, "trend_low": 1.05, "trend_high": 1.3, "trend_p": 0.01}
+    assert presenters.trend_text(sure) == "+12 % (+5 % – +30 % · säker förändring)"
+    assert presenters.trend_text({**sure, "trend_p": 0.2}).endswith("· kan vara slump)")
+    assert presenters.trend_text(sure, verdict=False) == "+12 % (+5 % – +30 %)"
+    missing = {"trend": None, "trend_reason": "Perioden pågår."}
+    assert presenters.trend_text(missing, verdict=False) == "Perioden pågår."
+    assert presenters.trend_text({"trend": None}) == "för få händelser"

@@ -60,12 +60,12 @@ def test_periodic_pages_have_fixed_query_counts(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from lagesbild.pictures import periodic
+    from lagesbild.pictures import periods
 
     partnership = coordinator_a.partnership
-    today = periodic.today_for(partnership)
-    quarter = periodic.Period.containing("quarter", today).shift(-1)
-    year = periodic.Period.containing("year", today)
+    today = periods.today_for(partnership)
+    quarter = periods.Period.containing("quarter", today).shift(-1)
+    year = periods.Period.containing("year", today)
     code = weeks.week_of_date(quarter.first_month + timedelta(days=20))
     client = login(coordinator_a)
     _grow(coordinator_a, code, areas=1, per_area=2)

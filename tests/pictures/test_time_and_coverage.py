@@ -11,7 +11,8 @@ from lagesbild.incidents import coverage, weeks
 from lagesbild.incidents.models import Incident
 from lagesbild.pictures import runs, services
 from lagesbild.pictures.models import Picture
-from lagesbild.pictures.periodic import Period, compute_period
+from lagesbild.pictures.periodic import compute_period
+from lagesbild.pictures.periods import Period
 from tests.factories import make_incident
 
 

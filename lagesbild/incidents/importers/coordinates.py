@@ -1,16 +1,12 @@
-"""The coordinate systems an incident file's positions may be written in, and their batch
-transformation to WGS 84 (what incidents store).
+"""The coordinate systems an incident file's positions may be written in (the import
+transforms them to WGS 84, what incidents store, with `geometry.to_wgs84`).
 
 Swedish municipal exports often give SWEREF 99 TM metres (EPSG:3006) rather than degrees;
 older ones RT 90 2.5 gon V, and some a local SWEREF 99 zone. The import's mapping step lets
 the coordinator choose, pre-selected from the file's first values (`guess`).
 """
 
-from functools import cache
-
-import numpy as np
 from django.utils.translation import gettext_lazy as _
-from pyproj import Transformer
 
 WGS84 = "EPSG:4326"
 SWEREF99_TM = "EPSG:3006"
@@ -28,20 +24,6 @@ SYSTEMS = {
 # Where Sweden lies in each metric grid, with a margin: easting (x) and northing (y).
 _SWEREF_TM_X, _SWEREF_TM_Y = (200_000, 1_000_000), (6_100_000, 7_700_000)
 _RT90_X = (1_100_000, 1_950_000)
-
-
-@cache
-def _transformer(system: str) -> Transformer:
-    return Transformer.from_crs(system, WGS84, always_xy=True)
-
-
-def to_wgs84(system: str, xs, ys) -> tuple[np.ndarray, np.ndarray]:
-    """Eastings and northings (or longitudes and latitudes) in `system` as WGS 84 longitudes
-    and latitudes, all at once."""
-    xs, ys = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
-    if system == WGS84:
-        return xs, ys
-    return _transformer(system).transform(xs, ys)
 
 
 def _within(value: float, bounds: tuple[int, int]) -> bool:

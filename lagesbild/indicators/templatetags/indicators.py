@@ -7,7 +7,8 @@ and its deviation flag: today's values in the draft, the frozen ones in an appro
 
 from django import template
 
-from lagesbild.indicators import presenters, snapshot
+from lagesbild.indicators import presenters
+from lagesbild.pictures import periods
 
 register = template.Library()
 
@@ -16,7 +17,7 @@ register = template.Library()
 def indicator_section(context, content: dict, picture=None) -> dict:
     membership = getattr(context.get("request"), "membership", None)
     picture = picture or None  # a page without a version passes nothing or ""
-    until = snapshot.until(content["period_kind"], content["period"])
+    until = periods.last_day(content["period_kind"], content["period"])
     sections = presenters.picture_sections(membership, until, picture)
     return {
         "sections": [(i, presenters.rows(i, known)) for i, known in sections],

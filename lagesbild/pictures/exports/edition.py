@@ -16,12 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lagesbild.geography.queries import areas
-from lagesbild.incidents import weeks
 from lagesbild.incidents.models import Incident
 from lagesbild.indicators import presenters as indicator_presenters
 from lagesbild.partnerships.access import scoped
 from lagesbild.partnerships.models import Membership
-from lagesbild.pictures import presenters
+from lagesbild.pictures import periods, presenters
 from lagesbild.pictures.models import Picture
 from lagesbild.policeevents.constants import POLICE_SITE
 from lagesbild.policeevents.queries import section_for as police_section_for
@@ -135,7 +134,7 @@ def indicator_sections(edition: Edition) -> list:
     """The picture's "Indikatorer" section for the reader: the indicators they may see with
     each area's latest value of a period begun by the week's end, as on the page (an
     approved version's frozen values, the draft's today's)."""
-    last_day = weeks.last_day(weeks.parse(edition.period))
+    last_day = periods.last_day(edition.content["period_kind"], edition.period)
     return indicator_presenters.picture_sections(edition.membership, last_day, edition.picture)
 
 

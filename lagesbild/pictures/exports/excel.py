@@ -63,7 +63,7 @@ def build(edition: Edition) -> bytes:
     return out.getvalue()
 
 
-def _append(sheet: Worksheet, values: list, formats: list[str | None] | None = None) -> None:
+def append_row(sheet: Worksheet, values: list, formats: list[str | None] | None = None) -> None:
     """Add a row. Text is kept as text: a description that starts with '=' must not become a
     formula in the reader's spreadsheet, and control characters are not allowed in xlsx."""
     sheet.append([_clean(v) for v in values])
@@ -81,16 +81,16 @@ def _clean(value):
     return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 
-def _table_header(sheet: Worksheet, headers: list[str]) -> None:
+def table_header(sheet: Worksheet, headers: list[str]) -> None:
     """A bold, frozen header row and column widths that fit the headers."""
-    _append(sheet, headers)
+    append_row(sheet, headers)
     for cell in sheet[1]:
         cell.font = BOLD
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "B2"
 
 
-def _fit_columns(sheet: Worksheet, minimum: int = 8) -> None:
+def fit_columns(sheet: Worksheet, minimum: int = 8) -> None:
     for index, column in enumerate(sheet.iter_cols(values_only=True), start=1):
         longest = max((len(str(v)) for v in column if v is not None), default=0)
         width = min(max(longest + 2, minimum), MAX_WIDTH)
@@ -101,7 +101,7 @@ def _summary_sheet(sheet: Worksheet, edition: Edition, shown: int) -> None:
     """The picture's heading and status, then its sentences in sections."""
     content = edition.content
     for line in (edition.title(), content["partnership"], edition.status(), edition.computed()):
-        _append(sheet, [line])
+        append_row(sheet, [line])
     sheet["A1"].font = Font(bold=True, size=14)
     sections = [
         (_("Sammanfattning"), content["summary"]),
@@ -112,11 +112,11 @@ def _summary_sheet(sheet: Worksheet, edition: Edition, shown: int) -> None:
     for heading, lines in sections:
         if not lines:
             continue
-        _append(sheet, [])
-        _append(sheet, [heading])
+        append_row(sheet, [])
+        append_row(sheet, [heading])
         sheet.cell(sheet.max_row, 1).font = BOLD
         for line in lines:
-            _append(sheet, [line])
+            append_row(sheet, [line])
     for (cell,) in sheet.iter_rows(min_col=1, max_col=1):
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.column_dimensions["A"].width = 120
@@ -160,7 +160,7 @@ def _matrix_sheet(sheet: Worksheet, edition: Edition) -> None:
         formats += [INTEGER, DECIMAL, None]
     headers += [_("Poäng"), _("Poäng per 1 000 inv."), _("Invånare"), _("Bedömning")]
     formats += [DECIMAL, "#,##0.00", INTEGER, None]
-    _table_header(sheet, headers)
+    table_header(sheet, headers)
 
     def cells(series_list):
         values = []
@@ -171,7 +171,7 @@ def _matrix_sheet(sheet: Worksheet, edition: Edition) -> None:
 
     for row in matrix["rows"]:
         points = row["points"]
-        _append(
+        append_row(
             sheet,
             [
                 row["area"]["name"],
@@ -183,10 +183,10 @@ def _matrix_sheet(sheet: Worksheet, edition: Edition) -> None:
             ],
             formats,
         )
-    _append(sheet, [_("Totalt"), *cells([*matrix["footer"], matrix["grand"]])], formats)
+    append_row(sheet, [_("Totalt"), *cells([*matrix["footer"], matrix["grand"]])], formats)
     for cell in sheet[sheet.max_row]:
         cell.font = BOLD
-    _fit_columns(sheet)
+    fit_columns(sheet)
     sheet.column_dimensions["A"].width = 24
 
 
@@ -206,11 +206,11 @@ INCIDENT_HEADERS = [
 
 
 def _incident_sheet(sheet: Worksheet, edition: Edition, incidents: list) -> None:
-    _table_header(sheet, [str(h) for h in INCIDENT_HEADERS])
+    table_header(sheet, [str(h) for h in INCIDENT_HEADERS])
     formats = [INTEGER, DATETIME, None, None, None, None, None, INTEGER]
     for i in incidents:
         category = i.category
-        _append(
+        append_row(
             sheet,
             [
                 i.pk,
@@ -228,14 +228,14 @@ def _incident_sheet(sheet: Worksheet, edition: Edition, incidents: list) -> None
             ],
             formats,
         )
-    _fit_columns(sheet)
+    fit_columns(sheet)
     sheet.column_dimensions["B"].width = 17
     sheet.column_dimensions["K"].width = MAX_WIDTH
 
 
 def _assessment_sheet(sheet: Worksheet, edition: Edition) -> None:
     content = edition.content
-    _table_header(
+    table_header(
         sheet,
         [
             _("Område"),
@@ -249,7 +249,7 @@ def _assessment_sheet(sheet: Worksheet, edition: Edition) -> None:
     )
     for area in sorted(content["areas"], key=lambda a: a["name"]):
         entry = content["assessments"][str(area["id"])]
-        _append(
+        append_row(
             sheet,
             [
                 area["name"],
@@ -262,13 +262,13 @@ def _assessment_sheet(sheet: Worksheet, edition: Edition) -> None:
             ],
             [None, INTEGER, None, None, INTEGER],
         )
-    _fit_columns(sheet)
+    fit_columns(sheet)
 
 
 def _indicator_sheet(sheet: Worksheet, sections: list, note: str) -> None:
     """One row per indicator and area: the latest value and the change as numbers in the
     indicator's unit, the flag in words and the sentence that explains it."""
-    _table_header(
+    table_header(
         sheet,
         [
             _("Indikator"),
@@ -287,7 +287,7 @@ def _indicator_sheet(sheet: Worksheet, sections: list, note: str) -> None:
     for indicator, summaries in sections:
         for s in summaries:
             state = indicator_presenters.flag(indicator, s.deviation)
-            _append(
+            append_row(
                 sheet,
                 [
                     indicator.name,
@@ -303,39 +303,39 @@ def _indicator_sheet(sheet: Worksheet, sections: list, note: str) -> None:
                 ],
                 formats,
             )
-    _append(sheet, [])
-    _append(sheet, [note])
-    _fit_columns(sheet)
+    append_row(sheet, [])
+    append_row(sheet, [note])
+    fit_columns(sheet)
 
 
 def _police_sheet(sheet: Worksheet, police: PoliceSection) -> None:
     """The police's notices, a source of its own: what to know, the counts per area and at
     municipality level and, for members and up, the notices themselves."""
-    _append(sheet, [_("Polisens händelsenotiser")])
+    append_row(sheet, [_("Polisens händelsenotiser")])
     sheet["A1"].font = Font(bold=True, size=14)
     for note in police.notes:
-        _append(sheet, [note])
+        append_row(sheet, [note])
     if police.known:
-        _append(sheet, [])
+        append_row(sheet, [])
         _bold_row(sheet, [_("Område"), _("Notiser")])
         for name, count in police.counts:
-            _append(sheet, [name, count], [None, INTEGER])
+            append_row(sheet, [name, count], [None, INTEGER])
         _bold_row(sheet, [_("Totalt"), police.total])
     if police.events:
-        _append(sheet, [])
+        append_row(sheet, [])
         _bold_row(
             sheet,
             [_("Inträffade"), _("Typ"), _("Rubrik"), _("Område"), _("Sammanfattning"), _("Länk")],
         )
         for e in police.events:
             row = [e["occurred_at"], e["event_type"], e["name"], e["area"], e["summary"], e["link"]]
-            _append(sheet, row, [DATETIME])
+            append_row(sheet, row, [DATETIME])
     sheet.column_dimensions["A"].width = 24
     for column in "BCDEF":
         sheet.column_dimensions[column].width = 30
 
 
 def _bold_row(sheet: Worksheet, values: list) -> None:
-    _append(sheet, values, [None, INTEGER])
+    append_row(sheet, values, [None, INTEGER])
     for cell in sheet[sheet.max_row]:
         cell.font = BOLD

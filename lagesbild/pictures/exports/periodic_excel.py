@@ -19,8 +19,9 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from lagesbild.pictures import presenters
-from lagesbild.pictures.exports.excel import DECIMAL, INTEGER, _append, _fit_columns, _table_header
-from lagesbild.pictures.periodic import INFLUENCE_SCALE, Period
+from lagesbild.pictures.exports.excel import DECIMAL, INTEGER, append_row, fit_columns, table_header
+from lagesbild.pictures.periodic import INFLUENCE_SCALE
+from lagesbild.pictures.periods import Period
 
 CHANGE = "+0%;-0%;0%"
 PLACE = "0.00"
@@ -52,15 +53,15 @@ def _summary_sheet(sheet: Worksheet, content: dict) -> None:
     (its counts are so far, its trend and comparison withheld) or only partly covered."""
     title, notes = presenters.periodic_title(content), presenters.periodic_notes(content)
     for line in (title, *notes):
-        _append(sheet, [line])
+        append_row(sheet, [line])
     sheet["A1"].font = Font(bold=True, size=14)
-    _fit_columns(sheet)
+    fit_columns(sheet)
 
 
 def _ranking_sheet(sheet: Worksheet, content: dict) -> None:
     first, last = content["trend_periods"][0], content["trend_periods"][-1]
     trend = _("Trend per period %(a)s–%(b)s") % {"a": first, "b": last}
-    _table_header(
+    table_header(
         sheet,
         [
             _("Rang"),
@@ -80,7 +81,7 @@ def _ranking_sheet(sheet: Worksheet, content: dict) -> None:
     formats = [INTEGER, None, DECIMAL, DECIMAL, DECIMAL, INTEGER, INTEGER, INTEGER]
     formats += [CHANGE] * 3
     for r in content["ranking"]:
-        _append(
+        append_row(
             sheet,
             [
                 r["rank"],
@@ -98,14 +99,14 @@ def _ranking_sheet(sheet: Worksheet, content: dict) -> None:
             ],
             formats,
         )
-    _fit_columns(sheet)
+    fit_columns(sheet)
 
 
 def _development_sheet(sheet: Worksheet, content: dict) -> None:
     period = Period.parse(content["period"])
     first = period.first_month  # a period never crosses a new year
     months = [first.replace(month=first.month + k) for k in range(period.months)]
-    _table_header(
+    table_header(
         sheet,
         [
             _("Kategorigrupp"),
@@ -120,7 +121,7 @@ def _development_sheet(sheet: Worksheet, content: dict) -> None:
     )
     formats = [None, INTEGER, INTEGER, CHANGE, CHANGE, CHANGE, None, *[INTEGER] * period.months]
     for g in content["groups"]:
-        _append(
+        append_row(
             sheet,
             [
                 g["name"],
@@ -134,22 +135,22 @@ def _development_sheet(sheet: Worksheet, content: dict) -> None:
             ],
             formats,
         )
-    _fit_columns(sheet)
+    fit_columns(sheet)
 
 
 def _influence_sheet(sheet: Worksheet, content: dict) -> None:
     """Every ranked area, judged or not, in the order of the ranking."""
     names = {s["level"]: s["name"] for s in INFLUENCE_SCALE}
-    _table_header(sheet, [_("Område"), _("Nivå"), _("Möjlighet att påverka"), _("Kommentar")])
+    table_header(sheet, [_("Område"), _("Nivå"), _("Möjlighet att påverka"), _("Kommentar")])
     for r in content["ranking"]:
         judged = content["influence"].get(str(r["area"]), {})
         level = judged.get("level")
-        _append(
+        append_row(
             sheet,
             [r["name"], level, names.get(level, ""), judged.get("comment", "")],
             [None, INTEGER],
         )
-    _fit_columns(sheet)
+    fit_columns(sheet)
 
 
 def _need_sheet(sheet: Worksheet, need: dict) -> None:
@@ -159,11 +160,11 @@ def _need_sheet(sheet: Worksheet, need: dict) -> None:
     for part in need["parts"]:
         name = _("%(p)s (vikt %(w)s)") % {"p": part["name"], "w": part["weight"]}
         headers += [_("%(p)s – värde") % {"p": name}, _("%(p)s – plats 0–1") % {"p": name}]
-    _table_header(sheet, headers)
+    table_header(sheet, headers)
     formats = [INTEGER, None, PLACE, *[None, PLACE] * len(need["parts"])]
     for row in need["rows"]:
         cells = [row["rank"], row["name"], row["need"]]
         for part in row["parts"]:
             cells += [part["value"], part["score"]]
-        _append(sheet, cells, formats)
-    _fit_columns(sheet)
+        append_row(sheet, cells, formats)
+    fit_columns(sheet)

@@ -13,7 +13,8 @@ from lagesbild.pictures import presenters
 from lagesbild.pictures.exports import drawings
 from lagesbild.pictures.exports.edition import Edition
 from lagesbild.pictures.exports.pdf import WIDTH, para, render, simple_table
-from lagesbild.pictures.periodic import INFLUENCE_SCALE, Period
+from lagesbild.pictures.periodic import influence_text
+from lagesbild.pictures.periods import Period
 from lagesbild.web.templatetags.lagesbild import percent_change
 
 
@@ -65,18 +66,6 @@ def _notes(edition: Edition) -> list[str]:
     return notes
 
 
-def _interval(low, high, sure: bool) -> str:
-    verdict = _("säker förändring") if sure else _("kan vara slump")
-    return f"{percent_change(low)} – {percent_change(high)} · {verdict}"
-
-
-def _trend(r: dict) -> str:
-    if r["trend"] is None:
-        return r.get("trend_reason") or _("för få händelser")
-    sure = r["trend_p"] is not None and r["trend_p"] < 0.05
-    return f"{percent_change(r['trend'])} ({_interval(r['trend_low'], r['trend_high'], sure)})"
-
-
 def _ranking(content: dict) -> list:
     if content["basis"] == "per_inhabitants":
         basis = _(
@@ -104,7 +93,7 @@ def _ranking(content: dict) -> list:
             f"{presenters.num(r['low'])}–{presenters.num(r['high'])}",
             f"{r['rank_low']}–{r['rank_high']}",
             r["events"],
-            _trend(r),
+            presenters.trend_text(r),
         ]
         for r in ranking
     ]
@@ -179,12 +168,10 @@ def _need(need: dict | None) -> list:
 
 def _influence(content: dict) -> list:
     """Every ranked area in the order of the ranking, judged or not."""
-    names = {s["level"]: s["name"] for s in INFLUENCE_SCALE}
     rows = []
     for r in content["ranking"]:
         judged = content["influence"].get(str(r["area"]), {})
-        level = judged.get("level")
-        shown = f"{level} {names.get(level, '')}" if level else _("Ej bedömd")
+        shown = influence_text(judged.get("level")) or _("Ej bedömd")
         rows.append([r["name"], shown, judged.get("comment", "")])
     return [
         para(_("Behov och möjlighet att påverka"), "h2"),
@@ -207,7 +194,7 @@ def _change(g: dict) -> str:
     if g["ratio"] is None:
         return g.get("reason") or _("ingen jämförelse")
     sure = g["low"] > 1 or g["high"] < 1
-    return f"{percent_change(g['ratio'])} ({_interval(g['low'], g['high'], sure)})"
+    return f"{percent_change(g['ratio'])} ({presenters.change_interval(g['low'], g['high'], sure)})"
 
 
 def _development(content: dict) -> list:
