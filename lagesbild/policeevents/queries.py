@@ -79,11 +79,20 @@ def coverage_of(events: QuerySet[PoliceEvent]) -> Coverage:
     """What these notices cover; the one rule for the list, the picture's section and the
     police indicator (indicators/police.py)."""
     span = events.aggregate(first=Min("occurred_at"), newest=Max("published_at"))
-    called = FeedCall.objects.filter(error="", finished_at__isnull=False).aggregate(
-        last=Max("finished_at")
-    )["last"]
+    call = last_good_call()
+    called = call.finished_at if call else None
     until = max((m for m in (span["newest"], called) if m is not None), default=None)
     return Coverage(span["first"], until if span["first"] else None)
+
+
+def last_good_call() -> FeedCall | None:
+    """The last call to the feed that finished without an error: when the feed was last read
+    (kept when old calls are deleted, polling.forget_old_calls)."""
+    return (
+        FeedCall.objects.filter(error="", finished_at__isnull=False)
+        .order_by("-finished_at")
+        .first()
+    )
 
 
 def week_section(partnership, code: int) -> dict | None:
