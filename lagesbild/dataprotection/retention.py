@@ -15,6 +15,10 @@ approved picture, which is a frozen snapshot with its own figures. A run changes
 not yet changed, so running twice changes nothing the second time. Every run is logged
 (`RetentionRun`) and audited. The worker applies the schedules once a day
 (`enqueue_due_runs`, from its heartbeat); `manage.py apply_retention` does it by hand.
+
+Once a day too, for the whole installation: audit entries outside partnerships lose their
+addresses after AUDIT_ADDRESS_MONTHS, and the log of calls to the police's feed is kept for
+90 days (`policeevents.polling.forget_old_calls`).
 """
 
 import calendar
@@ -40,6 +44,7 @@ from lagesbild.dataprotection.models import RetentionPolicy, RetentionRun
 from lagesbild.geography.models import Area
 from lagesbild.incidents.models import Incident, IncidentChange
 from lagesbild.partnerships.models import Partnership
+from lagesbild.policeevents import polling
 
 log = logging.getLogger(__name__)
 
@@ -296,7 +301,8 @@ def _scheduled_partnerships() -> QuerySet[Partnership]:
     return Partnership.objects.filter(some)
 
 
-# The day this process last removed old addresses outside partnerships (once a day is enough).
+# The day this process last removed old addresses outside partnerships and old calls to the
+# police's feed (once a day is enough).
 _installation_day = None
 
 
@@ -308,9 +314,10 @@ def enqueue_due_runs(now: datetime | None = None) -> int:
 
     global _installation_day
     now = now or timezone.now()
-    if settings.AUDIT_ADDRESS_MONTHS and _installation_day != now.date():
+    if _installation_day != now.date():
         _installation_day = now.date()
         remove_old_installation_addresses(now)
+        polling.forget_old_calls(now)
     candidates = list(_scheduled_partnerships())
     if not candidates:
         return 0

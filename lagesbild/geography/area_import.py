@@ -508,17 +508,6 @@ def _move(model, pks, new, changing) -> None:
             model.objects.filter(pk__in=chosen[start : start + 500]).update(area_id=int(area_id))
 
 
-def _reassign(partnership: Partnership, queryset) -> int:
-    """Point every row of `queryset` at the smallest active area that holds it now; rows in
-    no area keep theirs. Returns how many moved."""
-    moved = 0
-    for pks, old, new, _extra in _located(_current_index(partnership), queryset):
-        changing = (new != old) & (new != -1)
-        _move(queryset.model, pks, new, changing)
-        moved += int(np.sum(changing))
-    return moved
-
-
 @dataclass
 class Relocation:
     """What `relocate_incidents` moved: how many incidents, and the ISO weeks (YYYYWW) from
@@ -529,23 +518,32 @@ class Relocation:
     last_week: int | None = None
 
 
+def _reassign(partnership: Partnership, queryset, weeks: bool = False) -> Relocation:
+    """Point every row of `queryset` at the smallest active area that holds it now; rows in
+    no area keep theirs. Returns how many moved and, with `weeks` (incidents), the first and
+    last of their ISO weeks."""
+    found = Relocation()
+    index = _current_index(partnership)
+    for pks, old, new, iso_weeks in _located(index, queryset, "iso_week" if weeks else ""):
+        changing = (new != old) & (new != -1)
+        if not changing.any():
+            continue
+        _move(queryset.model, pks, new, changing)
+        found.moved += int(np.sum(changing))
+        if weeks:
+            first, last = int(iso_weeks[changing].min()), int(iso_weeks[changing].max())
+            found.first_week = first if found.first_week is None else min(found.first_week, first)
+            found.last_week = last if found.last_week is None else max(found.last_week, last)
+    return found
+
+
 @transaction.atomic
 def relocate_incidents(partnership: Partnership) -> Relocation:
     """Point the partnership's incidents at the active area that holds them now (after an
     area import; incidents in no area keep theirs), then have the weeks they belong to
     analysed again as one job. Audited when any moved; approved pictures keep what they
     froze."""
-    found = Relocation()
-    queryset = partnership.incidents.all()
-    for pks, old, new, iso_weeks in _located(_current_index(partnership), queryset, "iso_week"):
-        changing = (new != old) & (new != -1)
-        if not changing.any():
-            continue
-        _move(queryset.model, pks, new, changing)
-        found.moved += int(np.sum(changing))
-        first, last = int(iso_weeks[changing].min()), int(iso_weeks[changing].max())
-        found.first_week = first if found.first_week is None else min(found.first_week, first)
-        found.last_week = last if found.last_week is None else max(found.last_week, last)
+    found = _reassign(partnership, partnership.incidents.all(), weeks=True)
     if found.moved:
         # A run computed while the incidents moved saw the new outlines and the old areas:
         # a new geography version makes it stale.
@@ -604,7 +602,7 @@ def apply_import(
     bump_geography(partnership)
     try:
         with transaction.atomic():
-            places = _reassign(partnership, Place.objects.filter(partnership=partnership))
+            places = _reassign(partnership, Place.objects.filter(partnership=partnership)).moved
     except IntegrityError as exc:
         raise ValidationError(
             _(

@@ -51,16 +51,9 @@ def export_incidents(request, fmt: str):
         return incident_list(request)  # the list with the filters' messages, 400
     queryset = queries.filter_incidents(membership, form.cleaned_data if form.is_bound else {})
     count = queryset.count()
-    if fmt == "xlsx" and count > exports.XLSX_MAX_ROWS:
-        messages.error(
-            request,
-            _(
-                "Urvalet har %(count)s händelser, fler än ett Excel-blad rymmer "
-                "(%(max)s). Filtrera mer eller ladda ner CSV."
-            )
-            % {"count": intcomma(count), "max": intcomma(exports.XLSX_MAX_ROWS)},
-        )
-        return redirect(f"{reverse('incidents:list')}?{request.GET.urlencode()}")
+    refused = refuse_too_many_for_excel(request, fmt, count, reverse("incidents:list"))
+    if refused is not None:
+        return refused
     record(
         actor=request.user,
         action="incident.export",
@@ -72,14 +65,37 @@ def export_incidents(request, fmt: str):
     )
     table = exports.rows(queryset, membership.partnership.time_zone)
     name = exports.filename(download.extension, timezone.localtime())
+    return file_response(fmt, table, name)
+
+
+def refuse_too_many_for_excel(request, fmt: str, count: int, list_url: str):
+    """Every list's rule for its Excel file: a selection of more rows than a sheet holds is
+    refused before anything is written or audited, with a message on the list (its filters
+    kept) that says what to do instead; None when the file may be made."""
+    if fmt != "xlsx" or count <= exports.XLSX_MAX_ROWS:
+        return None
+    messages.error(
+        request,
+        _(
+            "Urvalet har %(count)s händelser, fler än ett Excel-blad rymmer "
+            "(%(max)s). Filtrera mer eller ladda ner CSV."
+        )
+        % {"count": intcomma(count), "max": intcomma(exports.XLSX_MAX_ROWS)},
+    )
+    return redirect(f"{list_url}?{request.GET.urlencode()}")
+
+
+def file_response(fmt: str, table, name: str, layout: exports.Layout = exports.INCIDENTS):
+    """The download of a list's rows: Excel as one file, CSV and GeoJSON streamed."""
+    content_type = DOWNLOADS[fmt].content_type
     if fmt == "xlsx":
         return FileResponse(
-            exports.xlsx_file(table),
+            exports.xlsx_file(table, layout),
             as_attachment=True,
             filename=name,
-            content_type=download.content_type,
+            content_type=content_type,
         )
-    chunks = exports.csv_chunks(table) if fmt == "csv" else exports.geojson_chunks(table)
-    response = StreamingHttpResponse(chunks, content_type=download.content_type)
+    chunks = exports.csv_chunks(table, layout) if fmt == "csv" else exports.geojson_chunks(table)
+    response = StreamingHttpResponse(chunks, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

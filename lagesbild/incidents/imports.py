@@ -30,8 +30,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -50,6 +49,7 @@ from lagesbild.incidents.importers.tabular import LABELS
 from lagesbild.incidents.models import Category, Incident
 from lagesbild.incidents.services import CLOCK_SKEW
 from lagesbild.partnerships.models import Membership
+from lagesbild.policeevents import feed
 
 IMPORT_NAMESPACE = uuid.UUID("0b7c2f4e-6a52-4d1b-9d8e-2f1c7a7d9e10")
 BATCH_ROWS = 2000
@@ -62,12 +62,6 @@ _SEVERITY_WORDS = {"lindrig": 1, "allvarlig": 2, "mycket allvarlig": 3}
 _SWEDISH_DATE = re.compile(
     r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})"
     r"(?:[ T]+(?:kl\.?\s*)?(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?)?"
-)
-
-# 2025-01-01 0:49:20 +01:00, as the police's feed writes it: an ISO date with a one-digit hour
-# (which fromisoformat refuses) and optionally seconds and an offset (+01:00, +0100 or Z).
-_ISO_SHORT_HOUR = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?\s*(Z|[+-]\d{2}:?\d{2})?"
 )
 
 
@@ -331,17 +325,10 @@ def parse_time(text: str) -> datetime | None:
         return datetime.fromisoformat(text)
     except ValueError:
         pass
-    match = _ISO_SHORT_HOUR.fullmatch(text)
-    if match is not None:
-        year, month, day, hour, minute, second = (int(g) if g else 0 for g in match.groups()[:6])
-        offset = match.group(7)
-        try:
-            moment = datetime(year, month, day, hour, minute, second)
-            if offset:
-                moment = moment.replace(tzinfo=_offset(offset))
-        except ValueError:
-            return None
-        return moment
+    try:
+        return feed.parse_datetime(text)
+    except ValueError:
+        pass
     match = _SWEDISH_DATE.fullmatch(text)
     if match is None:
         return None
@@ -350,18 +337,6 @@ def parse_time(text: str) -> datetime | None:
         return datetime(year, month, day, hour, minute, second)
     except ValueError:
         return None
-
-
-def _offset(text: str) -> dt_timezone:
-    """+01:00, +0100 or Z as a fixed offset; ValueError beyond ±23:59."""
-    if text == "Z":
-        return UTC
-    sign = -1 if text[0] == "-" else 1
-    digits = text[1:].replace(":", "")
-    hours, minutes = int(digits[:2]), int(digits[2:])
-    if hours > 23 or minutes > 59:
-        raise ValueError(text)
-    return dt_timezone(sign * timedelta(hours=hours, minutes=minutes))
 
 
 def _check_cells(row: dict) -> None:

@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +25,8 @@ from lagesbild.geography.models import Area
 from lagesbild.indicators import periods, services
 from lagesbild.indicators.models import Indicator, IndicatorValue
 from lagesbild.partnerships.models import Partnership
-from lagesbild.policeevents.models import FeedCall, PoliceEvent
+from lagesbild.policeevents.models import PoliceEvent
+from lagesbild.policeevents.queries import coverage_of
 
 # Stored as the indicator's data (like any coordinator's wording), so not translated.
 NAME = "Polisens händelser"
@@ -93,21 +93,15 @@ def recount(partnership: Partnership, now: datetime | None = None) -> int:
 
 
 def _covered_periods(partnership, kind: str, zone: ZoneInfo) -> list[date]:
-    """The whole periods the notices cover: after the first notice's period, up to the last
-    one ended when the feed was last read (the newest notice or the last good call)."""
-    span = PoliceEvent.objects.filter(partnership=partnership).aggregate(
-        first=Min("occurred_at"), newest=Max("published_at")
-    )
-    if span["first"] is None:
+    """The whole periods the notices cover (policeevents.queries.coverage_of): after the first
+    notice's period, up to the last one ended when the feed was last read."""
+    covered = coverage_of(PoliceEvent.objects.filter(partnership=partnership))
+    if covered.first is None:
         return []
-    called = FeedCall.objects.filter(error="", finished_at__isnull=False).aggregate(
-        last=Max("finished_at")
-    )["last"]
-    read = max(m for m in (span["newest"], called) if m is not None)
-    first = periods.shift(kind, periods.start(kind, span["first"].astimezone(zone).date()), 1)
+    first = periods.shift(kind, periods.start(kind, covered.first.astimezone(zone).date()), 1)
     starts = []
     start = first
-    while datetime.combine(periods.shift(kind, start, 1), time.min, zone) <= read:
+    while datetime.combine(periods.shift(kind, start, 1), time.min, zone) <= covered.until:
         starts.append(start)
         start = periods.shift(kind, start, 1)
     return starts

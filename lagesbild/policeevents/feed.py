@@ -17,7 +17,8 @@ import re
 import urllib.request
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from datetime import timezone as dt_timezone
 from pathlib import Path
 
 # polisen.se asks for no more than one call per 10 seconds and at most 1,440 calls a day.
@@ -39,6 +40,11 @@ MONTHS = {
     "december": 12,
 }
 _WHEN = re.compile(r"^\s*(\d{1,2}) ([a-zåäö]+) (\d{1,2})[:.](\d{2})\b", re.IGNORECASE)
+# 2025-01-01 0:49:20 +01:00, as the feed writes `datetime`: an ISO date with a one-digit hour
+# (which fromisoformat refuses) and optionally seconds and an offset (+01:00, +0100 or Z).
+_DATETIME = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?\s*(Z|[+-]\d{2}:?\d{2})?"
+)
 
 
 class FeedError(Exception):
@@ -68,10 +74,37 @@ class FeedEvent:
         return f"{self.name}\n{self.summary}"
 
 
+def parse_datetime(text: str) -> datetime:
+    """A time in the feed's format ('2023-03-21 9:56:46 +01:00'; the hour may have one digit,
+    the seconds and the offset may be left out, and without an offset the time is naive), as
+    the feed writes it and as incident files copied from it do; ValueError if it is not one."""
+    match = _DATETIME.fullmatch(text)
+    if match is None:
+        raise ValueError(f"not a time: {text!r}")
+    year, month, day, hour, minute, second = (int(g) if g else 0 for g in match.groups()[:6])
+    offset = match.group(7)
+    moment = datetime(year, month, day, hour, minute, second)
+    return moment.replace(tzinfo=_offset(offset)) if offset else moment
+
+
+def _offset(text: str) -> dt_timezone:
+    """+01:00, +0100 or Z as a fixed offset; ValueError beyond ±23:59."""
+    if text == "Z":
+        return UTC
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:])
+    if hours > 23 or minutes > 59:
+        raise ValueError(text)
+    return dt_timezone(sign * timedelta(hours=hours, minutes=minutes))
+
+
 def parse_published(text: str) -> datetime:
     """'2023-03-21 9:56:46 +01:00' (the hour may have one digit) as an aware datetime."""
-    day, clock, offset = text.split()
-    return datetime.strptime(f"{day} {clock} {offset.replace(':', '')}", "%Y-%m-%d %H:%M:%S %z")
+    moment = parse_datetime(text.strip())
+    if moment.tzinfo is None:
+        raise ValueError(f"no offset: {text!r}")
+    return moment
 
 
 def occurred_at(name: str, published: datetime) -> datetime:

@@ -12,10 +12,14 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from lagesbild.policeevents import feed, services
+from lagesbild.policeevents import feed, queries, services
 from lagesbild.policeevents.models import FeedCall
 
 log = logging.getLogger(__name__)
+
+# A call's row is kept this long for the operator (what failed and when); the limits read
+# the last day only. The last good call stays whatever its age: it dates the coverage.
+KEEP_CALLS = timedelta(days=90)
 
 
 def default_fetch() -> list[dict]:
@@ -95,3 +99,13 @@ def enqueue_due_poll(now: datetime | None = None) -> bool:
 def run_scheduled_call(call_id: int, fetch: feed.Fetch = default_fetch) -> FeedCall | None:
     call = FeedCall.objects.filter(pk=call_id, finished_at__isnull=True).first()
     return _run(call, fetch) if call is not None else None
+
+
+def forget_old_calls(now: datetime | None = None) -> int:
+    """Delete the calls started more than KEEP_CALLS ago, except the last good one (the
+    daily retention step, dataprotection/retention.py); the number deleted."""
+    old = FeedCall.objects.filter(started_at__lt=(now or timezone.now()) - KEEP_CALLS)
+    last = queries.last_good_call()
+    if last is not None:
+        old = old.exclude(pk=last.pk)
+    return old.delete()[0]

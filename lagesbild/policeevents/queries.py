@@ -72,16 +72,27 @@ class Coverage:
 
 
 def coverage(membership) -> Coverage:
-    return _coverage(police_events(membership))
+    return coverage_of(police_events(membership))
 
 
-def _coverage(events: QuerySet[PoliceEvent]) -> Coverage:
+def coverage_of(events: QuerySet[PoliceEvent]) -> Coverage:
+    """What these notices cover; the one rule for the list, the picture's section and the
+    police indicator (indicators/police.py)."""
     span = events.aggregate(first=Min("occurred_at"), newest=Max("published_at"))
-    called = FeedCall.objects.filter(error="", finished_at__isnull=False).aggregate(
-        last=Max("finished_at")
-    )["last"]
+    call = last_good_call()
+    called = call.finished_at if call else None
     until = max((m for m in (span["newest"], called) if m is not None), default=None)
     return Coverage(span["first"], until if span["first"] else None)
+
+
+def last_good_call() -> FeedCall | None:
+    """The last call to the feed that finished without an error: when the feed was last read
+    (kept when old calls are deleted, polling.forget_old_calls)."""
+    return (
+        FeedCall.objects.filter(error="", finished_at__isnull=False)
+        .order_by("-finished_at")
+        .first()
+    )
 
 
 def week_section(partnership, code: int) -> dict | None:
@@ -94,7 +105,7 @@ def week_section(partnership, code: int) -> dict | None:
         return None
     start, end = weeks.bounds(code, partnership.time_zone)
     everything = PoliceEvent.objects.filter(partnership=partnership)
-    covered = _coverage(everything)
+    covered = coverage_of(everything)
     week = everything.filter(occurred_at__gte=start, occurred_at__lt=end)
     per_area = week.exclude(area=None).values("area_id", "area__name").annotate(n=Count("id"))
     rows = sorted(

@@ -3,7 +3,7 @@ layer's data and the coordinator's choice of category per event type."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from lagesbild.audit.record import record
 from lagesbild.incidents import exports as incident_exports
-from lagesbild.incidents.export_views import DOWNLOADS
+from lagesbild.incidents.export_views import file_response, refuse_too_many_for_excel
 from lagesbild.incidents.queries import categories
 from lagesbild.partnerships.access import Role, has_role, member_required
 from lagesbild.policeevents import exports, queries, services
@@ -63,7 +63,8 @@ def _list_page(request, form, filters, status: int = 200):
 @member_required(Role.MEMBER)
 def export(request, fmt: str):
     """The filtered list as CSV or Excel, streamed, audited with its filters and rows. A
-    refused filter gives the list with its message (400), no file."""
+    refused filter gives the list with its message (400), no file; so does (with a redirect)
+    a selection larger than an Excel sheet holds, as for the incident list."""
     if fmt not in ("csv", "xlsx"):
         raise Http404
     form, filters = _filtered(request)
@@ -71,6 +72,10 @@ def export(request, fmt: str):
         return _list_page(request, form, filters, status=400)
     membership = request.membership
     queryset = queries.filter_events(membership, filters)
+    count = queryset.count()
+    refused = refuse_too_many_for_excel(request, fmt, count, reverse("policeevents:list"))
+    if refused is not None:
+        return refused
     record(
         actor=request.user,
         action="policeevents.export",
@@ -78,22 +83,11 @@ def export(request, fmt: str):
         request=request,
         format=fmt,
         filters={name: value for name, value in request.GET.items() if name in form.fields},
-        rows=queryset.count(),
+        rows=count,
     )
     table = exports.rows(queryset, membership.partnership.time_zone)
     name = incident_exports.filename(fmt, timezone.localtime(), stem="polisens-notiser")
-    if fmt == "xlsx":
-        return FileResponse(
-            incident_exports.xlsx_file(table, exports.LAYOUT),
-            as_attachment=True,
-            filename=name,
-            content_type=DOWNLOADS["xlsx"].content_type,
-        )
-    response = StreamingHttpResponse(
-        incident_exports.csv_chunks(table, exports.LAYOUT), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return file_response(fmt, table, name, exports.LAYOUT)
 
 
 @member_required(Role.MEMBER)

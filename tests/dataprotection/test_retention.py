@@ -25,6 +25,8 @@ from lagesbild.incidents.models import Incident
 from lagesbild.pictures import runs
 from lagesbild.pictures import services as pictures
 from lagesbild.pictures.models import Picture
+from lagesbild.policeevents import queries as police_queries
+from lagesbild.policeevents.models import FeedCall
 from tests.dataprotection.whole_database import places_holding
 from tests.factories import make_incident
 
@@ -329,3 +331,29 @@ def test_installation_entries_lose_their_address_when_configured(history, settin
 
     entry = Entry.objects.get(pk=login_failure.pk)
     assert (entry.ip_address, entry.user_agent, entry.action) == (None, "", "login.failed")
+
+
+def test_calls_to_the_police_feed_are_kept_90_days_except_the_last_good_one(db, monkeypatch):
+    now = timezone.now()
+
+    def call(days: int, error: str = "") -> FeedCall:
+        started = now - timedelta(days=days)
+        return FeedCall.objects.create(
+            started_at=started, finished_at=started + timedelta(seconds=1), error=error
+        )
+
+    last_good, failed, recent = call(200), call(100, "HTTP 503"), call(10, "HTTP 503")
+    monkeypatch.setattr(retention, "_installation_day", None)
+
+    retention.enqueue_due_runs(now)  # the worker's daily step
+
+    assert set(FeedCall.objects.all()) == {last_good, recent}  # the coverage keeps its date
+    assert failed.pk not in set(FeedCall.objects.values_list("pk", flat=True))
+    newer_good = call(95)
+    out = io.StringIO()
+
+    call_command("apply_retention", stdout=out)
+
+    assert "installation: deleted 1 old calls to the police's feed" in out.getvalue()
+    assert set(FeedCall.objects.all()) == {newer_good, recent}
+    assert police_queries.last_good_call() == newer_good

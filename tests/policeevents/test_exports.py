@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from lagesbild.audit.models import Entry
 from lagesbild.policeevents import services
+from tests.incidents.test_exports import assert_too_many_for_excel
 from tests.policeevents.conftest import EVENTS, read
 
 pytestmark = pytest.mark.django_db
@@ -89,3 +90,13 @@ def test_unknown_formats_and_reporters_get_no_file(login, member_a, reporter_a, 
 def test_the_list_links_its_files_with_its_filters(login, member_a, imported):
     body = login(member_a).get(reverse("policeevents:list"), {"week": "2023-W12"}).content
     assert reverse("policeevents:export", args=["csv"]) + "?week=2023-W12" in body.decode()
+
+
+def test_a_selection_larger_than_an_excel_sheet_is_refused_as_for_incidents(
+    login, member_a, imported, monkeypatch
+):
+    client = login(member_a)
+    assert_too_many_for_excel(client, "policeevents", "policeevents.export", "area=kommun", 3)
+    monkeypatch.setattr("lagesbild.incidents.exports.XLSX_MAX_ROWS", 2)
+    xlsx = reverse("policeevents:export", args=["xlsx"])
+    assert client.get(xlsx, {"event_type": "Trafikbrott"}).status_code == 200  # two rows

@@ -17,6 +17,12 @@ def test_published_time_allows_a_one_digit_hour():
     assert feed.parse_published("2023-03-21 19:56:46 +01:00").hour == 19
 
 
+@pytest.mark.parametrize("text", ["2023-03-21 9:56:46", "2023-03-21 24:56:46 +01:00", "i går"])
+def test_a_published_time_without_an_offset_or_not_a_time_is_refused(text):
+    with pytest.raises(ValueError):
+        feed.parse_published(text)
+
+
 @pytest.mark.parametrize(
     ("name", "published", "expected"),
     [

@@ -5,12 +5,14 @@ from django.db.models import Q
 
 from lagesbild.dataprotection import retention
 from lagesbild.partnerships.models import Partnership
+from lagesbild.policeevents import polling
 
 
 class Command(BaseCommand):
     help = (
         "Apply each partnership's retention schedule now: remove old free text, move old "
-        "points to their area's centre, drop old audit addresses. --dry-run only counts."
+        "points to their area's centre, drop old audit addresses and old police feed calls. "
+        "--dry-run only counts."
     )
 
     def add_arguments(self, parser):
@@ -48,3 +50,5 @@ class Command(BaseCommand):
         if not dry_run and not partnership:
             removed = retention.remove_old_installation_addresses()
             self.stdout.write(f"installation: removed {removed} audit addresses")
+            calls = polling.forget_old_calls()
+            self.stdout.write(f"installation: deleted {calls} old calls to the police's feed")
