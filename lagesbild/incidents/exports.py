@@ -24,6 +24,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from lagesbild.incidents import weeks
 from lagesbild.incidents.models import Incident
@@ -92,11 +93,32 @@ class Layout:
 INCIDENTS = Layout([h for h, _key, _field in COLUMNS], _("Händelser"), (WHEN,), (LAT, LON))
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 class _Line:
     """csv.writer's file: hands back the line just written."""
 
     def write(self, text: str) -> str:
         return text
+
+
+def csv_text(value):
+    """A text that a spreadsheet opening the CSV would take for a formula (=, +, -, @, or a
+    tab or carriage return before one) gets a leading apostrophe, so it is shown, never run:
+    descriptions are written by anyone who may report, and the police's texts come from
+    outside (OWASP's advice on CSV injection). Numbers and times are not text here."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def text_cell(sheet, value: str) -> WriteOnlyCell:
+    """A text cell of a write-only sheet: kept as text even when it starts with '=' (openpyxl
+    would store a formula), without the control characters an xlsx file may not hold."""
+    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+    cell.data_type = "s"
+    return cell
 
 
 def _degrees(value: float | None) -> str:
@@ -109,6 +131,7 @@ def csv_chunks(table: Iterable[list], layout: Layout = INCIDENTS) -> Iterator[st
     writer = csv.writer(_Line(), delimiter=";")
     yield "\ufeff" + writer.writerow([str(h) for h in layout.headers])
     for row in table:
+        row = [csv_text(value) for value in row]
         for at in layout.times:
             row[at] = row[at].strftime("%Y-%m-%d %H:%M")
         for at in layout.coordinates:
@@ -144,6 +167,7 @@ def xlsx_file(table: Iterable[list], layout: Layout = INCIDENTS) -> IO[bytes]:
     sheet.freeze_panes = "A2"
     sheet.append([str(h) for h in layout.headers])
     for row in table:
+        row = [text_cell(sheet, value) if isinstance(value, str) else value for value in row]
         for at in layout.times:
             when = WriteOnlyCell(sheet, value=row[at])
             when.number_format = "yyyy-mm-dd hh:mm"

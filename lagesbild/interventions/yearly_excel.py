@@ -6,17 +6,18 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from lagesbild.interventions.yearly import CODES, OUTCOME_LABELS, byline
+from lagesbild.pictures.exports.excel import append_row
 
 BOLD = Font(bold=True)
 
 
 def _sheet(book, title: str, header: list[str], rows: list[list]) -> None:
     sheet = book.create_sheet(title)
-    sheet.append(header)
+    append_row(sheet, header)
     for cell in sheet[1]:
         cell.font = BOLD
     for row in rows:
-        sheet.append(row)
+        append_row(sheet, row)
     for column, name in zip(sheet.columns, header, strict=False):
         width = max([len(str(name)), *(len(str(c.value or "")) for c in column)])
         sheet.column_dimensions[column[0].column_letter].width = min(width + 2, 60)

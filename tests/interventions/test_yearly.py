@@ -206,3 +206,13 @@ def test_pdf_has_the_plan_headings_figures_and_reflections(
     assert "Version 1, skriven av" in after_direction
     assert text.count("Ingen reflektion skriven.") == 5
     assert "Sida 1 av" in text
+
+
+def test_a_reflection_that_looks_like_a_formula_stays_text_in_excel(login, coordinator_a):
+    client = login(coordinator_a)
+    _reflect(client, "orsaker", '=HYPERLINK("https://example.invalid/","Öppna")')
+    book = load_workbook(
+        BytesIO(client.get(reverse("interventions:yearly_excel", args=[2026])).content)
+    )
+    cell = book["Reflektioner"]["B3"]
+    assert cell.value.startswith("=HYPERLINK") and cell.data_type == "s"
