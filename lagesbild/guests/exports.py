@@ -100,7 +100,7 @@ def _weekly(picture: Picture, areas: list[dict], below: int) -> GuestFile:
         [0.25, 0.35, 0.12, 0.13, 0.15],
         [None, None, INTEGER, DECIMAL],
     )
-    lines = [_status(picture), *_count_note(below)]
+    lines = [_status(picture), *queries.count_note(below)]
     return GuestFile(title, lines, [overview, groups], f"{title} – v{picture.version}")
 
 
@@ -136,14 +136,8 @@ def _periodic(picture: Picture, areas: list[dict], below: int) -> GuestFile:
         *presenters.periodic_notes(content),
         queries.periodic_explanation(content),
     ]
-    lines += _count_note(below)
+    lines += queries.count_note(below)
     return GuestFile(title, lines, [ranking], f"{title} – v{picture.version}")
-
-
-def _count_note(below: int) -> list[str]:
-    if below <= 1:
-        return []
-    return [_('Antal från 1 till %(n)s visas som "<%(m)s".') % {"n": below - 1, "m": below}]
 
 
 def _pdf(made: GuestFile) -> bytes:

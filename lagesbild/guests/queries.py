@@ -88,19 +88,49 @@ def picture_areas(content: dict, area_ids: set[int], below: int) -> list[dict]:
         if area["id"] not in area_ids:
             continue
         assessment = content["assessments"].get(str(area["id"]), {})
+        total = _cell(series, area["id"], None, below)
+        rows = [
+            # The cell's own "group" is the group's id: the name goes after it.
+            {**_cell(series, area["id"], group["id"], below), "group": group["name"]}
+            for group in content["groups"]
+        ]
+        _hide_one_more(rows, total)
         out.append(
             {
                 "name": area["name"],
-                "total": _cell(series, area["id"], None, below),
+                "total": total,
                 "level": levels.get(assessment.get("level")),
-                "rows": [
-                    # The cell's own "group" is the group's id: the name goes after it.
-                    {**_cell(series, area["id"], group["id"], below), "group": group["name"]}
-                    for group in content["groups"]
-                ],
+                "rows": rows,
             }
         )
     return out
+
+
+def count_note(below: int) -> list[str]:
+    """What "<n" and "dold" mean, for the guest's page and files alike."""
+    if below <= 1:
+        return []
+    return [
+        _('Antal från 1 till %(n)s visas som "<%(m)s".') % {"n": below - 1, "m": below},
+        _('"dold": antalet döljs, eftersom ett litet antal annars kunde räknas fram ur summan.'),
+    ]
+
+
+def _hidden(cell: dict) -> bool:
+    return cell["shown"] != cell["observed"]
+
+
+def _hide_one_more(rows: list[dict], total: dict) -> None:
+    """With one group's count hidden and the area's total shown, the total minus the other
+    groups would give the hidden count. Then the smallest other count above zero is hidden
+    too ("dold"), so only the two together can be worked out (complementary suppression, as
+    statistics offices do it)."""
+    if _hidden(total) or sum(_hidden(r) for r in rows) != 1:
+        return
+    shown = [r for r in rows if not _hidden(r) and r["observed"] > 0]
+    if shown:
+        smallest = min(shown, key=lambda r: r["observed"])
+        smallest.update(shown=_("dold"), explanation="")
 
 
 def _cell(series: dict, area_id: int, group_id: int | None, below: int) -> dict:
@@ -125,13 +155,18 @@ def periodic_areas(content: dict, area_ids: set[int], below: int) -> list[dict]:
         if r["area"] not in area_ids:
             continue
         level = content["influence"].get(str(r["area"]), {}).get("level")
+        events = shown_count(r["events"], below)
+        # The index and the trend are made of the hidden count: with the categories' weights
+        # (and the population) they would give it back.
+        small = events != r["events"]
+        interval = f"{presenters.num(r['low'])}–{presenters.num(r['high'])}"
         out.append(
             {
                 "name": r["name"],
-                "index": r["index"],
-                "interval": f"{presenters.num(r['low'])}–{presenters.num(r['high'])}",
-                "events": shown_count(r["events"], below),
-                "trend": presenters.trend_text(r, verdict=False),
+                "index": None if small else r["index"],
+                "interval": "–" if small else interval,
+                "events": events,
+                "trend": "–" if small else presenters.trend_text(r, verdict=False),
                 "influence": influence_text(level),
             }
         )

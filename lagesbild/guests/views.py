@@ -62,6 +62,7 @@ def picture(request, iso: str, version: int):
             "areas": queries.picture_areas(
                 found.content, queries.invited_area_ids(membership), _below(membership)
             ),
+            "count_note": queries.count_note(_below(membership)),
             "downloads": _downloads("guests:picture_export", found),
         },
     )
