@@ -136,7 +136,7 @@ def _periodic(picture: Picture, areas: list[dict], below: int) -> GuestFile:
         *presenters.periodic_notes(content),
         queries.periodic_explanation(content),
     ]
-    lines += queries.count_note(below)
+    lines += queries.count_note(below, weekly=False)
     return GuestFile(title, lines, [ranking], f"{title} – v{picture.version}")
 
 

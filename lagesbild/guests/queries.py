@@ -106,13 +106,18 @@ def picture_areas(content: dict, area_ids: set[int], below: int) -> list[dict]:
     return out
 
 
-def count_note(below: int) -> list[str]:
-    """What "<n" and "dold" mean, for the guest's page and files alike."""
+def count_note(below: int, *, weekly: bool = True) -> list[str]:
+    """What "<n" and what is hidden with it mean, for the guest's page and files alike."""
     if below <= 1:
         return []
     return [
         _('Antal från 1 till %(n)s visas som "<%(m)s".') % {"n": below - 1, "m": below},
-        _('"dold": antalet döljs, eftersom ett litet antal annars kunde räknas fram ur summan.'),
+        _('"dold": antalet döljs, eftersom ett litet antal annars kunde räknas fram ur summan.')
+        if weekly
+        else _(
+            "Index, intervall och trend visas inte för ett område med dolt antal händelser, "
+            "eftersom antalet annars kunde räknas fram ur dem."
+        ),
     ]
 
 

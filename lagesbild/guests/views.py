@@ -85,6 +85,7 @@ def period(request, period: str, version: int):
             "areas": queries.periodic_areas(
                 found.content, queries.invited_area_ids(membership), _below(membership)
             ),
+            "count_note": queries.count_note(_below(membership), weekly=False),
             "downloads": _downloads("guests:period_export", found),
         },
     )

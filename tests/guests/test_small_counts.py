@@ -63,3 +63,10 @@ def test_a_periodic_area_with_a_hidden_count_shows_no_index_or_trend():
     assert hidden == ("<3", None, "–", "–")
     (area,) = queries.periodic_areas({**content, "ranking": [{**row, "events": 5}]}, {7}, 3)
     assert area["index"] == 12.5 and area["trend"] != "–"
+
+
+def test_the_notes_say_what_is_hidden_on_each_kind_of_picture():
+    assert queries.count_note(1) == []
+    weekly, periodic = queries.count_note(3), queries.count_note(3, weekly=False)
+    assert weekly[0] == periodic[0] == 'Antal från 1 till 2 visas som "<3".'
+    assert weekly[1].startswith('"dold"') and periodic[1].startswith("Index, intervall och trend")
