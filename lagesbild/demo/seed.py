@@ -391,19 +391,42 @@ def approve_demo_picture(partnership):
     from lagesbild.pictures import runs
     from lagesbild.pictures import services as pictures
 
+    code = coverage.last_complete_week(partnership)
+    iso = weeks.iso(code)
+    if pictures.latest_approved(partnership, iso) is not None:
+        return None
+    run = runs.latest_run(partnership, iso)
+    if runs.is_stale(run, partnership):
+        run = runs.run_now(partnership, iso)
+    return _approve_as_demo_coordinator(partnership, pictures.assemble(partnership, code, run))
+
+
+def approve_demo_quarter(partnership):
+    """The last ended quarter's picture approved the same way, so the demo guest also has a
+    periodic picture to open (guests see ended periods only). None if a version exists."""
+    from lagesbild.pictures import periodic, periods
+    from lagesbild.pictures.models import PeriodKind, Picture
+
+    today = periods.today_for(partnership)
+    quarter = periods.Period.containing(PeriodKind.QUARTER, today).shift(-1)
+    approved = Picture.objects.filter(
+        partnership=partnership, period_kind=quarter.kind, period=str(quarter)
+    )
+    if approved.exists():
+        return None
+    return _approve_as_demo_coordinator(partnership, periodic.compute_period(partnership, quarter))
+
+
+def _approve_as_demo_coordinator(partnership, content: dict):
+    from lagesbild.pictures import services as pictures
+
     coordinator = (
         partnership.memberships.filter(role=Membership.Role.COORDINATOR, active=True)
         .order_by("pk")
         .first()
     )
-    code = coverage.last_complete_week(partnership)
-    iso = weeks.iso(code)
-    if coordinator is None or pictures.latest_approved(partnership, iso) is not None:
+    if coordinator is None:
         return None
-    run = runs.latest_run(partnership, iso)
-    if runs.is_stale(run, partnership):
-        run = runs.run_now(partnership, iso)
-    content = pictures.assemble(partnership, code, run)
     warned = bool(pictures.approval_warnings(content))
     return pictures.approve_picture(
         actor=coordinator.user,

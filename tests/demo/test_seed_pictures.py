@@ -6,7 +6,12 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from lagesbild.demo.seed import approve_demo_picture, compute_demo_pictures, seed_demo
+from lagesbild.demo.seed import (
+    approve_demo_picture,
+    approve_demo_quarter,
+    compute_demo_pictures,
+    seed_demo,
+)
 from lagesbild.incidents import coverage, weeks
 from lagesbild.partnerships.models import Membership
 from lagesbild.pictures import runs
@@ -47,3 +52,19 @@ def test_set_up_approves_last_week_so_the_demo_guest_sees_a_picture_at_once(
     body = client.get(url).content.decode()
     assert "Helenelund</h2>" in body and "Vaxmora</h2>" in body
     assert body.count('<h2 id="area-') == 2
+
+
+def test_set_up_approves_the_last_quarter_so_the_demo_guest_has_a_periodic_picture(
+    db, settings, tmp_path, client
+):
+    settings.VAR_DIR = tmp_path
+    partnership = seed_demo(years=0.5, scale=0.1).partnership
+    quarter = approve_demo_quarter(partnership)
+    assert quarter.period_kind == "quarter" and "-Q" in quarter.period
+    assert approve_demo_quarter(partnership) is None  # a second `make run` keeps it
+
+    client.force_login(Membership.objects.get(user__username="gast-fk").user)
+    url = reverse("guests:period", args=[quarter.period, quarter.version])
+    assert url in client.get(reverse("guests:start")).content.decode()
+    body = client.get(url).content.decode()
+    assert "Helenelund" in body and "Vaxmora" in body

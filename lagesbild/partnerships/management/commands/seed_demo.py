@@ -2,7 +2,12 @@
 
 from django.core.management.base import BaseCommand
 
-from lagesbild.demo.seed import approve_demo_picture, compute_demo_pictures, seed_demo
+from lagesbild.demo.seed import (
+    approve_demo_picture,
+    approve_demo_quarter,
+    compute_demo_pictures,
+    seed_demo,
+)
 from lagesbild.demo.two_factor import enrol_demo_apps
 
 
@@ -39,9 +44,12 @@ class Command(BaseCommand):
             for iso, seconds in compute_demo_pictures(result.partnership):
                 state = "redan beräknad" if seconds is None else f"beräknad på {seconds:.1f} s"
                 self.stdout.write(f"Lägesbilden {iso}: {state}.")
-            approved = approve_demo_picture(result.partnership)
-            if approved is not None:
-                self.stdout.write(f"Lägesbilden {approved.period} är godkänd (gästen ser den).")
+            for approved in (
+                approve_demo_picture(result.partnership),
+                approve_demo_quarter(result.partnership),
+            ):
+                if approved is not None:
+                    self.stdout.write(f"Lägesbilden {approved.period} är godkänd (gästen ser den).")
         if result.accounts:
             self.stdout.write("Demokonton (användarnamn: lösenord):")
             for username, password in result.accounts.items():
