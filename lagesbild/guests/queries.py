@@ -112,7 +112,7 @@ def count_note(below: int, *, weekly: bool = True) -> list[str]:
         return []
     return [
         _('Antal från 1 till %(n)s visas som "<%(m)s".') % {"n": below - 1, "m": below},
-        _('"dold": antalet döljs, eftersom ett litet antal annars kunde räknas fram ur summan.')
+        _('"dold": summan döljs, eftersom ett litet antal annars kunde räknas fram ur den.')
         if weekly
         else _(
             "Index, intervall och trend visas inte för ett område med dolt antal händelser, "
@@ -127,15 +127,11 @@ def _hidden(cell: dict) -> bool:
 
 def _hide_one_more(rows: list[dict], total: dict) -> None:
     """With one group's count hidden and the area's total shown, the total minus the other
-    groups would give the hidden count. Then the smallest other count above zero is hidden
-    too ("dold"), so only the two together can be worked out (complementary suppression, as
-    statistics offices do it)."""
-    if _hidden(total) or sum(_hidden(r) for r in rows) != 1:
-        return
-    shown = [r for r in rows if not _hidden(r) and r["observed"] > 0]
-    if shown:
-        smallest = min(shown, key=lambda r: r["observed"])
-        smallest.update(shown=_("dold"), explanation="")
+    groups would give the hidden count: then the total is hidden too ("dold"). (Hiding a
+    second group instead leaks through the order: a reader who knows it was the smallest
+    other count can often pin both down.)"""
+    if not _hidden(total) and sum(_hidden(r) for r in rows) == 1:
+        total.update(shown=_("dold"), explanation="", withheld=True)
 
 
 def _cell(series: dict, area_id: int, group_id: int | None, below: int) -> dict:

@@ -33,7 +33,12 @@ def invite_guest(*, actor, partnership, organisation, areas, request=None) -> Gu
     guest, created = GuestOrganisation.objects.get_or_create(
         organisation=organisation, defaults={"partnership": partnership, "invited_by": actor}
     )
+    dropped = set(guest.areas.values_list("pk", flat=True)) - {area.pk for area in areas}
     guest.areas.set(areas)
+    # Detail of an area no longer invited ends with the invitation (the read rule checks it
+    # too); the grants then also stop naming it to the guest.
+    for grant in guest.grants.all():
+        grant.areas.remove(*dropped)
     record(
         actor=actor,
         action="guest.invite" if created else "guest.areas",

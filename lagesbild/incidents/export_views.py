@@ -77,7 +77,7 @@ def refuse_too_many_for_excel(request, fmt: str, count: int, list_url: str):
     messages.error(
         request,
         _(
-            "Urvalet har %(count)s händelser, fler än ett Excel-blad rymmer "
+            "Urvalet har %(count)s rader, fler än ett Excel-blad rymmer "
             "(%(max)s). Filtrera mer eller ladda ner CSV."
         )
         % {"count": intcomma(count), "max": intcomma(exports.XLSX_MAX_ROWS)},

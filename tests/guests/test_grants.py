@@ -117,6 +117,7 @@ def test_an_area_taken_off_the_invitation_ends_the_grant_there_at_once(
     )
     assert not scoped(Incident.objects.all(), guest).exists()
     assert NORR_TEXT not in login(guest).get(reverse("guests:detail")).content.decode()
+    assert not DetailGrant.objects.get().areas.exists()  # nor does the grant name Norr
 
 
 def test_revoked_grant_shows_nothing_and_cannot_be_revoked_twice(

@@ -1,8 +1,16 @@
-"""Small counts on a guest's pages and files cannot be worked out from what is shown: a
-hidden group count is not the area's total minus the other groups, and a periodic area with a
-hidden number of incidents shows no index or trend made of it."""
+"""Small counts on a guest's pages and files cannot be worked out from what is shown within
+a picture: a hidden group count is not the area's total minus the other groups (the total is
+hidden then), and a periodic area with a hidden number of incidents shows no index or trend
+made of it."""
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
 
 from lagesbild.guests import queries
+from tests.factories import make_incident
+from tests.guests.builders import approve_week
 
 
 def weekly_content(counts: dict[str, int]) -> dict:
@@ -29,10 +37,10 @@ def shown(content: dict, below: int = 3) -> tuple:
     return area["total"]["shown"], {r["group"]: r["shown"] for r in area["rows"]}
 
 
-def test_one_hidden_group_hides_the_smallest_other_count_too():
-    total, groups = shown(weekly_content({"Skadegörelse": 1, "Våld": 4, "Ordning": 6, "Brand": 0}))
-    assert total == 11
-    assert groups == {"Skadegörelse": "<3", "Våld": "dold", "Ordning": 6, "Brand": 0}
+def test_one_hidden_group_hides_the_total_too():
+    total, groups = shown(weekly_content({"Skadegörelse": 1, "Våld": 3, "Ordning": 3, "Brand": 0}))
+    assert total == "dold"
+    assert groups == {"Skadegörelse": "<3", "Våld": 3, "Ordning": 3, "Brand": 0}
 
 
 def test_two_hidden_groups_or_none_hide_nothing_more():
@@ -70,3 +78,17 @@ def test_the_notes_say_what_is_hidden_on_each_kind_of_picture():
     weekly, periodic = queries.count_note(3), queries.count_note(3, weekly=False)
     assert weekly[0] == periodic[0] == 'Antal från 1 till 2 visas som "<3".'
     assert weekly[1].startswith('"dold"') and periodic[1].startswith("Index, intervall och trend")
+
+
+def test_the_page_says_the_total_is_hidden(guest, coordinator_a, partnership_a, member_a, login):
+    norr = partnership_a.areas.get(name="Norr")
+    when = timezone.now() - timedelta(days=7)
+    for category in ["klotter", "bilbrand", "bilbrand", "bilbrand"]:
+        make_incident(member_a, area=norr, category=category, occurred_at=when)
+    partnership_a.suppress_below = 3
+    partnership_a.save()
+    week = approve_week(partnership_a, coordinator_a, 1)
+    body = login(guest).get(reverse("guests:picture", args=[week.period, week.version]))
+    text = body.content.decode()
+    assert "Antalet händelser under veckan är dolt." in text
+    assert "4 händelser under veckan" not in text

@@ -133,7 +133,7 @@ def assert_too_many_for_excel(client, app: str, action: str, query: str, rows: i
         response = client.get(f"{reverse(f'{app}:export', args=['xlsx'])}?{query}", follow=True)
         assert response.redirect_chain[0][0] == f"{reverse(f'{app}:list')}?{query}"
         text = response.content.decode()
-        assert f"Urvalet har {rows} händelser, fler än ett Excel-blad rymmer ({limit})." in text
+        assert f"Urvalet har {rows} rader, fler än ett Excel-blad rymmer ({limit})." in text
         assert not Entry.objects.filter(action=action).exists()
         assert client.get(f"{reverse(f'{app}:export', args=['csv'])}?{query}").status_code == 200
 
