@@ -45,9 +45,11 @@ def tab_to(page, selector: str, limit: int = 60) -> None:
 
 
 def painted_pixels(page, map_selector: str) -> int:
-    """How many pixels of the map's vector canvas are painted (areas and points)."""
+    """How many pixels of the map's vector canvas are painted (areas and points), once Leaflet
+    has drawn what it was given: it adds the canvas at once but paints on the next frame."""
     canvas = page.locator(f"{map_selector} .leaflet-overlay-pane canvas")
     canvas.wait_for()
+    next_frames(page)
     return page.evaluate(
         """canvas => {
             const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
@@ -57,6 +59,11 @@ def painted_pixels(page, map_selector: str) -> int:
         }""",
         canvas.element_handle(),
     )
+
+
+def next_frames(page) -> None:
+    """Wait two animation frames: what a script asked to draw on the next frame is drawn."""
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
 def serious_axe_violations(page) -> list[str]:

@@ -69,9 +69,7 @@ def show_map_layers(page, *shown: str) -> int:
     control = page.locator("#picture-map .leaflet-control-layers-overlays")
     for label in control.locator("label").all():
         label.get_by_role("checkbox").set_checked(label.inner_text().strip() in shown)
-    # Leaflet redraws its canvas on the next animation frame.
-    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-    return painted_pixels(page, "#picture-map")
+    return painted_pixels(page, "#picture-map")  # which waits for the redraw
 
 
 def approve(coordinator, week: int) -> Picture:
