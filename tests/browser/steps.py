@@ -67,7 +67,10 @@ def next_frames(page) -> None:
 
 
 def serious_axe_violations(page) -> list[str]:
-    """The page's serious and critical WCAG 2.1 A/AA violations, one readable line each."""
+    """The page's serious and critical WCAG 2.1 A/AA violations, one readable line each, once
+    the page has loaded: its scripts change what a reader meets (the menu button, the maps).
+    After a click the caller first waits for something only the new page shows."""
+    page.wait_for_load_state()
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA
