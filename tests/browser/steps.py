@@ -1,5 +1,5 @@
-"""Steps shared by the browser journeys: log in, reach a control by keyboard, check that a
-map has drawn, run axe-core, save a screenshot for the docs."""
+"""Steps shared by the browser journeys: log in, arrive on the page a click leads to, reach a
+control by keyboard, check that a map has drawn, run axe-core, save a screenshot for the docs."""
 
 import os
 from pathlib import Path
@@ -33,6 +33,18 @@ def enter_code(page, code: str) -> None:
     page.get_by_label("Kod").fill(code)
     page.get_by_role("button", name="Fortsätt").click()
     page.wait_for_url(lambda url: "tvastegsverifiering" not in url)
+
+
+def arrive(page, landmark) -> None:
+    """After a click that leads to another page: wait until `landmark`, which only that page
+    has, is visible, then for that page's load event, so that its deferred scripts (htmx and
+    the page's own) have bound their handlers. A click does not wait for the next page, and
+    wait_for_load_state() alone may answer for the page being left."""
+    # Imported here: conftest imports this module before it checks that Playwright is there.
+    from playwright.sync_api import expect
+
+    expect(landmark).to_be_visible()
+    page.wait_for_load_state()
 
 
 def tab_to(page, selector: str, limit: int = 60) -> None:

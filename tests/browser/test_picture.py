@@ -18,7 +18,7 @@ from tests.browser.picture import history
 from tests.browser.picture.accessibility import axe_findings
 from tests.browser.picture.charts import unreadable_coordinates
 from tests.browser.picture.history import BURST, build_burst
-from tests.browser.steps import log_in, painted_pixels, screenshot_for_docs, tab_to
+from tests.browser.steps import arrive, log_in, painted_pixels, screenshot_for_docs, tab_to
 from tests.factories import make_incident
 
 pytestmark = pytest.mark.browser
@@ -195,6 +195,9 @@ def test_last_months_approved_picture_is_unchanged_after_an_incident_is_correcte
 
     page.get_by_role("navigation").get_by_role("link", name="Granska").click()
     item = page.locator(f"#review-{burst[0].pk}")
+    # The correction is sent by htmx, bound by a deferred script: sent before, it would post
+    # the old way and reload the queue without the item's answer.
+    arrive(page, item)
     item.get_by_text("Rätta kategori, område eller plats").click()
     item.get_by_label("Kategori").select_option(label="Bilbrand")
     item.get_by_role("button", name="Spara rättelse och godkänn").click()
