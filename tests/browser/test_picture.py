@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.urls import Resolver404, get_resolver, resolve
+from playwright.sync_api import expect
 
 from lagesbild.incidents import weeks
 from lagesbild.incidents.models import Incident
@@ -154,7 +155,7 @@ def test_coordinator_reads_assesses_and_approves_last_week(
 
     matrix_cell(page, "Norr", "Skadegörelse").get_by_role("link").click()
     page.get_by_text(f"{BURST} händelser", exact=True).wait_for()
-    assert page.locator("#results tbody tr").count() == BURST
+    expect(page.locator("#results tbody tr")).to_have_count(BURST)
     page.go_back()
 
     page.evaluate("window.sameDocument = true")  # gone if saving reloads the page
@@ -296,7 +297,7 @@ def test_quarter_chart_places_the_areas_the_group_has_judged(
     norr.get_by_role("combobox").select_option("3")
     norr.get_by_role("button").click()
     page.get_by_text("Påverkbarheten för Norr är sparad.").wait_for()
-    assert chart.locator("circle").count() == 1
+    expect(chart.locator("circle")).to_have_count(1)  # further down the answer: waited for
     label = chart.locator("text.dot-label")
     assert label.text_content() == "Norr"
     # Both boxes in one step: the browser may still scroll to #paverkan after the page has
