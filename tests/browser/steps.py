@@ -1,5 +1,5 @@
-"""Steps shared by the browser journeys: log in, reach a control by keyboard, check that a
-map has drawn, run axe-core, save a screenshot for the docs."""
+"""Steps shared by the browser journeys: log in, arrive on the page a click leads to, reach a
+control by keyboard, check that a map has drawn, run axe-core, save a screenshot for the docs."""
 
 import os
 from pathlib import Path
@@ -35,6 +35,18 @@ def enter_code(page, code: str) -> None:
     page.wait_for_url(lambda url: "tvastegsverifiering" not in url)
 
 
+def arrive(page, landmark) -> None:
+    """After a click that leads to another page: wait until `landmark`, which only that page
+    has, is visible, then for that page's load event, so that its deferred scripts (htmx and
+    the page's own) have bound their handlers. A click does not wait for the next page, and
+    wait_for_load_state() alone may answer for the page being left."""
+    # Imported here: conftest imports this module before it checks that Playwright is there.
+    from playwright.sync_api import expect
+
+    expect(landmark).to_be_visible()
+    page.wait_for_load_state()
+
+
 def tab_to(page, selector: str, limit: int = 60) -> None:
     """Press Tab until the element matching `selector` has focus; fail if it never gets it."""
     for _ in range(limit):
@@ -45,9 +57,11 @@ def tab_to(page, selector: str, limit: int = 60) -> None:
 
 
 def painted_pixels(page, map_selector: str) -> int:
-    """How many pixels of the map's vector canvas are painted (areas and points)."""
+    """How many pixels of the map's vector canvas are painted (areas and points), once Leaflet
+    has drawn what it was given: it adds the canvas at once but paints on the next frame."""
     canvas = page.locator(f"{map_selector} .leaflet-overlay-pane canvas")
     canvas.wait_for()
+    next_frames(page)
     return page.evaluate(
         """canvas => {
             const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
@@ -59,8 +73,16 @@ def painted_pixels(page, map_selector: str) -> int:
     )
 
 
+def next_frames(page) -> None:
+    """Wait two animation frames: what a script asked to draw on the next frame is drawn."""
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
 def serious_axe_violations(page) -> list[str]:
-    """The page's serious and critical WCAG 2.1 A/AA violations, one readable line each."""
+    """The page's serious and critical WCAG 2.1 A/AA violations, one readable line each, once
+    the page has loaded: its scripts change what a reader meets (the menu button, the maps).
+    After a click the caller first waits for something only the new page shows."""
+    page.wait_for_load_state()
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA

@@ -53,7 +53,7 @@ def test_weekly_table_cell_leads_to_its_incidents(open_page, member_a, this_week
     cell.get_by_role("link", name="3 händelser, visa dem").click()
     page.get_by_text("3 händelser", exact=True).wait_for()
     rows = page.locator("#results tbody tr")
-    assert rows.count() == 3
+    expect(rows).to_have_count(3)  # the rows follow that text in the page: wait for them too
     assert set(rows.locator("td:nth-child(3)").all_inner_texts()) == {"Klotter"}
     assert set(rows.locator("td:nth-child(4)").all_inner_texts()) == {"Norr"}
 

@@ -62,8 +62,10 @@ def test_coordinator_defines_uploads_and_sees_an_indicator_in_the_picture(
     ]
     page.goto(reverse("indicators:detail", args=[indicator.pk]))
 
+    upload = reverse("indicators:upload", args=[indicator.pk])
     page.get_by_role("link", name="Ladda upp en fil").click()
-    upload_findings = axe_findings(page, reverse("indicators:upload", args=[indicator.pk]))
+    page.wait_for_url(f"**{upload}")  # else axe_findings' goto could cross the link's page
+    upload_findings = axe_findings(page, upload)
     today = weeks.monday(week)
     _workbook(tmp_path / "varden.xlsx", partnership, today)
     page.get_by_label("Fil med värden").set_input_files(str(tmp_path / "varden.xlsx"))

@@ -67,6 +67,7 @@ def test_a_flag_becomes_an_intervention_with_a_log_and_a_verdict(
     log_in(member, member_a)
     member.get_by_role("navigation").get_by_role("link", name="Insatser").click()
     member.get_by_role("link", name="Mina insatser").click()
+    member.wait_for_url("**/insatser/mina/")  # the list left links to it too
     member.get_by_role("link", name="Klottersanering").click()
     assert "Skadegörelse i Norr" in member.locator("dl.facts").inner_text()
     member.get_by_label("Vad gjordes").fill("Sanerade 40 m² vid stationen")

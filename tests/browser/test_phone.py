@@ -129,7 +129,9 @@ def test_the_status_control_of_an_intervention_is_on_the_phone_screen(
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE_WIDTH, box
     status.select_option(label="Pågår")
     save.click()
-    page.wait_for_load_state()
+    # The answer is the same list again: wait for its message, not for the load state, which
+    # the list being left already has (the database could be read before the save).
+    page.get_by_text(f"Status för {tuesday['intervention'].title} är uppdaterad.").wait_for()
     tuesday["intervention"].refresh_from_db()
     assert tuesday["intervention"].status == Intervention.Status.ONGOING
 

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.urls import Resolver404, get_resolver, resolve
+from playwright.sync_api import expect
 
 from lagesbild.incidents import weeks
 from lagesbild.incidents.models import Incident
@@ -18,7 +19,7 @@ from tests.browser.picture import history
 from tests.browser.picture.accessibility import axe_findings
 from tests.browser.picture.charts import unreadable_coordinates
 from tests.browser.picture.history import BURST, build_burst
-from tests.browser.steps import log_in, painted_pixels, screenshot_for_docs, tab_to
+from tests.browser.steps import arrive, log_in, painted_pixels, screenshot_for_docs, tab_to
 from tests.factories import make_incident
 
 pytestmark = pytest.mark.browser
@@ -69,9 +70,7 @@ def show_map_layers(page, *shown: str) -> int:
     control = page.locator("#picture-map .leaflet-control-layers-overlays")
     for label in control.locator("label").all():
         label.get_by_role("checkbox").set_checked(label.inner_text().strip() in shown)
-    # Leaflet redraws its canvas on the next animation frame.
-    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-    return painted_pixels(page, "#picture-map")
+    return painted_pixels(page, "#picture-map")  # which waits for the redraw
 
 
 def approve(coordinator, week: int) -> Picture:
@@ -156,7 +155,7 @@ def test_coordinator_reads_assesses_and_approves_last_week(
 
     matrix_cell(page, "Norr", "Skadegörelse").get_by_role("link").click()
     page.get_by_text(f"{BURST} händelser", exact=True).wait_for()
-    assert page.locator("#results tbody tr").count() == BURST
+    expect(page.locator("#results tbody tr")).to_have_count(BURST)
     page.go_back()
 
     page.evaluate("window.sameDocument = true")  # gone if saving reloads the page
@@ -197,6 +196,9 @@ def test_last_months_approved_picture_is_unchanged_after_an_incident_is_correcte
 
     page.get_by_role("navigation").get_by_role("link", name="Granska").click()
     item = page.locator(f"#review-{burst[0].pk}")
+    # The correction is sent by htmx, bound by a deferred script: sent before, it would post
+    # the old way and reload the queue without the item's answer.
+    arrive(page, item)
     item.get_by_text("Rätta kategori, område eller plats").click()
     item.get_by_label("Kategori").select_option(label="Bilbrand")
     item.get_by_role("button", name="Spara rättelse och godkänn").click()
@@ -295,7 +297,7 @@ def test_quarter_chart_places_the_areas_the_group_has_judged(
     norr.get_by_role("combobox").select_option("3")
     norr.get_by_role("button").click()
     page.get_by_text("Påverkbarheten för Norr är sparad.").wait_for()
-    assert chart.locator("circle").count() == 1
+    expect(chart.locator("circle")).to_have_count(1)  # further down the answer: waited for
     label = chart.locator("text.dot-label")
     assert label.text_content() == "Norr"
     # Both boxes in one step: the browser may still scroll to #paverkan after the page has

@@ -5,7 +5,7 @@ personal identity number refused."""
 import pytest
 
 from lagesbild.incidents.models import Incident
-from tests.browser.steps import log_in, painted_pixels, screenshot_for_docs
+from tests.browser.steps import arrive, log_in, painted_pixels, screenshot_for_docs
 
 pytestmark = pytest.mark.browser
 
@@ -23,8 +23,11 @@ def start_report(page, *, through_menu: bool = False) -> None:
         page.get_by_role("link", name="Rapportera", exact=True).click()
     else:
         page.goto("/handelser/rapportera/")
-    page.wait_for_load_state()  # the category filter and htmx are set up by deferred scripts
-    page.get_by_placeholder("Sök kategori").fill("klott")
+    search = page.get_by_placeholder("Sök kategori")
+    # The category filter and htmx are set up by deferred scripts: wait for the form's page
+    # to load (after the menu's link, waiting at once would answer for the page left).
+    arrive(page, search)
+    search.fill("klott")
     assert page.locator("#category-list input:visible").count() == 1
     page.get_by_role("radio", name="Klotter").check()
 
