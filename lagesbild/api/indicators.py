@@ -30,6 +30,11 @@ class IndicatorOut(Schema):
         description="'' for values entered by form or file; police_events for the built-in "
         "indicator counted from the police's public notices placed in an area"
     )
+    police_event_types: list[str] = Field(
+        description="For the police_events indicator: the police event types it counts "
+        "(such as Skadegörelse, Misshandel), chosen by a coordinator; empty: every type. "
+        "Always empty for other indicators"
+    )
 
 
 class IndicatorValueOut(Schema):

@@ -7,6 +7,27 @@ from lagesbild.indicators import periods, services
 from lagesbild.indicators.models import Indicator
 
 
+def event_types_field(counts: dict[str, int], chosen=()) -> forms.MultipleChoiceField:
+    """Checkboxes for the police event types to count: the types of the stored notices (with
+    how many there are of each) and those already chosen, sorted. None ticked: every type."""
+    names = sorted(set(counts) | set(chosen), key=str.casefold)
+    return forms.MultipleChoiceField(
+        label=_("Händelsetyper som räknas"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[
+            (name, _("%(type)s (%(count)s)") % {"type": name, "count": counts.get(name, 0)})
+            for name in names
+        ],
+        help_text=_(
+            "Kryssa i de typer indikatorn ska räkna, till exempel Skadegörelse och "
+            "Misshandel. Utan kryss räknas alla typer. Inom parentes står hur många notiser "
+            "av typen som finns lagrade."
+        ),
+        error_messages={"invalid_choice": _("Välj bland de händelsetyper som finns.")},
+    )
+
+
 class IndicatorForm(forms.ModelForm):
     class Meta:
         model = Indicator
@@ -20,8 +41,13 @@ class IndicatorForm(forms.ModelForm):
             ),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, event_type_counts: dict[str, int] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.counted_from == Indicator.CountedFrom.POLICE_EVENTS:
+            self.fields["police_event_types"] = event_types_field(
+                event_type_counts or {}, self.instance.police_event_types
+            )
+            self.initial["police_event_types"] = self.instance.police_event_types
         # Left out (an older form, an API client): the indicator does not weigh in.
         weight = self.fields["need_weight"]
         weight.required = False
@@ -42,6 +68,10 @@ class PoliceIndicatorForm(forms.Form):
         ],
         initial=Indicator.Period.MONTH,
     )
+
+    def __init__(self, *args, event_type_counts: dict[str, int] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["police_event_types"] = event_types_field(event_type_counts or {})
 
 
 class PeriodChoiceForm(forms.Form):

@@ -74,6 +74,10 @@ class Indicator(models.Model):
     counted_from = models.CharField(
         _("räknas från"), max_length=20, choices=CountedFrom.choices, blank=True, default=""
     )
+    # The police event types ("Skadegörelse", "Misshandel") the police indicator counts,
+    # chosen by a coordinator: a traffic accident says little about how safe an area feels.
+    # Empty: every type, as before the choice existed. Unused by other indicators.
+    police_event_types = models.JSONField(_("händelsetyper som räknas"), default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

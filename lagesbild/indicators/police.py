@@ -9,7 +9,9 @@ indicator is added. Counted are the notices placed in an area (by a place name i
 or by the feed's own point), in the area and the areas within it; a notice known only at
 municipality level is in no area and in no count. Only whole periods the notices cover get a
 value, zeros included: from the period after the first stored notice to the last period that
-ended before the feed was last read (docs/method/indicators.md).
+ended before the feed was last read (docs/method/indicators.md). A coordinator may choose the
+event types it counts (`police_event_types`, say only "Skadegörelse" and "Misshandel"); with
+none chosen it counts every type.
 """
 
 from collections import Counter
@@ -48,9 +50,17 @@ def can_add(partnership: Partnership) -> bool:
 
 
 @transaction.atomic
-def add_indicator(*, actor, partnership: Partnership, period: str, request=None) -> Indicator:
-    """Add the partnership's police indicator, counted per `period` (week or month), and
-    count its values at once."""
+def add_indicator(
+    *,
+    actor,
+    partnership: Partnership,
+    period: str,
+    event_types: list[str] | None = None,
+    request=None,
+) -> Indicator:
+    """Add the partnership's police indicator, counted per `period` (week or month) and of
+    the chosen `event_types` (none: every type), and count its values at once."""
+    event_types = services.check_event_types(Indicator(counted_from=POLICE), event_types or [])
     if period not in PERIODS:
         raise ValidationError({"period": _("Välj vecka eller månad.")})
     if not partnership.municipality_code:
@@ -75,9 +85,17 @@ def add_indicator(*, actor, partnership: Partnership, period: str, request=None)
         measures_population=False,
         need_weight=0,
         counted_from=POLICE,
+        police_event_types=event_types,
     )
     recount(partnership)
     return indicator
+
+
+def counted_types(indicator: Indicator) -> str:
+    """Which event types the police indicator counts, as its page says it."""
+    if not indicator.police_event_types:
+        return _("Räknar alla händelsetyper")
+    return _("Räknar: %(types)s") % {"types": ", ".join(indicator.police_event_types)}
 
 
 def recount(partnership: Partnership, now: datetime | None = None) -> int:
@@ -88,7 +106,7 @@ def recount(partnership: Partnership, now: datetime | None = None) -> int:
         return 0
     zone = ZoneInfo(partnership.time_zone)
     starts = _covered_periods(partnership, indicator.period, zone)
-    wanted = _counts(partnership, indicator.period, zone, starts)
+    wanted = _counts(partnership, indicator, zone, starts)
     return _replace(indicator, wanted, now or timezone.now())
 
 
@@ -107,9 +125,10 @@ def _covered_periods(partnership, kind: str, zone: ZoneInfo) -> list[date]:
     return starts
 
 
-def _counts(partnership, kind: str, zone, starts: list[date]) -> dict[tuple[int, date], int]:
-    """(area id, period start) to the notices placed in the area or an area within it, for
-    every active area and covered period (zero where there were none)."""
+def _counts(partnership, indicator, zone, starts: list[date]) -> dict[tuple[int, date], int]:
+    """(area id, period start) to the notices of the chosen types placed in the area or an
+    area within it, for every active area and covered period (zero where there were none)."""
+    kind = indicator.period
     if not starts:
         return {}
     parents = dict(Area.objects.filter(partnership=partnership).values_list("pk", "parent_id"))
@@ -120,7 +139,10 @@ def _counts(partnership, kind: str, zone, starts: list[date]) -> dict[tuple[int,
     high = datetime.combine(periods.shift(kind, starts[-1], 1), time.min, zone)
     placed = PoliceEvent.objects.filter(
         partnership=partnership, area__isnull=False, occurred_at__gte=low, occurred_at__lt=high
-    ).values_list("area_id", "occurred_at")
+    )
+    if indicator.police_event_types:
+        placed = placed.filter(event_type__in=indicator.police_event_types)
+    placed = placed.values_list("area_id", "occurred_at")
     found = Counter()
     for area_id, occurred in placed:
         start = periods.start(kind, occurred.astimezone(zone).date())

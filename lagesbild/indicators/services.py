@@ -81,7 +81,41 @@ DEFINITION_FIELDS = (
 )
 
 
+# The police indicator's choice of event types (police.py): at most this many, each at most
+# as long as a stored notice's type. The feed has some 70 types; a choice of more than 50 is
+# nearly all of them, which the empty choice ("every type") says better.
+MAX_EVENT_TYPES = 50
+MAX_EVENT_TYPE_LENGTH = 100
+
+
 # --- definitions -------------------------------------------------------------------------------
+
+
+def check_event_types(indicator: Indicator, chosen) -> list[str]:
+    """The police event types an indicator is to count, cleaned (stripped, without repeats,
+    sorted), or a ValidationError on the field saying what is wrong. Only the police
+    indicator counts types; for it an empty list means every type."""
+    field = "police_event_types"
+    if not isinstance(chosen, list | tuple) or not all(isinstance(t, str) for t in chosen):
+        raise ValidationError({field: _("Händelsetyperna ska vara en lista med namn.")})
+    cleaned = sorted({t.strip() for t in chosen if t.strip()}, key=str.casefold)
+    if cleaned and indicator.counted_from != Indicator.CountedFrom.POLICE_EVENTS:
+        raise ValidationError({field: _("Bara Polisens händelser räknar händelsetyper.")})
+    if len(cleaned) > MAX_EVENT_TYPES:
+        raise ValidationError(
+            {
+                field: _("Välj högst %(max)s händelsetyper, eller ingen för att räkna alla typer.")
+                % {"max": MAX_EVENT_TYPES}
+            }
+        )
+    if any(len(t) > MAX_EVENT_TYPE_LENGTH for t in cleaned):
+        raise ValidationError(
+            {
+                field: _("En händelsetyp är högst %(max)s tecken lång.")
+                % {"max": MAX_EVENT_TYPE_LENGTH}
+            }
+        )
+    return cleaned
 
 
 def _check_need_weight(fields: dict) -> None:
@@ -140,7 +174,11 @@ def define_indicator(*, actor, partnership: Partnership, request=None, **fields)
 
 @transaction.atomic
 def change_indicator(*, actor, indicator: Indicator, request=None, **fields) -> Indicator:
-    """Change an indicator's definition; its period kind and scale stay once it has values."""
+    """Change an indicator's definition; its period kind and scale stay once it has values.
+    A new choice of police event types (`police_event_types`) recounts the police
+    indicator's values at once, as an import of the feed does."""
+    if "police_event_types" in fields:
+        fields["police_event_types"] = check_event_types(indicator, fields["police_event_types"])
     _check_name(indicator.partnership, fields.get("name", indicator.name), exclude=indicator.pk)
     merged = {name: fields.get(name, getattr(indicator, name)) for name in DEFINITION_FIELDS}
     _check_population(indicator.partnership, merged, exclude=indicator.pk)
@@ -177,6 +215,11 @@ def change_indicator(*, actor, indicator: Indicator, request=None, **fields) -> 
         request=request,
         changes=changes,
     )
+    if "police_event_types" in changes:
+        # Imported here: police.py builds on this module (define_indicator).
+        from lagesbild.indicators import police
+
+        police.recount(indicator.partnership)
     return indicator
 
 

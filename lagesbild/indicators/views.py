@@ -23,6 +23,7 @@ from lagesbild.indicators.forms import (
     UploadForm,
 )
 from lagesbild.partnerships.access import Role, has_role, member_required
+from lagesbild.policeevents.queries import type_counts
 from lagesbild.web import uploads
 from lagesbild.web.htmx import add_service_errors, form_page
 
@@ -41,7 +42,7 @@ def indicator_list(request):
             "nav": "indicators",
             "indicators": items,
             "can_define": has_role(membership, Role.COORDINATOR),
-            "police_form": PoliceIndicatorForm()
+            "police_form": PoliceIndicatorForm(event_type_counts=type_counts(membership))
             if has_role(membership, Role.COORDINATOR) and police.can_add(membership.partnership)
             else None,
         },
@@ -52,15 +53,19 @@ def indicator_list(request):
 @member_required(Role.COORDINATOR)
 def add_police(request):
     """Add the built-in indicator that counts the police's notices per area."""
-    form = PoliceIndicatorForm(request.POST)
+    form = PoliceIndicatorForm(request.POST, event_type_counts=type_counts(request.membership))
     if not form.is_valid():
-        messages.error(request, _("Välj vecka eller månad."))
+        for name, errors in form.errors.items():
+            if name == "period":
+                errors = [_("Välj vecka eller månad.")]
+            messages.error(request, " ".join(errors))
         return redirect("indicators:list")
     try:
         indicator = police.add_indicator(
             actor=request.user,
             partnership=request.membership.partnership,
             period=form.cleaned_data["period"],
+            event_types=form.cleaned_data["police_event_types"],
             request=request,
         )
     except ValidationError as exc:
@@ -99,6 +104,9 @@ def indicator_detail(request, pk: int):
             "can_enter": has_role(request.membership, Role.COORDINATOR)
             and not indicator.counted_from,
             "can_edit": has_role(request.membership, Role.COORDINATOR),
+            "counted_types": police.counted_types(indicator)
+            if indicator.counted_from == indicator.CountedFrom.POLICE_EVENTS
+            else "",
         },
     )
 
@@ -128,6 +136,8 @@ def indicator_edit(request, pk: int):
 
     def save(data):
         fields = {name: data[name] for name in services.DEFINITION_FIELDS}
+        if "police_event_types" in data:  # only the police indicator's form has them
+            fields["police_event_types"] = data["police_event_types"]
         indicator.refresh_from_db()  # the ModelForm wrote the posted fields onto it
         services.change_indicator(
             actor=request.user, indicator=indicator, request=request, **fields
@@ -136,7 +146,13 @@ def indicator_edit(request, pk: int):
 
     return form_page(
         request,
-        IndicatorForm(request.POST or None, instance=indicator),
+        IndicatorForm(
+            request.POST or None,
+            instance=indicator,
+            event_type_counts=type_counts(request.membership)
+            if indicator.counted_from == indicator.CountedFrom.POLICE_EVENTS
+            else None,
+        ),
         save,
         template="indicators/edit.html",
         success=_("Indikatorn är sparad."),

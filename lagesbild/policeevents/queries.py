@@ -28,6 +28,12 @@ def event_types(membership) -> list[str]:
     return list(rows.order_by("event_type").values_list("event_type", flat=True))
 
 
+def type_counts(membership) -> dict[str, int]:
+    """The partnership's stored notices per event type, in one GROUP BY."""
+    rows = police_events(membership).order_by().values("event_type").annotate(n=Count("pk"))
+    return {row["event_type"]: row["n"] for row in rows}
+
+
 def type_categories(membership) -> QuerySet[TypeCategory]:
     return scoped(TypeCategory.objects.all(), membership).select_related("category")
 

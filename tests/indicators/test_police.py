@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from lagesbild.audit.models import Entry as AuditEntry
 from lagesbild.indicators import police, presenters, services
 from lagesbild.indicators.models import Indicator, IndicatorValue
 from lagesbild.policeevents import services as police_services
@@ -31,15 +32,16 @@ def municipality(partnership_a):
     return partnership_a
 
 
-def notice(partnership, when: datetime, area=None) -> PoliceEvent:
-    """A stored notice, placed in `area` (None: known only at municipality level)."""
+def notice(partnership, when: datetime, area=None, kind="Skadegörelse") -> PoliceEvent:
+    """A stored notice of type `kind`, placed in `area` (None: known only at municipality
+    level)."""
     return PoliceEvent.objects.create(
         partnership=partnership,
         event_id=next(_ids),
         published_at=when + timedelta(hours=1),
         occurred_at=when,
-        name="Skadegörelse",
-        event_type="Skadegörelse",
+        name=kind,
+        event_type=kind,
         location_name="Sollentuna",
         municipality_code="0163",
         level=PoliceEvent.Level.MUNICIPALITY if area is None else PoliceEvent.Level.PLACE_NAME,
@@ -192,3 +194,179 @@ def test_shown_like_any_indicator_with_its_source(municipality, member_a):
     assert "Polisen (öppna händelser)" in text and "kan inte matas in" in text
     [listed] = bearer(member_a).get("/api/v1/indicators").json()
     assert (listed["source"], listed["counted_from"]) == (police.SOURCE, "police_events")
+
+
+# --- the event types it counts ------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_types(municipality):
+    """February's notices in Norr: two of vandalism, one traffic accident; coverage from
+    January (not whole) to April (not ended), so February and March are counted."""
+    norr = municipality.areas.get(name="Norr")
+    notice(municipality, at(date(2026, 1, 20)))
+    notice(municipality, at(date(2026, 2, 3)), norr)
+    notice(municipality, at(date(2026, 2, 4)), norr)
+    notice(municipality, at(date(2026, 2, 5)), norr, kind="Trafikolycka")
+    notice(municipality, at(date(2026, 4, 2)), norr)
+    return municipality
+
+
+def edit_post(indicator, **changes) -> dict:
+    data = {
+        "name": indicator.name,
+        "direction": indicator.direction,
+        "description": indicator.description,
+        "visibility": indicator.visibility,
+        "active": "on",
+        "need_weight": str(indicator.need_weight),
+    }
+    return {**data, **changes}
+
+
+def test_the_chosen_types_restrict_the_count_and_a_new_choice_recounts_at_once(
+    two_types, coordinator_a
+):
+    client = client_for(coordinator_a)
+    page = client.get(reverse("indicators:list")).content.decode()
+    assert "<legend>Händelsetyper som räknas</legend>" in page
+    assert "Skadegörelse (4)" in page and "Trafikolycka (1)" in page  # stored notices per type
+
+    client.post(
+        reverse("indicators:add_police"),
+        {"period": "month", "police_event_types": ["Skadegörelse"]},
+    )
+    indicator = Indicator.objects.get(partnership=two_types, counted_from="police_events")
+    assert indicator.police_event_types == ["Skadegörelse"]
+    assert values(indicator)[("Norr", "2026-02")] == 2  # the accident is not counted
+    detail = client.get(reverse("indicators:detail", args=[indicator.pk])).content.decode()
+    assert "Räknar: Skadegörelse" in detail
+
+    edit = client.get(reverse("indicators:edit", args=[indicator.pk])).content.decode()
+    assert 'value="Skadegörelse" id="id_police_event_types_0" checked' in edit
+    response = client.post(
+        reverse("indicators:edit", args=[indicator.pk]),
+        edit_post(indicator, police_event_types=["Skadegörelse", "Trafikolycka"]),
+    )
+    assert response.status_code == 302
+    assert values(indicator)[("Norr", "2026-02")] == 3
+    # No type ticked: every type, as before types could be chosen.
+    client.post(reverse("indicators:edit", args=[indicator.pk]), edit_post(indicator))
+    indicator.refresh_from_db()
+    assert indicator.police_event_types == []
+    assert values(indicator)[("Norr", "2026-02")] == 3
+    detail = client.get(reverse("indicators:detail", args=[indicator.pk])).content.decode()
+    assert "Räknar alla händelsetyper" in detail
+
+    changes = [
+        e.details["changes"]["police_event_types"]
+        for e in AuditEntry.objects.filter(
+            action="indicator.change", object_id=str(indicator.pk)
+        ).order_by("pk")
+    ]
+    assert changes == [
+        [["Skadegörelse"], ["Skadegörelse", "Trafikolycka"]],
+        [["Skadegörelse", "Trafikolycka"], []],
+    ]
+    [listed] = bearer(coordinator_a).get("/api/v1/indicators").json()
+    assert listed["police_event_types"] == []
+
+
+def test_an_empty_choice_counts_every_type(two_types):
+    indicator = police.add_indicator(
+        actor=None, partnership=two_types, period="month", event_types=[]
+    )
+    assert values(indicator)[("Norr", "2026-02")] == 3
+
+
+@pytest.mark.parametrize(
+    "chosen",
+    [
+        [5],
+        ["Skadegörelse", None],
+        "Skadegörelse",
+        [f"Typ {k}" for k in range(51)],
+        ["x" * 101],
+    ],
+    ids=["not-a-string", "none", "not-a-list", "too-many", "too-long"],
+)
+def test_bad_choices_are_refused_with_a_message_and_change_nothing(
+    two_types, coordinator_a, chosen
+):
+    indicator = police.add_indicator(
+        actor=None, partnership=two_types, period="month", event_types=["Skadegörelse"]
+    )
+    before = values(indicator)
+    with pytest.raises(ValidationError) as refused:
+        services.change_indicator(
+            actor=coordinator_a.user, indicator=indicator, police_event_types=chosen
+        )
+    assert refused.value.message_dict["police_event_types"]
+    indicator.refresh_from_db()
+    assert indicator.police_event_types == ["Skadegörelse"]
+    assert values(indicator) == before
+    assert not AuditEntry.objects.filter(action="indicator.change").exists()
+
+
+def test_a_type_not_offered_is_refused_on_the_page(two_types, coordinator_a):
+    indicator = police.add_indicator(actor=None, partnership=two_types, period="month")
+    response = client_for(coordinator_a).post(
+        reverse("indicators:edit", args=[indicator.pk]),
+        edit_post(indicator, police_event_types=["Rån"]),
+    )
+    assert response.status_code == 400
+    assert "Välj bland de händelsetyper som finns." in response.content.decode()
+    indicator.refresh_from_db()
+    assert indicator.police_event_types == []
+    response = client_for(coordinator_a).post(
+        reverse("indicators:add_police"), {"period": "month", "police_event_types": ["Rån"]}
+    )
+    assert response.status_code == 302  # back to the list, saying why
+
+
+def test_a_chosen_type_without_stored_notices_stays_offered(two_types, coordinator_a):
+    indicator = police.add_indicator(actor=None, partnership=two_types, period="month")
+    services.change_indicator(
+        actor=coordinator_a.user, indicator=indicator, police_event_types=[" Rån ", "Rån"]
+    )
+    indicator.refresh_from_db()
+    assert indicator.police_event_types == ["Rån"]  # stripped, once
+    assert values(indicator)[("Norr", "2026-02")] == 0
+    edit = client_for(coordinator_a).get(reverse("indicators:edit", args=[indicator.pk]))
+    assert "Rån (0)" in edit.content.decode()
+
+
+def test_only_the_police_indicator_counts_types(coordinator_a):
+    indicator = services.define_indicator(
+        actor=coordinator_a.user,
+        partnership=coordinator_a.partnership,
+        name="Kostnad för skadegörelse",
+        unit="kr",
+        period="month",
+        scale="amount",
+        source="Bostadsbolaget",
+    )
+    with pytest.raises(ValidationError):
+        services.change_indicator(
+            actor=coordinator_a.user, indicator=indicator, police_event_types=["Brand"]
+        )
+    page = client_for(coordinator_a).get(reverse("indicators:edit", args=[indicator.pk]))
+    assert "Händelsetyper som räknas" not in page.content.decode()
+
+
+def test_a_member_who_is_not_coordinator_cannot_choose(two_types, analyst_a, member_a):
+    indicator = police.add_indicator(
+        actor=None, partnership=two_types, period="month", event_types=["Skadegörelse"]
+    )
+    for membership in (analyst_a, member_a):
+        client = client_for(membership)
+        response = client.post(
+            reverse("indicators:edit", args=[indicator.pk]),
+            edit_post(indicator, police_event_types=["Trafikolycka"]),
+        )
+        assert response.status_code == 403
+        detail = client.get(reverse("indicators:detail", args=[indicator.pk])).content.decode()
+        assert "Räknar: Skadegörelse" in detail
+    indicator.refresh_from_db()
+    assert indicator.police_event_types == ["Skadegörelse"]
+    assert values(indicator)[("Norr", "2026-02")] == 2
