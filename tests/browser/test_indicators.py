@@ -16,6 +16,7 @@ from lagesbild.indicators.models import Indicator, IndicatorValue
 from tests.browser.picture.accessibility import axe_findings
 from tests.browser.picture.history import build_burst, last_week
 from tests.browser.steps import log_in, screenshot_for_docs
+from tests.indicators.test_police import at, notice
 
 pytestmark = pytest.mark.browser
 
@@ -139,19 +140,33 @@ def test_indicator_pages_fit_a_phone(open_page, coordinator_a, member_a):
 
 def test_coordinator_adds_the_police_events_indicator(open_page, coordinator_a):
     """With a municipality code the list offers the built-in police indicator; the
-    coordinator adds it per month and lands on its page, which says it is counted and has no
-    forms for values; both pages without serious accessibility findings."""
+    coordinator adds it per month, counting only vandalism (a checkbox in a fieldset), and
+    lands on its page, which says it is counted, what it counts and has no forms for values;
+    later the edit page widens the choice to every type. The pages without serious
+    accessibility findings."""
     partnership = coordinator_a.partnership
     partnership.municipality_code = "0163"
     partnership.save()
+    notice(partnership, at(date(2026, 2, 3)))
+    notice(partnership, at(date(2026, 2, 4)), kind="Trafikolycka")
     page = open_page("desktop", bypass_csp=True)  # axe-core is injected as an inline script
     log_in(page, coordinator_a)
     list_findings = axe_findings(page, reverse("indicators:list"))
     page.get_by_label("Räkna per").select_option(label="Månad")
+    types = page.get_by_role("group", name="Händelsetyper som räknas")
+    types.get_by_label("Skadegörelse (1)").check()
     page.get_by_role("button", name="Lägg till Polisens händelser").click()
     page.get_by_text("Indikatorn är tillagd och räknad från polisens notiser.").wait_for()
     indicator = Indicator.objects.get(partnership=partnership, counted_from="police_events")
+    assert indicator.police_event_types == ["Skadegörelse"]
     assert page.get_by_role("note").filter(has_text="kan inte matas in").is_visible()
+    assert page.get_by_text("Räknar: Skadegörelse").is_visible()
     assert page.get_by_role("link", name="Ladda upp en fil").count() == 0
     detail_findings = axe_findings(page, reverse("indicators:detail", args=[indicator.pk]))
-    assert list_findings + detail_findings == []
+    edit_findings = axe_findings(page, reverse("indicators:edit", args=[indicator.pk]))
+    page.get_by_role("group", name="Händelsetyper som räknas").get_by_label(
+        "Skadegörelse (1)"
+    ).uncheck()
+    page.get_by_role("button", name="Spara").click()
+    page.get_by_text("Räknar alla händelsetyper").wait_for()
+    assert list_findings + detail_findings + edit_findings == []

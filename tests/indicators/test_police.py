@@ -268,8 +268,11 @@ def test_the_chosen_types_restrict_the_count_and_a_new_choice_recounts_at_once(
         [["Skadegörelse"], ["Skadegörelse", "Trafikolycka"]],
         [["Skadegörelse", "Trafikolycka"], []],
     ]
-    [listed] = bearer(coordinator_a).get("/api/v1/indicators").json()
+    api = bearer(coordinator_a)
+    [listed] = api.get("/api/v1/indicators").json()
     assert listed["police_event_types"] == []
+    schema = api.get("/api/v1/openapi.json").json()["components"]["schemas"]["IndicatorOut"]
+    assert "empty: every type" in schema["properties"]["police_event_types"]["description"]
 
 
 def test_an_empty_choice_counts_every_type(two_types):
@@ -318,10 +321,14 @@ def test_a_type_not_offered_is_refused_on_the_page(two_types, coordinator_a):
     assert "Välj bland de händelsetyper som finns." in response.content.decode()
     indicator.refresh_from_db()
     assert indicator.police_event_types == []
+    indicator.delete()
     response = client_for(coordinator_a).post(
-        reverse("indicators:add_police"), {"period": "month", "police_event_types": ["Rån"]}
+        reverse("indicators:add_police"),
+        {"period": "month", "police_event_types": ["Rån"]},
+        follow=True,
     )
-    assert response.status_code == 302  # back to the list, saying why
+    assert "Välj bland de händelsetyper som finns." in response.content.decode()
+    assert not Indicator.objects.filter(counted_from="police_events").exists()
 
 
 def test_a_chosen_type_without_stored_notices_stays_offered(two_types, coordinator_a):
