@@ -219,3 +219,83 @@ def values_note(picture=None) -> str:
         "Indikatorernas värden är som de är i dag: versionen godkändes innan värdena "
         "frystes med lägesbilden."
     )
+
+
+def version_changes(membership, picture) -> list[str]:
+    """How the indicators `membership` may see changed since the version `picture`
+    supersedes, in words: per indicator and area whose frozen latest value, its period or its
+    flag differs, and indicators that came or went. Worked out for each reader when read,
+    never stored with the picture, because who may see which indicator is today's rule
+    (`snapshot.sections`). Nothing for reporters, for a first version, or where either
+    version was approved before indicators were frozen (there is nothing to compare)."""
+    previous = getattr(picture, "supersedes", None)
+    if previous is None or not has_role(membership, Role.MEMBER):
+        return []
+    old, new = snapshot.sections(membership, previous), snapshot.sections(membership, picture)
+    if old is None or new is None:
+        return []
+    before = {indicator.pk: (indicator, summaries) for indicator, summaries in old}
+    lines = []
+    for indicator, summaries in new:
+        if indicator.pk not in before:
+            lines.append(_("Indikatorn %(name)s tillkom.") % {"name": indicator.name})
+            continue
+        was = {s.area.pk: s for s in before.pop(indicator.pk)[1]}
+        for summary in summaries:
+            line = _area_change(indicator, was.pop(summary.area.pk, None), summary)
+            if line:
+                lines.append(line)
+        for summary in was.values():  # an area without a value in the new version
+            lines.append(_area_change(indicator, summary, None))
+    for indicator, _gone in before.values():
+        lines.append(_("Indikatorn %(name)s föll bort.") % {"name": indicator.name})
+    return lines
+
+
+def _area_change(indicator: Indicator, old: AreaSummary | None, new: AreaSummary | None):
+    """One area's line, or None when its value, period and flag are as they were."""
+    where = f"{indicator.name}, {(new or old).area.name}"
+    old_flag, new_flag = (flag(indicator, s.deviation) if s else None for s in (old, new))
+    same_value = (
+        old is not None
+        and new is not None
+        and (old.latest.value, old.latest.period_start)
+        == (new.latest.value, new.latest.period_start)
+    )
+    if same_value and old_flag == new_flag:
+        return None
+    if same_value:
+        return _("%(where)s: flagga %(a)s → %(b)s.") % {
+            "where": where,
+            "a": FLAG_LABELS[old_flag],
+            "b": FLAG_LABELS[new_flag],
+        }
+    shown_period = old is None or new is None or old.latest.period_start != new.latest.period_start
+    facts = {
+        "where": where,
+        "a": _value_in_period(indicator, old, shown_period),
+        "b": _value_in_period(indicator, new, shown_period),
+    }
+    if new_flag is None:  # the area has no value in the new version
+        return _("%(where)s: %(a)s → %(b)s.") % facts
+    if old_flag is None or old_flag == new_flag:
+        flag_text = str(FLAG_LABELS[new_flag]).lower()
+    else:
+        flag_text = _("flagga %(a)s → %(b)s") % {
+            "a": FLAG_LABELS[old_flag],
+            "b": FLAG_LABELS[new_flag],
+        }
+    return _("%(where)s: %(a)s → %(b)s (%(flag)s).") % {**facts, "flag": flag_text}
+
+
+def _value_in_period(indicator: Indicator, summary: AreaSummary | None, with_period: bool):
+    """'12 400 kr', or '12 400 kr för 2026-03' when the two versions' periods differ."""
+    if summary is None:
+        return MISSING
+    text = value_text(indicator, summary.latest.value)
+    if not with_period:
+        return text
+    return _("%(value)s för %(period)s") % {
+        "value": text,
+        "period": periods.label(indicator.period, summary.latest.period_start),
+    }

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
+from lagesbild.indicators import presenters as indicator_presenters
 from lagesbild.web.numbers import figure, rounded
 from lagesbild.web.templatetags.lagesbild import percent_change
 
@@ -28,6 +29,18 @@ def place_phrase(group_name: str, area_name: str) -> str:
     if group_name and area_name:
         return _("%(group)s i %(area)s") % {"group": group_name, "area": area_name}
     return group_name or area_name
+
+
+def changes_from_previous(membership, picture) -> list[str]:
+    """An approved version's "Ändrat mot föregående version" as `membership` reads it: the
+    lines frozen with the version (counts, flags, assessments, incidents), then the changes
+    in the indicators the reader may see. Those are worked out on reading, never frozen in
+    the content that every member and the API read, because an indicator may be for
+    coordinators and analysts only. Empty for the draft (`picture` None)."""
+    if picture is None:
+        return []
+    frozen = list(picture.content.get("changes_from_previous", []))
+    return frozen + indicator_presenters.version_changes(membership, picture)
 
 
 LEVEL_WORDS = {"avvikelse": _lazy("Avvikelse"), "bevaka": _lazy("Bevaka")}

@@ -308,6 +308,7 @@ def version(request, iso: str, version: int):
         iso=picture.period,
         snapshot=picture,
         versions=versions,
+        changes=presenters.changes_from_previous(request.membership, picture),
         **_week_links(picture.partnership, code),
         export_links=export_links(picture.period, picture.version),
     )
@@ -568,6 +569,12 @@ def period_version(request, period: str, version: int):
         request,
         "pictures/period.html",
         _period_context(
-            request, picture.content, chosen, snapshot=picture, approved=picture, forms={}
+            request,
+            picture.content,
+            chosen,
+            snapshot=picture,
+            approved=picture,
+            forms={},
+            changes=presenters.changes_from_previous(request.membership, picture),
         ),
     )

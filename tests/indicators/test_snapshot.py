@@ -3,36 +3,22 @@ draft's section, map layer and exports, never an approved version's; each reader
 only the indicators they may see."""
 
 import io
-from datetime import date, timedelta
+from datetime import date
 
 import openpyxl
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from lagesbild.incidents import weeks
-from lagesbild.incidents.models import Incident
 from lagesbild.indicators import services
 from lagesbild.indicators.models import PictureIndicators
-from lagesbild.pictures import runs
 from lagesbild.pictures.models import Picture
 from tests.api.test_api import API, bearer
 from tests.conftest import client_for
-from tests.factories import make_incident
 from tests.indicators.helpers import make_indicator
 
 pytestmark = pytest.mark.django_db
 HISTORY = [100, 104, 98, 101, 99, 102, 100, 103, 97, 100, 101, 99]
-
-
-@pytest.fixture
-def week(coordinator_a) -> str:
-    """Last week, computed, with its one report reviewed (no approval warnings)."""
-    code = weeks.shift(weeks.week_code(timezone.now()), -1)
-    make_incident(coordinator_a, occurred_at=weeks.bounds(code)[0] + timedelta(hours=10))
-    Incident.objects.update(status=Incident.Status.ACCEPTED)
-    runs.run_now(coordinator_a.partnership, weeks.iso(code))
-    return weeks.iso(code)
 
 
 def _enter(coordinator, indicator, value: float, start=date(2026, 1, 1)) -> None:

@@ -78,6 +78,10 @@ class Edition:
         at = datetime.fromisoformat(raw).astimezone(self.time_zone)
         return _("Beräknad %(when)s") % {"when": at.strftime("%Y-%m-%d %H:%M")}
 
+    def changes(self) -> list[str]:
+        """What changed since the version before, for this reader (the page's lines)."""
+        return presenters.changes_from_previous(self.membership, self.picture)
+
     def filename(self, extension: str, variant: str = "") -> str:
         """'lagesbild-2026-W47-v2.pdf', 'lagesbild-2026-W47-utkast.xlsx'."""
         version = f"v{self.picture.version}" if self.picture else "utkast"

@@ -106,7 +106,7 @@ def _summary_sheet(sheet: Worksheet, edition: Edition, shown: int) -> None:
     sections = [
         (_("Sammanfattning"), content["summary"]),
         (_("Kluster i tid och rum"), [c["text"] for c in content["clusters"]]),
-        (_("Ändrat mot föregående version"), content.get("changes_from_previous", [])),
+        (_("Ändrat mot föregående version"), edition.changes()),
         (_("Om exporten"), _export_notes(edition, shown)),
     ]
     for heading, lines in sections:

@@ -232,7 +232,7 @@ def _heading(edition: Edition) -> list:
     if edition.picture is not None and edition.picture.change_note:
         note = _("Rättelse: %(note)s") % {"note": edition.picture.change_note}
         items.append(Paragraph(text(note), styles["small"]))
-    for line in content.get("changes_from_previous", []):
+    for line in edition.changes():
         items.append(Paragraph(text(line), styles["small"]))
     return items
 
