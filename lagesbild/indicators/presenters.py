@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from analysis import indicators as method
-from lagesbild.indicators import periods, queries, snapshot
+from lagesbild.indicators import periods, police, queries, snapshot
 from lagesbild.indicators.models import Indicator
 from lagesbild.indicators.queries import AreaSummary
 from lagesbild.partnerships.access import Role, has_role
@@ -20,6 +20,14 @@ FLAG_LABELS = {
     NORMAL: gettext_lazy("Som vanligt"),
     UNKNOWN: gettext_lazy("Kan inte bedömas"),
 }
+
+
+def counted_note(indicator: Indicator) -> str:
+    """Which event types the police indicator counts (as its page says it), for the
+    pictures' section and exports; empty for any other indicator."""
+    if indicator.counted_from != Indicator.CountedFrom.POLICE_EVENTS:
+        return ""
+    return police.counted_types(indicator)
 
 
 def decimals(indicator: Indicator, value: float | None) -> int:

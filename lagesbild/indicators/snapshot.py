@@ -21,6 +21,9 @@ from lagesbild.pictures import periods
 
 # The definition as the version showed it (a later renaming does not rename the version).
 DEFINITION = ("name", "unit", "period", "scale", "direction", "source", "visibility")
+# What a counted indicator counted (the police's event types): frozen since issue 13, so an
+# older section lacks it and its indicator reads as not counted (it shows no event types).
+COUNTED = {"counted_from": "", "police_event_types": []}
 DEVIATION_FIELDS = tuple(f.name for f in fields(method.Deviation))
 
 
@@ -31,6 +34,7 @@ def freeze(picture) -> PictureIndicators:
         {
             "id": indicator.pk,
             **{name: getattr(indicator, name) for name in DEFINITION},
+            **{name: getattr(indicator, name) for name in COUNTED},
             "areas": [_area(s) for s in summaries if s.latest is not None],
         }
         for indicator, summaries in queries.approval_summaries(picture.partnership, last_day)
@@ -95,6 +99,7 @@ def _thaw(partnership_id: int, section: dict) -> tuple[Indicator, list[AreaSumma
         pk=section["id"],
         partnership_id=partnership_id,
         **{name: section[name] for name in DEFINITION},
+        **{name: section.get(name, empty) for name, empty in COUNTED.items()},
     )
     summaries = []
     for entry in section["areas"]:

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from lagesbild.incidents import weeks
 from lagesbild.indicators import services
-from lagesbild.indicators.models import PictureIndicators
+from lagesbild.indicators.models import Indicator, PictureIndicators
 from lagesbild.pictures.models import Picture
 from tests.api.test_api import API, bearer
 from tests.conftest import client_for
@@ -114,3 +114,37 @@ def test_a_version_approved_before_freezing_shows_todays_values(coordinator_a, m
     _enter(coordinator_a, indicator, 250)
     version = _page(member_a, "version", week, 1)
     assert "250 kr" in version and "versionen godkändes innan" in version
+
+
+def test_an_approved_version_says_which_police_event_types_it_counted(
+    coordinator_a, member_a, week
+):
+    indicator = _cost(coordinator_a)
+    # Its values stand in for counted notices; only what it counts matters here.
+    Indicator.objects.filter(pk=indicator.pk).update(
+        counted_from=Indicator.CountedFrom.POLICE_EVENTS, police_event_types=["Skadegörelse"]
+    )
+    assert "Räknar: Skadegörelse" in _page(member_a, "week", week)
+    client_for(coordinator_a).post(reverse("pictures:approve", args=[week]))
+    Indicator.objects.filter(pk=indicator.pk).update(police_event_types=[])
+
+    version = _page(member_a, "version", week, 1)
+    assert "Räknar: Skadegörelse" in version and "Räknar alla händelsetyper" not in version
+    assert "Räknar alla händelsetyper" in _page(member_a, "week", week)
+    export = client_for(member_a).get(reverse("pictures:export_version", args=[week, 1, "xlsx"]))
+    rows = [
+        row[0] for row in openpyxl.load_workbook(io.BytesIO(export.content))["Indikatorer"].values
+    ]
+    assert "Kostnad qqFrozen: Räknar: Skadegörelse" in rows
+    draft = client_for(member_a).get(reverse("pictures:export", args=[week, "xlsx"]))
+    rows = [
+        row[0] for row in openpyxl.load_workbook(io.BytesIO(draft.content))["Indikatorer"].values
+    ]
+    assert "Kostnad qqFrozen: Räknar alla händelsetyper" in rows
+
+    # A version frozen before the choice was frozen with it says nothing of it.
+    frozen = PictureIndicators.objects.get(picture__period=week)
+    for section in frozen.sections:
+        del section["counted_from"], section["police_event_types"]
+    frozen.save()
+    assert "Räknar" not in _page(member_a, "version", week, 1)

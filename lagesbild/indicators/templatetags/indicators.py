@@ -20,6 +20,8 @@ def indicator_section(context, content: dict, picture=None) -> dict:
     until = periods.last_day(content["period_kind"], content["period"])
     sections = presenters.picture_sections(membership, until, picture)
     return {
-        "sections": [(i, presenters.rows(i, known)) for i, known in sections],
+        "sections": [
+            (i, presenters.rows(i, known), presenters.counted_note(i)) for i, known in sections
+        ],
         "note": presenters.values_note(picture),
     }

@@ -304,6 +304,9 @@ def _indicator_sheet(sheet: Worksheet, sections: list, note: str) -> None:
                 formats,
             )
     append_row(sheet, [])
+    for indicator, _summaries in sections:
+        if counted := indicator_presenters.counted_note(indicator):
+            append_row(sheet, [f"{indicator.name}: {counted}"])
     append_row(sheet, [note])
     fit_columns(sheet)
 

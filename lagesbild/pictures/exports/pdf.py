@@ -426,6 +426,8 @@ def _indicators(edition: Edition) -> list:
             )
         title = f"{indicator.name} ({indicator.unit}, {indicator.source})"
         story.append(Paragraph(text(title), styles["body"]))
+        if counted := indicator_presenters.counted_note(indicator):
+            story.append(Paragraph(text(counted), styles["small"]))
         story.append(grid_table(rows, [30 * mm, 20 * mm, 30 * mm, 20 * mm, WIDTH - 100 * mm]))
         story.append(Spacer(1, 3 * mm))
     return story
