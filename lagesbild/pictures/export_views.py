@@ -38,7 +38,7 @@ def _periodic_pdf(edition: Edition) -> bytes:
 # differs; type, extension and file name are the weekly formats'.
 PERIODIC_FORMATS = {
     "pdf": replace(FORMATS["pdf"], build=_periodic_pdf),
-    "xlsx": replace(FORMATS["xlsx"], build=lambda edition: periodic_excel.build(edition.content)),
+    "xlsx": replace(FORMATS["xlsx"], build=periodic_excel.build),
 }
 
 

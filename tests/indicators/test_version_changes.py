@@ -131,3 +131,45 @@ def test_a_periodic_version_lists_its_changes(coordinator_a, member_a):
     client_for(coordinator_a).post(approve, {"confirm": "on", "change_note": "Rättat"})
     page = _page(member_a, "period_version", "2026-Q3", 2)
     assert CHANGES in page and "Kostnad qqQuarter, Norr: 150 kr → 155 kr" in page
+
+
+def test_a_periodic_versions_files_list_its_changes_for_the_reader(
+    coordinator_a, member_a, tmp_path
+):
+    from tests.pictures.test_exports import pdf_text
+
+    shared = _indicator(coordinator_a, "Kostnad qqQuarterFile")
+    hidden = _indicator(coordinator_a, "Kostnad qqQuarterHidden", visibility="analysts")
+    for indicator in (shared, hidden):
+        _enter(coordinator_a, indicator, 150, date(2026, 8, 1))
+    approve = reverse("pictures:period_approve", args=["2026-Q3"])
+    client_for(coordinator_a).post(approve, {"confirm": "on", "change_note": "Kvartalet"})
+    for indicator in (shared, hidden):
+        _enter(coordinator_a, indicator, 155, date(2026, 8, 1))
+    client_for(coordinator_a).post(approve, {"confirm": "on", "change_note": "Rättat"})
+
+    def export(membership, version: int, fmt: str) -> bytes:
+        url = reverse("pictures:period_export_version", args=["2026-Q3", version, fmt])
+        response = client_for(membership).get(url)
+        assert response.status_code == 200
+        return response.content
+
+    def summary(membership, version: int) -> list:
+        book = openpyxl.load_workbook(io.BytesIO(export(membership, version, "xlsx")))
+        return [row[0] for row in book["Sammanfattning"].values]
+
+    line = "Kostnad qqQuarterFile, Norr: 150 kr → 155 kr"
+    hidden_line = "Kostnad qqQuarterHidden, Norr: 150 kr → 155 kr"
+    lines = summary(member_a, 2)
+    assert CHANGES in lines
+    assert any(str(cell).startswith(line) for cell in lines)
+    assert not any(str(cell).startswith(hidden_line) for cell in lines)
+    assert any(str(cell).startswith(hidden_line) for cell in summary(coordinator_a, 2))
+    assert CHANGES not in summary(member_a, 1)  # the first version has nothing to compare with
+
+    pdf = " ".join(pdf_text(export(member_a, 2, "pdf"), tmp_path).split())
+    # The PDF's fonts write the arrow as "->", as in the weekly PDF.
+    assert "Kostnad qqQuarterFile, Norr: 150 kr -> 155 kr" in pdf
+    assert "qqQuarterHidden" not in pdf
+    first = " ".join(pdf_text(export(member_a, 1, "pdf"), tmp_path).split())
+    assert "qqQuarterFile" not in first

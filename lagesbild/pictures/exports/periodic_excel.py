@@ -1,14 +1,15 @@
 """A periodic picture (quarter, tertial, year) as an Excel workbook (.xlsx).
 
-Sheets: "Sammanfattning" (the title, with "pågående period" while the period runs, and
-what the figures cover), "Rangordning" (areas by need with intervals and trend),
+Sheets: "Sammanfattning" (the title, with "pågående period" while the period runs, what
+the figures cover and, for an approved version after the first, what changed against the one
+before it, as the reader may see it), "Rangordning" (areas by need with intervals and trend),
 "Utveckling" (each category group against the same period a year earlier, and per month),
 "Påverkbarhet" (the group's view of what can be influenced) and, where the group weighs
 indicators in, "Sammanvägt behov" (every part's value, place 0-1 and weight). Everything
-comes from the periodic content alone (the live draft from `periodic.compute_period` or an
-approved version's frozen content), so a version exports exactly as it was approved. Changes
-are stored as fractions (0.12 for +12 %) in a percent format, so they stay numbers a reader can
-compute with.
+but the changes comes from the periodic content alone (the live draft from
+`periodic.compute_period` or an approved version's frozen content), so a version exports
+exactly as it was approved. Changes are stored as fractions (0.12 for +12 %) in a percent
+format, so they stay numbers a reader can compute with.
 """
 
 from io import BytesIO
@@ -19,7 +20,15 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from lagesbild.pictures import presenters
-from lagesbild.pictures.exports.excel import DECIMAL, INTEGER, append_row, fit_columns, table_header
+from lagesbild.pictures.exports.edition import Edition
+from lagesbild.pictures.exports.excel import (
+    BOLD,
+    DECIMAL,
+    INTEGER,
+    append_row,
+    fit_columns,
+    table_header,
+)
 from lagesbild.pictures.periodic import INFLUENCE_SCALE
 from lagesbild.pictures.periods import Period
 
@@ -27,12 +36,13 @@ CHANGE = "+0%;-0%;0%"
 PLACE = "0.00"
 
 
-def build(content: dict) -> bytes:
+def build(edition: Edition) -> bytes:
     """The workbook as .xlsx bytes."""
+    content = edition.content
     book = Workbook()
     summary = book.active
     summary.title = "Sammanfattning"
-    _summary_sheet(summary, content)
+    _summary_sheet(summary, content, edition.changes())
     _ranking_sheet(book.create_sheet("Rangordning"), content)
     _development_sheet(book.create_sheet("Utveckling"), content)
     _influence_sheet(book.create_sheet("Påverkbarhet"), content)
@@ -48,13 +58,20 @@ def _change(ratio: float | None) -> float | None:
     return None if ratio is None else ratio - 1
 
 
-def _summary_sheet(sheet: Worksheet, content: dict) -> None:
+def _summary_sheet(sheet: Worksheet, content: dict, changes: list[str]) -> None:
     """The title and the notes the page shows before any figure: a period still running
-    (its counts are so far, its trend and comparison withheld) or only partly covered."""
+    (its counts are so far, its trend and comparison withheld) or only partly covered; then
+    a version's changes against the one before it, under the weekly workbook's heading."""
     title, notes = presenters.periodic_title(content), presenters.periodic_notes(content)
     for line in (title, *notes):
         append_row(sheet, [line])
     sheet["A1"].font = Font(bold=True, size=14)
+    if changes:
+        append_row(sheet, [])
+        append_row(sheet, [_("Ändrat mot föregående version")])
+        sheet.cell(sheet.max_row, 1).font = BOLD
+        for line in changes:
+            append_row(sheet, [line])
     fit_columns(sheet)
 
 

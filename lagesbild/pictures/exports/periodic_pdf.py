@@ -1,5 +1,6 @@
 """A periodic picture (quarter, tertial, year) as a printable A4 PDF, with the page's
-sections: the notes on what the figures cover, the areas by need (a chart of the index with
+sections: the notes on what the figures cover, a version's changes against the one before
+it (as the weekly PDF lists them, for the reader), the areas by need (a chart of the index with
 its intervals and the table), the group's view of what can be influenced and the development
 per category group. Laid out with the weekly picture's PDF machinery (`pdf`), and built from
 the periodic content alone, so an approved version prints exactly as it was approved.
@@ -27,6 +28,7 @@ def build(edition: Edition) -> bytes:
         para(edition.status(), "status"),
         para(edition.computed(), "small"),
         *[para(note) for note in _notes(edition)],
+        *[para(line, "small") for line in edition.changes()],
         *_ranking(content),
         *_need(content.get("need")),
         *_influence(content),
