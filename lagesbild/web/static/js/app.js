@@ -51,9 +51,12 @@ function fillForm(form, data) {
 }
 
 // True when the browser has put back, by history navigation, the form that was last sent.
-function isSentFormAgain(form, sent) {
+// `restored`: the page came back whole from the back-forward cache, whose navigation entry
+// is still that of the first visit.
+function isSentFormAgain(form, sent, restored) {
   var navigation = performance.getEntriesByType ? performance.getEntriesByType("navigation")[0] : null;
-  if (!sent || !navigation || navigation.type !== "back_forward") return false;
+  var back = restored || (navigation && navigation.type === "back_forward");
+  if (!sent || !back) return false;
   var now = formValues(form);
   return now.category === sent.category && now.description === sent.description;
 }
@@ -80,13 +83,14 @@ function setUpReportOutbox() {
     button.setAttribute("aria-disabled", "true");
   });
   // Chromium puts back the visible fields of a form reached through history only just before
-  // "pageshow"; a page kept whole in the back-forward cache comes back as it was left.
+  // "pageshow"; a page kept whole in the back-forward cache comes back as it was left, with
+  // its fields filled but without the notice, which it needs just as much.
   window.addEventListener("pageshow", function (event) {
     button.removeAttribute("aria-disabled");
-    if (event.persisted || unsent || hasErrors) return;
+    if (unsent || hasErrors) return;
     var sent = readStored(SENT_KEY);
-    if (isSentFormAgain(form, sent)) {
-      fillForm(form, sent);
+    if (isSentFormAgain(form, sent, event.persisted)) {
+      if (!event.persisted) fillForm(form, sent);
       status.textContent = form.dataset.sentText;
     }
   });
