@@ -94,7 +94,7 @@ def picture_areas(content: dict, area_ids: set[int], below: int) -> list[dict]:
             {**_cell(series, area["id"], group["id"], below), "group": group["name"]}
             for group in content["groups"]
         ]
-        _hide_one_more(rows, total)
+        _hide_total_with_one_group(rows, total)
         out.append(
             {
                 "name": area["name"],
@@ -125,7 +125,7 @@ def _hidden(cell: dict) -> bool:
     return cell["shown"] != cell["observed"]
 
 
-def _hide_one_more(rows: list[dict], total: dict) -> None:
+def _hide_total_with_one_group(rows: list[dict], total: dict) -> None:
     """With one group's count hidden and the area's total shown, the total minus the other
     groups would give the hidden count: then the total is hidden too ("dold"). (Hiding a
     second group instead leaks through the order: a reader who knows it was the smallest
