@@ -67,13 +67,19 @@ RISE_FOUND_FROM = 8  # the badge counts from the 9th week of a rise on
 
 @dataclass
 class Dataset:
-    """One partnership: counts (areas x categories x weeks), its mean, and peaked categories."""
+    """One partnership: counts (areas x categories x weeks), its mean, and peaked categories.
+
+    ``size`` (NB size, ``inf`` for Poisson) and ``off`` (the chance a cell's week is "off",
+    zero-inflation) say how the counts were drawn around the mean, for the oracle; both are
+    ``None`` for real data, whose law is unknown."""
 
     name: str
     counts: np.ndarray
     mean: np.ndarray
     first_week: int
     peaked: np.ndarray
+    size: np.ndarray | None = None
+    off: np.ndarray | None = None
 
 
 # --- data-generating processes ---------------------------------------------------------------
@@ -111,7 +117,7 @@ def nb(rng, per_year=3000.0, n_areas=28, n_categories=20) -> Dataset:
     mean = mean * (season * trend)[None]
     size = rng.uniform(1.5, 10.0, n_categories)[None, :, None]
     counts = rng.negative_binomial(size, size / (size + mean))
-    return Dataset("nb", counts, mean, SYNTH_FIRST, peaked)
+    return Dataset("nb", counts, mean, SYNTH_FIRST, peaked, size=size, off=np.zeros((1, 1, 1)))
 
 
 def sparse(rng, per_year=1500.0, n_areas=28, n_categories=20) -> Dataset:
@@ -122,7 +128,10 @@ def sparse(rng, per_year=1500.0, n_areas=28, n_categories=20) -> Dataset:
     off = rng.uniform(0.3, 0.7, (n_areas, n_categories, 1))
     on = rng.random(mean.shape) >= off
     counts = np.where(on, rng.poisson(mean / (1 - off)), 0)
-    return Dataset("sparse", counts, mean, SYNTH_FIRST, np.zeros(n_categories, bool))
+    no_peaks = np.zeros(n_categories, bool)
+    return Dataset(
+        "sparse", counts, mean, SYNTH_FIRST, no_peaks, size=np.full((1, 1, 1), np.inf), off=off
+    )
 
 
 def regime(rng, per_year=3000.0, n_areas=28, n_categories=20) -> Dataset:
@@ -141,7 +150,15 @@ def regime(rng, per_year=3000.0, n_areas=28, n_categories=20) -> Dataset:
                 level[a, c, rng.integers(52, latest) :] *= rng.uniform(0.6, 1.7)
     mean = mean * level
     counts = rng.negative_binomial(4.0, 4.0 / (4.0 + mean))
-    return Dataset("regime", counts, mean, SYNTH_FIRST, peaked)
+    return Dataset(
+        "regime",
+        counts,
+        mean,
+        SYNTH_FIRST,
+        peaked,
+        size=np.full((1, 1, 1), 4.0),
+        off=np.zeros((1, 1, 1)),
+    )
 
 
 def chicago(rng) -> Dataset | None:
@@ -218,6 +235,60 @@ def plant_rises(rng, data: Dataset, last: int, share=0.04):
         counts[a, c, span] += rng.poisson(ramp * base)
         plants.append(Plant(int(row), int(span[0]), RISE_WEEKS, factor, float(base.mean())))
     return counts, plants
+
+
+# --- what an oracle could find ---------------------------------------------------------------
+
+ORACLE_FALSE = 0.015  # issue 9's bound on false series-weeks
+ORACLE_REPLICATES = 4000
+
+
+def oracle_rises(data: Dataset, plants, seed=2027) -> tuple[np.ndarray, np.ndarray] | None:
+    """Per planted rise: the chance that a detector knowing everything finds it, and the
+    chance that it alarms on the same cell without the rise, at ``ORACLE_FALSE`` false alarms
+    in each week of a stable series. ``None`` for real data (the law is unknown).
+
+    The oracle knows the cell's true weekly mean and law (``size``, ``off``), the week the
+    climb began and its slope. In each week of the climb it takes the Poisson log-likelihood
+    ratio of the climb against the stable mean over the climb's weeks so far and alarms above
+    that week's limit, simulated from the stable law (ties broken at random, so that exactly
+    ``ORACLE_FALSE`` of stable series alarm in each week). Found as the scorecard counts it:
+    an alarm in any of the last 18 weeks. A ceiling to compare with, not a method: a detector
+    must estimate the mean and cannot know when a climb begins."""
+    if data.size is None:
+        return None
+    rng = np.random.default_rng(seed)
+    n_categories = data.counts.shape[1]
+    size = np.broadcast_to(data.size, data.mean.shape)
+    off = np.broadcast_to(data.off, data.mean.shape)
+    found, chance = [], []
+    for plant in plants:
+        a, c = divmod(plant.row, n_categories)
+        mean = data.mean[a, c, plant.start : plant.start + plant.length]
+        extra = (plant.factor - 1.0) * np.arange(1, plant.length + 1) / plant.length * mean
+        law = (mean, size[a, c, 0], off[a, c, 0])
+        stable = _climb_llr(rng, _draw(rng, *law), mean, extra)
+        limit = np.quantile(stable, 1 - ORACLE_FALSE, axis=0)
+        climbed = _draw(rng, *law) + rng.poisson(extra, (ORACLE_REPLICATES, plant.length))
+        climbing = _climb_llr(rng, climbed, mean, extra)
+        found.append((climbing > limit)[:, RISE_FOUND_FROM:].any(axis=1).mean())
+        chance.append((stable > limit)[:, RISE_FOUND_FROM:].any(axis=1).mean())
+    return np.array(found), np.array(chance)
+
+
+def _climb_llr(rng, y, mean, extra):
+    """The climb's Poisson log-likelihood ratio over its weeks so far, ties broken at random."""
+    ties = rng.uniform(0.0, 1e-9, y.shape)
+    return np.cumsum(y * np.log1p(extra / mean) - extra + ties, axis=1)
+
+
+def _draw(rng, mean, size, off):
+    """``ORACLE_REPLICATES`` stable series of a cell: NB(``size``) around ``mean / (1 - off)``
+    in the weeks that are "on", zero in the others."""
+    level = np.broadcast_to(mean / (1.0 - off), (ORACLE_REPLICATES, len(mean)))
+    if np.isfinite(size):
+        level = rng.gamma(size, level / size)
+    return np.where(rng.random(level.shape) >= off, rng.poisson(level), 0)
 
 
 # --- running the engine as the app does ----------------------------------------------------
@@ -465,45 +536,8 @@ def score(rng, make, args, r_ok: bool) -> None:
             rows[name]["holiday peaks flagged"] = holiday_peaks_flagged(table, datasets, config)
         rows["picture"]["holiday peaks flagged"] = rows["DEFAULT"]["holiday peaks flagged"]
 
-    # slow rises
-    rising = [plant_rises(rng, d, n_weeks - 1) for d in datasets]
-    table = table_of([c for c, _ in rising], first_week)
-    result = run(table, tested, {k: CONFIGS[k] for k in ("DEFAULT", "picture")})
-    is_rise = np.zeros(table.n_series, bool)
-    rise_rows = []
-    for g, (_, plants) in enumerate(rising):
-        for plant in plants:
-            is_rise[g * per + plant.row] = True
-            rise_rows.append((g * per + plant.row, plant))
-    related = _related(table, is_rise)
-    from_col = len(tested) - (RISE_WEEKS - RISE_FOUND_FROM)
-    for name in ("DEFAULT", "picture"):
-        badge = result[name]["rising"]
-        hits = np.array([badge[row, from_col:].any() for row, _ in rise_rows])
-        strong = np.array([p.baseline >= 1.0 for _, p in rise_rows])
-        tested_rows = np.isfinite(result[name]["p"])
-        false = badge[~related[:, None] & tested_rows].mean()
-        rows[name]["slow rises found"] = (
-            f"{100 * hits.mean():.1f} % of {len(hits)} (mean >= 1/week: "
-            f"{100 * hits[strong].mean() if strong.any() else float('nan'):.1f} % of "
-            f"{strong.sum()}), badge on other series-weeks {100 * false:.2f} %"
-        )
-    if r_ok and args.glrnb:
-        limits = [3.0, 4.0, 5.0, 6.0]
-        alarms = r_glrnb(table.counts, tested, limits)
-        texts = []
-        for i, c in enumerate(limits):
-            a = alarms[i]
-            fitted = np.isfinite(a).all(axis=1)
-            hits = np.array(
-                [a[row, from_col:].max() > 0 if fitted[row] else False for row, _ in rise_rows]
-            )
-            false = np.nanmean(a[~related & fitted])
-            texts.append(
-                f"c.ARL={c:g}: {100 * hits.mean():.1f} % at {100 * false:.2f} % false "
-                f"({(~fitted).sum()} series without an R fit)"
-            )
-        rows["R + BH"]["slow rises found (glrnb)"] = "; ".join(texts)
+    # slow rises, planted in the null data (``table``)
+    score_rises(rng, datasets, table, null, tested, rows, r_ok and args.glrnb)
 
     for name, figures in rows.items():
         print(f"  {name}")
@@ -515,6 +549,68 @@ def score(rng, make, args, r_ok: bool) -> None:
                 value = pct(value)
             print(f"    {key:32s} {value}")
     print(f"  ({time.perf_counter() - t0:.0f} s)")
+
+
+def score_rises(rng, datasets, stable, null, tested, rows, glrnb: bool) -> None:
+    """The slow-rise rows: found, false badges elsewhere, the same cells without the rise
+    (what "found" counts by chance), glrnb beside it and the oracle's ceiling."""
+    n_weeks = datasets[0].counts.shape[2]
+    per = stable.n_series // len(datasets)
+    rising = [plant_rises(rng, d, n_weeks - 1) for d in datasets]
+    table = table_of([c for c, _ in rising], datasets[0].first_week)
+    names = ("DEFAULT", "picture")
+    result = run(table, tested, {k: CONFIGS[k] for k in names})
+    if null is None:  # real data: the same weeks as they were, without the plants
+        null = run(stable, tested, {k: CONFIGS[k] for k in names})
+    is_rise = np.zeros(table.n_series, bool)
+    rise_rows = []
+    for g, (_, plants) in enumerate(rising):
+        for plant in plants:
+            is_rise[g * per + plant.row] = True
+            rise_rows.append((g * per + plant.row, plant))
+    related = _related(table, is_rise)
+    planted = np.array([row for row, _ in rise_rows])
+    from_col = len(tested) - (RISE_WEEKS - RISE_FOUND_FROM)
+    for name in names:
+        badge = result[name]["rising"]
+        hits = badge[planted, from_col:].any(axis=1)
+        strong = np.array([p.baseline >= 1.0 for _, p in rise_rows])
+        tested_rows = np.isfinite(result[name]["p"])
+        false = badge[~related[:, None] & tested_rows].mean()
+        rows[name]["slow rises found"] = (
+            f"{100 * hits.mean():.1f} % of {len(hits)} (mean >= 1/week: "
+            f"{100 * hits[strong].mean() if strong.any() else float('nan'):.1f} % of "
+            f"{strong.sum()}), badge on other series-weeks {100 * false:.2f} %"
+        )
+        chance = null[name]["rising"][planted, from_col:].any(axis=1)
+        rows[name]["same cells without the rise"] = f"{100 * chance.mean():.1f} % (chance)"
+    oracle = [oracle_rises(d, plants) for d, (_, plants) in zip(datasets, rising, strict=True)]
+    if all(o is not None for o in oracle):
+        found = np.concatenate([o[0] for o in oracle])
+        chance = np.concatenate([o[1] for o in oracle])
+        rows["DEFAULT"]["slow rises, oracle"] = (
+            f"{100 * found.mean():.1f} % at {100 * ORACLE_FALSE:.1f} % false a week "
+            f"(same cells without the rise {100 * chance.mean():.1f} %)"
+        )
+    if glrnb:
+        limits = [3.0, 4.0, 5.0, 6.0]
+        alarms = r_glrnb(table.counts, tested, limits)
+        twins = r_glrnb(stable.counts[planted], tested, limits)
+        texts = []
+        for i, c in enumerate(limits):
+            a = alarms[i]
+            fitted = np.isfinite(a).all(axis=1)
+            hits = fitted[planted] & (np.nan_to_num(a[planted, from_col:]) > 0).any(axis=1)
+            chance = np.isfinite(twins[i]).all(axis=1) & (
+                np.nan_to_num(twins[i][:, from_col:]) > 0
+            ).any(axis=1)
+            false = np.nanmean(a[~related & fitted])
+            texts.append(
+                f"c.ARL={c:g}: {100 * hits.mean():.1f} % at {100 * false:.2f} % false, "
+                f"same cells without the rise {100 * chance.mean():.1f} % "
+                f"({(~fitted).sum()} series without an R fit)"
+            )
+        rows["R + BH"]["slow rises found (glrnb)"] = "; ".join(texts)
 
 
 def holiday_peaks_flagged(table, datasets, config) -> str:
