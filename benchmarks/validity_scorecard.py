@@ -24,6 +24,9 @@ Data-generating processes (none is the model: no Farrington levels, no gamma-poo
   "off" with probability 0.3-0.7, otherwise Poisson (the mean is kept);
 - ``regime``: 3,000 a year, with 0-2 lasting level shifts (x0.6-1.7) per category and per
   cell at random weeks of the history, NB size 4;
+- ``dense``: a big city, 24,000 incidents a year in 16 areas x 12 categories (most cells
+  several a week), Poisson with log-normal weekly noise (sd 0.1-0.35 per category, not NB),
+  season, yearly peaks in 30 % of categories, a trend per category;
 - ``chicago``: real weekly aggravated assaults in Chicago 2010-2019 (22 police districts x
   13 location categories, ../shared/data/chicago-aggravated-assaults), as one partnership.
 
@@ -69,9 +72,10 @@ RISE_FOUND_FROM = 8  # the badge counts from the 9th week of a rise on
 class Dataset:
     """One partnership: counts (areas x categories x weeks), its mean, and peaked categories.
 
-    ``size`` (NB size, ``inf`` for Poisson) and ``off`` (the chance a cell's week is "off",
-    zero-inflation) say how the counts were drawn around the mean, for the oracle; both are
-    ``None`` for real data, whose law is unknown."""
+    ``size`` (NB size, ``inf`` for Poisson), ``off`` (the chance a cell's week is "off",
+    zero-inflation) and ``sigma`` (log-normal weekly noise) say how the counts were drawn
+    around the mean, for the oracle; ``size`` is ``None`` for real data, whose law is
+    unknown."""
 
     name: str
     counts: np.ndarray
@@ -80,6 +84,7 @@ class Dataset:
     peaked: np.ndarray
     size: np.ndarray | None = None
     off: np.ndarray | None = None
+    sigma: np.ndarray | float = 0.0
 
 
 # --- data-generating processes ---------------------------------------------------------------
@@ -118,6 +123,22 @@ def nb(rng, per_year=3000.0, n_areas=28, n_categories=20) -> Dataset:
     size = rng.uniform(1.5, 10.0, n_categories)[None, :, None]
     counts = rng.negative_binomial(size, size / (size + mean))
     return Dataset("nb", counts, mean, SYNTH_FIRST, peaked, size=size, off=np.zeros((1, 1, 1)))
+
+
+def dense(rng, per_year=24000.0, n_areas=16, n_categories=12) -> Dataset:
+    """A big city's partnership: few, busy cells; log-normal weekly noise around the mean
+    (Poisson-lognormal, not negative binomial), season, yearly peaks, a trend per category."""
+    n = SYNTH_WEEKS
+    season, peaked = _season(rng, n_categories, n, SYNTH_FIRST)
+    trend = np.exp(rng.uniform(-0.05, 0.05, n_categories)[:, None] * np.arange(n) / 52)
+    mean = per_year / WEEKS_PER_YEAR * _shares(rng, n_areas, n_categories)[:, :, None]
+    mean = mean * (season * trend)[None]
+    sigma = rng.uniform(0.1, 0.35, n_categories)[None, :, None]
+    noise = np.exp(sigma * rng.standard_normal(mean.shape) - sigma**2 / 2)
+    counts = rng.poisson(mean * noise)
+    no = np.zeros((1, 1, 1))
+    law = {"size": np.full((1, 1, 1), np.inf), "off": no, "sigma": sigma}
+    return Dataset("dense", counts, mean, SYNTH_FIRST, peaked, **law)
 
 
 def sparse(rng, per_year=1500.0, n_areas=28, n_categories=20) -> Dataset:
@@ -263,13 +284,14 @@ def oracle(data: Dataset, plants, alpha: float, *, ramp: bool, found_from: int =
     n_categories = data.counts.shape[1]
     size = np.broadcast_to(data.size, data.mean.shape)
     off = np.broadcast_to(data.off, data.mean.shape)
+    sigma = np.broadcast_to(data.sigma, data.mean.shape)
     found, chance = [], []
     for plant in plants:
         a, c = divmod(plant.row, n_categories)
         mean = data.mean[a, c, plant.start : plant.start + plant.length]
         shape = np.arange(1, plant.length + 1) / plant.length if ramp else 1.0
         extra = (plant.factor - 1.0) * shape * mean
-        law = (mean, size[a, c, 0], off[a, c, 0], replicates)
+        law = (mean, size[a, c, 0], off[a, c, 0], sigma[a, c, 0], replicates)
         stable = _plant_llr(rng, _draw(rng, *law), mean, extra)
         limit = np.quantile(stable, 1 - alpha, axis=0)
         planted = _draw(rng, *law) + rng.poisson(extra, (replicates, plant.length))
@@ -284,12 +306,14 @@ def _plant_llr(rng, y, mean, extra):
     return np.cumsum(y * np.log1p(extra / mean) - extra + ties, axis=1)
 
 
-def _draw(rng, mean, size, off, replicates):
-    """Stable series of a cell: NB(``size``) around ``mean / (1 - off)`` in the weeks that are
-    "on", zero in the others."""
+def _draw(rng, mean, size, off, sigma, replicates):
+    """Stable series of a cell: Poisson around ``mean / (1 - off)`` times gamma (NB ``size``)
+    or log-normal (``sigma``) noise in the weeks that are "on", zero in the others."""
     level = np.broadcast_to(mean / (1.0 - off), (replicates, len(mean)))
     if np.isfinite(size):
         level = rng.gamma(size, level / size)
+    if sigma > 0:
+        level = level * np.exp(sigma * rng.standard_normal(level.shape) - sigma**2 / 2)
     return np.where(rng.random(level.shape) >= off, rng.poisson(level), 0)
 
 
@@ -682,7 +706,13 @@ def main() -> None:
         args.partnerships, args.weeks = 1, 26
     r_ok = not args.no_r and r_ready()
     print(f"R with surveillance: {'yes' if r_ok else 'no'}")
-    generators = {"nb": nb, "sparse": sparse, "regime": regime, "chicago": chicago}
+    generators = {
+        "nb": nb,
+        "sparse": sparse,
+        "regime": regime,
+        "dense": dense,
+        "chicago": chicago,
+    }
     for name, make in generators.items():
         if args.only and name not in args.only:
             continue
