@@ -58,7 +58,6 @@ def picture(request, iso: str, version: int):
         {
             "nav": "guest",
             "picture": found,
-            "week": presenters.week_label(found.period),
             "areas": queries.picture_areas(
                 found.content, queries.invited_area_ids(membership), _below(membership)
             ),

@@ -106,7 +106,9 @@ def test_the_owner_creates_a_token_in_the_app_and_sees_it_once(login, reporter_a
     assert raw.startswith(token.prefix)
     assert (token.scope, token.membership) == (READ, reporter_a)
     assert timedelta(days=29) < token.expires_at - timezone.now() <= timedelta(days=30)
-    assert raw not in client.get(reverse("accounts:account")).content.decode()
+    account = client.get(reverse("accounts:account")).content.decode()
+    assert raw not in account
+    assert f'href="{API}/docs"' in account  # where to learn what the token can do
     assert with_token(raw).get(f"{API}/categories").status_code == 200
     assert Entry.objects.filter(action="api_token.create", summary="Import").exists()
 

@@ -33,6 +33,8 @@ def test_guest_sees_approved_picture_of_two_invited_areas_and_nothing_else(
     body = page.content.decode()
     assert page.status_code == 200
     assert "<h2" in body and "Norr</h2>" in body and "Söder</h2>" in body
+    year, number = picture.period.split("-W")
+    assert f"<title>Lägesbild v. {int(number)} {year} – Lägesbild</title>" in body
     assert "Väster" not in body
     assert SECRET not in body
     assert '<th scope="row">Skadegörelse</th>' in body  # groups by name, not id

@@ -80,6 +80,21 @@ def test_the_picture_opens_on_the_last_complete_week(login, member_a, this_week)
     assert response.url == week_url("week", weeks.shift(this_week, -1))
 
 
+@pytest.mark.parametrize("name", ["week", "compare"])
+def test_page_titles_name_the_week_as_the_page_does_not_by_its_iso_code(
+    login, member_a, reports, this_week, name
+):
+    """The browser tab said 'Lägesbild 2026-W48' above a heading 'Lägesbild v. 48 2026'."""
+    week = weeks.shift(this_week, -1)
+    for code in (week, weeks.shift(week, -1)):  # the comparison needs the week before too
+        runs.run_now(member_a.partnership, weeks.iso(code))
+    body = login(member_a).get(week_url(name, week)).content.decode()
+    title = body.split("<title>", 1)[1].split("</title>", 1)[0]
+    year, number = weeks.iso(week).split("-W")
+    assert f"v. {int(number)} {year}" in title
+    assert "-W" not in title
+
+
 @pytest.mark.parametrize("name", ["week", "compare", "map_data"])
 def test_a_week_to_come_answers_with_words_not_zeros(login, member_a, this_week, name):
     response = login(member_a).get(week_url(name, weeks.shift(this_week, 1)))
