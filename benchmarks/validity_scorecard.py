@@ -114,12 +114,18 @@ def _season(rng, n_categories, n_weeks, first_week, amplitude=0.5, peaks=True):
     return season / season.mean(axis=1, keepdims=True), peaked
 
 
-def nb(rng, per_year=3000.0, n_areas=28, n_categories=20) -> Dataset:
+def _trending_mean(rng, per_year, n_areas, n_categories):
+    """Weekly means with a season, yearly peaks in 30 % of categories and a trend per
+    category (areas x categories x weeks), and which categories peak."""
     n = SYNTH_WEEKS
     season, peaked = _season(rng, n_categories, n, SYNTH_FIRST)
     trend = np.exp(rng.uniform(-0.05, 0.05, n_categories)[:, None] * np.arange(n) / 52)
     mean = per_year / WEEKS_PER_YEAR * _shares(rng, n_areas, n_categories)[:, :, None]
-    mean = mean * (season * trend)[None]
+    return mean * (season * trend)[None], peaked
+
+
+def nb(rng, per_year=3000.0, n_areas=28, n_categories=20) -> Dataset:
+    mean, peaked = _trending_mean(rng, per_year, n_areas, n_categories)
     size = rng.uniform(1.5, 10.0, n_categories)[None, :, None]
     counts = rng.negative_binomial(size, size / (size + mean))
     return Dataset("nb", counts, mean, SYNTH_FIRST, peaked, size=size, off=np.zeros((1, 1, 1)))
@@ -128,11 +134,7 @@ def nb(rng, per_year=3000.0, n_areas=28, n_categories=20) -> Dataset:
 def dense(rng, per_year=24000.0, n_areas=16, n_categories=12) -> Dataset:
     """A big city's partnership: few, busy cells; log-normal weekly noise around the mean
     (Poisson-lognormal, not negative binomial), season, yearly peaks, a trend per category."""
-    n = SYNTH_WEEKS
-    season, peaked = _season(rng, n_categories, n, SYNTH_FIRST)
-    trend = np.exp(rng.uniform(-0.05, 0.05, n_categories)[:, None] * np.arange(n) / 52)
-    mean = per_year / WEEKS_PER_YEAR * _shares(rng, n_areas, n_categories)[:, :, None]
-    mean = mean * (season * trend)[None]
+    mean, peaked = _trending_mean(rng, per_year, n_areas, n_categories)
     sigma = rng.uniform(0.1, 0.35, n_categories)[None, :, None]
     noise = np.exp(sigma * rng.standard_normal(mean.shape) - sigma**2 / 2)
     counts = rng.poisson(mean * noise)
