@@ -3,6 +3,7 @@
     .venv/bin/python -m benchmarks.validity_scorecard            # full run
     .venv/bin/python -m benchmarks.validity_scorecard --quick    # fewer partnerships and weeks
     .venv/bin/python -m benchmarks.validity_scorecard --no-r     # without Rscript
+    .venv/bin/python -m benchmarks.validity_scorecard --busier 5  # 5x the synthetic incidents
 
 Prints every row of the table in issue 9 for DEFAULT and the picture's configuration
 (``deviations.PICTURE``: the same weekly flags, a rarer rising badge), per data-generating
@@ -43,7 +44,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import gzip
+import inspect
 import math
 import pathlib
 import shutil
@@ -694,6 +697,10 @@ def _related(table, mask):
     return related
 
 
+def _per_year(make) -> float:
+    return inspect.signature(make).parameters["per_year"].default
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="1 partnership, 26 weeks")
@@ -703,6 +710,9 @@ def main() -> None:
     parser.add_argument("--r-farrington", action="store_true", help="real R on partnership 0")
     parser.add_argument("--no-glrnb", dest="glrnb", action="store_false")
     parser.add_argument("--only", nargs="*", default=None)
+    parser.add_argument(
+        "--busier", type=float, default=1.0, help="multiply the synthetic incidents a year"
+    )
     args = parser.parse_args()
     if args.quick:
         args.partnerships, args.weeks = 1, 26
@@ -719,6 +729,8 @@ def main() -> None:
         if args.only and name not in args.only:
             continue
         print(f"\n== {name}")
+        if args.busier != 1.0 and name != "chicago":
+            make = functools.partial(make, per_year=args.busier * _per_year(make))
         score(np.random.default_rng(2026), make, args, r_ok)
 
 
