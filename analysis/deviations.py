@@ -390,7 +390,9 @@ def _pooled(table, target, plan, testable, recent, predictions) -> None:
         scale = mean / profile.target[rows]
         predictions.method[rows] = method
         predictions.mean[rows] = mean
-        predictions.cv2[rows] = cv2
+        # The expectation is the rate times the parent's expected count at the target: both
+        # are estimates, and their errors add on the log scale.
+        predictions.cv2[rows] = cv2 + profile.cv2[rows]
         predictions.theta[rows] = _moment_theta(
             table, profile, start, rows, scale, events, exposure
         )
@@ -403,7 +405,9 @@ class _Profile:
 
     ``values`` holds one row per distinct parent (row 0 is the flat profile) over the
     baseline ``columns``; ``row[s]`` says which row series ``s`` uses. ``recent`` and
-    ``target`` are the profile per series in the recent weeks and the target week.
+    ``target`` are the profile per series in the recent weeks and the target week; ``cv2``
+    is the profile's own squared coefficient of variation there (the parent's fit error,
+    0 for the flat profile), which a borrowed profile passes on to the series.
     """
 
     columns: np.ndarray
@@ -411,6 +415,7 @@ class _Profile:
     row: np.ndarray
     recent: np.ndarray
     target: np.ndarray
+    cv2: np.ndarray
 
     @classmethod
     def flat(cls, n_series: int, columns: np.ndarray, n_recent: int) -> _Profile:
@@ -420,6 +425,7 @@ class _Profile:
             row=np.zeros(n_series, np.int64),
             recent=np.ones((n_series, n_recent)),
             target=np.ones(n_series),
+            cv2=np.zeros(n_series),
         )
 
     @classmethod
@@ -431,6 +437,7 @@ class _Profile:
         flat.row[has] = row + 1
         flat.recent[has] = predictions.recent_mean[parent[has]]
         flat.target[has] = predictions.mean[parent[has]]
+        flat.cv2[has] = predictions.cv2[parent[has]]
         return replace(flat, values=np.vstack([flat.values, values]))
 
     def squares_over(self, counts: np.ndarray, start: np.ndarray, rows: np.ndarray) -> np.ndarray:
