@@ -182,6 +182,7 @@ class _Predictions:
     cv2: np.ndarray
     trend: np.ndarray
     recent_mean: np.ndarray  # series x recent weeks
+    sum_spread: np.ndarray  # how much more k-week sums spread than the model says (>= 1)
     glm: farrington.Baseline | None = None
 
     @classmethod
@@ -194,6 +195,7 @@ class _Predictions:
             cv2=np.zeros(n_series),
             trend=np.zeros(n_series, bool),
             recent_mean=np.full((n_series, n_recent), np.nan),
+            sum_spread=np.ones(n_series),
         )
 
 
@@ -289,7 +291,40 @@ def _glm(table, target, plan, testable, recent, config, predictions) -> None:
     if config.pooling:
         recent_mean = np.fmax(recent_mean, floor[rows, None])
     predictions.recent_mean[rows] = recent_mean
+    predictions.sum_spread[rows] = _sum_spread(table, baseline, rows, start, predictions, 4)
     predictions.glm = baseline
+
+
+def _sum_spread(table, baseline, rows, start, predictions, k: int) -> np.ndarray:
+    """How much more the sums of ``k`` consecutive baseline weeks spread around the fit than
+    the model's week-to-week variance says: ``D = sum (O - E)^2 / sum V`` over every run of
+    ``k`` fitted weeks, ``O`` and ``E`` the run's observed and fitted counts and
+    ``V = sum(phi m + theta m^2)``; at least 1.
+
+    A mean that the fit misses for weeks at a time (a season of another shape, a trend that
+    bends) leaves errors that do not cancel within a run: each week's test allows for it in
+    theta, the sum of four weeks would not and was too often called unusual.
+    """
+    columns = baseline.design.columns
+    runs = np.flatnonzero(columns[k - 1 :] - columns[: len(columns) - k + 1] == k - 1)
+    if len(runs) == 0:
+        return np.ones(len(rows))
+    expected = baseline.expected_in(columns, rows)
+    observed = table.counts[rows][:, columns].astype(float)
+    weekly = predictions.phi[rows, None] * expected + predictions.theta[rows, None] * expected**2
+    seen = columns[runs][None, :] >= start[rows, None]  # a run is seen if its first week is
+
+    def run_sums(values):
+        total = np.cumsum(np.nan_to_num(values), axis=1)
+        total = np.hstack([np.zeros((len(rows), 1)), total])
+        return total[:, runs + k] - total[:, runs]
+
+    error = run_sums(observed) - run_sums(expected)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        spread = np.where(seen, error**2, 0).sum(axis=1) / np.where(seen, run_sums(weekly), 0).sum(
+            axis=1
+        )
+    return np.where(np.isfinite(spread), np.maximum(spread, 1.0), 1.0)
 
 
 @dataclass(frozen=True)
@@ -595,8 +630,10 @@ def _window_p(table, target, k, recent, predictions, config) -> np.ndarray:
     The sum of the weeks' expected counts ``M = sum(m_t)`` has week-to-week variance
     ``sum(phi m_t + theta m_t^2)``; the fit's error is shared by the weeks (one baseline for
     all), so it adds ``c M^2``, not ``c sum(m_t^2)``. The sum is taken as negative binomial
-    with that mean and variance. A series seen in fewer than ``k`` of the weeks sums the weeks
-    it was seen; one whose expected counts are not all known gets NaN (the week alone decides).
+    with that mean and variance. The week-to-week part is widened by the series' own
+    ``sum_spread`` (see ``_sum_spread``, measured on runs of four baseline weeks). A series
+    seen in fewer than ``k`` of the weeks sums the weeks it was seen; one whose expected counts
+    are not all known gets NaN (the week alone decides).
     """
     start = np.asarray(table.start, np.int64)
     columns = np.arange(max(target - k + 1, 0), target + 1)
@@ -606,8 +643,10 @@ def _window_p(table, target, k, recent, predictions, config) -> np.ndarray:
     mean = np.where(seen, mean, 0.0)
     total = mean.sum(axis=1)
     observed = np.where(seen, table.counts[:, columns], 0).sum(axis=1)
+    spread = predictions.sum_spread if k > 1 else np.ones(len(total))
     with np.errstate(divide="ignore", invalid="ignore"):
-        c_sum = predictions.theta * (mean * mean).sum(axis=1) / (total * total) + predictions.cv2
+        weekly = spread * (predictions.phi * total + predictions.theta * (mean * mean).sum(axis=1))
+        c_sum = (weekly - predictions.phi * total) / (total * total) + predictions.cv2
     shape = predictive.size(total, predictions.phi, c_sum)
     tested = (predictions.method != UNTESTED) & np.isfinite(total) & (total > 0)
     p = predictive.upper_p(observed, total, shape, mid=config.predictive)
