@@ -24,7 +24,8 @@ Data-generating processes (none is the model: no Farrington levels, no gamma-poo
 - ``sparse``: the same partnership at 1,500 a year, zero-inflated: each week a cell is
   "off" with probability 0.3-0.7, otherwise Poisson (the mean is kept);
 - ``regime``: 3,000 a year, with 0-2 lasting level shifts (x0.6-1.7) per category and per
-  cell at random weeks of the history, NB size 4;
+  cell at random weeks of the history the baseline sees (until 27 weeks before the first
+  tested week), NB size 4;
 - ``dense``: a big city, 24,000 incidents a year in 16 areas x 12 categories (most cells
   several a week), Poisson with log-normal weekly noise (sd 0.1-0.35 per category, not NB),
   season, yearly peaks in 30 % of categories, a trend per category;
@@ -166,7 +167,10 @@ def regime(rng, per_year=3000.0, n_areas=28, n_categories=20) -> Dataset:
     mean = per_year / WEEKS_PER_YEAR * _shares(rng, n_areas, n_categories)[:, :, None]
     mean = mean * season[None]
     level = np.ones(mean.shape)
-    latest = n - 60  # shifts happen in the history, not in the tested weeks
+    # Shifts happen in the history the baseline sees: at least 27 weeks before the first
+    # tested week (the baseline leaves out the 26 before each; a shift inside them is a
+    # real, recent change of level, and flags on it are right, not false).
+    latest = n - 52 - 27
     for c in range(n_categories):
         for _ in range(rng.integers(0, 3)):
             level[:, c, rng.integers(52, latest) :] *= rng.uniform(0.6, 1.7)
