@@ -297,34 +297,43 @@ def _glm(table, target, plan, testable, recent, config, predictions) -> None:
 
 def _sum_spread(table, baseline, rows, start, predictions, k: int) -> np.ndarray:
     """How much more the sums of ``k`` consecutive baseline weeks spread around the fit than
-    the model's week-to-week variance says: ``D = sum (O - E)^2 / sum V`` over every run of
-    ``k`` fitted weeks, ``O`` and ``E`` the run's observed and fitted counts and
-    ``V = sum(phi m + theta m^2)``; at least 1.
+    the model's week-to-week variance says: ``D = sum (O - E)^2 / ((1 - k p / n) sum V)`` over
+    every run of ``k`` fitted weeks, ``O`` and ``E`` the run's observed and fitted counts,
+    ``V = sum(phi m + theta m^2)``, ``p`` the fit's parameters and ``n`` the weeks it saw (a
+    run's residuals lose about ``k p / n`` of their variance to the fit); at least 1.
 
     A mean that the fit misses for weeks at a time (a season of another shape, a trend that
     bends) leaves errors that do not cancel within a run: each week's test allows for it in
-    theta, the sum of four weeks would not and was too often called unusual.
+    theta, the sum of four weeks would not and was too often called unusual. Not yet: weeks
+    the fit down-weighted as past outbreaks still count here.
     """
     columns = baseline.design.columns
     runs = np.flatnonzero(columns[k - 1 :] - columns[: len(columns) - k + 1] == k - 1)
+    spread = np.ones(len(rows))
     if len(runs) == 0:
-        return np.ones(len(rows))
-    expected = baseline.expected_in(columns, rows)
-    observed = table.counts[rows][:, columns].astype(float)
-    weekly = predictions.phi[rows, None] * expected + predictions.theta[rows, None] * expected**2
-    seen = columns[runs][None, :] >= start[rows, None]  # a run is seen if its first week is
-
-    def run_sums(values):
-        total = np.cumsum(np.nan_to_num(values), axis=1)
-        total = np.hstack([np.zeros((len(rows), 1)), total])
-        return total[:, runs + k] - total[:, runs]
-
-    error = run_sums(observed) - run_sums(expected)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        spread = np.where(seen, error**2, 0).sum(axis=1) / np.where(seen, run_sums(weekly), 0).sum(
-            axis=1
-        )
+        return spread
+    n_params = baseline.design.n_levels + baseline.trend[rows].astype(float)
+    weeks_seen = _weeks_seen(columns, start[rows])
+    kept = 1.0 - k * n_params / np.maximum(weeks_seen, 1)
+    for chunk in np.array_split(np.arange(len(rows)), max(1, len(rows) // 5_000)):
+        series = rows[chunk]
+        expected = np.nan_to_num(baseline.expected_in(columns, series))
+        error = table.counts[np.ix_(series, columns)] - expected
+        weekly = predictions.phi[series, None] * expected
+        weekly += predictions.theta[series, None] * expected**2
+        seen = columns[runs][None, :] >= start[series, None]  # a run is seen if its first week is
+        squares = np.where(seen, _run_sums(error, runs, k) ** 2, 0.0).sum(axis=1)
+        variance = np.where(seen, _run_sums(weekly, runs, k), 0.0).sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            spread[chunk] = squares / (np.clip(kept[chunk], 0.5, 1.0) * variance)
     return np.where(np.isfinite(spread), np.maximum(spread, 1.0), 1.0)
+
+
+def _run_sums(values: np.ndarray, runs: np.ndarray, k: int) -> np.ndarray:
+    """Sums of ``values`` over the ``k`` columns starting at each of ``runs``."""
+    total = np.zeros((len(values), values.shape[1] + 1))
+    np.cumsum(values, axis=1, out=total[:, 1:])
+    return total[:, runs + k] - total[:, runs]
 
 
 @dataclass(frozen=True)
