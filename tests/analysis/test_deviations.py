@@ -312,7 +312,7 @@ def test_weeks_that_stay_off_the_fit_together_do_not_make_four_weeks_unusual():
     autoregression, not a season the fit can learn). Each week's own test allows for some of
     it in theta; the four-week sum counted the shared drift four times and called small
     p-values about four times as often as the week did (4.5 % against 1.1 % at 0.001). With
-    the spread of the baseline's own four-week sums it stays within twice the week's."""
+    the spread of the baseline's own four-week sums it stays near the week's (1.3x)."""
     rng = np.random.default_rng(93)
     n_series = 150
     drift = np.zeros((n_series, N_WEEKS))
