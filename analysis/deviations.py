@@ -291,7 +291,11 @@ def _glm(table, target, plan, testable, recent, config, predictions) -> None:
     if config.pooling:
         recent_mean = np.fmax(recent_mean, floor[rows, None])
     predictions.recent_mean[rows] = recent_mean
-    predictions.sum_spread[rows] = _sum_spread(table, baseline, rows, start, predictions, 4)
+    longest = max(config.windows)
+    if longest > 1:  # only sums of several weeks need it
+        predictions.sum_spread[rows] = _sum_spread(
+            table, baseline, rows, start, predictions, longest
+        )
     predictions.glm = baseline
 
 
@@ -640,7 +644,7 @@ def _window_p(table, target, k, recent, predictions, config) -> np.ndarray:
     ``sum(phi m_t + theta m_t^2)``; the fit's error is shared by the weeks (one baseline for
     all), so it adds ``c M^2``, not ``c sum(m_t^2)``. The sum is taken as negative binomial
     with that mean and variance. The week-to-week part is widened by the series' own
-    ``sum_spread`` (see ``_sum_spread``, measured on runs of four baseline weeks). A series
+    ``sum_spread`` (see ``_sum_spread``, measured on runs as long as the longest window). A series
     seen in fewer than ``k`` of the weeks sums the weeks it was seen; one whose expected counts
     are not all known gets NaN (the week alone decides).
     """
@@ -652,9 +656,10 @@ def _window_p(table, target, k, recent, predictions, config) -> np.ndarray:
     mean = np.where(seen, mean, 0.0)
     total = mean.sum(axis=1)
     observed = np.where(seen, table.counts[:, columns], 0).sum(axis=1)
-    spread = predictions.sum_spread if k > 1 else np.ones(len(total))
     with np.errstate(divide="ignore", invalid="ignore"):
-        weekly = spread * (predictions.phi * total + predictions.theta * (mean * mean).sum(axis=1))
+        weekly = predictions.sum_spread * (
+            predictions.phi * total + predictions.theta * (mean * mean).sum(axis=1)
+        )
         c_sum = (weekly - predictions.phi * total) / (total * total) + predictions.cv2
     shape = predictive.size(total, predictions.phi, c_sum)
     tested = (predictions.method != UNTESTED) & np.isfinite(total) & (total > 0)
