@@ -9,6 +9,7 @@ the exports show a version exactly as it was approved. Who may see which indicat
 today's rule (`queries.indicators`), as for every other read.
 """
 
+from copy import copy
 from dataclasses import asdict, fields
 from datetime import date
 
@@ -99,7 +100,7 @@ def _thaw(partnership_id: int, section: dict) -> tuple[Indicator, list[AreaSumma
         pk=section["id"],
         partnership_id=partnership_id,
         **{name: section[name] for name in DEFINITION},
-        **{name: section.get(name, empty) for name, empty in COUNTED.items()},
+        **{name: copy(section.get(name, empty)) for name, empty in COUNTED.items()},
     )
     summaries = []
     for entry in section["areas"]:

@@ -104,9 +104,7 @@ def indicator_detail(request, pk: int):
             "can_enter": has_role(request.membership, Role.COORDINATOR)
             and not indicator.counted_from,
             "can_edit": has_role(request.membership, Role.COORDINATOR),
-            "counted_types": police.counted_types(indicator)
-            if indicator.counted_from == indicator.CountedFrom.POLICE_EVENTS
-            else "",
+            "counted_types": presenters.counted_note(indicator),
         },
     )
 

@@ -97,6 +97,17 @@ def fit_columns(sheet: Worksheet, minimum: int = 8) -> None:
         sheet.column_dimensions[get_column_letter(index)].width = width
 
 
+def append_section(sheet: Worksheet, heading: str, lines: list[str]) -> None:
+    """A blank row, a bold heading and one row per line; nothing when there are no lines."""
+    if not lines:
+        return
+    append_row(sheet, [])
+    append_row(sheet, [heading])
+    sheet.cell(sheet.max_row, 1).font = BOLD
+    for line in lines:
+        append_row(sheet, [line])
+
+
 def _summary_sheet(sheet: Worksheet, edition: Edition, shown: int) -> None:
     """The picture's heading and status, then its sentences in sections."""
     content = edition.content
@@ -110,13 +121,7 @@ def _summary_sheet(sheet: Worksheet, edition: Edition, shown: int) -> None:
         (_("Om exporten"), _export_notes(edition, shown)),
     ]
     for heading, lines in sections:
-        if not lines:
-            continue
-        append_row(sheet, [])
-        append_row(sheet, [heading])
-        sheet.cell(sheet.max_row, 1).font = BOLD
-        for line in lines:
-            append_row(sheet, [line])
+        append_section(sheet, heading, lines)
     for (cell,) in sheet.iter_rows(min_col=1, max_col=1):
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.column_dimensions["A"].width = 120

@@ -22,10 +22,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from lagesbild.pictures import presenters
 from lagesbild.pictures.exports.edition import Edition
 from lagesbild.pictures.exports.excel import (
-    BOLD,
     DECIMAL,
     INTEGER,
     append_row,
+    append_section,
     fit_columns,
     table_header,
 )
@@ -66,12 +66,7 @@ def _summary_sheet(sheet: Worksheet, content: dict, changes: list[str]) -> None:
     for line in (title, *notes):
         append_row(sheet, [line])
     sheet["A1"].font = Font(bold=True, size=14)
-    if changes:
-        append_row(sheet, [])
-        append_row(sheet, [_("Ändrat mot föregående version")])
-        sheet.cell(sheet.max_row, 1).font = BOLD
-        for line in changes:
-            append_row(sheet, [line])
+    append_section(sheet, _("Ändrat mot föregående version"), changes)
     fit_columns(sheet)
 
 
