@@ -172,15 +172,11 @@ def main() -> None:
     parser.add_argument("--weeks", type=int, default=26)
     parser.add_argument("--only", nargs="*", default=None)
     parser.add_argument("--configs", nargs="*", default=list(CANDIDATES), choices=list(CANDIDATES))
+    parser.add_argument(
+        "--busier", type=float, default=1.0, help="multiply the synthetic incidents a year"
+    )
     args = parser.parse_args()
-    generators = {
-        "nb": sc.nb,
-        "sparse": sc.sparse,
-        "regime": sc.regime,
-        "dense": sc.dense,
-        "chicago": sc.chicago,
-    }
-    for name, make in generators.items():
+    for name, make in sc.generators(args.busier).items():
         if args.only and name not in args.only:
             continue
         print(f"\n== {name}")

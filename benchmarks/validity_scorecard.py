@@ -701,8 +701,15 @@ def _related(table, mask):
     return related
 
 
-def _per_year(make) -> float:
-    return inspect.signature(make).parameters["per_year"].default
+def generators(busier: float = 1.0) -> dict:
+    """The data-generating processes by name, the synthetic ones with ``busier`` times their
+    incidents a year (Chicago is real and stays as it is)."""
+    makers = {"nb": nb, "sparse": sparse, "regime": regime, "dense": dense}
+    if busier != 1.0:
+        for name, make in makers.items():
+            per_year = inspect.signature(make).parameters["per_year"].default
+            makers[name] = functools.partial(make, per_year=busier * per_year)
+    return {**makers, "chicago": chicago}
 
 
 def main() -> None:
@@ -722,19 +729,10 @@ def main() -> None:
         args.partnerships, args.weeks = 1, 26
     r_ok = not args.no_r and r_ready()
     print(f"R with surveillance: {'yes' if r_ok else 'no'}")
-    generators = {
-        "nb": nb,
-        "sparse": sparse,
-        "regime": regime,
-        "dense": dense,
-        "chicago": chicago,
-    }
-    for name, make in generators.items():
+    for name, make in generators(args.busier).items():
         if args.only and name not in args.only:
             continue
         print(f"\n== {name}")
-        if args.busier != 1.0 and name != "chicago":
-            make = functools.partial(make, per_year=args.busier * _per_year(make))
         score(np.random.default_rng(2026), make, args, r_ok)
 
 
