@@ -282,7 +282,7 @@ def test_an_empty_choice_counts_every_type(two_types):
     assert values(indicator)[("Norr", "2026-02")] == 3
 
 
-@pytest.mark.parametrize(
+BAD_CHOICES = pytest.mark.parametrize(
     "chosen",
     [
         [5],
@@ -293,6 +293,9 @@ def test_an_empty_choice_counts_every_type(two_types):
     ],
     ids=["not-a-string", "none", "not-a-list", "too-many", "too-long"],
 )
+
+
+@BAD_CHOICES
 def test_bad_choices_are_refused_with_a_message_and_change_nothing(
     two_types, coordinator_a, chosen
 ):
@@ -309,6 +312,16 @@ def test_bad_choices_are_refused_with_a_message_and_change_nothing(
     assert indicator.police_event_types == ["Skadegörelse"]
     assert values(indicator) == before
     assert not AuditEntry.objects.filter(action="indicator.change").exists()
+
+
+@BAD_CHOICES
+def test_bad_choices_are_refused_when_the_indicator_is_defined_too(municipality, chosen):
+    with pytest.raises(ValidationError) as refused:
+        police.add_indicator(
+            actor=None, partnership=municipality, period="month", event_types=chosen
+        )
+    assert refused.value.message_dict["police_event_types"]
+    assert not Indicator.objects.exists()
 
 
 def test_a_type_not_offered_is_refused_on_the_page(two_types, coordinator_a):
@@ -357,6 +370,21 @@ def test_only_the_police_indicator_counts_types(coordinator_a):
         services.change_indicator(
             actor=coordinator_a.user, indicator=indicator, police_event_types=["Brand"]
         )
+    # Nor can a new one be defined with types.
+    with pytest.raises(ValidationError) as refused:
+        services.define_indicator(
+            actor=coordinator_a.user,
+            partnership=coordinator_a.partnership,
+            name="Bränder",
+            unit="st",
+            period="month",
+            scale="count",
+            source="Räddningstjänsten",
+            police_event_types=["Brand"],
+        )
+    assert refused.value.message_dict["police_event_types"] == [
+        "Bara Polisens händelser räknar händelsetyper."
+    ]
     page = client_for(coordinator_a).get(reverse("indicators:edit", args=[indicator.pk]))
     assert "Händelsetyper som räknas" not in page.content.decode()
 
