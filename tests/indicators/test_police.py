@@ -3,8 +3,7 @@ week or month (notices known only at municipality level in no area), whole cover
 only, recounted when notices are imported, never entered by hand, and shown like any other
 indicator with its own source."""
 
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -14,15 +13,14 @@ from lagesbild.audit.models import Entry as AuditEntry
 from lagesbild.indicators import police, presenters, services
 from lagesbild.indicators.models import Indicator, IndicatorValue
 from lagesbild.policeevents import services as police_services
-from lagesbild.policeevents.models import FeedCall, PoliceEvent
+from lagesbild.policeevents.models import FeedCall
 from tests.api.test_api import bearer
 from tests.conftest import client_for
 from tests.factories import make_area
+from tests.indicators.helpers import at, notice
 from tests.policeevents.conftest import EVENTS, read
 
 pytestmark = pytest.mark.django_db
-ZONE = ZoneInfo("Europe/Stockholm")
-_ids = iter(range(1, 10_000))
 
 
 @pytest.fixture
@@ -30,29 +28,6 @@ def municipality(partnership_a):
     partnership_a.municipality_code = "0163"
     partnership_a.save()
     return partnership_a
-
-
-def notice(partnership, when: datetime, area=None, kind="Skadegörelse") -> PoliceEvent:
-    """A stored notice of type `kind`, placed in `area` (None: known only at municipality
-    level)."""
-    return PoliceEvent.objects.create(
-        partnership=partnership,
-        event_id=next(_ids),
-        published_at=when + timedelta(hours=1),
-        occurred_at=when,
-        name=kind,
-        event_type=kind,
-        location_name="Sollentuna",
-        municipality_code="0163",
-        level=PoliceEvent.Level.MUNICIPALITY if area is None else PoliceEvent.Level.PLACE_NAME,
-        area=area,
-        first_seen_at=when,
-        updated_at=when,
-    )
-
-
-def at(day: date, hour: int = 12) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, tzinfo=ZONE)
 
 
 def values(indicator) -> dict[tuple[str, str], float]:
