@@ -60,7 +60,6 @@ def add_indicator(
 ) -> Indicator:
     """Add the partnership's police indicator, counted per `period` (week or month) and of
     the chosen `event_types` (none: every type), and count its values at once."""
-    event_types = services.check_event_types(Indicator(counted_from=POLICE), event_types or [])
     if period not in PERIODS:
         raise ValidationError({"period": _("Välj vecka eller månad.")})
     if not partnership.municipality_code:
@@ -85,7 +84,7 @@ def add_indicator(
         measures_population=False,
         need_weight=0,
         counted_from=POLICE,
-        police_event_types=event_types,
+        police_event_types=event_types or [],
     )
     recount(partnership)
     return indicator

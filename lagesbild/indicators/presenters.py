@@ -232,7 +232,8 @@ def values_note(picture=None) -> str:
 def version_changes(membership, picture) -> list[str]:
     """How the indicators `membership` may see changed since the version `picture`
     supersedes, in words: per indicator and area whose frozen latest value, its period or its
-    flag differs, and indicators that came or went. Worked out for each reader when read,
+    flag differs, the police indicator's new choice of event types, and indicators that came
+    or went. Worked out for each reader when read,
     never stored with the picture, because who may see which indicator is today's rule
     (`snapshot.sections`). Nothing for reporters, for a first version, or where either
     version was approved before indicators were frozen (there is nothing to compare)."""
@@ -248,7 +249,11 @@ def version_changes(membership, picture) -> list[str]:
         if indicator.pk not in before:
             lines.append(_("Indikatorn %(name)s tillkom.") % {"name": indicator.name})
             continue
-        was = {s.area.pk: s for s in before.pop(indicator.pk)[1]}
+        old_indicator, old_summaries = before.pop(indicator.pk)
+        counted = _types_change(old_indicator, indicator)
+        if counted:  # first: it explains why the counts below changed
+            lines.append(counted)
+        was = {s.area.pk: s for s in old_summaries}
         for summary in summaries:
             line = _area_change(indicator, was.pop(summary.area.pk, None), summary)
             if line:
@@ -258,6 +263,22 @@ def version_changes(membership, picture) -> list[str]:
     for indicator, _gone in before.values():
         lines.append(_("Indikatorn %(name)s föll bort.") % {"name": indicator.name})
     return lines
+
+
+def _types_change(old: Indicator, new: Indicator) -> str | None:
+    """The line saying the police indicator counts other event types, or None. A version
+    frozen before the choice was frozen with it reads as not counted (snapshot.COUNTED), so
+    it is compared with nothing."""
+    if not (old.counted_from and new.counted_from):
+        return None
+    if old.police_event_types == new.police_event_types:
+        return None
+    before, after = (", ".join(i.police_event_types) or _("alla typer") for i in (old, new))
+    return _("Indikatorn %(name)s räknar andra händelsetyper: %(a)s → %(b)s.") % {
+        "name": new.name,
+        "a": before,
+        "b": after,
+    }
 
 
 def _area_change(indicator: Indicator, old: AreaSummary | None, new: AreaSummary | None):

@@ -91,15 +91,17 @@ MAX_EVENT_TYPE_LENGTH = 100
 # --- definitions -------------------------------------------------------------------------------
 
 
-def check_event_types(indicator: Indicator, chosen) -> list[str]:
-    """The police event types an indicator is to count, cleaned (stripped, without repeats,
-    sorted), or a ValidationError on the field saying what is wrong. Only the police
-    indicator counts types; for it an empty list means every type."""
+def check_event_types(counted_from: str, chosen) -> list[str]:
+    """The police event types an indicator counted from `counted_from` is to count, cleaned
+    (stripped, without repeats, sorted), or a ValidationError on the field saying what is
+    wrong. Only the police indicator counts types; for it an empty list means every type.
+    It takes the indicator's source, not the indicator, so a new one is checked before it
+    exists."""
     field = "police_event_types"
     if not isinstance(chosen, list | tuple) or not all(isinstance(t, str) for t in chosen):
         raise ValidationError({field: _("Händelsetyperna ska vara en lista med namn.")})
     cleaned = sorted({t.strip() for t in chosen if t.strip()}, key=str.casefold)
-    if cleaned and indicator.counted_from != Indicator.CountedFrom.POLICE_EVENTS:
+    if cleaned and counted_from != Indicator.CountedFrom.POLICE_EVENTS:
         raise ValidationError({field: _("Bara Polisens händelser räknar händelsetyper.")})
     if len(cleaned) > MAX_EVENT_TYPES:
         raise ValidationError(
@@ -158,6 +160,10 @@ def _check_population(partnership: Partnership, fields: dict, exclude: int | Non
 @transaction.atomic
 def define_indicator(*, actor, partnership: Partnership, request=None, **fields) -> Indicator:
     """A new indicator of the partnership (a coordinator's decision)."""
+    if "police_event_types" in fields:
+        fields["police_event_types"] = check_event_types(
+            fields.get("counted_from", ""), fields["police_event_types"]
+        )
     _check_name(partnership, fields["name"])
     _check_population(partnership, fields)
     _check_need_weight(fields)
@@ -178,7 +184,9 @@ def change_indicator(*, actor, indicator: Indicator, request=None, **fields) -> 
     A new choice of police event types (`police_event_types`) recounts the police
     indicator's values at once, as an import of the feed does."""
     if "police_event_types" in fields:
-        fields["police_event_types"] = check_event_types(indicator, fields["police_event_types"])
+        fields["police_event_types"] = check_event_types(
+            indicator.counted_from, fields["police_event_types"]
+        )
     _check_name(indicator.partnership, fields.get("name", indicator.name), exclude=indicator.pk)
     merged = {name: fields.get(name, getattr(indicator, name)) for name in DEFINITION_FIELDS}
     _check_population(indicator.partnership, merged, exclude=indicator.pk)

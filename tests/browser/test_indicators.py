@@ -16,7 +16,7 @@ from lagesbild.indicators.models import Indicator, IndicatorValue
 from tests.browser.picture.accessibility import axe_findings
 from tests.browser.picture.history import build_burst, last_week
 from tests.browser.steps import log_in, screenshot_for_docs
-from tests.indicators.test_police import at, notice
+from tests.indicators.helpers import at, notice
 
 pytestmark = pytest.mark.browser
 

@@ -1,7 +1,14 @@
-"""Builders for indicator tests."""
+"""Builders for indicator tests (the browser journeys use them too)."""
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from lagesbild.indicators import services
 from lagesbild.indicators.models import Indicator
+from lagesbild.policeevents.models import PoliceEvent
+
+ZONE = ZoneInfo("Europe/Stockholm")
+_ids = iter(range(1, 10_000))
 
 
 def make_indicator(membership, name="Skadegörelsekostnad", **fields) -> Indicator:
@@ -19,6 +26,30 @@ def make_indicator(membership, name="Skadegörelsekostnad", **fields) -> Indicat
     return services.define_indicator(
         actor=membership.user, partnership=membership.partnership, **{**defaults, **fields}
     )
+
+
+def notice(partnership, when: datetime, area=None, kind="Skadegörelse") -> PoliceEvent:
+    """A stored notice of type `kind`, placed in `area` (None: known only at municipality
+    level)."""
+    return PoliceEvent.objects.create(
+        partnership=partnership,
+        event_id=next(_ids),
+        published_at=when + timedelta(hours=1),
+        occurred_at=when,
+        name=kind,
+        event_type=kind,
+        location_name="Sollentuna",
+        municipality_code="0163",
+        level=PoliceEvent.Level.MUNICIPALITY if area is None else PoliceEvent.Level.PLACE_NAME,
+        area=area,
+        first_seen_at=when,
+        updated_at=when,
+    )
+
+
+def at(day: date, hour: int = 12) -> datetime:
+    """`hour` o'clock on `day`, Stockholm time (the partnerships' zone)."""
+    return datetime(day.year, day.month, day.day, hour, tzinfo=ZONE)
 
 
 def csv_rows(text: str):

@@ -3,8 +3,7 @@ week or month (notices known only at municipality level in no area), whole cover
 only, recounted when notices are imported, never entered by hand, and shown like any other
 indicator with its own source."""
 
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -14,15 +13,14 @@ from lagesbild.audit.models import Entry as AuditEntry
 from lagesbild.indicators import police, presenters, services
 from lagesbild.indicators.models import Indicator, IndicatorValue
 from lagesbild.policeevents import services as police_services
-from lagesbild.policeevents.models import FeedCall, PoliceEvent
+from lagesbild.policeevents.models import FeedCall
 from tests.api.test_api import bearer
 from tests.conftest import client_for
 from tests.factories import make_area
+from tests.indicators.helpers import at, notice
 from tests.policeevents.conftest import EVENTS, read
 
 pytestmark = pytest.mark.django_db
-ZONE = ZoneInfo("Europe/Stockholm")
-_ids = iter(range(1, 10_000))
 
 
 @pytest.fixture
@@ -30,29 +28,6 @@ def municipality(partnership_a):
     partnership_a.municipality_code = "0163"
     partnership_a.save()
     return partnership_a
-
-
-def notice(partnership, when: datetime, area=None, kind="Skadegörelse") -> PoliceEvent:
-    """A stored notice of type `kind`, placed in `area` (None: known only at municipality
-    level)."""
-    return PoliceEvent.objects.create(
-        partnership=partnership,
-        event_id=next(_ids),
-        published_at=when + timedelta(hours=1),
-        occurred_at=when,
-        name=kind,
-        event_type=kind,
-        location_name="Sollentuna",
-        municipality_code="0163",
-        level=PoliceEvent.Level.MUNICIPALITY if area is None else PoliceEvent.Level.PLACE_NAME,
-        area=area,
-        first_seen_at=when,
-        updated_at=when,
-    )
-
-
-def at(day: date, hour: int = 12) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, tzinfo=ZONE)
 
 
 def values(indicator) -> dict[tuple[str, str], float]:
@@ -282,7 +257,7 @@ def test_an_empty_choice_counts_every_type(two_types):
     assert values(indicator)[("Norr", "2026-02")] == 3
 
 
-@pytest.mark.parametrize(
+BAD_CHOICES = pytest.mark.parametrize(
     "chosen",
     [
         [5],
@@ -293,6 +268,9 @@ def test_an_empty_choice_counts_every_type(two_types):
     ],
     ids=["not-a-string", "none", "not-a-list", "too-many", "too-long"],
 )
+
+
+@BAD_CHOICES
 def test_bad_choices_are_refused_with_a_message_and_change_nothing(
     two_types, coordinator_a, chosen
 ):
@@ -309,6 +287,16 @@ def test_bad_choices_are_refused_with_a_message_and_change_nothing(
     assert indicator.police_event_types == ["Skadegörelse"]
     assert values(indicator) == before
     assert not AuditEntry.objects.filter(action="indicator.change").exists()
+
+
+@BAD_CHOICES
+def test_bad_choices_are_refused_when_the_indicator_is_defined_too(municipality, chosen):
+    with pytest.raises(ValidationError) as refused:
+        police.add_indicator(
+            actor=None, partnership=municipality, period="month", event_types=chosen
+        )
+    assert refused.value.message_dict["police_event_types"]
+    assert not Indicator.objects.exists()
 
 
 def test_a_type_not_offered_is_refused_on_the_page(two_types, coordinator_a):
@@ -357,6 +345,21 @@ def test_only_the_police_indicator_counts_types(coordinator_a):
         services.change_indicator(
             actor=coordinator_a.user, indicator=indicator, police_event_types=["Brand"]
         )
+    # Nor can a new one be defined with types.
+    with pytest.raises(ValidationError) as refused:
+        services.define_indicator(
+            actor=coordinator_a.user,
+            partnership=coordinator_a.partnership,
+            name="Bränder",
+            unit="st",
+            period="month",
+            scale="count",
+            source="Räddningstjänsten",
+            police_event_types=["Brand"],
+        )
+    assert refused.value.message_dict["police_event_types"] == [
+        "Bara Polisens händelser räknar händelsetyper."
+    ]
     page = client_for(coordinator_a).get(reverse("indicators:edit", args=[indicator.pk]))
     assert "Händelsetyper som räknas" not in page.content.decode()
 

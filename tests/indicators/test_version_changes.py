@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from lagesbild.indicators import services
+from lagesbild.indicators.models import Indicator, PictureIndicators
 from lagesbild.pictures.models import Picture
 from tests.api.test_api import API, bearer
 from tests.conftest import client_for
@@ -120,6 +121,26 @@ def test_indicators_that_came_and_went(coordinator_a, week):
     page = _page(coordinator_a, "version", week, 2)
     assert "Indikatorn Kostnad qqNew tillkom." in page
     assert "Indikatorn Kostnad qqOld föll bort." in page
+
+
+def test_a_new_choice_of_police_event_types_is_listed(coordinator_a, member_a, week):
+    indicator = _indicator(coordinator_a, "Kostnad qqTypes")
+    # Its values stand in for counted notices; only what it counts matters here.
+    counted = Indicator.objects.filter(pk=indicator.pk)
+    counted.update(counted_from="police_events", police_event_types=[])
+    _approve(coordinator_a, week)
+    counted.update(police_event_types=["Skadegörelse"])
+    _approve(coordinator_a, week, "Bara skadegörelse")
+    line = "Indikatorn Kostnad qqTypes räknar andra händelsetyper: alla typer → Skadegörelse."
+    assert line in _page(member_a, "version", week, 2)
+
+    # A version frozen before the choice was frozen with it reads as not counted: its empty
+    # list is not taken for "every type".
+    first = PictureIndicators.objects.get(picture__period=week, picture__version=1)
+    for section in first.sections:
+        del section["counted_from"], section["police_event_types"]
+    first.save()
+    assert "qqTypes räknar" not in _page(member_a, "version", week, 2)
 
 
 def test_a_periodic_version_lists_its_changes(coordinator_a, member_a):
