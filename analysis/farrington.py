@@ -209,6 +209,8 @@ class Baseline:
     expected count. ``theta`` is the negative-binomial overdispersion (variance
     ``mu + theta mu^2``) that makes the Pearson statistic over all observed weeks equal its
     degrees of freedom, a moment estimate. ``ok`` is False where the fit failed.
+    ``down_weighted`` (series x fitted weeks) marks the weeks the reweighting took for past
+    outbreaks (Anscombe residual above ``weights_threshold``).
     """
 
     eta: np.ndarray
@@ -220,6 +222,7 @@ class Baseline:
     ok: np.ndarray
     level_exposure: np.ndarray
     theta: np.ndarray
+    down_weighted: np.ndarray
     design: Design
 
     def expected_in(self, columns: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
@@ -267,6 +270,7 @@ def fit(
     alpha = np.full((n_series, plan.n_levels), np.nan)
     trend = np.zeros(n_series, bool)
     ok = np.zeros(n_series, bool)
+    down_weighted = np.zeros((n_series, n), bool)
     _fit_all(
         counts,
         start,
@@ -292,8 +296,11 @@ def fit(
         ok,
         out["level_exposure"],
         out["theta"],
+        down_weighted,
     )
-    return Baseline(alpha=alpha, trend=trend, ok=ok, design=plan, **out)
+    return Baseline(
+        alpha=alpha, trend=trend, ok=ok, down_weighted=down_weighted, design=plan, **out
+    )
 
 
 # --- the compiled fit ------------------------------------------------------------------
@@ -492,6 +499,7 @@ def _fit_all(
     ok_out,
     exposure_out,
     theta_out,
+    down_out,
 ):
     n = columns.shape[0]
     for s in numba.prange(counts.shape[0]):
@@ -541,6 +549,9 @@ def _fit_all(
             if lev[i] == target_level:
                 exposure += weight[i] * np.exp(tau_out[s] * t[i])
         exposure_out[s] = exposure
+        top = weight.max()  # the weight of an ordinary week (gamma); outliers get less
+        for i in range(n):
+            down_out[s, i] = 0.0 < weight[i] < top * (1.0 - 1e-9)
         # all observed weeks count, not the down-weighted ones: reweighting trims the upper
         # tail of ordinary weeks too, and a dispersion without it makes p-values too small
         for i in range(n):

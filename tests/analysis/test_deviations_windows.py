@@ -74,6 +74,18 @@ def test_a_week_back_in_its_normal_range_after_an_outbreak_is_not_flagged_by_the
     assert after.level[0] == deviations.NONE  # ... but this week is normal
 
 
+def test_a_past_outbreak_in_the_baseline_does_not_widen_the_four_week_sum():
+    """Weeks the fit took for past outbreaks (and down-weighted) are not weeks it misses for
+    a while: they must not widen the four-week sum's variance as lasting misfit does."""
+    target = N_WEEKS - 1
+    for seed in range(4):
+        cube = nb_partnership(seed)
+        clean = deviations.weekly_deviations(aggregate.stack_series(cube, first_week=FIRST), target)
+        cube[0, 0, target - 106 : target - 103] = 60  # three weeks at 6 x, two years back
+        past = deviations.weekly_deviations(aggregate.stack_series(cube, first_week=FIRST), target)
+        assert past.sum_spread[0] <= clean.sum_spread[0] + 0.05  # was 2.1-2.6 against 1.0-1.3
+
+
 @pytest.mark.slow
 def test_four_week_p_values_are_calibrated_and_the_family_error_holds_on_null_data():
     weeks_with_deviation, p4, p_series = [], [], []
