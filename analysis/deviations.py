@@ -305,15 +305,15 @@ def _glm(table, target, plan, testable, recent, config, predictions) -> None:
 def _sum_spread(table, baseline, rows, start, predictions, k: int) -> np.ndarray:
     """How much more the sums of ``k`` consecutive baseline weeks spread around the fit than
     the model's week-to-week variance says: ``D = sum (O - E)^2 / ((1 - k p / n) sum V)`` over
-    every run of ``k`` fitted weeks without a week the fit down-weighted as a past outbreak,
-    ``O`` and ``E`` the run's observed and fitted counts,
+    every run of ``k`` fitted weeks, ``O`` and ``E`` the run's observed and fitted counts
+    (each week capped ``OUTLIER_SD`` standard deviations above its mean, as theta is),
     ``V = sum(phi m + theta m^2)``, ``p`` the fit's parameters and ``n`` the weeks it saw (a
     run's residuals lose about ``k p / n`` of their variance to the fit); at least 1.
 
     A mean that the fit misses for weeks at a time (a season of another shape, a trend that
     bends) leaves errors that do not cancel within a run: each week's test allows for it in
     theta, the sum of four weeks would not and was too often called unusual. A past outbreak
-    is not such a miss: the runs over it would make D large and blunt the sum for years.
+    is not such a miss: uncapped, the runs over it made D large and blunted the sum for years.
     """
     columns = baseline.design.columns
     runs = np.flatnonzero(columns[k - 1 :] - columns[: len(columns) - k + 1] == k - 1)
@@ -326,11 +326,11 @@ def _sum_spread(table, baseline, rows, start, predictions, k: int) -> np.ndarray
     for chunk in np.array_split(np.arange(len(rows)), max(1, len(rows) // 5_000)):
         series = rows[chunk]
         expected = np.nan_to_num(baseline.expected_in(columns, series))
-        error = table.counts[np.ix_(series, columns)] - expected
         weekly = predictions.phi[series, None] * expected
         weekly += predictions.theta[series, None] * expected**2
+        cap = expected + farrington.OUTLIER_SD * np.sqrt(weekly)
+        error = np.minimum(table.counts[np.ix_(series, columns)], cap) - expected
         seen = columns[runs][None, :] >= start[series, None]  # a run is seen if its first week is
-        seen &= _run_sums(baseline.down_weighted[series].astype(float), runs, k) == 0
         squares = np.where(seen, _run_sums(error, runs, k) ** 2, 0.0).sum(axis=1)
         variance = np.where(seen, _run_sums(weekly, runs, k), 0.0).sum(axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):

@@ -37,6 +37,10 @@ from scipy import stats
 
 from analysis.weeks import monday, week_index, years_back
 
+# A week this many standard deviations above its fitted mean counts as only that far when the
+# spread of the series is measured (theta here, the four-week sums' factor in deviations).
+OUTLIER_SD = 4.0
+
 
 @dataclass(frozen=True)
 class Holiday:
@@ -209,8 +213,6 @@ class Baseline:
     expected count. ``theta`` is the negative-binomial overdispersion (variance
     ``mu + theta mu^2``) that makes the Pearson statistic over all observed weeks equal its
     degrees of freedom, a moment estimate. ``ok`` is False where the fit failed.
-    ``down_weighted`` (series x fitted weeks) marks the weeks the reweighting took for past
-    outbreaks (Anscombe residual above ``weights_threshold``).
     """
 
     eta: np.ndarray
@@ -222,7 +224,6 @@ class Baseline:
     ok: np.ndarray
     level_exposure: np.ndarray
     theta: np.ndarray
-    down_weighted: np.ndarray
     design: Design
 
     def expected_in(self, columns: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
@@ -270,7 +271,6 @@ def fit(
     alpha = np.full((n_series, plan.n_levels), np.nan)
     trend = np.zeros(n_series, bool)
     ok = np.zeros(n_series, bool)
-    down_weighted = np.zeros((n_series, n), bool)
     _fit_all(
         counts,
         start,
@@ -296,11 +296,8 @@ def fit(
         ok,
         out["level_exposure"],
         out["theta"],
-        down_weighted,
     )
-    return Baseline(
-        alpha=alpha, trend=trend, ok=ok, down_weighted=down_weighted, design=plan, **out
-    )
+    return Baseline(alpha=alpha, trend=trend, ok=ok, design=plan, **out)
 
 
 # --- the compiled fit ------------------------------------------------------------------
@@ -499,7 +496,6 @@ def _fit_all(
     ok_out,
     exposure_out,
     theta_out,
-    down_out,
 ):
     n = columns.shape[0]
     for s in numba.prange(counts.shape[0]):
@@ -549,14 +545,11 @@ def _fit_all(
             if lev[i] == target_level:
                 exposure += weight[i] * np.exp(tau_out[s] * t[i])
         exposure_out[s] = exposure
-        top = weight.max()  # the weight of an ordinary week (gamma); outliers get less
-        for i in range(n):
-            down_out[s, i] = 0.0 < weight[i] < top * (1.0 - 1e-9)
         # all observed weeks count, not the down-weighted ones: reweighting trims the upper
         # tail of ordinary weeks too, and a dispersion without it makes p-values too small
         for i in range(n):
             weight[i] = 1.0 if columns[i] >= start[s] else 0.0
-        theta_out[s] = _moment_theta(y, mu, weight, df)
+        theta_out[s] = _capped_theta(y, mu, weight, df)
 
 
 @numba.njit(cache=True, error_model="numpy")
@@ -567,6 +560,26 @@ def _pearson_nb(y, mu, weight, theta):
             r = y[i] - mu[i]
             total += weight[i] * r * r / (mu[i] * (1.0 + theta * mu[i]))
     return total
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _capped_theta(y, mu, weight, df):
+    """The moment theta with each week capped ``OUTLIER_SD`` standard deviations above its
+    mean under the theta found so far (three rounds, from the uncapped theta).
+
+    A past outbreak's few weeks would otherwise multiply theta (three weeks at 6x the mean
+    of 10 took it from 0.1-0.2 to 0.4-0.5) and widen every later week's predictive
+    distribution for years; an ordinary week of NB data is that far out in well under 1 %
+    of weeks, and then capped, not dropped.
+    """
+    theta = _moment_theta(y, mu, weight, df)
+    capped = np.empty(y.shape[0])
+    for _ in range(3):
+        for i in range(y.shape[0]):
+            spread = np.sqrt(mu[i] * (1.0 + theta * mu[i]))
+            capped[i] = min(y[i], mu[i] + OUTLIER_SD * spread)
+        theta = _moment_theta(capped, mu, weight, df)
+    return theta
 
 
 @numba.njit(cache=True, error_model="numpy")
