@@ -575,9 +575,13 @@ def _capped_theta(y, mu, weight, df):
     theta = _moment_theta(y, mu, weight, df)
     capped = np.empty(y.shape[0])
     for _ in range(3):
+        changed = False
         for i in range(y.shape[0]):
-            spread = np.sqrt(mu[i] * (1.0 + theta * mu[i]))
-            capped[i] = min(y[i], mu[i] + OUTLIER_SD * spread)
+            cap = mu[i] + OUTLIER_SD * np.sqrt(mu[i] * (1.0 + theta * mu[i]))
+            changed |= weight[i] > 0 and y[i] > cap
+            capped[i] = min(y[i], cap)
+        if not changed:  # most series: nothing that far out, theta stays
+            break
         theta = _moment_theta(capped, mu, weight, df)
     return theta
 
