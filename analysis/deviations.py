@@ -306,7 +306,7 @@ def _sum_spread(table, baseline, rows, start, predictions, k: int) -> np.ndarray
     """How much more the sums of ``k`` consecutive baseline weeks spread around the fit than
     the model's week-to-week variance says: ``D = sum (O - E)^2 / ((1 - k p / n) sum V)`` over
     every run of ``k`` fitted weeks, ``O`` and ``E`` the run's observed and fitted counts
-    (each week capped ``OUTLIER_SD`` standard deviations above its mean, as theta is),
+    (each week capped at ``farrington.outlier_cap``, as theta is),
     ``V = sum(phi m + theta m^2)``, ``p`` the fit's parameters and ``n`` the weeks it saw (a
     run's residuals lose about ``k p / n`` of their variance to the fit); at least 1.
 
@@ -328,7 +328,7 @@ def _sum_spread(table, baseline, rows, start, predictions, k: int) -> np.ndarray
         expected = np.nan_to_num(baseline.expected_in(columns, series))
         weekly = predictions.phi[series, None] * expected
         weekly += predictions.theta[series, None] * expected**2
-        cap = expected + farrington.OUTLIER_SD * np.sqrt(weekly)
+        cap = farrington.outlier_cap(expected, predictions.theta[series, None])
         error = np.minimum(table.counts[np.ix_(series, columns)], cap) - expected
         seen = columns[runs][None, :] >= start[series, None]  # a run is seen if its first week is
         squares = np.where(seen, _run_sums(error, runs, k) ** 2, 0.0).sum(axis=1)

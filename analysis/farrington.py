@@ -37,9 +37,10 @@ from scipy import stats
 
 from analysis.weeks import monday, week_index, years_back
 
-# A week this many standard deviations above its fitted mean counts as only that far when the
-# spread of the series is measured (theta here, the four-week sums' factor in deviations).
-OUTLIER_SD = 4.0
+# A week beyond about this normal quantile of its own predictive distribution counts as only
+# that far when the spread of a series is measured (theta here, the four-week sums' factor in
+# deviations): a past outbreak must not count as how the series varies.
+OUTLIER_Z = 3.0
 
 
 @dataclass(frozen=True)
@@ -545,8 +546,9 @@ def _fit_all(
             if lev[i] == target_level:
                 exposure += weight[i] * np.exp(tau_out[s] * t[i])
         exposure_out[s] = exposure
-        # all observed weeks count, not the down-weighted ones: reweighting trims the upper
-        # tail of ordinary weeks too, and a dispersion without it makes p-values too small
+        # all observed weeks count (capped), not only the ones the reweighting kept: it trims
+        # the upper tail of ordinary weeks too, and a dispersion without it makes p-values
+        # too small
         for i in range(n):
             weight[i] = 1.0 if columns[i] >= start[s] else 0.0
         theta_out[s] = _capped_theta(y, mu, weight, df)
@@ -563,21 +565,32 @@ def _pearson_nb(y, mu, weight, theta):
 
 
 @numba.njit(cache=True, error_model="numpy")
+def outlier_cap(mu, theta):
+    """``OUTLIER_Z`` as a negative binomial count above ``mu``: the Cornish-Fisher quantile
+    ``mu + (z + (z^2 - 1) g / 6) sd``, with ``g`` the skewness ``(1 + 2 theta mu) / sd``. A
+    bound in plain standard deviations cut the long upper tail of bursty series (theta 1-2)
+    in 85-97 % of clean series and took theta 8-22 % too low."""
+    sd = np.sqrt(mu * (1.0 + theta * mu))
+    skew = (1.0 + 2.0 * theta * mu) / sd
+    return mu + (OUTLIER_Z + (OUTLIER_Z * OUTLIER_Z - 1.0) * skew / 6.0) * sd
+
+
+@numba.njit(cache=True, error_model="numpy")
 def _capped_theta(y, mu, weight, df):
-    """The moment theta with each week capped ``OUTLIER_SD`` standard deviations above its
-    mean under the theta found so far (three rounds, from the uncapped theta).
+    """The moment theta with each week capped at ``outlier_cap`` under the theta found so far
+    (three rounds, from the uncapped theta).
 
     A past outbreak's few weeks would otherwise multiply theta (three weeks at 6x the mean
     of 10 took it from 0.1-0.2 to 0.4-0.5) and widen every later week's predictive
-    distribution for years; an ordinary week of NB data is that far out in well under 1 %
-    of weeks, and then capped, not dropped.
+    distribution for years. On clean NB series the cap moves theta by 1-2 % (mean 1 and 10,
+    theta 0.15-2), as ordinary weeks are rarely beyond it and are then capped, not dropped.
     """
     theta = _moment_theta(y, mu, weight, df)
     capped = np.empty(y.shape[0])
     for _ in range(3):
         changed = False
         for i in range(y.shape[0]):
-            cap = mu[i] + OUTLIER_SD * np.sqrt(mu[i] * (1.0 + theta * mu[i]))
+            cap = outlier_cap(mu[i], theta)
             changed |= weight[i] > 0 and y[i] > cap
             capped[i] = min(y[i], cap)
         if not changed:  # most series: nothing that far out, theta stays
