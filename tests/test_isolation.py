@@ -61,8 +61,10 @@ from lagesbild.pictures.models import Picture
 from lagesbild.policeevents import services as police_events
 from tests.factories import make_incident, make_intervention, make_member, make_partnership, square
 
-MARK_A = "qqA7"
-MARK_OTHER = "qqOther"
+# A dot cannot occur in the random tokens a page carries (CSRF, API keys: letters, digits, _
+# and -), so a marker is never found in one by chance: "qqA7" once was, inside a CSRF token.
+MARK_A = "qq.A7"
+MARK_OTHER = "qq.Other"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # The roles from least to most; written out here rather than taken from access.py, so the test
