@@ -133,9 +133,7 @@ class Deviations:
     coefficient of variation; ``trend`` (the GLM kept its trend), ``method``.
     Test: ``p_value`` (the week's, one-sided; mid-p by default), ``p_windows`` (series x
     ``windows``: the p-value of the sum over each window of weeks ending with this one; the
-    column of window 1 is ``p_value``), ``sum_spread`` (how much the sums' week-to-week
-    variance is widened for the fit's lasting misfit, ``_sum_spread``; 1 where not
-    measured), ``p_series`` (the windows' p-values combined, see
+    column of window 1 is ``p_value``), ``p_series`` (the windows' p-values combined, see
     ``DeviationConfig.windows``), ``p_adjusted`` (Benjamini-Hochberg of ``p_series`` within
     the group), ``enough`` (the minimum-count rule holds), ``level`` (NONE, WATCH,
     DEVIATION) and ``alarm`` (R's rule: above the threshold, 5 in 4 weeks, not zero). With
@@ -162,7 +160,6 @@ class Deviations:
     p_value: np.ndarray
     windows: tuple[int, ...]
     p_windows: np.ndarray
-    sum_spread: np.ndarray
     p_series: np.ndarray
     p_adjusted: np.ndarray
     enough: np.ndarray
@@ -305,15 +302,15 @@ def _glm(table, target, plan, testable, recent, config, predictions) -> None:
 def _sum_spread(table, baseline, rows, start, predictions, k: int) -> np.ndarray:
     """How much more the sums of ``k`` consecutive baseline weeks spread around the fit than
     the model's week-to-week variance says: ``D = sum (O - E)^2 / ((1 - k p / n) sum V)`` over
-    every run of ``k`` fitted weeks, ``O`` and ``E`` the run's observed and fitted counts
-    (each week capped at ``farrington.outlier_cap``, as theta is),
+    every run of ``k`` fitted weeks, ``O`` and ``E`` the run's observed and fitted counts,
     ``V = sum(phi m + theta m^2)``, ``p`` the fit's parameters and ``n`` the weeks it saw (a
     run's residuals lose about ``k p / n`` of their variance to the fit); at least 1.
 
     A mean that the fit misses for weeks at a time (a season of another shape, a trend that
     bends) leaves errors that do not cancel within a run: each week's test allows for it in
-    theta, the sum of four weeks would not and was too often called unusual. A past outbreak
-    is not such a miss: uncapped, the runs over it made D large and blunted the sum for years.
+    theta, the sum of four weeks would not and was too often called unusual. Not yet: a past
+    outbreak still counts here and widens D for years. Leaving its runs out, or capping its
+    weeks as theta is, made D too small on ordinary heavy-tailed series (more false weeks).
     """
     columns = baseline.design.columns
     runs = np.flatnonzero(columns[k - 1 :] - columns[: len(columns) - k + 1] == k - 1)
@@ -326,10 +323,9 @@ def _sum_spread(table, baseline, rows, start, predictions, k: int) -> np.ndarray
     for chunk in np.array_split(np.arange(len(rows)), max(1, len(rows) // 5_000)):
         series = rows[chunk]
         expected = np.nan_to_num(baseline.expected_in(columns, series))
+        error = table.counts[np.ix_(series, columns)] - expected
         weekly = predictions.phi[series, None] * expected
         weekly += predictions.theta[series, None] * expected**2
-        cap = farrington.outlier_cap(expected, predictions.theta[series, None])
-        error = np.minimum(table.counts[np.ix_(series, columns)], cap) - expected
         seen = columns[runs][None, :] >= start[series, None]  # a run is seen if its first week is
         squares = np.where(seen, _run_sums(error, runs, k) ** 2, 0.0).sum(axis=1)
         variance = np.where(seen, _run_sums(weekly, runs, k), 0.0).sum(axis=1)
@@ -632,7 +628,6 @@ def _test(table, target, recent, predictions, config) -> Deviations:
         p_value=p_value,
         windows=config.windows,
         p_windows=p_windows,
-        sum_spread=np.where(tested, predictions.sum_spread, np.nan),
         p_series=p_series,
         p_adjusted=p_adjusted,
         enough=enough,
