@@ -2,6 +2,7 @@
 
     .venv/bin/python -m benchmarks.outbreak_power                 # 1 partnership, 26 weeks
     .venv/bin/python -m benchmarks.outbreak_power --partnerships 3 --weeks 52
+    .venv/bin/python -m benchmarks.outbreak_power --busier 5     # 5x the synthetic incidents
 
 Uses the data-generating processes and plants of ``benchmarks.validity_scorecard`` (same
 seed, so with the same ``--partnerships`` and ``--weeks`` the same plants as its run) and
