@@ -38,8 +38,7 @@ from scipy import stats
 from analysis.weeks import monday, week_index, years_back
 
 # A week beyond about this normal quantile of its own predictive distribution counts as only
-# that far when the spread of a series is measured (theta here, the four-week sums' factor in
-# deviations): a past outbreak must not count as how the series varies.
+# that far when theta is measured: a past outbreak must not count as how the series varies.
 OUTLIER_Z = 3.0
 
 
@@ -565,7 +564,7 @@ def _pearson_nb(y, mu, weight, theta):
 
 
 @numba.njit(cache=True, error_model="numpy")
-def outlier_cap(mu, theta):
+def _outlier_cap(mu, theta):
     """``OUTLIER_Z`` as a negative binomial count above ``mu``: the Cornish-Fisher quantile
     ``mu + (z + (z^2 - 1) g / 6) sd``, with ``g`` the skewness ``(1 + 2 theta mu) / sd``. A
     bound in plain standard deviations cut the long upper tail of bursty series (theta 1-2)
@@ -577,7 +576,7 @@ def outlier_cap(mu, theta):
 
 @numba.njit(cache=True, error_model="numpy")
 def _capped_theta(y, mu, weight, df):
-    """The moment theta with each week capped at ``outlier_cap`` under the theta found so far
+    """The moment theta with each week capped at ``_outlier_cap`` under the theta found so far
     (three rounds, from the uncapped theta).
 
     A past outbreak's few weeks would otherwise multiply theta (three weeks at 6x the mean
@@ -590,7 +589,7 @@ def _capped_theta(y, mu, weight, df):
     for _ in range(3):
         changed = False
         for i in range(y.shape[0]):
-            cap = outlier_cap(mu[i], theta)
+            cap = _outlier_cap(mu[i], theta)
             changed |= weight[i] > 0 and y[i] > cap
             capped[i] = min(y[i], cap)
         if not changed:  # most series: nothing that far out, theta stays

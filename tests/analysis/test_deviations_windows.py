@@ -76,7 +76,7 @@ def test_a_week_back_in_its_normal_range_after_an_outbreak_is_not_flagged_by_the
 
 def test_a_past_outbreak_does_not_multiply_the_series_theta():
     """Three outbreak weeks two years back are not how the series varies: capped
-    (``farrington.outlier_cap``) they must not multiply theta (was 2.7-4.9 x), which hid a
+    (``farrington._outlier_cap``) they must not multiply theta (was 2.7-4.9 x), which hid a
     new outbreak in the same cell for years."""
     target = N_WEEKS - 1
     for seed in range(4):
