@@ -17,7 +17,7 @@ from lagesbild.policeevents.models import FeedCall
 from tests.api.test_api import bearer
 from tests.conftest import client_for
 from tests.factories import make_area
-from tests.indicators.helpers import at, notice
+from tests.indicators.helpers import at, make_indicator, notice
 from tests.policeevents.conftest import EVENTS, read
 
 pytestmark = pytest.mark.django_db
@@ -332,31 +332,14 @@ def test_a_chosen_type_without_stored_notices_stays_offered(two_types, coordinat
 
 
 def test_only_the_police_indicator_counts_types(coordinator_a):
-    indicator = services.define_indicator(
-        actor=coordinator_a.user,
-        partnership=coordinator_a.partnership,
-        name="Kostnad för skadegörelse",
-        unit="kr",
-        period="month",
-        scale="amount",
-        source="Bostadsbolaget",
-    )
+    indicator = make_indicator(coordinator_a, "Kostnad för skadegörelse")
     with pytest.raises(ValidationError):
         services.change_indicator(
             actor=coordinator_a.user, indicator=indicator, police_event_types=["Brand"]
         )
     # Nor can a new one be defined with types.
     with pytest.raises(ValidationError) as refused:
-        services.define_indicator(
-            actor=coordinator_a.user,
-            partnership=coordinator_a.partnership,
-            name="Bränder",
-            unit="st",
-            period="month",
-            scale="count",
-            source="Räddningstjänsten",
-            police_event_types=["Brand"],
-        )
+        make_indicator(coordinator_a, "Bränder", police_event_types=["Brand"])
     assert refused.value.message_dict["police_event_types"] == [
         "Bara Polisens händelser räknar händelsetyper."
     ]
