@@ -1,5 +1,3 @@
-import datetime as dt
-import functools
 from dataclasses import replace
 
 import numpy as np
@@ -7,29 +5,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import aggregate, deviations, farrington, simulation, weeks
+from analysis import aggregate, deviations, farrington, simulation
 from analysis.aggregate import ALL
-
-FIRST = weeks.week_index(dt.date(2018, 1, 1))
-N_WEEKS = 6 * 52
-
-
-@functools.cache
-def partnership(seed, n_areas=10, n_categories=10, per_year=3000.0, peak_share=0.3):
-    rng = np.random.default_rng(seed)
-    shape = simulation.Partnership(
-        n_areas=n_areas,
-        n_categories=n_categories,
-        incidents_per_year=per_year,
-        peak_share=peak_share,
-    )
-    mean = simulation.expected_cube(rng, shape, FIRST, N_WEEKS)
-    cube = simulation.draw_counts(rng, mean, shape.dispersion_size)
-    return cube, mean
-
-
-def table_of(cube):
-    return aggregate.stack_series(cube, first_week=FIRST)
+from tests.analysis.helpers import FIRST, N_WEEKS, partnership, table_of
 
 
 def cells(table):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from analysis import aggregate, deviations
-from tests.analysis.test_deviations import FIRST, N_WEEKS, partnership, table_of
+from tests.analysis.helpers import FIRST, N_WEEKS, partnership, table_of
 
 WEEK_ALONE = replace(deviations.DEFAULT, windows=(1,))
 

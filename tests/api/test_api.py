@@ -15,16 +15,11 @@ from lagesbild.audit.models import Entry
 from lagesbild.incidents import weeks
 from lagesbild.incidents.models import Incident
 from lagesbild.partnerships.models import Membership
+from tests.api.helpers import API, bearer
 from tests.factories import make_incident, make_member
 
-API = "/api/v1"
 # Larger than any id a database can hold: must be refused, not crash the query.
 HUGE = "99999999999999999999999"
-
-
-def bearer(membership, scope=ApiToken.Scope.READ_WRITE) -> Client:
-    _token, raw = ApiToken.issue(membership, "test", scope=scope)
-    return Client(headers={"authorization": f"Bearer {raw}"})
 
 
 def post_json(client: Client, path: str, body: dict):

@@ -17,7 +17,7 @@ from lagesbild.partnerships.access import Role
 from lagesbild.pictures import services as pictures
 from lagesbild.pictures.periodic import compute_period
 from lagesbild.pictures.periods import Period
-from tests.api.test_api import API, bearer
+from tests.api.helpers import API, bearer
 from tests.factories import make_incident, make_intervention, make_member
 
 

@@ -4,7 +4,6 @@ tiny self-crossing, the wrong CRS, no CRS, an empty layer, a zip bomb, a 2 GB up
 
 import io
 import json
-import os
 import zipfile
 from datetime import timedelta
 from pathlib import Path
@@ -27,16 +26,8 @@ from lagesbild.incidents.models import Incident
 from lagesbild.pictures import runs
 from lagesbild.pictures.models import PeriodKind, Picture
 from tests.factories import make_incident
+from tests.shared_data import SHARED
 
-
-def _shared() -> Path | None:
-    candidates = [os.environ.get("LAGESBILD_SHARED_DATA", "")]
-    candidates += [str(Path(__file__).resolve().parents[3] / "shared" / "data")]
-    candidates += ["/work/shared/data"]
-    return next((Path(c) for c in candidates if c and Path(c).is_dir()), None)
-
-
-SHARED = _shared()
 needs_shared = pytest.mark.skipif(SHARED is None, reason="the shared public data sets are absent")
 
 

@@ -4,10 +4,15 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from lagesbild.guests import services as guests
+from lagesbild.guests.models import DetailGrant, GuestOrganisation
 from lagesbild.incidents import weeks
 from lagesbild.pictures import periodic, periods, runs
 from lagesbild.pictures import services as pictures
 from lagesbild.pictures.models import PeriodKind
+
+# An incident's text in Norr, the area a detail grant shows.
+NORR_TEXT = "Sprutor funna vid lekplatsen i Norr"
 
 
 def approve_week(partnership, coordinator, weeks_back: int):
@@ -26,6 +31,22 @@ def approve_week(partnership, coordinator, weeks_back: int):
 
 def days(n: int):
     return timezone.localdate() + timedelta(days=n)
+
+
+def grant_norr(coordinator, guest, **changes) -> DetailGrant:
+    """A detail grant of Norr to the guest's organisation, from two weeks ago to two weeks
+    ahead unless `changes` say otherwise."""
+    fields = {
+        "areas": list(guest.partnership.areas.filter(name="Norr")),
+        "purpose": "Gemensam satsning mot bidragsbrott",
+        "starts": days(-14),
+        "ends": days(14),
+    }
+    return guests.grant_detail(
+        actor=coordinator.user,
+        guest=GuestOrganisation.objects.get(organisation=guest.organisation),
+        **{**fields, **changes},
+    )
 
 
 def approve_quarter(partnership, coordinator, quarters_back: int):

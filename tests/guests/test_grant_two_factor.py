@@ -15,7 +15,7 @@ from lagesbild.accounts.policy import is_privileged
 from lagesbild.guests.models import GuestOrganisation
 from lagesbild.partnerships.models import Membership, Organisation
 from tests.factories import PASSWORD, app_code, make_incident, make_member
-from tests.guests.test_grants import NORR_TEXT, grant_norr
+from tests.guests.builders import NORR_TEXT, grant_norr
 
 ENROL = reverse("accounts:enrol")
 DETAIL = reverse("guests:detail")

@@ -19,9 +19,8 @@ from lagesbild.interventions.models import Meeting
 from lagesbild.partnerships.access import scoped
 from lagesbild.partnerships.models import Organisation
 from tests.factories import make_incident
-from tests.guests.builders import days
+from tests.guests.builders import NORR_TEXT, days, grant_norr
 
-NORR_TEXT = "Sprutor funna vid lekplatsen i Norr"
 SODER_TEXT = "Krossad ruta i trapphuset i Söder"
 OLD_TEXT = "Gammal händelse före perioden"
 HIDDEN_TEXT = "Begränsad uppgift i Norr"
@@ -45,20 +44,6 @@ def incidents(member_a, partnership_a, vaster):
             visibility=Incident.Visibility.RESTRICTED,
         ),
     }
-
-
-def grant_norr(coordinator, guest, **changes) -> DetailGrant:
-    fields = {
-        "areas": list(guest.partnership.areas.filter(name="Norr")),
-        "purpose": "Gemensam satsning mot bidragsbrott",
-        "starts": days(-14),
-        "ends": days(14),
-    }
-    return services.grant_detail(
-        actor=coordinator.user,
-        guest=GuestOrganisation.objects.get(organisation=guest.organisation),
-        **{**fields, **changes},
-    )
 
 
 def test_without_grant_a_guest_sees_no_incident(guest, incidents):

@@ -18,7 +18,7 @@ from lagesbild.pictures import periods
 from lagesbild.pictures.models import PeriodKind
 from tests.factories import make_incident, make_member
 from tests.guests.builders import approve_quarter, approve_week
-from tests.pictures.test_exports import pdf_text
+from tests.pictures.helpers import pdf_text
 
 Role = Membership.Role
 SECRET = "Klotter på förskolans staket, Storgatan 7"

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from lagesbild.audit.models import Entry
 from lagesbild.incidents.models import Incident
 from tests.factories import make_incident
+from tests.incidents.helpers import assert_too_many_for_excel
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 WHEN = datetime(2026, 11, 24, 21, 30, tzinfo=STOCKHOLM)
@@ -121,21 +122,6 @@ def test_reporters_do_not_export(login, reporter_a, incidents):
 def test_members_find_the_downloads_with_the_current_filters(login, member_a, incidents):
     page = login(member_a).get(reverse("incidents:list"), {"q": "elskåpet"}).content.decode()
     assert f'href="{reverse("incidents:export", args=["xlsx"])}?q=elsk%C3%A5pet"' in page
-
-
-def assert_too_many_for_excel(client, app: str, action: str, query: str, rows: int) -> None:
-    """An Excel file of a selection of `rows` rows, one more than the limit set here, is
-    refused: the list again with its filters and the message, nothing audited, CSV still
-    given. For every list with an Excel download (incidents, the police's notices)."""
-    limit = rows - 1
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("lagesbild.incidents.exports.XLSX_MAX_ROWS", limit)
-        response = client.get(f"{reverse(f'{app}:export', args=['xlsx'])}?{query}", follow=True)
-        assert response.redirect_chain[0][0] == f"{reverse(f'{app}:list')}?{query}"
-        text = response.content.decode()
-        assert f"Urvalet har {rows} rader, fler än ett Excel-blad rymmer ({limit})." in text
-        assert not Entry.objects.filter(action=action).exists()
-        assert client.get(f"{reverse(f'{app}:export', args=['csv'])}?{query}").status_code == 200
 
 
 def test_a_selection_larger_than_an_excel_sheet_is_refused_with_a_way_out(

@@ -15,8 +15,8 @@ from django.urls import reverse
 from lagesbild.audit.models import Entry
 from lagesbild.incidents.models import ImportJob, Incident
 from tests import factories
-from tests.geography.test_area_import import SHARED
-from tests.incidents.test_import_wizard import _import
+from tests.incidents.helpers import run_import
+from tests.shared_data import SHARED
 
 OUTSIDE_SWEDEN = "Positionen ligger utanför Sverige"
 SLICE = 5000  # rows of a large file, as a user would try a first slice
@@ -254,7 +254,7 @@ def test_police_notices_in_sollentuna_are_imported_once_and_the_rest_refused(
     assert job.checked["created"] == len(inside)
     assert Incident.objects.count() == 0
 
-    _import(client, job, django_capture_on_commit_callbacks, skip_invalid="on")
+    run_import(client, job, django_capture_on_commit_callbacks, skip_invalid="on")
     assert job.status == ImportJob.Status.DONE, job.error
     assert (job.result["created"], job.result["refused"]) == (
         len(inside),
@@ -277,7 +277,7 @@ def test_police_notices_in_sollentuna_are_imported_once_and_the_rest_refused(
     )
     assert (again.checked["created"], again.checked["already_imported"]) == (0, len(inside))
     # Nothing new and the rest refused: no import is offered, and none runs.
-    response = _import(client, again, django_capture_on_commit_callbacks, skip_invalid="on")
+    response = run_import(client, again, django_capture_on_commit_callbacks, skip_invalid="on")
     assert response.status_code == 400
     assert "Inget kan importeras" in response.content.decode()
     assert (again.status, again.result) == (ImportJob.Status.CHECKED, {})
@@ -305,7 +305,7 @@ def test_the_issues_sollentuna_point_in_sweref_99_tm_lands_in_its_area(
         {"klotter": "klotter"},
     )
     assert (job.checked["created"], job.checked["refused"]) == (1, 0)
-    _import(client, job, django_capture_on_commit_callbacks)
+    run_import(client, job, django_capture_on_commit_callbacks)
     incident = Incident.objects.get()
     assert incident.area.name == "Söder"
     assert (round(incident.lat, 4), round(incident.lon, 4)) == (59.4391, 17.9415)

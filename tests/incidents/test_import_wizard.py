@@ -16,6 +16,7 @@ from lagesbild.incidents import import_jobs, imports
 from lagesbild.incidents.models import ImportJob, ImportSource, Incident
 from lagesbild.operations import health
 from lagesbild.pictures.models import AnalysisRun
+from tests.incidents.helpers import run_import
 
 # A city's own export: its own headers, Swedish dates, decimal commas, its own category words.
 HEADER = "Ärende;Datum;Typ;Allvar;X;Y;Ställe;Text"
@@ -76,13 +77,6 @@ def _map(client, job, capture, categories=None, columns=COLUMNS):
     return job
 
 
-def _import(client, job, capture, **data):
-    with capture(execute=True):
-        response = client.post(reverse("incidents:import_job", args=[job.pk]), data)
-    job.refresh_from_db()
-    return response
-
-
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-8", "cp1252"])
 def test_a_city_file_goes_through_the_wizard(
     coordinator_a, login, django_capture_on_commit_callbacks, encoding
@@ -104,7 +98,7 @@ def test_a_city_file_goes_through_the_wizard(
     assert job.checked["created"] == 3 and job.checked["refused"] == 0
     assert Incident.objects.count() == 0  # a dry run writes nothing
 
-    _import(client, job, django_capture_on_commit_callbacks)
+    run_import(client, job, django_capture_on_commit_callbacks)
     assert job.status == ImportJob.Status.DONE, job.error
     stored = {i.external_id: i for i in Incident.objects.all()}
     assert set(stored) == {"K-1", "K-2", "K-3"}
@@ -181,7 +175,7 @@ def test_sweref_99_tm_metres_are_recognised_and_imported_into_the_right_area(
     assert (preview[0].area, preview[0].error) == ("Norr", "")
     job = _map(client, job, django_capture_on_commit_callbacks, columns=columns)
     assert (job.checked["created"], job.checked["refused"]) == (1, 0)
-    _import(client, job, django_capture_on_commit_callbacks)
+    run_import(client, job, django_capture_on_commit_callbacks)
     incident = Incident.objects.get()
     assert incident.area.name == "Norr"
     assert (round(incident.lon, 4), round(incident.lat, 4)) == (17.905, 59.435)
@@ -272,11 +266,11 @@ def test_rows_with_errors_block_the_import_unless_skipped(
 ):
     client = login(coordinator_a)
     job = _map(client, _upload(client, [*ROWS, BERLIN]), django_capture_on_commit_callbacks)
-    response = _import(client, job, django_capture_on_commit_callbacks)
+    response = run_import(client, job, django_capture_on_commit_callbacks)
     assert response.status_code == 400
     assert "bara importera de felfria" in response.content.decode()
     assert job.status == ImportJob.Status.CHECKED
-    _import(client, job, django_capture_on_commit_callbacks, skip_invalid="on")
+    run_import(client, job, django_capture_on_commit_callbacks, skip_invalid="on")
     assert job.status == ImportJob.Status.DONE
     assert (job.result["created"], job.result["refused"]) == (3, 1)
 
@@ -290,7 +284,7 @@ def test_a_file_whose_every_row_is_refused_offers_no_import(
     page = client.get(reverse("incidents:import_job", args=[job.pk])).content.decode()
     assert "Inget kan importeras" in page
     assert "Importera</button>" not in page and "skip_invalid" not in page
-    response = _import(client, job, django_capture_on_commit_callbacks, skip_invalid="on")
+    response = run_import(client, job, django_capture_on_commit_callbacks, skip_invalid="on")
     assert response.status_code == 400
     assert "Inget kan importeras" in response.content.decode()
     assert job.status == ImportJob.Status.CHECKED and not job.result
@@ -302,7 +296,7 @@ def test_importing_the_same_file_again_creates_nothing(
     client = login(coordinator_a)
     for _time in range(2):
         job = _map(client, _upload(client, ROWS), django_capture_on_commit_callbacks)
-        _import(client, job, django_capture_on_commit_callbacks)
+        run_import(client, job, django_capture_on_commit_callbacks)
     assert (job.checked["created"], job.checked["already_imported"]) == (0, 3)
     assert (job.result["created"], job.result["already_imported"]) == (0, 3)
     assert Incident.objects.count() == 3
@@ -317,7 +311,7 @@ def test_a_row_repeated_in_a_later_batch_is_imported_once(
     client = login(coordinator_a)
     job = _map(client, _upload(client, [*ROWS, ROWS[0]]), django_capture_on_commit_callbacks)
     assert (job.checked["created"], job.checked["already_imported"]) == (3, 1)
-    _import(client, job, django_capture_on_commit_callbacks)
+    run_import(client, job, django_capture_on_commit_callbacks)
     assert (job.result["created"], job.result["already_imported"]) == (3, 1)
     assert Incident.objects.count() == 3
 
@@ -330,7 +324,7 @@ def test_the_same_external_id_under_two_sources_is_two_incidents(
     client = login(coordinator_a)
     for source in ("Gamla registret", "Bostadsbolaget", "Gamla registret", "Bostadsbolaget"):
         job = _map(client, _upload(client, ROWS, source=source), django_capture_on_commit_callbacks)
-        _import(client, job, django_capture_on_commit_callbacks)
+        run_import(client, job, django_capture_on_commit_callbacks)
         assert job.status == ImportJob.Status.DONE, job.error
     assert (job.result["created"], job.result["already_imported"]) == (0, 3)
     by_source = sorted(
@@ -389,7 +383,7 @@ def test_a_failure_halfway_leaves_nothing_written(
         return real(objects, **kwargs)
 
     monkeypatch.setattr(Incident.objects, "bulk_create", second_batch_fails)
-    _import(client, job, django_capture_on_commit_callbacks)
+    run_import(client, job, django_capture_on_commit_callbacks)
     assert calls == [2, 1]
     assert job.status == ImportJob.Status.FAILED
     assert Incident.objects.count() == 0

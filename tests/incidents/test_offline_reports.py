@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from lagesbild.incidents.models import Incident
 from tests.factories import make_member
-from tests.incidents.test_views import form_data
+from tests.incidents.helpers import form_data
 
 REPORT = reverse("incidents:report")
 

@@ -1,7 +1,7 @@
 """The privacy guard: what is refused, what is warned about, and what must stay quiet.
 
-Identity numbers here are made up and get their check digit from the test's own Luhn
-function, so no real person's number is copied into the code.
+Identity numbers here are made up and get their check digit from the tests' own Luhn
+function (tests/incidents/helpers.py), so no real person's number is copied into the code.
 """
 
 import datetime
@@ -18,24 +18,7 @@ from lagesbild.incidents.privacy import (
     validate_free_text,
     validate_no_identity_numbers,
 )
-
-
-def luhn_check_digit(payload: str) -> str:
-    """Textbook Luhn: from the right, double every other digit, starting with the last one."""
-    total = 0
-    for position, char in enumerate(reversed(payload)):
-        value = int(char) * 2 if position % 2 == 0 else int(char)
-        total += value - 9 if value > 9 else value
-    return str(-total % 10)
-
-
-def identity_number(yymmdd: str, serial: str) -> str:
-    """A made-up ten-digit YYMMDDNNNC with the right check digit."""
-    return yymmdd + serial + luhn_check_digit(yymmdd + serial)
-
-
-def with_wrong_check_digit(ten: str) -> str:
-    return ten[:9] + str((int(ten[9]) + 1) % 10)
+from tests.incidents.helpers import identity_number, luhn_check_digit, with_wrong_check_digit
 
 
 def written_forms(ten: str, century: str) -> dict[str, str]:

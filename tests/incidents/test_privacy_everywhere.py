@@ -24,7 +24,7 @@ from lagesbild.interventions import services as interventions
 from lagesbild.interventions.models import Decision, Intervention, Meeting
 from lagesbild.pictures import services as pictures
 from lagesbild.pictures.models import Assessment
-from tests.incidents.test_privacy import identity_number
+from tests.incidents.helpers import identity_number
 
 # Made up; the first has a check digit that passes the Luhn rule, the second (the issue's
 # witness) one that does not.

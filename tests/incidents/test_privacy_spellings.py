@@ -20,7 +20,7 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from lagesbild.incidents.privacy import Kind, check_text, validate_no_identity_numbers
-from tests.incidents.test_privacy import identity_number, with_wrong_check_digit
+from tests.incidents.helpers import identity_number, with_wrong_check_digit
 
 # Where each script's zero is; digit d is chr(zero + d). ASCII first, so shrinking ends there.
 DIGIT_ZEROS = {

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from lagesbild.incidents.models import Incident
-from tests.api.test_api import bearer
+from tests.api.helpers import bearer
 from tests.factories import make_incident
 
 REJECTED = "qqRejected ett namn som aldrig skulle ha skrivits"

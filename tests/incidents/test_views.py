@@ -1,6 +1,5 @@
 """The incident pages as a user meets them: report form, list, detail, weekly table, review."""
 
-import uuid
 from datetime import timedelta
 
 from django.urls import reverse
@@ -10,20 +9,7 @@ from lagesbild.audit.models import Entry
 from lagesbild.incidents import weeks
 from lagesbild.incidents.models import Incident
 from tests.factories import make_incident
-
-
-def form_data(partnership, **overrides):
-    data = {
-        "client_id": str(uuid.uuid4()),
-        "category": partnership.categories.get(code="klotter").pk,
-        "lon": "17.905",
-        "lat": "59.435",
-        "occurred_at": (timezone.localtime() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
-        "severity": "1",
-        "description": "Klotter på busskuren",
-    }
-    data.update(overrides)
-    return data
+from tests.incidents.helpers import form_data
 
 
 def test_report_form_creates_incident_and_shows_receipt(login, reporter_a):

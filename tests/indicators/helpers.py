@@ -3,11 +3,16 @@
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.urls import reverse
+
 from lagesbild.indicators import services
 from lagesbild.indicators.models import Indicator
 from lagesbild.policeevents.models import PoliceEvent
+from tests.conftest import client_for
 
 ZONE = ZoneInfo("Europe/Stockholm")
+# A year of a monthly cost around 100, for a history the latest value is compared with.
+HISTORY = [100, 104, 98, 101, 99, 102, 100, 103, 97, 100, 101, 99]
 _ids = iter(range(1, 10_000))
 
 
@@ -26,6 +31,23 @@ def make_indicator(membership, name="Skadegörelsekostnad", **fields) -> Indicat
     return services.define_indicator(
         actor=membership.user, partnership=membership.partnership, **{**defaults, **fields}
     )
+
+
+def enter_value(coordinator, indicator, value: float, start=date(2026, 1, 1)) -> None:
+    """The coordinator saves `value` for Norr for the period that begins on `start`."""
+    norr = coordinator.partnership.areas.get(name="Norr")
+    services.save_values(
+        membership=coordinator,
+        indicator=indicator,
+        entries=[services.Entry(norr, start, value)],
+    )
+
+
+def picture_page(membership, name: str, *args) -> str:
+    """The text of the picture page `pictures:<name>` as `membership` reads it."""
+    response = client_for(membership).get(reverse(f"pictures:{name}", args=args))
+    assert response.status_code == 200
+    return response.content.decode()
 
 
 def notice(partnership, when: datetime, area=None, kind="Skadegörelse") -> PoliceEvent:

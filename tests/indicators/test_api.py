@@ -6,7 +6,7 @@ import pytest
 
 from lagesbild.geography.models import Area
 from lagesbild.indicators import services
-from tests.api.test_api import bearer
+from tests.api.helpers import bearer
 from tests.indicators.helpers import make_indicator
 
 pytestmark = pytest.mark.django_db

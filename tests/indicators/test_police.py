@@ -14,7 +14,7 @@ from lagesbild.indicators import police, presenters, services
 from lagesbild.indicators.models import Indicator, IndicatorValue
 from lagesbild.policeevents import services as police_services
 from lagesbild.policeevents.models import FeedCall
-from tests.api.test_api import bearer
+from tests.api.helpers import bearer
 from tests.conftest import client_for
 from tests.factories import make_area
 from tests.indicators.helpers import at, make_indicator, notice

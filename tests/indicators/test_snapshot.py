@@ -13,21 +13,11 @@ from lagesbild.incidents import weeks
 from lagesbild.indicators import services
 from lagesbild.indicators.models import Indicator, PictureIndicators
 from lagesbild.pictures.models import Picture
-from tests.api.test_api import API, bearer
+from tests.api.helpers import API, bearer
 from tests.conftest import client_for
-from tests.indicators.helpers import make_indicator
+from tests.indicators.helpers import HISTORY, enter_value, make_indicator, picture_page
 
 pytestmark = pytest.mark.django_db
-HISTORY = [100, 104, 98, 101, 99, 102, 100, 103, 97, 100, 101, 99]
-
-
-def _enter(coordinator, indicator, value: float, start=date(2026, 1, 1)) -> None:
-    norr = coordinator.partnership.areas.get(name="Norr")
-    services.save_values(
-        membership=coordinator,
-        indicator=indicator,
-        entries=[services.Entry(norr, start, value)],
-    )
 
 
 def _cost(coordinator, **fields):
@@ -36,14 +26,8 @@ def _cost(coordinator, **fields):
     norr = coordinator.partnership.areas.get(name="Norr")
     history = [services.Entry(norr, date(2025, m, 1), v) for m, v in enumerate(HISTORY, 1)]
     services.save_values(membership=coordinator, indicator=indicator, entries=history)
-    _enter(coordinator, indicator, 180)
+    enter_value(coordinator, indicator, 180)
     return indicator
-
-
-def _page(membership, name: str, *args) -> str:
-    response = client_for(membership).get(reverse(f"pictures:{name}", args=args))
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 def _layer_text(membership, iso: str, query: str = "") -> str:
@@ -58,16 +42,16 @@ def test_an_approved_week_keeps_the_values_it_showed(coordinator_a, member_a, we
     client_for(coordinator_a).post(reverse("pictures:approve", args=[week]))
     assert Picture.objects.filter(period=week).count() == 1
 
-    _enter(coordinator_a, indicator, 250)  # a correction after the approval
+    enter_value(coordinator_a, indicator, 250)  # a correction after the approval
 
-    version = _page(member_a, "version", week, 1)
+    version = picture_page(member_a, "version", week, 1)
     assert "180 kr" in version and "250 kr" not in version
     last_day = weeks.last_day(weeks.parse(week)).isoformat()
     assert (
         f"som de var när versionen godkändes, för perioder som började senast {last_day}."
         in version
     )
-    draft = _page(member_a, "week", week)
+    draft = picture_page(member_a, "week", week)
     assert "250 kr" in draft and "180 kr" not in draft
     assert "som de är i dag" in draft
     # The map's indicator layer and the version's Excel file follow the version.
@@ -84,8 +68,8 @@ def test_a_frozen_indicator_for_analysts_stays_hidden_from_members(
 ):
     _cost(coordinator_a, visibility="analysts")
     client_for(coordinator_a).post(reverse("pictures:approve", args=[week]))
-    assert "qqFrozen" in _page(analyst_a, "version", week, 1)
-    assert "qqFrozen" not in _page(member_a, "version", week, 1)
+    assert "qqFrozen" in picture_page(analyst_a, "version", week, 1)
+    assert "qqFrozen" not in picture_page(member_a, "version", week, 1)
     # The frozen values are kept beside the content the API hands to every member.
     api = bearer(member_a).get(f"{API}/pictures/{week}/versions/1")
     assert api.status_code == 200 and "qqFrozen" not in api.content.decode()
@@ -93,26 +77,26 @@ def test_a_frozen_indicator_for_analysts_stays_hidden_from_members(
 
 def test_an_approved_period_keeps_its_values_and_ignores_later_periods(coordinator_a, member_a):
     indicator = _cost(coordinator_a)
-    _enter(coordinator_a, indicator, 150, date(2026, 8, 1))
-    _enter(coordinator_a, indicator, 160, date(2026, 10, 1))  # after the quarter
+    enter_value(coordinator_a, indicator, 150, date(2026, 8, 1))
+    enter_value(coordinator_a, indicator, 160, date(2026, 10, 1))  # after the quarter
     client_for(coordinator_a).post(
         reverse("pictures:period_approve", args=["2026-Q3"]),
         {"confirm": "on", "change_note": "Testets kvartal"},
     )
     assert Picture.objects.filter(period="2026-Q3").exists()
-    _enter(coordinator_a, indicator, 170, date(2026, 8, 1))
+    enter_value(coordinator_a, indicator, 170, date(2026, 8, 1))
 
-    version = _page(member_a, "period_version", "2026-Q3", 1)
+    version = picture_page(member_a, "period_version", "2026-Q3", 1)
     assert "150 kr" in version and "170 kr" not in version and "160 kr" not in version
-    assert "170 kr" in _page(member_a, "period", "2026-Q3")
+    assert "170 kr" in picture_page(member_a, "period", "2026-Q3")
 
 
 def test_a_version_approved_before_freezing_shows_todays_values(coordinator_a, member_a, week):
     indicator = _cost(coordinator_a)
     client_for(coordinator_a).post(reverse("pictures:approve", args=[week]))
     PictureIndicators.objects.all().delete()  # as a version approved before this change
-    _enter(coordinator_a, indicator, 250)
-    version = _page(member_a, "version", week, 1)
+    enter_value(coordinator_a, indicator, 250)
+    version = picture_page(member_a, "version", week, 1)
     assert "250 kr" in version and "versionen godkändes innan" in version
 
 
@@ -124,13 +108,13 @@ def test_an_approved_version_says_which_police_event_types_it_counted(
     Indicator.objects.filter(pk=indicator.pk).update(
         counted_from=Indicator.CountedFrom.POLICE_EVENTS, police_event_types=["Skadegörelse"]
     )
-    assert "Räknar: Skadegörelse" in _page(member_a, "week", week)
+    assert "Räknar: Skadegörelse" in picture_page(member_a, "week", week)
     client_for(coordinator_a).post(reverse("pictures:approve", args=[week]))
     Indicator.objects.filter(pk=indicator.pk).update(police_event_types=[])
 
-    version = _page(member_a, "version", week, 1)
+    version = picture_page(member_a, "version", week, 1)
     assert "Räknar: Skadegörelse" in version and "Räknar alla händelsetyper" not in version
-    assert "Räknar alla händelsetyper" in _page(member_a, "week", week)
+    assert "Räknar alla händelsetyper" in picture_page(member_a, "week", week)
     export = client_for(member_a).get(reverse("pictures:export_version", args=[week, 1, "xlsx"]))
     rows = [
         row[0] for row in openpyxl.load_workbook(io.BytesIO(export.content))["Indikatorer"].values
@@ -147,4 +131,4 @@ def test_an_approved_version_says_which_police_event_types_it_counted(
     for section in frozen.sections:
         del section["counted_from"], section["police_event_types"]
     frozen.save()
-    assert "Räknar" not in _page(member_a, "version", week, 1)
+    assert "Räknar" not in picture_page(member_a, "version", week, 1)

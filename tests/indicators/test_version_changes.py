@@ -12,10 +12,10 @@ from django.urls import reverse
 from lagesbild.indicators import services
 from lagesbild.indicators.models import Indicator, PictureIndicators
 from lagesbild.pictures.models import Picture
-from tests.api.test_api import API, bearer
+from tests.api.helpers import API, bearer
 from tests.conftest import client_for
-from tests.indicators.helpers import make_indicator
-from tests.indicators.test_snapshot import HISTORY, _enter, _page
+from tests.indicators.helpers import HISTORY, enter_value, make_indicator, picture_page
+from tests.pictures.helpers import pdf_text
 
 pytestmark = pytest.mark.django_db
 CHANGES = "Ändrat mot föregående version"
@@ -27,7 +27,7 @@ def _indicator(coordinator, name: str, history=HISTORY, latest: float = 180.0, *
     norr = coordinator.partnership.areas.get(name="Norr")
     entries = [services.Entry(norr, date(2025, m, 1), v) for m, v in enumerate(history, 1)]
     services.save_values(membership=coordinator, indicator=indicator, entries=entries)
-    _enter(coordinator, indicator, latest)
+    enter_value(coordinator, indicator, latest)
     return indicator
 
 
@@ -39,28 +39,28 @@ def _approve(coordinator, week: str, note: str = "") -> None:
 def test_a_changed_value_is_listed_for_the_coordinator(coordinator_a, week):
     indicator = _indicator(coordinator_a, "Kostnad qqChanged")
     _approve(coordinator_a, week)
-    _enter(coordinator_a, indicator, 98.5)  # a correction of January's value
+    enter_value(coordinator_a, indicator, 98.5)  # a correction of January's value
     _approve(coordinator_a, week, "Rättat värde")
     assert Picture.objects.filter(period=week).count() == 2
 
-    page = _page(coordinator_a, "version", week, 2)
+    page = picture_page(coordinator_a, "version", week, 2)
     assert CHANGES in page
     # The decimal comma as in the section's own table; the flag went back to normal.
     assert (
         "Kostnad qqChanged, Norr: 180 kr → 98,5 kr (flagga Sämre än vanligt → Som vanligt)." in page
     )
     # The first version has nothing to compare with.
-    assert CHANGES not in _page(coordinator_a, "version", week, 1)
+    assert CHANGES not in picture_page(coordinator_a, "version", week, 1)
 
 
 def test_a_new_period_and_an_unchanged_flag(coordinator_a, week):
     indicator = _indicator(coordinator_a, "Kostnad qqPeriod")
     _approve(coordinator_a, week)
-    _enter(coordinator_a, indicator, 190, date(2026, 2, 1))
+    enter_value(coordinator_a, indicator, 190, date(2026, 2, 1))
     _approve(coordinator_a, week, "Februari kom in")
     assert (
         "Kostnad qqPeriod, Norr: 180 kr för 2026-01 → 190 kr för 2026-02 (sämre än vanligt)."
-        in _page(coordinator_a, "version", week, 2)
+        in picture_page(coordinator_a, "version", week, 2)
     )
 
 
@@ -73,7 +73,7 @@ def test_a_changed_flag_alone_is_listed(coordinator_a, week):
     entries = [services.Entry(norr, date(2025, m, 1), v) for m, v in enumerate(history, 1)]
     services.save_values(membership=coordinator_a, indicator=indicator, entries=entries)
     _approve(coordinator_a, week, "Historiken rättad")
-    assert "Kostnad qqFlag, Norr: flagga Sämre än vanligt → Som vanligt." in _page(
+    assert "Kostnad qqFlag, Norr: flagga Sämre än vanligt → Som vanligt." in picture_page(
         coordinator_a, "version", week, 2
     )
 
@@ -84,15 +84,15 @@ def test_members_see_lines_only_for_indicators_they_may_see(
     shared = _indicator(coordinator_a, "Kostnad qqShared")
     hidden = _indicator(coordinator_a, "Kostnad qqHidden", visibility="analysts")
     _approve(coordinator_a, week)
-    _enter(coordinator_a, shared, 250)
-    _enter(coordinator_a, hidden, 260)
+    enter_value(coordinator_a, shared, 250)
+    enter_value(coordinator_a, hidden, 260)
     _approve(coordinator_a, week, "Nya värden")
 
     shared_line = "Kostnad qqShared, Norr: 180 kr → 250 kr (sämre än vanligt)."
     hidden_line = "Kostnad qqHidden, Norr: 180 kr → 260 kr (sämre än vanligt)."
-    member_page = _page(member_a, "version", week, 2)
+    member_page = picture_page(member_a, "version", week, 2)
     assert shared_line in member_page and "qqHidden" not in member_page
-    analyst_page = _page(analyst_a, "version", week, 2)
+    analyst_page = picture_page(analyst_a, "version", week, 2)
     assert shared_line in analyst_page and hidden_line in analyst_page
     # Nothing of it is frozen in the content the API hands to every member.
     api = bearer(member_a).get(f"{API}/pictures/{week}/versions/2").content.decode()
@@ -107,7 +107,7 @@ def test_unchanged_indicators_give_no_line(coordinator_a, week):
     _indicator(coordinator_a, "Kostnad qqSame")
     _approve(coordinator_a, week)
     _approve(coordinator_a, week, "Bara en kommentar")
-    page = _page(coordinator_a, "version", week, 2)
+    page = picture_page(coordinator_a, "version", week, 2)
     assert "Kostnad qqSame</a>" in page  # the section shows it, as frozen
     assert "qqSame, Norr" not in page and CHANGES not in page
 
@@ -118,7 +118,7 @@ def test_indicators_that_came_and_went(coordinator_a, week):
     services.change_indicator(actor=coordinator_a.user, indicator=old, active=False)
     _indicator(coordinator_a, "Kostnad qqNew")
     _approve(coordinator_a, week, "Ny indikator")
-    page = _page(coordinator_a, "version", week, 2)
+    page = picture_page(coordinator_a, "version", week, 2)
     assert "Indikatorn Kostnad qqNew tillkom." in page
     assert "Indikatorn Kostnad qqOld föll bort." in page
 
@@ -132,7 +132,7 @@ def test_a_new_choice_of_police_event_types_is_listed(coordinator_a, member_a, w
     counted.update(police_event_types=["Skadegörelse"])
     _approve(coordinator_a, week, "Bara skadegörelse")
     line = "Indikatorn Kostnad qqTypes räknar andra händelsetyper: alla typer → Skadegörelse."
-    assert line in _page(member_a, "version", week, 2)
+    assert line in picture_page(member_a, "version", week, 2)
 
     # A version frozen before the choice was frozen with it reads as not counted: its empty
     # list is not taken for "every type".
@@ -140,33 +140,31 @@ def test_a_new_choice_of_police_event_types_is_listed(coordinator_a, member_a, w
     for section in first.sections:
         del section["counted_from"], section["police_event_types"]
     first.save()
-    assert "qqTypes räknar" not in _page(member_a, "version", week, 2)
+    assert "qqTypes räknar" not in picture_page(member_a, "version", week, 2)
 
 
 def test_a_periodic_version_lists_its_changes(coordinator_a, member_a):
     indicator = _indicator(coordinator_a, "Kostnad qqQuarter")
-    _enter(coordinator_a, indicator, 150, date(2026, 8, 1))
+    enter_value(coordinator_a, indicator, 150, date(2026, 8, 1))
     approve = reverse("pictures:period_approve", args=["2026-Q3"])
     client_for(coordinator_a).post(approve, {"confirm": "on", "change_note": "Kvartalet"})
-    _enter(coordinator_a, indicator, 155, date(2026, 8, 1))
+    enter_value(coordinator_a, indicator, 155, date(2026, 8, 1))
     client_for(coordinator_a).post(approve, {"confirm": "on", "change_note": "Rättat"})
-    page = _page(member_a, "period_version", "2026-Q3", 2)
+    page = picture_page(member_a, "period_version", "2026-Q3", 2)
     assert CHANGES in page and "Kostnad qqQuarter, Norr: 150 kr → 155 kr" in page
 
 
 def test_a_periodic_versions_files_list_its_changes_for_the_reader(
     coordinator_a, member_a, tmp_path
 ):
-    from tests.pictures.test_exports import pdf_text
-
     shared = _indicator(coordinator_a, "Kostnad qqQuarterFile")
     hidden = _indicator(coordinator_a, "Kostnad qqQuarterHidden", visibility="analysts")
     for indicator in (shared, hidden):
-        _enter(coordinator_a, indicator, 150, date(2026, 8, 1))
+        enter_value(coordinator_a, indicator, 150, date(2026, 8, 1))
     approve = reverse("pictures:period_approve", args=["2026-Q3"])
     client_for(coordinator_a).post(approve, {"confirm": "on", "change_note": "Kvartalet"})
     for indicator in (shared, hidden):
-        _enter(coordinator_a, indicator, 155, date(2026, 8, 1))
+        enter_value(coordinator_a, indicator, 155, date(2026, 8, 1))
     client_for(coordinator_a).post(approve, {"confirm": "on", "change_note": "Rättat"})
 
     def export(membership, version: int, fmt: str) -> bytes:

@@ -15,6 +15,7 @@ from lagesbild.pictures.periods import Period
 from tests.conftest import client_for
 from tests.factories import make_incident
 from tests.indicators.helpers import make_indicator
+from tests.pictures.helpers import pdf_text
 
 pytestmark = pytest.mark.django_db
 PERIOD = "2025-Q2"
@@ -156,8 +157,6 @@ def test_the_periodic_excel_file_carries_the_combined_need(coordinator_a, member
 
 
 def test_the_periodic_pdf_carries_the_combined_need(coordinator_a, member_a, incidents, tmp_path):
-    from tests.pictures.test_exports import pdf_text
-
     client = client_for(member_a)
     url = reverse("pictures:period_export", args=[PERIOD, "pdf"])
     assert "Sammanvägt behov" not in pdf_text(client.get(url).content, tmp_path)

@@ -22,6 +22,7 @@ from lagesbild.pictures.exports import excel, formats, gis
 from lagesbild.pictures.exports.edition import Edition
 from lagesbild.pictures.models import AnalysisRun
 from tests.factories import make_incident
+from tests.pictures.helpers import pdf_text
 
 FORMULA = '=HYPERLINK("http://example.invalid","klicka")'
 
@@ -271,21 +272,6 @@ def test_gis_leaves_suppressed_counts_empty(member_a, picture):
 
 
 # --- PDF --------------------------------------------------------------------------------
-
-
-def pdf_text(data: bytes, tmp_path) -> str:
-    """The PDF's text laid out as on the page (poppler's pdftotext), or skip without it."""
-    import shutil
-    import subprocess
-
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext is not installed (Debian: apt-get install poppler-utils)")
-    path = tmp_path / "lagesbild.pdf"
-    path.write_bytes(data)
-    result = subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True
-    )
-    return result.stdout
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from lagesbild.pictures import services
 from lagesbild.pictures.periodic import INFLUENCE_SCALE, compute_period
 from lagesbild.pictures.periods import Period
 from tests.factories import make_incident
-from tests.pictures.test_exports import pdf_text
+from tests.pictures.helpers import pdf_text
 
 PERIOD = "2025-Q2"
 

@@ -5,7 +5,7 @@ import pytest
 
 from lagesbild.api.urls import api
 from lagesbild.policeevents import services
-from tests.api.test_api import API, bearer
+from tests.api.helpers import API, bearer
 from tests.policeevents.conftest import EVENTS, read, record
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from lagesbild.audit.models import Entry
 from lagesbild.policeevents import services
-from tests.incidents.test_exports import assert_too_many_for_excel
+from tests.incidents.helpers import assert_too_many_for_excel
 from tests.policeevents.conftest import EVENTS, read
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from lagesbild.pictures.exports import excel, pdf
 from lagesbild.pictures.exports.edition import Edition
 from lagesbild.policeevents import services as police
 from tests.factories import make_incident
-from tests.pictures.test_exports import pdf_text
+from tests.pictures.helpers import pdf_text
 from tests.policeevents.conftest import record
 
 pytestmark = pytest.mark.django_db

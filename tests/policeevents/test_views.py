@@ -12,6 +12,7 @@ from lagesbild.incidents.models import Category
 from lagesbild.pictures import runs
 from lagesbild.policeevents import queries, services
 from lagesbild.policeevents.models import PoliceEvent, TypeCategory
+from tests.api.helpers import API, bearer
 from tests.factories import make_incident
 from tests.policeevents.conftest import EVENTS, read, record
 
@@ -206,8 +207,6 @@ def test_a_reporter_sees_the_counts_but_not_the_notices(
 ):
     """Where reporters may read the picture: the section's counts, never the notices (the
     notice list is for members and up), on the page and through the API."""
-    from tests.api.test_api import API, bearer
-
     sollentuna.reporters_see_picture = True
     sollentuna.save()
     code = weeks.shift(weeks.week_code(timezone.now()), -1)
