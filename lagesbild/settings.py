@@ -278,9 +278,14 @@ MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 512 * 1024 * 1024)
 # --- Invitations: days an invitation link works (a new partnership's first coordinator).
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
 
-# Map tiles are configurable because a municipal intranet may have its own tile server, or
-# none: the map then shows areas and points on a plain background.
-MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+# No base map unless the operator names a tile server: a municipal intranet often has no way
+# out, and every tile request tells the server which part of the map is being looked at, so
+# sending that to a third party is the operator's choice to make. Without tiles the maps show
+# areas and points on a plain background. OpenStreetMap's own server is one choice
+# (https://tile.openstreetmap.org/{z}/{x}/{y}.png, under its tile usage policy).
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+# Shown beside the tiles only; the default credits OpenStreetMap, whose data most tile servers
+# draw (its licence asks for the credit).
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors")
 _tile_origin = "/".join(MAP_TILE_URL.split("/")[:3]) if "://" in MAP_TILE_URL else ""
 

@@ -1,9 +1,11 @@
 """The security settings an operator relies on: no answer with incident data is cached, HTTPS
-is the default outside DEBUG (with the proxy's header honoured), and the documented production
-settings pass `manage.py check --deploy` with no warning."""
+is the default outside DEBUG (with the proxy's header honoured), no map view goes to a tile
+server unless the operator names one, and the documented production settings pass
+`manage.py check --deploy` with no warning."""
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -109,6 +111,38 @@ def test_the_proxys_header_is_honoured(tmp_path):
         tmp_path, {"SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto"}, SECURITY
     )
     assert behind["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+
+
+def _img_src(policy: dict) -> list[str]:
+    return policy["DIRECTIVES"]["img-src"]
+
+
+def test_no_base_map_and_no_tile_origin_unless_the_operator_names_one(tmp_path):
+    names = ["MAP_TILE_URL", "CONTENT_SECURITY_POLICY"]
+    default = _settings_in_subprocess(tmp_path, {}, names)
+    assert default["MAP_TILE_URL"] == ""
+    assert _img_src(default["CONTENT_SECURITY_POLICY"]) == ["'self'", "data:"]
+    # The operator's choice opens the policy to that one origin, so the check above is not
+    # passing because no origin is ever added.
+    osm = {"MAP_TILE_URL": "https://tile.openstreetmap.org/{z}/{x}/{y}.png"}
+    chosen = _settings_in_subprocess(tmp_path, osm, names)
+    assert _img_src(chosen["CONTENT_SECURITY_POLICY"]) == [
+        "'self'",
+        "data:",
+        "https://tile.openstreetmap.org",
+    ]
+
+
+@pytest.mark.skipif("MAP_TILE_URL" in os.environ, reason="a tile server is set for this run")
+def test_a_map_page_without_a_base_map_renders_and_allows_no_tile_origin(login, member_a):
+    response = login(member_a).get(reverse("incidents:map"))
+    assert response.status_code == 200
+    directives = [d.strip() for d in response["Content-Security-Policy"].split(";")]
+    assert "img-src 'self' data:" in directives
+    config = re.search(
+        r'<script id="map-config" type="application/json">(.*?)</script>', response.text
+    )
+    assert json.loads(config.group(1))["tiles"] == ""
 
 
 def _production_env() -> dict:

@@ -1,5 +1,5 @@
-// Maps with Leaflet (vendored). The base-map tile URL comes from the server's settings;
-// when no tiles load (closed intranet), areas and points are still drawn on a plain background.
+// Maps with Leaflet (vendored). The base-map tile URL comes from the server's settings; when
+// none is set (the default) or no tiles load, areas and points are drawn on a plain background.
 "use strict";
 
 function mapConfig() {
