@@ -38,6 +38,7 @@ import numpy as np
 from analysis import farrington, fdr, pooled, predictive, rise
 from analysis.aggregate import ALL, SeriesTable
 from analysis.farrington import SWEDISH_PEAKS, FarringtonConfig
+from analysis.predictive import GAMMA, LOGNORMAL
 
 UNTESTED, GLM, POOLED, SHORT = 0, 1, 2, 3
 METHOD_NAMES = ("otestad", "säsongsmodell", "poolad", "kort historik")
@@ -65,7 +66,9 @@ class DeviationConfig:
     distribution); with more than one, BH gets one p-value per series that combines them by
     ``combine``: ``"simes"`` (``min_i k p_(i) / i`` over the k sorted p-values) or
     ``"bonferroni"`` (``k min p``), but only where the week's own count is above its normal
-    range (elsewhere the week's p-value alone).
+    range (elsewhere the week's p-value alone). ``mixing``: how the predictive distribution's
+    Poisson mean varies, ``"gamma"`` (negative binomial, as R) or ``"lognormal"`` (the
+    heavier tail of the fit's log-scale error; see ``analysis.predictive``).
     """
 
     baseline: FarringtonConfig = field(default_factory=FarringtonConfig)
@@ -85,6 +88,7 @@ class DeviationConfig:
     holiday_prior: float | None = 5.0
     windows: tuple[int, ...] = (1,)
     combine: str = "simes"
+    mixing: str = GAMMA
 
 
 # The trend is always fitted, as Noufaily et al. recommend, unless it extrapolates beyond the
@@ -105,6 +109,7 @@ DEFAULT = DeviationConfig(
     ),
     windows=(1, 4),
     rise_one_in=75.0,
+    mixing=LOGNORMAL,
 )
 # The situation picture: the same weekly flags, the rising badge for a stable series about
 # once in ten years (520 weeks), not once in a year and a half: with ~600 series a week, one
@@ -587,10 +592,8 @@ def _test(table, target, recent, predictions, config) -> Deviations:
     observed_4w = np.where(_observed_mask(four, start), counts[:, four], 0).sum(axis=1)
     tested = predictions.method != UNTESTED
     mean = np.where(tested, predictions.mean, np.nan)
-    shape = predictive.size(mean, predictions.phi, predictions.theta + predictions.cv2)
-    p_value = np.where(
-        tested, predictive.upper_p(observed, mean, shape, mid=config.predictive), np.nan
-    )
+    law = (mean, predictions.phi, predictions.theta, predictions.cv2, config.mixing)
+    p_value = np.where(tested, predictive.upper_p(observed, *law, mid=config.predictive), np.nan)
     p_windows = np.column_stack(
         [
             p_value if k == 1 else _window_p(table, target, k, recent, predictions, config)
@@ -598,7 +601,7 @@ def _test(table, target, recent, predictions, config) -> Deviations:
         ]
     )
     tail = (1 - config.normal_range) / 2
-    normal_high = predictive.quantile(1 - tail, mean, shape)
+    normal_high = predictive.quantile(1 - tail, *law)
     # the longer sums count only while this week is itself above its normal range: a week
     # back in it is not called unusual for the high weeks before it
     p_series = np.where(observed > normal_high, _combine(p_windows, config.combine), p_value)
@@ -607,7 +610,7 @@ def _test(table, target, recent, predictions, config) -> Deviations:
     level = np.full(table.n_series, NONE, np.int8)
     level[enough & (p_series <= config.watch_p)] = WATCH
     level[enough & (p_adjusted <= config.q)] = DEVIATION
-    threshold = predictive.quantile(1 - config.alpha, mean, shape)
+    threshold = predictive.quantile(1 - config.alpha, *law)
     alarm = (observed > threshold) & (observed_4w >= config.min_four_week_count) & (observed > 0)
     if config.r_quirks:  # R blanks the upper bound where its 5-in-4 rule fails
         threshold = np.where(observed_4w >= config.min_four_week_count, threshold, np.nan)
@@ -617,7 +620,7 @@ def _test(table, target, recent, predictions, config) -> Deviations:
         observed=observed,
         observed_4w=observed_4w,
         expected=mean,
-        normal_low=predictive.quantile(tail, mean, shape),
+        normal_low=predictive.quantile(tail, *law),
         normal_high=normal_high,
         threshold=threshold,
         phi=np.where(tested, predictions.phi, np.nan),
@@ -643,11 +646,12 @@ def _window_p(table, target, k, recent, predictions, config) -> np.ndarray:
 
     The sum of the weeks' expected counts ``M = sum(m_t)`` has week-to-week variance
     ``sum(phi m_t + theta m_t^2)``; the fit's error is shared by the weeks (one baseline for
-    all), so it adds ``c M^2``, not ``c sum(m_t^2)``. The sum is taken as negative binomial
-    with that mean and variance. The week-to-week part is widened by the series' own
-    ``sum_spread`` (see ``_sum_spread``, measured on runs as long as the longest window). A series
-    seen in fewer than ``k`` of the weeks sums the weeks it was seen; one whose expected counts
-    are not all known gets NaN (the week alone decides).
+    all), so it adds ``c M^2``, not ``c sum(m_t^2)``. The sum gets the week's predictive law
+    with mean ``M``, the sum's week-to-week variance and the fit's ``c``. The week-to-week
+    part is widened by the series' own ``sum_spread`` (see ``_sum_spread``, measured on runs
+    as long as the longest window). A series seen in fewer than ``k`` of the weeks sums the
+    weeks it was seen; one whose expected counts are not all known gets NaN (the week alone
+    decides).
     """
     start = np.asarray(table.start, np.int64)
     columns = np.arange(max(target - k + 1, 0), target + 1)
@@ -661,10 +665,17 @@ def _window_p(table, target, k, recent, predictions, config) -> np.ndarray:
         weekly = predictions.sum_spread * (
             predictions.phi * total + predictions.theta * (mean * mean).sum(axis=1)
         )
-        c_sum = (weekly - predictions.phi * total) / (total * total) + predictions.cv2
-    shape = predictive.size(total, predictions.phi, c_sum)
+        theta_sum = (weekly - predictions.phi * total) / (total * total)
     tested = (predictions.method != UNTESTED) & np.isfinite(total) & (total > 0)
-    p = predictive.upper_p(observed, total, shape, mid=config.predictive)
+    p = predictive.upper_p(
+        observed,
+        total,
+        predictions.phi,
+        theta_sum,
+        predictions.cv2,
+        config.mixing,
+        mid=config.predictive,
+    )
     return np.where(tested, p, np.nan)
 
 

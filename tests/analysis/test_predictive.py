@@ -8,13 +8,15 @@ from statsmodels.stats.multitest import multipletests
 from analysis import deviations, fdr, pooled, predictive, rise
 
 
-def test_poisson_when_there_is_no_extra_variance():
+@pytest.mark.parametrize("mixing", [predictive.GAMMA, predictive.LOGNORMAL])
+def test_poisson_when_there_is_no_extra_variance(mixing):
     shape = predictive.size(np.array([2.0]), np.array([1.0]), np.array([0.0]))
     assert np.isinf(shape).all()
-    p = predictive.upper_p(np.array([4]), np.array([2.0]), shape, mid=True)
+    law = (np.array([2.0]), 1.0, 0.0, 0.0, mixing)
+    p = predictive.upper_p(np.array([4]), *law, mid=True)
     expected = stats.poisson.sf(4, 2.0) + stats.poisson.pmf(4, 2.0) / 2
     assert p[0] == pytest.approx(expected)
-    assert predictive.quantile(0.99, np.array([2.0]), shape)[0] == stats.poisson.ppf(0.99, 2)
+    assert predictive.quantile(0.99, *law)[0] == stats.poisson.ppf(0.99, 2)
 
 
 def test_negative_binomial_moments_match_the_variance_formula():
@@ -26,18 +28,60 @@ def test_negative_binomial_moments_match_the_variance_formula():
 
 
 def test_plug_in_p_is_r_style_at_or_above():
-    shape = np.array([np.inf])
-    p = predictive.upper_p(np.array([3]), np.array([1.0]), shape, mid=False)
+    p = predictive.upper_p(np.array([3]), np.array([1.0]), 1.0, 0.0, 0.0, mid=False)
     assert p[0] == pytest.approx(stats.poisson.sf(2, 1.0))
 
 
-@given(st.floats(0.05, 30), st.floats(1.0, 4.0), st.floats(0.0, 1.0))
-def test_mid_p_is_calibrated_on_average(mean, phi, c):
-    shape = predictive.size(np.array([mean]), np.array([phi]), np.array([c]))
-    y = np.arange(0, int(mean * 20 + 60))
-    pmf = np.diff(np.concatenate([[0.0], predictive._cdf(y, mean, shape)]))
-    p = predictive.upper_p(y, np.full(len(y), mean), np.broadcast_to(shape, len(y)), mid=True)
+def _pmf(mean, phi, theta, c, mixing):
+    y = np.arange(0, int(mean * 40 + 80))
+    return y, np.diff(np.concatenate([[0.0], predictive.cdf(y, mean, phi, theta, c, mixing)]))
+
+
+@given(
+    st.floats(0.05, 30),
+    st.floats(1.0, 4.0),
+    st.floats(0.0, 0.5),
+    st.floats(0.0, 1.0),
+    st.sampled_from([predictive.GAMMA, predictive.LOGNORMAL]),
+)
+def test_mid_p_is_calibrated_on_average(mean, phi, theta, c, mixing):
+    y, pmf = _pmf(mean, phi, theta, c, mixing)
+    p = predictive.upper_p(y, mean, phi, theta, c, mixing, mid=True)
     assert np.sum(pmf * p) == pytest.approx(0.5, abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("mean", "phi", "theta", "c"), [(0.4, 1.0, 0.3, 0.1), (12.0, 1.5, 0.1, 0.6)]
+)
+def test_lognormal_mixing_keeps_the_mean_and_the_variance_of_its_parts(mean, phi, theta, c):
+    """The mean is the fit's, and the variance is the week's own ``phi m + theta m^2`` taken
+    over the fit's error (squared CV ``c``) plus that error's ``c m^2``."""
+    y, pmf = _pmf(mean, phi, theta, c, predictive.LOGNORMAL)
+    assert np.sum(pmf * y) == pytest.approx(mean, rel=1e-6)
+    variance = np.sum(pmf * y * y) - mean**2
+    assert variance == pytest.approx(phi * mean + theta * (1 + c) * mean**2 + c * mean**2, rel=1e-4)
+
+
+def test_lognormal_mixing_has_the_heavier_upper_tail():
+    """At the same mean and variance: equal without fit error, heavier far out with it."""
+    y = np.array([12, 20, 30])
+    gamma = predictive.upper_p(y, 4.0, 1.0, 0.0, 0.2, predictive.GAMMA, mid=True)
+    lognormal = predictive.upper_p(y, 4.0, 1.0, 0.0, 0.2, predictive.LOGNORMAL, mid=True)
+    assert (lognormal > gamma).all()
+    assert lognormal[-1] > 10 * gamma[-1]
+    plain = [predictive.upper_p(y, 4.0, 1.0, 0.2, 0.0, m, mid=True) for m in ("gamma", "lognormal")]
+    np.testing.assert_allclose(*plain)
+
+
+@pytest.mark.parametrize("mixing", [predictive.GAMMA, predictive.LOGNORMAL])
+def test_quantile_is_the_smallest_count_that_reaches_the_probability(mixing):
+    mean = np.array([0.2, 1.0, 6.0, 80.0])
+    law = (mean, 1.2, 0.15, np.array([0.0, 0.3, 0.05, 0.02]), mixing)
+    for probability in (0.1, 0.9, 0.99):
+        q = predictive.quantile(probability, *law)
+        assert (predictive.cdf(q, *law) >= probability).all()
+        assert (predictive.cdf(q - 1, *law) < probability).all()
+    assert np.isnan(predictive.quantile(0.9, np.array([np.nan]), 1.0, 0.1, 0.1, mixing)).all()
 
 
 def test_bh_matches_statsmodels_within_each_family():
