@@ -592,8 +592,11 @@ def _test(table, target, recent, predictions, config) -> Deviations:
     observed_4w = np.where(_observed_mask(four, start), counts[:, four], 0).sum(axis=1)
     tested = predictions.method != UNTESTED
     mean = np.where(tested, predictions.mean, np.nan)
-    law = (mean, predictions.phi, predictions.theta, predictions.cv2, config.mixing)
-    p_value = np.where(tested, predictive.upper_p(observed, *law, mid=config.predictive), np.nan)
+    law = (mean, predictions.phi, predictions.theta, predictions.cv2)
+    p_value = _predictive(
+        predictive.upper_p, predictions.method, config, observed, *law, mid=config.predictive
+    )
+    p_value = np.where(tested, p_value, np.nan)
     p_windows = np.column_stack(
         [
             p_value if k == 1 else _window_p(table, target, k, recent, predictions, config)
@@ -601,7 +604,7 @@ def _test(table, target, recent, predictions, config) -> Deviations:
         ]
     )
     tail = (1 - config.normal_range) / 2
-    normal_high = predictive.quantile(1 - tail, *law)
+    normal_high = _predictive(predictive.quantile, predictions.method, config, 1 - tail, *law)
     # the longer sums count only while this week is itself above its normal range: a week
     # back in it is not called unusual for the high weeks before it
     p_series = np.where(observed > normal_high, _combine(p_windows, config.combine), p_value)
@@ -610,7 +613,7 @@ def _test(table, target, recent, predictions, config) -> Deviations:
     level = np.full(table.n_series, NONE, np.int8)
     level[enough & (p_series <= config.watch_p)] = WATCH
     level[enough & (p_adjusted <= config.q)] = DEVIATION
-    threshold = predictive.quantile(1 - config.alpha, *law)
+    threshold = _predictive(predictive.quantile, predictions.method, config, 1 - config.alpha, *law)
     alarm = (observed > threshold) & (observed_4w >= config.min_four_week_count) & (observed > 0)
     if config.r_quirks:  # R blanks the upper bound where its 5-in-4 rule fails
         threshold = np.where(observed_4w >= config.min_four_week_count, threshold, np.nan)
@@ -620,7 +623,7 @@ def _test(table, target, recent, predictions, config) -> Deviations:
         observed=observed,
         observed_4w=observed_4w,
         expected=mean,
-        normal_low=predictive.quantile(tail, *law),
+        normal_low=_predictive(predictive.quantile, predictions.method, config, tail, *law),
         normal_high=normal_high,
         threshold=threshold,
         phi=np.where(tested, predictions.phi, np.nan),
@@ -667,16 +670,23 @@ def _window_p(table, target, k, recent, predictions, config) -> np.ndarray:
         )
         theta_sum = (weekly - predictions.phi * total) / (total * total)
     tested = (predictions.method != UNTESTED) & np.isfinite(total) & (total > 0)
-    p = predictive.upper_p(
-        observed,
-        total,
-        predictions.phi,
-        theta_sum,
-        predictions.cv2,
-        config.mixing,
-        mid=config.predictive,
+    law = (total, predictions.phi, theta_sum, predictions.cv2)
+    p = _predictive(
+        predictive.upper_p, predictions.method, config, observed, *law, mid=config.predictive
     )
     return np.where(tested, p, np.nan)
+
+
+def _predictive(function, method, config, *args, **kwargs) -> np.ndarray:
+    """``function`` of ``analysis.predictive`` for every series, with ``config.mixing`` for
+    the series with a GLM of their own and gamma for the others: a GLM's estimate of log m
+    is close to normal, while a pooled series' rate has an exact gamma posterior."""
+    result = function(*args, GAMMA, **kwargs)
+    glm = method == GLM
+    if config.mixing != GAMMA and glm.any():
+        parts = [np.broadcast_to(a, glm.shape)[glm] if np.ndim(a) else a for a in args]
+        result[glm] = function(*parts, config.mixing, **kwargs)
+    return result
 
 
 def _combine(p: np.ndarray, rule: str) -> np.ndarray:
