@@ -188,6 +188,7 @@ class _Predictions:
     trend: np.ndarray
     recent_mean: np.ndarray  # series x recent weeks
     sum_spread: np.ndarray  # how much more k-week sums spread than the model says (>= 1)
+    window_cv2: np.ndarray  # the fit's squared CV for the recent weeks' sum (NaN: use cv2)
     glm: farrington.Baseline | None = None
 
     @classmethod
@@ -201,6 +202,7 @@ class _Predictions:
             trend=np.zeros(n_series, bool),
             recent_mean=np.full((n_series, n_recent), np.nan),
             sum_spread=np.ones(n_series),
+            window_cv2=np.full(n_series, np.nan),
         )
 
 
@@ -296,12 +298,27 @@ def _glm(table, target, plan, testable, recent, config, predictions) -> None:
     if config.pooling:
         recent_mean = np.fmax(recent_mean, floor[rows, None])
     predictions.recent_mean[rows] = recent_mean
+    if config.predictive:
+        predictions.window_cv2[rows] = _window_cv2(baseline, recent, recent_mean, rows)
     longest = max(config.windows)
     if longest > 1:  # only sums of several weeks need it
         predictions.sum_spread[rows] = _sum_spread(
             table, baseline, rows, start, predictions, longest
         )
     predictions.glm = baseline
+
+
+def _window_cv2(baseline, recent, recent_mean, rows) -> np.ndarray:
+    """The fit's squared CV for the sum of the recent weeks, which the rising badge compares
+    with its expectation: the window spans several seasonal levels, so its sum is known
+    better than the target week's level alone. Per unit of dispersion from the fit's
+    covariance (``Baseline.window_variance``), times ``max(phi, 1 + theta m)``: the IRLS
+    weights are Poisson's, so negative-binomial weeks make every level ``1 + theta m`` times
+    less certain than they say."""
+    variance = baseline.window_variance(recent, recent_mean, rows)
+    typical = recent_mean.mean(axis=1)
+    dispersion = np.maximum(baseline.phi[rows], 1.0 + baseline.theta[rows] * typical)
+    return np.fmin(dispersion * variance, JEFFREYS_FIT_CV2)
 
 
 def _sum_spread(table, baseline, rows, start, predictions, k: int) -> np.ndarray:
@@ -593,7 +610,7 @@ def _test(table, target, recent, predictions, config) -> Deviations:
     tested = predictions.method != UNTESTED
     mean = np.where(tested, predictions.mean, np.nan)
     law = (mean, predictions.phi, predictions.theta, predictions.cv2)
-    p_value = _predictive(
+    p_value = _by_mixing(
         predictive.upper_p, predictions.method, config, observed, *law, mid=config.predictive
     )
     p_value = np.where(tested, p_value, np.nan)
@@ -604,7 +621,7 @@ def _test(table, target, recent, predictions, config) -> Deviations:
         ]
     )
     tail = (1 - config.normal_range) / 2
-    normal_high = _predictive(predictive.quantile, predictions.method, config, 1 - tail, *law)
+    normal_high = _by_mixing(predictive.quantile, predictions.method, config, 1 - tail, *law)
     # the longer sums count only while this week is itself above its normal range: a week
     # back in it is not called unusual for the high weeks before it
     p_series = np.where(observed > normal_high, _combine(p_windows, config.combine), p_value)
@@ -613,7 +630,7 @@ def _test(table, target, recent, predictions, config) -> Deviations:
     level = np.full(table.n_series, NONE, np.int8)
     level[enough & (p_series <= config.watch_p)] = WATCH
     level[enough & (p_adjusted <= config.q)] = DEVIATION
-    threshold = _predictive(predictive.quantile, predictions.method, config, 1 - config.alpha, *law)
+    threshold = _by_mixing(predictive.quantile, predictions.method, config, 1 - config.alpha, *law)
     alarm = (observed > threshold) & (observed_4w >= config.min_four_week_count) & (observed > 0)
     if config.r_quirks:  # R blanks the upper bound where its 5-in-4 rule fails
         threshold = np.where(observed_4w >= config.min_four_week_count, threshold, np.nan)
@@ -623,7 +640,7 @@ def _test(table, target, recent, predictions, config) -> Deviations:
         observed=observed,
         observed_4w=observed_4w,
         expected=mean,
-        normal_low=_predictive(predictive.quantile, predictions.method, config, tail, *law),
+        normal_low=_by_mixing(predictive.quantile, predictions.method, config, tail, *law),
         normal_high=normal_high,
         threshold=threshold,
         phi=np.where(tested, predictions.phi, np.nan),
@@ -671,16 +688,17 @@ def _window_p(table, target, k, recent, predictions, config) -> np.ndarray:
         theta_sum = (weekly - predictions.phi * total) / (total * total)
     tested = (predictions.method != UNTESTED) & np.isfinite(total) & (total > 0)
     law = (total, predictions.phi, theta_sum, predictions.cv2)
-    p = _predictive(
+    p = _by_mixing(
         predictive.upper_p, predictions.method, config, observed, *law, mid=config.predictive
     )
     return np.where(tested, p, np.nan)
 
 
-def _predictive(function, method, config, *args, **kwargs) -> np.ndarray:
-    """``function`` of ``analysis.predictive`` for every series, with ``config.mixing`` for
-    the series with a GLM of their own and gamma for the others: a GLM's estimate of log m
-    is close to normal, while a pooled series' rate has an exact gamma posterior."""
+def _by_mixing(function, method, config, *args, **kwargs) -> np.ndarray:
+    """``function`` (of ``analysis.predictive``, or the rise's limit, whose last positional
+    argument is the mixing) for every series: ``config.mixing`` for the series with a GLM
+    of their own and gamma for the others. A GLM's estimate of log m is close to normal,
+    while a pooled series' rate has an exact gamma posterior."""
     result = function(*args, GAMMA, **kwargs)
     glm = method == GLM
     if config.mixing != GAMMA and glm.any():
@@ -715,7 +733,8 @@ def _rise(table, recent, predictions, config) -> dict[str, np.ndarray]:
     mean = np.where(_observed_mask(recent, start), predictions.recent_mean, np.nan)
     theta = predictions.theta[:, None]
     variance = predictions.phi[:, None] * mean + theta * mean * mean
-    stat = rise.statistic(table.counts[:, recent], mean, variance, predictions.cv2)
+    cv2 = np.where(np.isfinite(predictions.window_cv2), predictions.window_cv2, predictions.cv2)
+    stat = rise.statistic(table.counts[:, recent], mean, variance, cv2)
     seen = np.isfinite(mean).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         typical = np.nansum(mean, axis=1) / seen
@@ -723,8 +742,14 @@ def _rise(table, recent, predictions, config) -> dict[str, np.ndarray]:
     theta_eff = predictions.theta + (predictions.phi - 1.0) / typical
     tested = np.isfinite(typical) & (typical > 0) & np.isfinite(stat["z"])
     limit = np.full(len(typical), np.inf)
-    limit[tested] = rise.limit(
-        typical[tested], theta_eff[tested], predictions.cv2[tested], config.rise_one_in
+    limit[tested] = _by_mixing(
+        rise.limit,
+        predictions.method[tested],
+        config,
+        typical[tested],
+        theta_eff[tested],
+        cv2[tested],
+        config.rise_one_in,
     )
     rising = tested & rise.badge(stat, limit)
     since = np.maximum(stat["since"], 0)

@@ -213,6 +213,10 @@ class Baseline:
     expected count. ``theta`` is the negative-binomial overdispersion (variance
     ``mu + theta mu^2``) that makes the Pearson statistic over all observed weeks equal its
     degrees of freedom, a moment estimate. ``ok`` is False where the fit failed.
+    ``level_weight`` and ``level_time`` (series x levels) are each level's IRLS weight and
+    weighted mean time in the last iteration, and ``trend_spread`` the trend's weighted
+    spread of time around the levels' means (``inf`` where the trend was dropped): the
+    pieces of the fit's covariance that ``window_variance`` needs.
     """
 
     eta: np.ndarray
@@ -224,7 +228,30 @@ class Baseline:
     ok: np.ndarray
     level_exposure: np.ndarray
     theta: np.ndarray
+    level_weight: np.ndarray
+    level_time: np.ndarray
+    trend_spread: np.ndarray
     design: Design
+
+    def window_variance(self, columns: np.ndarray, expected: np.ndarray, rows: np.ndarray):
+        """Variance of the log of the fit's expected sum over ``columns`` (its ``expected``
+        counts, rows x columns), per unit of dispersion: ``sum_l w_l^2 / a_l + (t_w - sum_l
+        w_l t_l)^2 / S``, ``w_l`` the sum's share in level ``l``, ``a_l`` and ``t_l`` the
+        level's weight and mean time, ``t_w`` the sum's mean time, ``S`` the trend's spread.
+        NaN where the sum has weeks outside the fitted levels."""
+        label = self.design.label[columns]
+        share = expected / expected.sum(axis=1, keepdims=True)
+        time = (columns - self.design.target).astype(float)
+        a, t = self.level_weight[rows], self.level_time[rows]
+        levels = np.zeros(a.shape)
+        for j, level in enumerate(label):
+            if level < 0:
+                return np.full(len(rows), np.nan)
+            levels[:, level] += share[:, j]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            spread = np.where(levels > 0, levels * levels / a, 0.0).sum(axis=1)
+            offset = share @ time - np.where(levels > 0, levels * t, 0.0).sum(axis=1)
+            return spread + offset * offset / self.trend_spread[rows]
 
     def expected_in(self, columns: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
         """Expected counts of the series (all, or ``rows``) in the given columns."""
@@ -269,6 +296,9 @@ def fit(
         for name in ("eta", "se_eta", "phi", "tau", "level_exposure", "theta")
     }
     alpha = np.full((n_series, plan.n_levels), np.nan)
+    level_weight = np.zeros((n_series, plan.n_levels))
+    level_time = np.zeros((n_series, plan.n_levels))
+    trend_spread = np.full(n_series, np.inf)
     trend = np.zeros(n_series, bool)
     ok = np.zeros(n_series, bool)
     _fit_all(
@@ -296,8 +326,20 @@ def fit(
         ok,
         out["level_exposure"],
         out["theta"],
+        level_weight,
+        level_time,
+        trend_spread,
     )
-    return Baseline(alpha=alpha, trend=trend, ok=ok, design=plan, **out)
+    return Baseline(
+        alpha=alpha,
+        trend=trend,
+        ok=ok,
+        level_weight=level_weight,
+        level_time=level_time,
+        trend_spread=trend_spread,
+        design=plan,
+        **out,
+    )
 
 
 # --- the compiled fit ------------------------------------------------------------------
@@ -496,6 +538,9 @@ def _fit_all(
     ok_out,
     exposure_out,
     theta_out,
+    weight_out,
+    time_out,
+    spread_out,
 ):
     n = columns.shape[0]
     for s in numba.prange(counts.shape[0]):
@@ -537,6 +582,10 @@ def _fit_all(
         phi_out[s] = phi
         for level in range(n_levels):
             alpha_out[s, level] = coef[level] if sums[0, level] > 0 else np.nan
+            weight_out[s, level] = sums[0, level]
+            time_out[s, level] = sums[1, level] / sums[0, level] if sums[0, level] > 0 else 0.0
+        if with_trend:
+            spread_out[s] = sums[2, 0]
         tau_out[s] = coef[n_levels] if with_trend else 0.0
         trend_out[s] = with_trend
         ok_out[s] = True

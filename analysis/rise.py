@@ -8,7 +8,9 @@ rise, and it must not keep the badge on once the weeks after it are back to norm
 
 For each series, with the in-control expectation ``mu_t`` from its baseline, the week-to-week
 variance ``v_t = phi mu_t + theta mu_t^2`` and ``c`` the squared coefficient of variation of
-the baseline's level (the fit's own uncertainty, common to every week of the window):
+the baseline's expected sum over the window (the fit's own uncertainty, common to every week
+of the window; for a series with its own GLM from the fit's covariance over the window's
+seasonal levels and trend, ``deviations._window_cv2``, about half the target week's alone):
 
 1. **Winsorise** each week at ``u_t = floor(mu_t + 2.33 sqrt(v_t + c mu_t^2)) + 1``, about
    the predictive 99 % point: one extreme week adds at most a bounded amount of evidence.
@@ -29,15 +31,19 @@ the baseline's level (the fit's own uncertainty, common to every week of the win
 
 The badge shows when all hold and ``Z`` exceeds a limit ``h``. ``h`` is calibrated by
 simulation under the null: stable negative-binomial series whose true mean differs from the
-baseline's by a gamma factor with squared CV ``c`` (``calibrate``), on a grid of mean level,
-overdispersion and ``c``, so that a stable series shows the badge in one week in ``one_in``
-on average. The table is generated once (``python -m analysis.rise``) and stored in
-``analysis/_rise_limits.py``.
+baseline's by a factor with mean 1 and squared CV ``c`` (``calibrate``), on a grid of mean
+level, overdispersion and ``c``, so that a stable series shows the badge in one week in
+``one_in`` on average. The factor is lognormal for a series with a GLM of its own (its
+log-scale estimate is close to normal) and gamma for a pooled one (its exact posterior), as
+in ``analysis.predictive``; one table each. The tables are generated once (``python -m
+analysis.rise``) and stored in ``analysis/_rise_limits.py``.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from analysis.predictive import GAMMA, LOGNORMAL
 
 WINDOW = 27  # the monitored weeks: the 26 the baseline leaves out and the target week
 MIN_LENGTH = 4
@@ -107,13 +113,16 @@ def badge(stat: dict[str, np.ndarray], limit: np.ndarray, min_count: int = MIN_C
     return (stat["z"] > limit) & stat["still_up"] & (stat["run_count"] >= min_count)
 
 
-def limit(mean: np.ndarray, theta: np.ndarray, cv2: np.ndarray, one_in: float) -> np.ndarray:
+def limit(
+    mean: np.ndarray, theta: np.ndarray, cv2: np.ndarray, one_in: float, mixing: str = GAMMA
+) -> np.ndarray:
     """The limit ``h`` on ``Z`` for series of typical weekly ``mean``, NB overdispersion
-    ``theta`` (variance ``mean + theta mean^2``) and baseline ``cv2``, such that a stable
-    series shows the badge in one week in ``one_in`` (interpolated in the stored table)."""
+    ``theta`` (variance ``mean + theta mean^2``) and baseline ``cv2`` whose error has the
+    given ``mixing``, such that a stable series shows the badge in one week in ``one_in``
+    (interpolated in the stored table)."""
     from analysis._rise_limits import LIMITS
 
-    table = np.asarray(LIMITS)  # mean x theta x cv2 x rate
+    table = np.asarray(LIMITS[mixing])  # mean x theta x cv2 x rate
     rate = np.log(1.0 / one_in)
     r = np.interp(rate, np.log(RATE_GRID[::-1]), np.arange(len(RATE_GRID))[::-1])
     r0 = min(int(np.floor(r)), len(RATE_GRID) - 2)
@@ -140,11 +149,19 @@ def _position(x: np.ndarray, grid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return i0, position - i0
 
 
-def null_statistic(rng, mean: float, theta: float, cv2: float, n: int, weeks: int = WINDOW):
+def null_statistic(
+    rng, mean: float, theta: float, cv2: float, n: int, weeks: int = WINDOW, mixing=GAMMA
+):
     """``Z`` of ``n`` simulated stable series where the badge's other conditions hold, and
-    ``-inf`` where they do not: the series' true mean is ``mean`` times a gamma factor with
-    mean 1 and squared CV ``cv2`` (the baseline's error), its counts negative binomial."""
-    level = rng.gamma(1 / cv2, cv2, n) if cv2 > 0 else np.ones(n)
+    ``-inf`` where they do not: the series' true mean is ``mean`` times a gamma or lognormal
+    factor (``mixing``) with mean 1 and squared CV ``cv2`` (the baseline's error), its counts
+    negative binomial."""
+    level = np.ones(n)
+    if cv2 > 0 and mixing == GAMMA:
+        level = rng.gamma(1 / cv2, cv2, n)
+    elif cv2 > 0:
+        s2 = np.log1p(cv2)
+        level = np.exp(rng.normal(-s2 / 2, np.sqrt(s2), n))
     truth = np.repeat((mean * level)[:, None], weeks, axis=1)
     if theta > 0:
         truth = rng.gamma(1 / theta, theta * truth)
@@ -155,29 +172,30 @@ def null_statistic(rng, mean: float, theta: float, cv2: float, n: int, weeks: in
     return np.where(ok, stat["z"], -np.inf)
 
 
-def calibrate(n: int = 40_000, seed: int = 104) -> np.ndarray:
+def calibrate(n: int = 40_000, seed: int = 104, mixing: str = GAMMA) -> np.ndarray:
     """The table of limits: mean x theta x cv2 x rate (``RATE_GRID``)."""
     rng = np.random.default_rng(seed)
     table = np.empty((len(MEAN_GRID), len(THETA_GRID), len(CV2_GRID), len(RATE_GRID)))
     for i, mean in enumerate(MEAN_GRID):
         for j, theta in enumerate(THETA_GRID):
             for k, cv2 in enumerate(CV2_GRID):
-                z = np.sort(null_statistic(rng, mean, theta, cv2, n))
+                z = np.sort(null_statistic(rng, mean, theta, cv2, n, mixing=mixing))
                 for r, rate in enumerate(RATE_GRID):
                     value = z[int(np.ceil((1 - rate) * n)) - 1]
                     table[i, j, k, r] = value if np.isfinite(value) else Z_FLOOR
     return table
 
 
-def _write(table: np.ndarray, path: str) -> None:
-    """Store the table as a Python module (run ``ruff format`` on it afterwards)."""
+def _write(tables: dict[str, np.ndarray], path: str) -> None:
+    """Store the tables as a Python module (run ``ruff format`` on it afterwards)."""
+    stored = {mixing: np.round(table, 4).tolist() for mixing, table in tables.items()}
     lines = [
         '"""Limits of the rising badge, generated by ``python -m analysis.rise`` (do not edit).',
         "",
-        "LIMITS[mean][theta][cv2][rate] on the grids of ``analysis.rise``.",
+        "LIMITS[mixing][mean][theta][cv2][rate] on the grids of ``analysis.rise``.",
         '"""',
         "",
-        "LIMITS = " + repr(np.round(table, 4).tolist()),
+        "LIMITS = " + repr(stored),
         "",
     ]
     with open(path, "w", encoding="utf-8") as handle:
@@ -189,5 +207,6 @@ if __name__ == "__main__":
     import time
 
     began = time.perf_counter()
-    _write(calibrate(), str(pathlib.Path(__file__).with_name("_rise_limits.py")))
+    tables = {mixing: calibrate(mixing=mixing) for mixing in (GAMMA, LOGNORMAL)}
+    _write(tables, str(pathlib.Path(__file__).with_name("_rise_limits.py")))
     print(f"calibrated in {time.perf_counter() - began:.1f} s")

@@ -74,6 +74,31 @@ def test_coefficients_equal_statsmodels_glm():
         assert baseline.phi[s] == pytest.approx(max(reference.scale, 1.0), rel=1e-6)
 
 
+def test_a_windows_variance_is_the_delta_method_on_statsmodels_covariance():
+    """The fit's error for the sum of the 27 recent weeks (the rising badge's reference):
+    the gradient of log sum exp(x_t b) through statsmodels' unscaled covariance."""
+    counts = simulated()
+    config = farrington.FarringtonConfig(
+        reweight=False, p_threshold_trend=1.0, epsilon=1e-13, max_iter=50
+    )
+    target = 280
+    baseline = farrington.fit(counts, target, first_week=FIRST, config=config)
+    plan = baseline.design
+    recent = np.arange(target - 26, target + 1)
+    rows = np.arange(counts.shape[0])
+    expected = baseline.expected_in(recent, rows)
+    ours = baseline.window_variance(recent, expected, rows)
+    x_recent = np.column_stack([np.eye(plan.n_levels)[plan.label[recent]], recent - target])
+    for s in rows:
+        y = counts[s, plan.columns]
+        reference = sm.GLM(y, design_matrix(plan), family=sm.families.Poisson()).fit(tol=1e-13)
+        gradient = expected[s] @ x_recent / expected[s].sum()
+        assert ours[s] == pytest.approx(gradient @ reference.normalized_cov_params @ gradient)
+        alone = baseline.window_variance(np.array([target]), np.ones((1, 1)), rows[s : s + 1])
+        assert alone[0] == pytest.approx(baseline.se_eta[s] ** 2 / baseline.phi[s])
+        assert ours[s] < alone[0]
+
+
 def test_reweighted_coefficients_equal_statsmodels_with_anscombe_weights():
     counts = simulated(seed=8)
     counts[:, 100:103] *= 5  # past outbreaks to down-weight
