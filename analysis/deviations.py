@@ -109,7 +109,6 @@ DEFAULT = DeviationConfig(
     ),
     windows=(1, 4),
     rise_one_in=75.0,
-    mixing=LOGNORMAL,
 )
 # The situation picture: the same weekly flags, the rising badge for a stable series about
 # once in ten years (520 weeks), not once in a year and a half: with ~600 series a week, one
@@ -611,7 +610,7 @@ def _test(table, target, recent, predictions, config) -> Deviations:
     mean = np.where(tested, predictions.mean, np.nan)
     law = (mean, predictions.phi, predictions.theta, predictions.cv2)
     p_value = _by_mixing(
-        predictive.upper_p, predictions.method, config, observed, *law, mid=config.predictive
+        predictive.upper_p, predictions.method, config.mixing, observed, *law, mid=config.predictive
     )
     p_value = np.where(tested, p_value, np.nan)
     p_windows = np.column_stack(
@@ -621,7 +620,7 @@ def _test(table, target, recent, predictions, config) -> Deviations:
         ]
     )
     tail = (1 - config.normal_range) / 2
-    normal_high = _by_mixing(predictive.quantile, predictions.method, config, 1 - tail, *law)
+    normal_high = _by_mixing(predictive.quantile, predictions.method, config.mixing, 1 - tail, *law)
     # the longer sums count only while this week is itself above its normal range: a week
     # back in it is not called unusual for the high weeks before it
     p_series = np.where(observed > normal_high, _combine(p_windows, config.combine), p_value)
@@ -630,7 +629,9 @@ def _test(table, target, recent, predictions, config) -> Deviations:
     level = np.full(table.n_series, NONE, np.int8)
     level[enough & (p_series <= config.watch_p)] = WATCH
     level[enough & (p_adjusted <= config.q)] = DEVIATION
-    threshold = _by_mixing(predictive.quantile, predictions.method, config, 1 - config.alpha, *law)
+    threshold = _by_mixing(
+        predictive.quantile, predictions.method, config.mixing, 1 - config.alpha, *law
+    )
     alarm = (observed > threshold) & (observed_4w >= config.min_four_week_count) & (observed > 0)
     if config.r_quirks:  # R blanks the upper bound where its 5-in-4 rule fails
         threshold = np.where(observed_4w >= config.min_four_week_count, threshold, np.nan)
@@ -640,7 +641,7 @@ def _test(table, target, recent, predictions, config) -> Deviations:
         observed=observed,
         observed_4w=observed_4w,
         expected=mean,
-        normal_low=_by_mixing(predictive.quantile, predictions.method, config, tail, *law),
+        normal_low=_by_mixing(predictive.quantile, predictions.method, config.mixing, tail, *law),
         normal_high=normal_high,
         threshold=threshold,
         phi=np.where(tested, predictions.phi, np.nan),
@@ -689,21 +690,21 @@ def _window_p(table, target, k, recent, predictions, config) -> np.ndarray:
     tested = (predictions.method != UNTESTED) & np.isfinite(total) & (total > 0)
     law = (total, predictions.phi, theta_sum, predictions.cv2)
     p = _by_mixing(
-        predictive.upper_p, predictions.method, config, observed, *law, mid=config.predictive
+        predictive.upper_p, predictions.method, config.mixing, observed, *law, mid=config.predictive
     )
     return np.where(tested, p, np.nan)
 
 
-def _by_mixing(function, method, config, *args, **kwargs) -> np.ndarray:
+def _by_mixing(function, method, mixing, *args, **kwargs) -> np.ndarray:
     """``function`` (of ``analysis.predictive``, or the rise's limit, whose last positional
-    argument is the mixing) for every series: ``config.mixing`` for the series with a GLM
-    of their own and gamma for the others. A GLM's estimate of log m is close to normal,
-    while a pooled series' rate has an exact gamma posterior."""
+    argument is the mixing) for every series: ``mixing`` for the series with a GLM of their
+    own and gamma for the others. A GLM's estimate of log m is close to normal, while a
+    pooled series' rate has an exact gamma posterior."""
     result = function(*args, GAMMA, **kwargs)
     glm = method == GLM
-    if config.mixing != GAMMA and glm.any():
+    if mixing != GAMMA and glm.any():
         parts = [np.broadcast_to(a, glm.shape)[glm] if np.ndim(a) else a for a in args]
-        result[glm] = function(*parts, config.mixing, **kwargs)
+        result[glm] = function(*parts, mixing, **kwargs)
     return result
 
 
@@ -742,10 +743,11 @@ def _rise(table, recent, predictions, config) -> dict[str, np.ndarray]:
     theta_eff = predictions.theta + (predictions.phi - 1.0) / typical
     tested = np.isfinite(typical) & (typical > 0) & np.isfinite(stat["z"])
     limit = np.full(len(typical), np.inf)
+    # the window's error comes from the GLM's covariance, a Wald error on the log scale
     limit[tested] = _by_mixing(
         rise.limit,
         predictions.method[tested],
-        config,
+        LOGNORMAL,
         typical[tested],
         theta_eff[tested],
         cv2[tested],
