@@ -151,8 +151,9 @@ class Deviations:
     DEVIATION) and ``alarm`` (R's rule: above the threshold, 5 in 4 weeks, not zero). With
     ``r_quirks`` (R_COMPATIBLE) the threshold is NaN where the 5-in-4 rule fails, as R's
     upper bound is; where R's fit fails, everything is NaN and ``alarm`` is False (R: NA).
-    Rise: ``rising`` badge, the change-point statistic ``rise_score`` (a z-score) and its
-    limit ``rise_limit``,
+    Rise: ``rising`` badge, the change-point statistic ``rise_score`` (a z-score), its
+    limit ``rise_limit``, ``rise_cv2`` (the squared CV of the reference it compares the
+    recent weeks with, see ``DeviationConfig.rise_window_error``),
     ``rising_since`` (week index where the current rise began, -1 if none).
     Untested series have NaN baselines and p-values and level NONE.
     """
@@ -179,6 +180,7 @@ class Deviations:
     alarm: np.ndarray
     rising: np.ndarray
     rise_score: np.ndarray
+    rise_cv2: np.ndarray
     rise_limit: np.ndarray
     rising_since: np.ndarray
 
@@ -793,6 +795,7 @@ def _rise(table, recent, predictions, config) -> dict[str, np.ndarray]:
     return {
         "rising": rising,
         "rise_score": np.where(tested, stat["z"], np.nan),
+        "rise_cv2": np.where(tested, cv2, np.nan),
         "rise_limit": np.where(tested, limit, np.nan),
         "rising_since": np.where(rising, table.first_week + recent[since], -1),
     }

@@ -343,3 +343,24 @@ def test_the_fits_lognormal_error_keeps_the_far_tail_nearer_its_level():
     assert size[predictive.GAMMA] > 1.6
     assert size[predictive.LOGNORMAL] < 0.85 * size[predictive.GAMMA]
     assert size[predictive.LOGNORMAL] < 1.7
+
+
+def test_the_badges_reference_error_is_the_windows_and_grows_where_a_level_moved():
+    """DEFAULT compares the 27 recent weeks with an expectation known better than the target
+    week's alone (three to four seasonal levels); where the series' level moved two years
+    ago (x1.7, a shift the fitted trend cuts through) its seasonal levels stray from the fit
+    year to year, and the reference's error grows by that misfit. The picture keeps the
+    target week's error."""
+    rng = np.random.default_rng(8)
+    n, weeks = 600, 6 * 52
+    mean = np.full((2 * n, weeks), 3.0) * (1 + 0.3 * np.sin(2 * np.pi * np.arange(weeks) / 52.18))
+    mean[n:, weeks - 2 * 52 :] *= 1.7
+    counts = rng.negative_binomial(4.0, 4.0 / (4.0 + mean))[:, None, :]
+    table = aggregate.stack_series(counts, first_week=FIRST)
+    dev = deviations.weekly_deviations(table, weeks - 1, deviations.DEFAULT)
+    stable, moved = np.arange(n), np.arange(n, 2 * n)
+    assert (dev.method[: 2 * n] == deviations.GLM).all()
+    assert np.median(dev.rise_cv2[stable] / dev.fit_cv2[stable]) < 0.7
+    assert np.median(dev.rise_cv2[moved]) > 1.3 * np.median(dev.rise_cv2[stable])
+    picture = deviations.weekly_deviations(table, weeks - 1, deviations.PICTURE)
+    np.testing.assert_allclose(picture.rise_cv2[: 2 * n], picture.fit_cv2[: 2 * n])

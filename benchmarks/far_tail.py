@@ -1,0 +1,106 @@
+"""The far tail of the weekly test, where BH over ~600 series looks (p near 1e-4).
+
+    .venv/bin/python -m benchmarks.far_tail exact            # gamma against lognormal
+    .venv/bin/python -m benchmarks.far_tail null --only regime dense --busier 5 --partnerships 9
+
+``exact``: negative-binomial series with a season (not the model's law), one GLM fit per
+series as DEFAULT makes it, and for each the week test's exact false rate at level ``a``:
+the probability, under the true negative binomial, of a count whose p-value is at or below
+``a``, averaged over the series and divided by ``a`` (1 is calibrated, above 1 too many
+flags). Printed for the fit's error taken as gamma (DEFAULT) and as lognormal.
+
+``null``: the scorecard's processes without plants (``benchmarks.validity_scorecard``), more
+partnerships than its three, each run week by week as the app runs it: partnership weeks
+with any avvikelse, and for the series with a GLM of their own the share of p-values at or
+below ``a`` over ``a`` for the week, the four-week sum and their combination.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import replace
+
+import numpy as np
+from scipy import stats
+
+from analysis import aggregate, deviations, predictive
+from benchmarks import validity_scorecard as sc
+
+LEVELS = (1e-2, 1e-3, 1e-4, 1e-5)
+
+
+def exact_size(mean: float, theta: float, n: int, seed: int, mixing: str) -> list[float]:
+    """The week test's exact false rate over its level at each of ``LEVELS``."""
+    rng = np.random.default_rng(seed)
+    weeks = 5 * 52 + 30
+    truth = mean * (1 + 0.3 * np.sin(2 * np.pi * np.arange(weeks) / 52.18))
+    counts = rng.negative_binomial(1 / theta, 1 / (1 + theta * truth), size=(n, 1, weeks))
+    table = aggregate.stack_series(counts, first_week=sc.SYNTH_FIRST)
+    target = weeks - 1
+    dev = deviations.weekly_deviations(table, target, replace(deviations.DEFAULT, mixing=mixing))
+    rows = np.flatnonzero(dev.method[:n] == deviations.GLM)
+    law = [np.asarray(v)[rows, None] for v in (dev.expected, dev.phi, dev.theta, dev.fit_cv2)]
+    y = np.arange(0, int(mean * 8 + 40))[None, :]
+    p = predictive.upper_p(y, *law, mixing, mid=True)
+    sizes = []
+    for level in LEVELS:
+        first = np.where((p <= level).any(axis=1), np.argmax(p <= level, axis=1), np.inf)
+        chance = stats.nbinom.sf(first - 1, 1 / theta, 1 / (1 + theta * truth[target]))
+        sizes.append(float(np.mean(chance)) / level)
+    return sizes
+
+
+def null_weeks(make, partnerships: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    flagged, p_values, methods = [], {"week": [], "four weeks": [], "combined": []}, []
+    for first in range(0, partnerships, 3):
+        datasets = [make(rng) for _ in range(min(3, partnerships - first))]
+        table = sc.table_of([d.counts for d in datasets], datasets[0].first_week)
+        n_weeks = datasets[0].counts.shape[2]
+        for target in range(n_weeks - 52, n_weeks):
+            dev = deviations.weekly_deviations(table, target, deviations.DEFAULT)
+            hit = dev.level == deviations.DEVIATION
+            flagged += [hit[table.group == g].any() for g in np.unique(table.group)]
+            p_values["week"].append(dev.p_windows[:, 0])
+            p_values["four weeks"].append(dev.p_windows[:, -1])
+            p_values["combined"].append(dev.p_series)
+            methods.append(dev.method)
+    flagged = np.array(flagged)
+    print(
+        f"  null weeks with any avvikelse {flagged.mean():.1%} ({flagged.sum()} of {flagged.size})"
+    )
+    glm = np.concatenate(methods) == deviations.GLM
+    for name, chunks in p_values.items():
+        p = np.concatenate(chunks)
+        p = p[glm & np.isfinite(p)]
+        ratios = "  ".join(f"{a:.0e}: {np.mean(p <= a) / a:5.2f}" for a in LEVELS[1:])
+        print(f"  GLM series, {name:10s} share of p <= a over a (n={p.size:,}): {ratios}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("part", choices=("exact", "null"))
+    parser.add_argument("--only", nargs="*", default=["nb", "regime", "sparse", "dense"])
+    parser.add_argument("--busier", type=float, default=1.0)
+    parser.add_argument("--partnerships", type=int, default=9)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    if args.part == "exact":
+        for mean, theta, seed in ((0.6, 0.3, 4), (1.0, 0.25, 1), (5.0, 0.1, 2), (20.0, 0.1, 3)):
+            for mixing in (predictive.GAMMA, predictive.LOGNORMAL):
+                sizes = exact_size(mean, theta, 3000, seed, mixing)
+                figures = "  ".join(
+                    f"{a:.0e}: {s:4.2f}" for a, s in zip(LEVELS, sizes, strict=True)
+                )
+                print(f"mean {mean:4.1f} theta {theta:4.2f} {mixing:9s} rate over level  {figures}")
+        return
+    for name, make in sc.generators(args.busier).items():
+        if name in args.only and name != "chicago":
+            print(
+                f"== {name} x {args.busier:g}, {args.partnerships} partnerships, seed {args.seed}"
+            )
+            null_weeks(make, args.partnerships, args.seed)
+
+
+if __name__ == "__main__":
+    main()
