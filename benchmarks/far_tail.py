@@ -2,6 +2,7 @@
 
     .venv/bin/python -m benchmarks.far_tail exact            # gamma against lognormal
     .venv/bin/python -m benchmarks.far_tail null --only regime dense --busier 5 --partnerships 9
+    .venv/bin/python -m benchmarks.far_tail badge           # histories with a level shift
 
 ``exact``: negative-binomial series with a season (not the model's law), one GLM fit per
 series as DEFAULT makes it, and for each the week test's exact false rate at level ``a``:
@@ -13,6 +14,11 @@ flags). Printed for the fit's error taken as gamma (DEFAULT) and as lognormal.
 partnerships than its three, each run week by week as the app runs it: partnership weeks
 with any avvikelse, and for the series with a GLM of their own the share of p-values at or
 below ``a`` over ``a`` for the week, the four-week sum and their combination.
+
+``badge``: 1,200 series whose level moved (x0.6 or x1.7) one to four years before the last
+of twelve tested weeks and stayed there (NB size 4, mean 3 before the shift, a season):
+the rising badge's share of series-weeks for DEFAULT, the same with the target week's
+reference error, and the picture, against their designs.
 """
 
 from __future__ import annotations
@@ -77,9 +83,32 @@ def null_weeks(make, partnerships: int, seed: int) -> None:
         print(f"  GLM series, {name:10s} share of p <= a over a (n={p.size:,}): {ratios}")
 
 
+def badge_after_shifts(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n, weeks = 1200, 6 * 52
+    mean = np.full((n, weeks), 3.0) * (1 + 0.3 * np.sin(2 * np.pi * np.arange(weeks) / 52.18))
+    when = rng.integers(weeks - 4 * 52, weeks - 52 - 27, n)
+    factor = rng.choice([0.6, 1.7], n)
+    for row in range(n):
+        mean[row, when[row] :] *= factor[row]
+    counts = rng.negative_binomial(4.0, 4.0 / (4.0 + mean))[:, None, :]
+    table = aggregate.stack_series(counts, first_week=sc.SYNTH_FIRST)
+    configs = {
+        "DEFAULT": deviations.DEFAULT,
+        "DEFAULT, target week's error": replace(deviations.DEFAULT, rise_window_error=False),
+        "picture": deviations.PICTURE,
+    }
+    for name, config in configs.items():
+        shown = [
+            deviations.weekly_deviations(table, target, config).rising[:n]
+            for target in range(weeks - 12, weeks)
+        ]
+        print(f"  {name:30s} badge {np.mean(shown):.2%} (design {1 / config.rise_one_in:.2%})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("part", choices=("exact", "null"))
+    parser.add_argument("part", choices=("exact", "null", "badge"))
     parser.add_argument("--only", nargs="*", default=["nb", "regime", "sparse", "dense"])
     parser.add_argument("--busier", type=float, default=1.0)
     parser.add_argument("--partnerships", type=int, default=9)
@@ -93,6 +122,9 @@ def main() -> None:
                     f"{a:.0e}: {s:4.2f}" for a, s in zip(LEVELS, sizes, strict=True)
                 )
                 print(f"mean {mean:4.1f} theta {theta:4.2f} {mixing:9s} rate over level  {figures}")
+        return
+    if args.part == "badge":
+        badge_after_shifts(args.seed)
         return
     for name, make in sc.generators(args.busier).items():
         if name in args.only and name != "chicago":
