@@ -5,7 +5,6 @@ Excel and PDF exports."""
 from datetime import date
 from io import BytesIO
 
-import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -14,6 +13,7 @@ from lagesbild.interventions import services
 from lagesbild.interventions.yearly import yearly_picture
 from lagesbild.pictures.models import Picture
 from tests.factories import make_intervention
+from tests.pictures.helpers import pdf_text
 
 
 def _picture(coordinator, period, flagged_areas, partnership):
@@ -149,21 +149,6 @@ def test_reflections_are_versioned_audited_and_only_coordinators_write(
     assert rows[1][2].startswith("Version 2, skriven av")
 
 
-def _pdf_text(data: bytes, tmp_path) -> str:
-    """The PDF's text as poppler's pdftotext lays it out, or skip without it."""
-    import shutil
-    import subprocess
-
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext is not installed (Debian: apt-get install poppler-utils)")
-    path = tmp_path / "arsbild.pdf"
-    path.write_bytes(data)
-    result = subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True
-    )
-    return result.stdout
-
-
 def test_pdf_has_the_plan_headings_figures_and_reflections(
     login, coordinator_a, member_a, tmp_path
 ):
@@ -187,7 +172,7 @@ def test_pdf_has_the_plan_headings_figures_and_reflections(
     assert 'filename="fordjupad-lagesbild-2026.pdf"' in response["Content-Disposition"]
     assert response.content.startswith(b"%PDF")
     assert Entry.objects.filter(action="intervention.yearly_export", details__format="pdf").exists()
-    text = _pdf_text(response.content, tmp_path)
+    text = pdf_text(response.content, tmp_path)
     headings = [
         "1. Lägesbild: problem som flaggats och bedömts",
         "2. Orsaker och analys",
