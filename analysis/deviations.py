@@ -69,10 +69,10 @@ class DeviationConfig:
     range (elsewhere the week's p-value alone). ``mixing``: how the predictive distribution's
     Poisson mean varies, ``"gamma"`` (negative binomial, as R) or ``"lognormal"`` (the
     heavier tail of the fit's log-scale error; see ``analysis.predictive``).
-    ``rise_window_error``: the rising badge's reference error is that of the whole window's
-    expected sum (True: from the GLM's covariance, plus how far the series' seasonal levels
-    strayed from the fit year to year) or the target week's alone (False, about twice the
-    covariance part).
+    ``rise_window_error``: the rising badge's reference error starts from that of the whole
+    window's expected sum (True: from the GLM's covariance) or from the target week's (False,
+    about twice as large); both add how far the series' seasonal levels strayed from the fit
+    year to year.
     """
 
     baseline: FarringtonConfig = field(default_factory=FarringtonConfig)
@@ -118,9 +118,9 @@ DEFAULT = DeviationConfig(
 # The situation picture: the same weekly flags, the rising badge for a stable series about
 # once in ten years (520 weeks), not once in a year and a half: with ~600 series a week, one
 # in 75 would put about eight false badges on every week's agenda.
-# Its badge keeps the target week's larger error: at one week in 520 the reference's error
-# beyond the fit's own decides the false rate, and with the window's error (and the
-# level's year-to-year misfit) it reached 1.3-1.9 times the design (docs/method).
+# Its badge starts from the target week's larger error: at one week in 520 the reference's
+# error beyond the fit's own decides the false rate, and from the window's error it reached
+# 1.3-1.9 times the design (docs/method).
 PICTURE = replace(DEFAULT, rise_one_in=520.0, rise_window_error=False)
 R_COMPATIBLE = DeviationConfig(
     alpha=0.05,
@@ -307,10 +307,14 @@ def _glm(table, target, plan, testable, recent, config, predictions) -> None:
     if config.pooling:
         recent_mean = np.fmax(recent_mean, floor[rows, None])
     predictions.recent_mean[rows] = recent_mean
-    if config.predictive and config.rise_window_error:
-        predictions.window_cv2[rows] = _window_cv2(
-            baseline, recent, recent_mean, rows
-        ) + _level_misfit(table, baseline, rows, start, predictions)
+    if config.predictive:
+        fit_error = (
+            _window_cv2(baseline, recent, recent_mean, rows)
+            if config.rise_window_error
+            else predictions.cv2[rows]
+        )
+        misfit = _level_misfit(table, baseline, rows, start, predictions)
+        predictions.window_cv2[rows] = fit_error + misfit
     longest = max(config.windows)
     if longest > 1:  # only sums of several weeks need it
         predictions.sum_spread[rows] = _sum_spread(
