@@ -197,7 +197,7 @@ class _Predictions:
     trend: np.ndarray
     recent_mean: np.ndarray  # series x recent weeks
     sum_spread: np.ndarray  # how much more k-week sums spread than the model says (>= 1)
-    window_cv2: np.ndarray  # the fit's squared CV for the recent weeks' sum (NaN: use cv2)
+    rise_cv2: np.ndarray  # the rising badge's reference error, squared CV (NaN: use cv2)
     glm: farrington.Baseline | None = None
 
     @classmethod
@@ -211,7 +211,7 @@ class _Predictions:
             trend=np.zeros(n_series, bool),
             recent_mean=np.full((n_series, n_recent), np.nan),
             sum_spread=np.ones(n_series),
-            window_cv2=np.full(n_series, np.nan),
+            rise_cv2=np.full(n_series, np.nan),
         )
 
 
@@ -307,19 +307,17 @@ def _glm(table, target, plan, testable, recent, config, predictions) -> None:
     if config.pooling:
         recent_mean = np.fmax(recent_mean, floor[rows, None])
     predictions.recent_mean[rows] = recent_mean
+    longest = max(config.windows)
+    if config.predictive or longest > 1:  # R's configuration needs neither
+        spread, misfit = _lasting_misfit(table, baseline, rows, start, predictions, longest)
+        predictions.sum_spread[rows] = spread
     if config.predictive:
         fit_error = (
             _window_cv2(baseline, recent, recent_mean, rows)
             if config.rise_window_error
             else predictions.cv2[rows]
         )
-        misfit = _level_misfit(table, baseline, rows, start, predictions)
-        predictions.window_cv2[rows] = fit_error + misfit
-    longest = max(config.windows)
-    if longest > 1:  # only sums of several weeks need it
-        predictions.sum_spread[rows] = _sum_spread(
-            table, baseline, rows, start, predictions, longest
-        )
+        predictions.rise_cv2[rows] = fit_error + misfit
     predictions.glm = baseline
 
 
@@ -336,7 +334,28 @@ def _window_cv2(baseline, recent, recent_mean, rows) -> np.ndarray:
     return np.fmin(dispersion * variance, JEFFREYS_FIT_CV2)
 
 
-def _level_misfit(table, baseline, rows, start, predictions) -> np.ndarray:
+def _lasting_misfit(table, baseline, rows, start, predictions, k: int):
+    """How far the fit misses for weeks at a time, beyond the model's week-to-week variance,
+    measured two ways in one pass over the baseline's weeks: the spread factor of ``k``-week
+    sums (``_run_spread``; 1 where ``k`` is 1) and the seasonal levels' year-to-year misfit
+    (``_level_misfit``). Weeks before a series' start count as empty."""
+    columns = baseline.design.columns
+    spread, misfit = np.ones(len(rows)), np.zeros(len(rows))
+    for chunk in np.array_split(np.arange(len(rows)), max(1, len(rows) // 5_000)):
+        series = rows[chunk]
+        seen = columns[None, :] >= start[series, None]
+        expected = np.where(seen, np.nan_to_num(baseline.expected_in(columns, series)), 0.0)
+        observed = np.where(seen, table.counts[np.ix_(series, columns)], 0.0)
+        variance = predictions.phi[series, None] * expected
+        variance += predictions.theta[series, None] * expected**2
+        weeks = (observed, expected, variance)
+        if k > 1:
+            spread[chunk] = _run_spread(baseline, series, start, *weeks, k)
+        misfit[chunk] = _level_misfit(baseline, series, *weeks)
+    return spread, misfit
+
+
+def _level_misfit(baseline, rows, observed, expected, variance) -> np.ndarray:
     """How far a season's level strays from the fit from one year to the next, beyond the
     weeks' own variation, as a squared CV: ``tau^2 = max(0, sum_b ((O_b - E_b)^2 - (1 - p / B)
     V_b) / sum_b E_b^2)`` over the baseline's blocks ``b`` (one seasonal level in one year),
@@ -345,15 +364,10 @@ def _level_misfit(table, baseline, rows, start, predictions) -> np.ndarray:
     spread). The fit's covariance knows nothing of a level that moved (a shift the trend
     cuts through), and the badge's reference over half a year is off by as much."""
     plan = baseline.design
-    columns = plan.columns
-    year = (plan.target - columns + 26) // 52  # a reference window falls in one year
+    year = (plan.target - plan.columns + 26) // 52  # a reference window falls in one year
     _, block = np.unique(plan.level * 1000 + year, return_inverse=True)
     onehot = np.eye(block.max() + 1)[block]
-    seen = columns[None, :] >= start[rows, None]
-    expected = np.where(seen, np.nan_to_num(baseline.expected_in(columns, rows)), 0.0)
-    observed = np.where(seen, table.counts[np.ix_(rows, columns)], 0.0) @ onehot
-    variance = predictions.phi[rows, None] * expected + predictions.theta[rows, None] * expected**2
-    expected, variance = expected @ onehot, variance @ onehot
+    observed, expected, variance = observed @ onehot, expected @ onehot, variance @ onehot
     kept = 1.0 - (plan.n_levels + baseline.trend[rows]) / onehot.shape[1]
     excess = ((observed - expected) ** 2 - kept[:, None] * variance).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -361,7 +375,7 @@ def _level_misfit(table, baseline, rows, start, predictions) -> np.ndarray:
     return np.where(np.isfinite(misfit), np.maximum(misfit, 0.0), 0.0)
 
 
-def _sum_spread(table, baseline, rows, start, predictions, k: int) -> np.ndarray:
+def _run_spread(baseline, rows, start, observed, expected, variance, k: int) -> np.ndarray:
     """How much more the sums of ``k`` consecutive baseline weeks spread around the fit than
     the model's week-to-week variance says: ``D = sum (O - E)^2 / ((1 - k p / n) sum V)`` over
     every run of ``k`` fitted weeks, ``O`` and ``E`` the run's observed and fitted counts,
@@ -376,23 +390,15 @@ def _sum_spread(table, baseline, rows, start, predictions, k: int) -> np.ndarray
     """
     columns = baseline.design.columns
     runs = np.flatnonzero(columns[k - 1 :] - columns[: len(columns) - k + 1] == k - 1)
-    spread = np.ones(len(rows))
     if len(runs) == 0:
-        return spread
+        return np.ones(len(rows))
     n_params = baseline.design.n_levels + baseline.trend[rows].astype(float)
-    weeks_seen = _weeks_seen(columns, start[rows])
-    kept = 1.0 - k * n_params / np.maximum(weeks_seen, 1)
-    for chunk in np.array_split(np.arange(len(rows)), max(1, len(rows) // 5_000)):
-        series = rows[chunk]
-        expected = np.nan_to_num(baseline.expected_in(columns, series))
-        error = table.counts[np.ix_(series, columns)] - expected
-        weekly = predictions.phi[series, None] * expected
-        weekly += predictions.theta[series, None] * expected**2
-        seen = columns[runs][None, :] >= start[series, None]  # a run is seen if its first week is
-        squares = np.where(seen, _run_sums(error, runs, k) ** 2, 0.0).sum(axis=1)
-        variance = np.where(seen, _run_sums(weekly, runs, k), 0.0).sum(axis=1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            spread[chunk] = squares / (np.clip(kept[chunk], 0.5, 1.0) * variance)
+    kept = 1.0 - k * n_params / np.maximum(_weeks_seen(columns, start[rows]), 1)
+    seen = columns[runs][None, :] >= start[rows, None]  # a run is seen if its first week is
+    squares = np.where(seen, _run_sums(observed - expected, runs, k) ** 2, 0.0).sum(axis=1)
+    model = np.where(seen, _run_sums(variance, runs, k), 0.0).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        spread = squares / (np.clip(kept, 0.5, 1.0) * model)
     return np.where(np.isfinite(spread), np.maximum(spread, 1.0), 1.0)
 
 
@@ -710,7 +716,7 @@ def _window_p(table, target, k, recent, predictions, config) -> np.ndarray:
     ``sum(phi m_t + theta m_t^2)``; the fit's error is shared by the weeks (one baseline for
     all), so it adds ``c M^2``, not ``c sum(m_t^2)``. The sum gets the week's predictive law
     with mean ``M``, the sum's week-to-week variance and the fit's ``c``. The week-to-week
-    part is widened by the series' own ``sum_spread`` (see ``_sum_spread``, measured on runs
+    part is widened by the series' own ``sum_spread`` (see ``_run_spread``, measured on runs
     as long as the longest window). A series seen in fewer than ``k`` of the weeks sums the
     weeks it was seen; one whose expected counts are not all known gets NaN (the week alone
     decides).
@@ -775,7 +781,7 @@ def _rise(table, recent, predictions, config) -> dict[str, np.ndarray]:
     mean = np.where(_observed_mask(recent, start), predictions.recent_mean, np.nan)
     theta = predictions.theta[:, None]
     variance = predictions.phi[:, None] * mean + theta * mean * mean
-    cv2 = np.where(np.isfinite(predictions.window_cv2), predictions.window_cv2, predictions.cv2)
+    cv2 = np.where(np.isfinite(predictions.rise_cv2), predictions.rise_cv2, predictions.cv2)
     stat = rise.statistic(table.counts[:, recent], mean, variance, cv2)
     seen = np.isfinite(mean).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):

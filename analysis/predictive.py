@@ -41,12 +41,13 @@ def size(mean: np.ndarray, phi: np.ndarray, c: np.ndarray) -> np.ndarray:
         return np.where(excess > 0, mean / excess, np.inf)
 
 
-def _nb_cdf(y, mean, shape) -> np.ndarray:
-    """P(Y <= y) of the negative binomial, Poisson where the shape is infinite."""
+def _nb(method: str, x, mean, shape) -> np.ndarray:
+    """scipy's ``method`` ("cdf" or "ppf") of the negative binomial with this mean and size,
+    Poisson where the size is infinite."""
     finite_shape = np.where(np.isinf(shape), 1.0, shape)
     with np.errstate(divide="ignore", invalid="ignore"):
-        nb = stats.nbinom.cdf(y, finite_shape, finite_shape / (finite_shape + mean))
-    return np.where(np.isinf(shape), stats.poisson.cdf(y, mean), nb)
+        nb = getattr(stats.nbinom, method)(x, finite_shape, finite_shape / (finite_shape + mean))
+    return np.where(np.isinf(shape), getattr(stats.poisson, method)(x, mean), nb)
 
 
 def _nodes(mean, phi, theta, c):
@@ -67,8 +68,8 @@ def cdf(y, mean, phi, theta, c, mixing: str = GAMMA) -> np.ndarray:
     )
     if mixing == LOGNORMAL:
         means, sizes = _nodes(mean, phi, theta, c)
-        return _nb_cdf(y[..., None], means, sizes) @ _WEIGHTS
-    return _nb_cdf(y, mean, size(mean, phi, theta + c))
+        return _nb("cdf", y[..., None], means, sizes) @ _WEIGHTS
+    return _nb("cdf", y, mean, size(mean, phi, theta + c))
 
 
 def upper_p(y, mean, phi, theta, c, mixing: str = GAMMA, *, mid: bool) -> np.ndarray:
@@ -95,22 +96,14 @@ def quantile(probability: float, mean, phi, theta, c, mixing: str = GAMMA) -> np
     known = np.isfinite(mean)
     mean_ok = np.where(known, mean, 0.0)
     if mixing == GAMMA:
-        found = _nb_ppf(probability, mean_ok, size(mean_ok, phi, theta + c))
+        found = _nb("ppf", probability, mean_ok, size(mean_ok, phi, theta + c))
         return np.where(known, found, np.nan)
     means, sizes = _nodes(mean_ok, phi, theta, c)
     low = np.zeros(mean_ok.shape)
-    high = _nb_ppf(probability, means, sizes).max(axis=-1)
+    high = _nb("ppf", probability, means, sizes).max(axis=-1)
     while np.any(low < high):
         middle = np.floor((low + high) / 2.0)
         reached = cdf(middle, mean_ok, phi, theta, c, mixing) >= probability
         high = np.where(reached, middle, high)
         low = np.where(reached, low, middle + 1.0)
     return np.where(known, high, np.nan)
-
-
-def _nb_ppf(probability, mean, shape):
-    """The negative binomial's quantile, Poisson where the shape is infinite."""
-    finite_shape = np.where(np.isinf(shape), 1.0, shape)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        nb = stats.nbinom.ppf(probability, finite_shape, finite_shape / (finite_shape + mean))
-    return np.where(np.isinf(shape), stats.poisson.ppf(probability, mean), nb)

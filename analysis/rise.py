@@ -8,9 +8,9 @@ rise, and it must not keep the badge on once the weeks after it are back to norm
 
 For each series, with the in-control expectation ``mu_t`` from its baseline, the week-to-week
 variance ``v_t = phi mu_t + theta mu_t^2`` and ``c`` the squared coefficient of variation of
-the baseline's expected sum over the window (the fit's own uncertainty, common to every week
-of the window; for a series with its own GLM from the fit's covariance over the window's
-seasonal levels and trend, ``deviations._window_cv2``, about half the target week's alone):
+the baseline's expectation for the window, common to every week of it (for a series with its
+own GLM, ``deviations`` gives the error of the window's sum from the fit's covariance, or
+the target week's, plus the seasonal levels' year-to-year misfit; ``rise_window_error``):
 
 1. **Winsorise** each week at ``u_t = floor(mu_t + 2.33 sqrt(v_t + c mu_t^2)) + 1``, about
    the predictive 99 % point: one extreme week adds at most a bounded amount of evidence.
@@ -150,7 +150,7 @@ def _position(x: np.ndarray, grid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def null_statistic(
-    rng, mean: float, theta: float, cv2: float, n: int, weeks: int = WINDOW, mixing=GAMMA
+    rng, mean: float, theta: float, cv2: float, n: int, weeks: int = WINDOW, mixing: str = GAMMA
 ):
     """``Z`` of ``n`` simulated stable series where the badge's other conditions hold, and
     ``-inf`` where they do not: the series' true mean is ``mean`` times a gamma or lognormal
