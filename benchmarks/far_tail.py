@@ -13,7 +13,8 @@ flags). Printed for the fit's error taken as gamma (DEFAULT) and as lognormal.
 ``null``: the scorecard's processes without plants (``benchmarks.validity_scorecard``), more
 partnerships than its three, each run week by week as the app runs it: partnership weeks
 with any avvikelse, and for the series with a GLM of their own the share of p-values at or
-below ``a`` over ``a`` for the week, the four-week sum and their combination.
+below ``a`` over ``a`` for the week, the four-week sum and their combination, and which
+series carried the flags.
 
 ``badge``: 1,200 series whose level moved (x0.6 or x1.7) one to four years before the last
 of twelve tested weeks and stayed there (NB size 4, mean 3 before the shift, a season):
@@ -30,6 +31,7 @@ import numpy as np
 from scipy import stats
 
 from analysis import aggregate, deviations, predictive
+from analysis.aggregate import ALL
 from benchmarks import validity_scorecard as sc
 
 LEVELS = (1e-2, 1e-3, 1e-4, 1e-5)
@@ -59,6 +61,7 @@ def exact_size(mean: float, theta: float, n: int, seed: int, mixing: str) -> lis
 def null_weeks(make, partnerships: int, seed: int) -> None:
     rng = np.random.default_rng(seed)
     flagged, p_values, methods = [], {"week": [], "four weeks": [], "combined": []}, []
+    kinds = {"GLM cell": 0, "GLM cell with theta 0": 0, "pooled cell": 0, "total": 0}
     for first in range(0, partnerships, 3):
         datasets = [make(rng) for _ in range(min(3, partnerships - first))]
         table = sc.table_of([d.counts for d in datasets], datasets[0].first_week)
@@ -67,6 +70,12 @@ def null_weeks(make, partnerships: int, seed: int) -> None:
             dev = deviations.weekly_deviations(table, target, deviations.DEFAULT)
             hit = dev.level == deviations.DEVIATION
             flagged += [hit[table.group == g].any() for g in np.unique(table.group)]
+            cell = (table.area != ALL) & (table.category != ALL)
+            glm_cell = hit & cell & (dev.method == deviations.GLM)
+            kinds["GLM cell"] += glm_cell.sum()
+            kinds["GLM cell with theta 0"] += (glm_cell & (dev.theta == 0)).sum()
+            kinds["pooled cell"] += (hit & cell & (dev.method != deviations.GLM)).sum()
+            kinds["total"] += (hit & ~cell).sum()
             p_values["week"].append(dev.p_windows[:, 0])
             p_values["four weeks"].append(dev.p_windows[:, -1])
             p_values["combined"].append(dev.p_series)
@@ -75,6 +84,7 @@ def null_weeks(make, partnerships: int, seed: int) -> None:
     print(
         f"  null weeks with any avvikelse {flagged.mean():.1%} ({flagged.sum()} of {flagged.size})"
     )
+    print("  flags on: " + ", ".join(f"{kind} {count}" for kind, count in kinds.items()))
     glm = np.concatenate(methods) == deviations.GLM
     for name, chunks in p_values.items():
         p = np.concatenate(chunks)
