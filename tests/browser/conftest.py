@@ -8,6 +8,7 @@ page threw a JavaScript error or if the Content Security Policy blocked somethin
 """
 
 import os
+import threading
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -64,8 +65,62 @@ def note_csp_violation(message, errors: list) -> None:
         errors.append(message.text)
 
 
+class RequestsInFlight:
+    """The live server's application, counting each request from its start until its response
+    is closed. A test ends only once the server is idle: a request still running (a service
+    worker's fetch after the page closed) holds locks on tables that the database flush after
+    the test must take, and PostgreSQL then ends one of the two as a deadlock."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.count = 0
+        self.changed = threading.Condition()
+
+    def __call__(self, environ, start_response):
+        self._add(1)
+        try:
+            return _ClosedThen(self.app(environ, start_response), lambda: self._add(-1))
+        except BaseException:
+            self._add(-1)
+            raise
+
+    def _add(self, step: int) -> None:
+        with self.changed:
+            self.count += step
+            self.changed.notify_all()
+
+    def wait_until_idle(self, timeout: float = 30.0) -> None:
+        with self.changed:
+            self.changed.wait_for(lambda: self.count == 0, timeout)
+
+
+class _ClosedThen:
+    """A WSGI response that calls ``then`` once the server has closed it."""
+
+    def __init__(self, response, then: Callable) -> None:
+        self.response, self.then = response, then
+
+    def __iter__(self):
+        return iter(self.response)
+
+    def close(self) -> None:
+        try:
+            if hasattr(self.response, "close"):
+                self.response.close()
+        finally:
+            self.then()
+
+
+@pytest.fixture(scope="session")
+def requests_in_flight(live_server) -> RequestsInFlight:
+    server = live_server.thread.httpd
+    counter = RequestsInFlight(server.get_app())
+    server.set_app(counter)
+    return counter
+
+
 @pytest.fixture
-def open_page(chromium, live_server, offline_maps) -> Iterator[Callable]:
+def open_page(chromium, live_server, offline_maps, requests_in_flight) -> Iterator[Callable]:
     """A factory for pages on the live server: `open_page("phone")` or `open_page("desktop")`,
     logged in as `member=` a membership if given, with extra Playwright context options as
     keywords. Contexts are closed after the test."""
@@ -97,5 +152,6 @@ def open_page(chromium, live_server, offline_maps) -> Iterator[Callable]:
     yield factory
     for context in contexts:
         context.close()
+    requests_in_flight.wait_until_idle()
     assert not foreign, f"requests left the machine: {foreign}"
     assert not errors, f"JavaScript errors or blocked content: {errors}"
