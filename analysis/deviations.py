@@ -72,7 +72,8 @@ class DeviationConfig:
     ``rise_window_error``: the rising badge's reference error starts from that of the whole
     window's expected sum (True: from the GLM's covariance) or from the target week's (False,
     about twice as large); both add how far the series' seasonal levels strayed from the fit
-    year to year.
+    year to year. ``theta_error``: the week test averages over the GLM's ``theta`` within
+    its standard error (``analysis.predictive``) instead of taking it as known.
     """
 
     baseline: FarringtonConfig = field(default_factory=FarringtonConfig)
@@ -94,6 +95,7 @@ class DeviationConfig:
     combine: str = "simes"
     mixing: str = GAMMA
     rise_window_error: bool = True
+    theta_error: bool = True
 
 
 # The trend is always fitted, as Noufaily et al. recommend, unless it extrapolates beyond the
@@ -109,6 +111,7 @@ DEFAULT = DeviationConfig(
         holidays=SWEDISH_PEAKS,
         adaptive_years=True,
         p_threshold_trend=1.0,
+        consistent=True,
         epsilon=1e-10,
         max_iter=50,
     ),
@@ -141,8 +144,9 @@ class Deviations:
     Baseline: ``expected``, the 80 % predictive range ``normal_low``..``normal_high``,
     ``threshold`` (the (1 - alpha) quantile); the predictive variance is
     ``phi m + (theta + fit_cv2) m^2`` with ``phi`` the quasi-Poisson dispersion (1 by
-    default), ``theta`` the negative-binomial overdispersion and ``fit_cv2`` the fit's squared
-    coefficient of variation; ``trend`` (the GLM kept its trend), ``method``.
+    default), ``theta`` the negative-binomial overdispersion (``theta_se`` its standard error,
+    over which the law is averaged) and ``fit_cv2`` the fit's squared coefficient of
+    variation; ``trend`` (the GLM kept its trend), ``method``.
     Test: ``p_value`` (the week's, one-sided; mid-p by default), ``p_windows`` (series x
     ``windows``: the p-value of the sum over each window of weeks ending with this one; the
     column of window 1 is ``p_value``), ``p_series`` (the windows' p-values combined, see
@@ -167,6 +171,7 @@ class Deviations:
     threshold: np.ndarray
     phi: np.ndarray
     theta: np.ndarray
+    theta_se: np.ndarray
     fit_cv2: np.ndarray
     trend: np.ndarray
     method: np.ndarray
@@ -193,6 +198,7 @@ class _Predictions:
     mean: np.ndarray
     phi: np.ndarray
     theta: np.ndarray
+    theta_se: np.ndarray
     cv2: np.ndarray
     trend: np.ndarray
     recent_mean: np.ndarray  # series x recent weeks
@@ -207,6 +213,7 @@ class _Predictions:
             mean=np.full(n_series, np.nan),
             phi=np.ones(n_series),
             theta=np.zeros(n_series),
+            theta_se=np.zeros(n_series),
             cv2=np.zeros(n_series),
             trend=np.zeros(n_series, bool),
             recent_mean=np.full((n_series, n_recent), np.nan),
@@ -295,6 +302,8 @@ def _glm(table, target, plan, testable, recent, config, predictions) -> None:
     predictions.mean[ok] = mean[ok]
     if config.nb_variance:
         predictions.theta[ok] = baseline.theta[ok]
+        if config.theta_error:
+            predictions.theta_se[ok] = baseline.theta_se[ok]
     else:
         predictions.phi[ok] = baseline.phi[ok]
     predictions.cv2[ok] = cv2[ok]
@@ -655,7 +664,7 @@ def _test(table, target, recent, predictions, config) -> Deviations:
     observed_4w = np.where(_observed_mask(four, start), counts[:, four], 0).sum(axis=1)
     tested = predictions.method != UNTESTED
     mean = np.where(tested, predictions.mean, np.nan)
-    law = (mean, predictions.phi, predictions.theta, predictions.cv2)
+    law = (mean, predictions.phi, predictions.theta, predictions.cv2, predictions.theta_se)
     p_value = _by_mixing(
         predictive.upper_p, predictions.method, config.mixing, observed, *law, mid=config.predictive
     )
@@ -693,6 +702,7 @@ def _test(table, target, recent, predictions, config) -> Deviations:
         threshold=threshold,
         phi=np.where(tested, predictions.phi, np.nan),
         theta=np.where(tested, predictions.theta, np.nan),
+        theta_se=np.where(tested, predictions.theta_se, np.nan),
         fit_cv2=np.where(tested, predictions.cv2, np.nan),
         trend=predictions.trend,
         method=predictions.method,
@@ -734,8 +744,10 @@ def _window_p(table, target, k, recent, predictions, config) -> np.ndarray:
             predictions.phi * total + predictions.theta * (mean * mean).sum(axis=1)
         )
         theta_sum = (weekly - predictions.phi * total) / (total * total)
+        theta_sum_se = predictions.theta_se * predictions.sum_spread * (mean * mean).sum(axis=1)
+        theta_sum_se /= total * total
     tested = (predictions.method != UNTESTED) & np.isfinite(total) & (total > 0)
-    law = (total, predictions.phi, theta_sum, predictions.cv2)
+    law = (total, predictions.phi, theta_sum, predictions.cv2, theta_sum_se)
     p = _by_mixing(
         predictive.upper_p, predictions.method, config.mixing, observed, *law, mid=config.predictive
     )

@@ -28,6 +28,7 @@ years instead of being down-weighted as outbreaks.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -77,6 +78,7 @@ class FarringtonConfig:
     past_weeks_not_included: int = 26
     reweight: bool = True
     weights_threshold: float = 2.58
+    consistent: bool = False
     trend: bool = True
     p_threshold_trend: float = 0.05
     holidays: tuple[Holiday, ...] = ()
@@ -212,7 +214,8 @@ class Baseline:
     and moved to the target by the trend): the level's weighted count over it is the
     expected count. ``theta`` is the negative-binomial overdispersion (variance
     ``mu + theta mu^2``) that makes the Pearson statistic over all observed weeks equal its
-    degrees of freedom, a moment estimate. ``ok`` is False where the fit failed.
+    degrees of freedom, a moment estimate. ``theta_se`` is its standard error, from the
+    weeks' own spread of squared Pearson residuals (``_theta_se``). ``ok`` is False where the fit failed.
     ``level_weight`` and ``level_time`` (series x levels) are each level's IRLS weight and
     weighted mean time in the last iteration, and ``trend_spread`` the trend's weighted
     spread of time around the levels' means (``inf`` where the trend was dropped): the
@@ -228,6 +231,7 @@ class Baseline:
     ok: np.ndarray
     level_exposure: np.ndarray
     theta: np.ndarray
+    theta_se: np.ndarray
     level_weight: np.ndarray
     level_time: np.ndarray
     trend_spread: np.ndarray
@@ -293,7 +297,7 @@ def fit(
     critical = stats.t.ppf(1 - config.p_threshold_trend / 2, np.maximum(np.arange(df_max), 1))
     out = {
         name: np.full(n_series, np.nan)
-        for name in ("eta", "se_eta", "phi", "tau", "level_exposure", "theta")
+        for name in ("eta", "se_eta", "phi", "tau", "level_exposure", "theta", "theta_se")
     }
     alpha = np.full((n_series, plan.n_levels), np.nan)
     level_weight = np.zeros((n_series, plan.n_levels))
@@ -317,6 +321,7 @@ def fit(
         (config.epsilon, config.max_iter),
         critical,
         r_quirks,
+        config.consistent,
         out["eta"],
         out["se_eta"],
         out["phi"],
@@ -326,6 +331,7 @@ def fit(
         ok,
         out["level_exposure"],
         out["theta"],
+        out["theta_se"],
         level_weight,
         level_time,
         trend_spread,
@@ -470,20 +476,30 @@ def _anscombe_weights(y, mu, prior, t, lev, work, sums, with_trend, phi, thresho
         if prior[i] > 0:
             n_ok += 1
             one_minus_h = 1.0 - _leverage(i, t, lev, work, sums, with_trend)
-            s = 0.0
-            if one_minus_h > 0:
-                s = 1.5 * (y[i] ** (2.0 / 3.0) * mu[i] ** (-1.0 / 6.0) - np.sqrt(mu[i]))
-                s /= np.sqrt(phi * one_minus_h)
-            omega[i] = 1.0 / (s * s) if s > threshold else 1.0
+            omega[i] = _anscombe_weight(y[i], mu[i], phi * one_minus_h, threshold)
             total += omega[i]
     gamma = n_ok / total
     for i in range(y.shape[0]):
         omega[i] *= gamma
+    return gamma
 
 
 @numba.njit(cache=True, error_model="numpy")
-def _fit_model(model, mask, with_trend, coef, mu, work, sums):
-    """One model as R's algo.farrington.fitGLM.flexible; returns (ok, trend, disp, df)."""
+def _anscombe_weight(y, mu, scale, threshold):
+    """``1 / s^2`` for an Anscombe residual ``s`` (with dispersion times ``1 - h`` ``scale``)
+    above ``threshold``, else 1."""
+    if scale <= 0:
+        return 1.0
+    s = 1.5 * (y ** (2.0 / 3.0) * mu ** (-1.0 / 6.0) - np.sqrt(mu)) / np.sqrt(scale)
+    return 1.0 / (s * s) if s > threshold else 1.0
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _fit_model(model, mask, with_trend, coef, mu, work, sums, reweighting):
+    """One model as R's algo.farrington.fitGLM.flexible; returns (ok, trend, disp, df).
+
+    ``reweighting`` gets the dispersion the weights were computed with and their scale
+    ``gamma`` (see ``_anscombe_weights``)."""
     y, _, _, _, t, lev, n_levels, reweight, threshold, stop = model
     converged, rank = _irls(y, mask, t, lev, n_levels, with_trend, stop, coef, mu, work, sums)
     if not converged and with_trend:
@@ -494,8 +510,9 @@ def _fit_model(model, mask, with_trend, coef, mu, work, sums):
     disp, df = _dispersion(y, mu, mask, work, rank)
     if reweight:
         omega = np.empty(y.shape[0])
-        _anscombe_weights(
-            y, mu, mask, t, lev, work, sums, with_trend, max(disp, 1.0), threshold, omega
+        reweighting[0] = max(disp, 1.0)
+        reweighting[1] = _anscombe_weights(
+            y, mu, mask, t, lev, work, sums, with_trend, reweighting[0], threshold, omega
         )
         _, rank = _irls(y, omega, t, lev, n_levels, with_trend, stop, coef, mu, work, sums)
         disp, df = _dispersion(y, mu, omega, work, rank)
@@ -504,12 +521,94 @@ def _fit_model(model, mask, with_trend, coef, mu, work, sums):
 
 
 @numba.njit(cache=True, error_model="numpy")
-def _fit_observed(model, with_trend, coef, mu, work, sums):
+def _consistent_step(model, with_trend, theta, reweighting, coef, mu, work, sums):
+    """One Newton step of the reweighted fit towards Fisher consistency (Cantoni and
+    Ronchetti 2001): each week's score ``omega (y - mu)`` less its expectation under the
+    fitted negative binomial (``_downweighted_excess``), solved with the fit's own weights.
+
+    Ordinary high weeks are down-weighted too, so the plain reweighted fit sits below the
+    series' mean (1-2.5 % on clean negative binomial series), and the far tail of the week
+    test is then too often reached."""
+    y, weight, _, _, t, lev, n_levels, _, threshold, _ = model
+    phi, gamma = reweighting
+    a = np.zeros(n_levels)
+    b = np.zeros(n_levels)
+    score = np.zeros(n_levels)
+    c = 0.0
+    score_t = 0.0
+    for i in range(y.shape[0]):
+        if weight[i] <= 0:
+            continue
+        one_minus_h = 1.0 - _leverage(i, t, lev, work, sums, with_trend)
+        g = -gamma * _downweighted_excess(mu[i], theta, phi * one_minus_h, threshold)
+        w = weight[i] * mu[i]
+        a[lev[i]] += w
+        b[lev[i]] += w * t[i]
+        score[lev[i]] += g
+        c += w * t[i] * t[i]
+        score_t += g * t[i]
+    step_t = 0.0
+    if with_trend:
+        schur = c
+        for level in range(n_levels):
+            if a[level] > 0:
+                schur -= b[level] * b[level] / a[level]
+                score_t -= b[level] * score[level] / a[level]
+        step_t = score_t / schur
+    for level in range(n_levels):
+        if a[level] > 0:
+            coef[level] += (score[level] - b[level] * step_t) / a[level]
+    coef[n_levels] += step_t
+    for i in range(y.shape[0]):
+        mu[i] = np.exp(coef[lev[i]] + coef[n_levels] * t[i])
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _downweighted_excess(mu, theta, scale, threshold):
+    """``E[(w(Y) - 1) (Y - mu)]`` for ``Y`` negative binomial (Poisson if ``theta`` is 0)
+    with mean ``mu`` and ``w`` the Anscombe weight (``_anscombe_weight``): what the
+    down-weighting takes off an ordinary week's score, a negative number."""
+    if scale <= 0:
+        return 0.0
+    # the smallest count whose Anscombe residual is above the threshold
+    root = mu ** (1.0 / 6.0) * (threshold * np.sqrt(scale) / 1.5 + np.sqrt(mu))
+    k = np.floor(root**1.5) + 1.0
+    if theta > 0:
+        size = 1.0 / theta
+        log_pmf = (
+            math.lgamma(k + size)
+            - math.lgamma(size)
+            - math.lgamma(k + 1.0)
+            + size * np.log(size / (size + mu))
+            + k * np.log(mu / (size + mu))
+        )
+        ratio = mu / (size + mu)
+    else:
+        size = 0.0
+        log_pmf = k * np.log(mu) - mu - math.lgamma(k + 1.0)
+        ratio = 1.0
+    pmf = np.exp(log_pmf)
+    total = 0.0
+    for _ in range(100_000):
+        term = pmf * (_anscombe_weight(k, mu, scale, threshold) - 1.0) * (k - mu)
+        total += term
+        if -term < 1e-12 * max(-total, 1e-300) and k > mu:
+            break
+        if theta > 0:
+            pmf *= (k + size) / (k + 1.0) * ratio
+        else:
+            pmf *= mu / (k + 1.0)
+        k += 1.0
+    return total
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _fit_observed(model, with_trend, coef, mu, work, sums, reweighting):
     """``_fit_model`` with weight 1 on the weeks a series was observed, 0 before its start."""
     y, weight, columns, start = model[:4]
     for i in range(y.shape[0]):
         weight[i] = 1.0 if columns[i] >= start else 0.0
-    return _fit_model(model, weight, with_trend, coef, mu, work, sums)
+    return _fit_model(model, weight, with_trend, coef, mu, work, sums, reweighting)
 
 
 @numba.njit(cache=True, parallel=True, error_model="numpy")
@@ -529,6 +628,7 @@ def _fit_all(
     stop,
     critical,
     r_quirks,
+    consistent,
     eta_out,
     se_out,
     phi_out,
@@ -538,6 +638,7 @@ def _fit_all(
     ok_out,
     exposure_out,
     theta_out,
+    theta_se_out,
     weight_out,
     time_out,
     spread_out,
@@ -562,15 +663,24 @@ def _fit_all(
         weight = np.empty(n)
 
         model = (y, weight, columns, start[s], t, lev, n_levels, reweight, threshold, stop)
-        ok, with_trend, disp, df = _fit_observed(model, trend, coef, mu, work, sums)
+        reweighting = np.zeros(2)
+        ok, with_trend, disp, df = _fit_observed(model, trend, coef, mu, work, sums, reweighting)
         if ok and with_trend:
             test_disp = _r_test_dispersion(y, mu, weight, df) if r_quirks and reweight else disp
             se = np.sqrt(test_disp / sums[2, 0])
             significant = abs(coef[n_levels]) > critical[min(df, critical.shape[0] - 1)] * se
             if not (years >= 3 and significant and np.exp(coef[target_level]) <= y_max):
-                ok, with_trend, disp, df = _fit_observed(model, False, coef, mu, work, sums)
+                ok, with_trend, disp, df = _fit_observed(
+                model, False, coef, mu, work, sums, reweighting
+            )
         if not ok or sums[0, target_level] <= 0:
             continue
+        if consistent and reweight:
+            observed = np.empty(n)
+            for i in range(n):
+                observed[i] = 1.0 if columns[i] >= start[s] else 0.0
+            theta = _capped_theta(y, mu, observed, df)
+            _consistent_step(model, with_trend, theta, reweighting, coef, mu, work, sums)
         phi = max(disp, 1.0)
         a = sums[0, target_level]
         var = 1.0 / a
@@ -600,6 +710,7 @@ def _fit_all(
         for i in range(n):
             weight[i] = 1.0 if columns[i] >= start[s] else 0.0
         theta_out[s] = _capped_theta(y, mu, weight, df)
+        theta_se_out[s] = _theta_se(y, mu, weight, df, theta_out[s])
 
 
 @numba.njit(cache=True, error_model="numpy")
@@ -645,6 +756,30 @@ def _capped_theta(y, mu, weight, df):
             break
         theta = _moment_theta(capped, mu, weight, df)
     return theta
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _theta_se(y, mu, weight, df, theta):
+    """Standard error of the moment theta (``_moment_theta`` on the capped weeks), by the
+    delta method with the weeks' own spread of squared Pearson residuals (a sandwich
+    estimate): how far theta could be from the series' true overdispersion, which the week
+    test's far tail is sensitive to."""
+    n_observed = 0.0
+    for i in range(y.shape[0]):
+        n_observed += weight[i]
+    if n_observed <= 0 or df <= 0:
+        return 0.0
+    spread = 0.0
+    slope = 0.0
+    for i in range(y.shape[0]):
+        if weight[i] <= 0:
+            continue
+        variance = mu[i] * (1.0 + theta * mu[i])
+        r = min(y[i], _outlier_cap(mu[i], theta)) - mu[i]
+        excess = r * r / variance - df / n_observed
+        spread += weight[i] * excess * excess
+        slope += weight[i] * mu[i] / (1.0 + theta * mu[i])
+    return np.sqrt(spread) / slope
 
 
 @numba.njit(cache=True, error_model="numpy")

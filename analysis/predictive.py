@@ -1,10 +1,11 @@
 """The predictive distribution of next week's count.
 
-Every baseline in ``analysis`` ends in four numbers per series: the expected count ``m``,
+Every baseline in ``analysis`` ends in five numbers per series: the expected count ``m``,
 the week-to-week variation around it, as a dispersion ``phi`` (variance over mean, at least
-1) and a negative-binomial ``theta`` (variance ``phi m + theta m^2``), and ``c``, the
-squared coefficient of variation of the estimate of ``m`` (the fit's own uncertainty). With
-``phi = 1`` and ``theta = c = 0`` the count is Poisson.
+1) and a negative-binomial ``theta`` (variance ``phi m + theta m^2``), ``c``, the squared
+coefficient of variation of the estimate of ``m`` (the fit's own uncertainty), and
+``theta_se``, the standard error of ``theta``. With ``phi = 1`` and ``theta = c =
+theta_se = 0`` the count is Poisson.
 
 How the fit's error is spread (the ``mixing``) decides the far tail, where BH across
 hundreds of series looks:
@@ -14,9 +15,14 @@ hundreds of series looks:
   ``theta = 0``, ``c = 1 / shape``), and R's plug-in threshold is the case ``c = 0``.
 - ``"lognormal"``: the true mean is ``m`` times a lognormal error with mean 1 and squared CV
   ``c``, and around it the count varies as the negative binomial of ``phi`` and ``theta``.
-  A GLM's estimate of log ``m`` is close to normal (the Wald error its standard error
-  describes), so its error makes ``m`` lognormal, whose upper tail is heavier than the
-  gamma's of the same variance. The mixture is integrated by Gauss-Hermite quadrature.
+  A GLM's estimate of log m is close to normal (the Wald error its standard error
+  describes), so its error makes m lognormal, whose upper tail is heavier than the gamma's
+  of the same variance. The mixture is integrated by Gauss-Hermite quadrature.
+
+An estimated ``theta`` is uncertain too, and a far tail computed with it as if it were
+known is reached too often where it came out low. With ``theta_se`` the law is averaged
+over ``theta`` normal around its estimate with that standard error (cut at 0), by
+Gauss-Hermite quadrature.
 """
 
 from __future__ import annotations
@@ -26,9 +32,16 @@ from scipy import stats
 
 GAMMA, LOGNORMAL = "gamma", "lognormal"
 
-# Gauss-Hermite nodes and weights for the lognormal mixing (weights sum to 1).
-_NODES, _WEIGHTS = np.polynomial.hermite.hermgauss(40)
-_WEIGHTS = _WEIGHTS / np.sqrt(np.pi)
+
+
+def _hermite(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss-Hermite nodes scaled for a standard normal, and weights summing to 1."""
+    nodes, weights = np.polynomial.hermite.hermgauss(n)
+    return np.sqrt(2.0) * nodes, weights / np.sqrt(np.pi)
+
+
+_NODES, _WEIGHTS = _hermite(40)  # the lognormal mixing of the fit's error
+_THETA_NODES, _THETA_WEIGHTS = _hermite(5)  # theta's estimation error
 
 
 def size(mean: np.ndarray, phi: np.ndarray, c: np.ndarray) -> np.ndarray:
@@ -50,60 +63,75 @@ def _nb(method: str, x, mean, shape) -> np.ndarray:
     return np.where(np.isinf(shape), getattr(stats.poisson, method)(x, mean), nb)
 
 
-def _nodes(mean, phi, theta, c):
-    """The lognormal mixing's means and negative-binomial sizes at the quadrature nodes (last
-    axis): ``m exp(s z - s^2 / 2)`` with ``s^2 = log(1 + c)``, so the mean stays ``m`` and
-    the mean's squared CV is ``c``."""
-    s2 = np.log1p(np.asarray(c, float))[..., None]
-    means = np.asarray(mean, float)[..., None] * np.exp(np.sqrt(2.0 * s2) * _NODES - s2 / 2.0)
-    return means, size(
-        means, np.asarray(phi, float)[..., None], np.asarray(theta, float)[..., None]
+def _components(mean, phi, theta, c, theta_se, mixing):
+    """The predictive law as a mixture of negative binomials: their weights (last axis,
+    summing to 1), means and sizes (the arguments' shape plus that axis)."""
+    mean, phi, theta, c, theta_se = (
+        np.asarray(v, float)[..., None] for v in (mean, phi, theta, c, theta_se)
     )
-
-
-def cdf(y, mean, phi, theta, c, mixing: str = GAMMA) -> np.ndarray:
-    """P(Y <= y) of the predictive distribution (see the module's docstring)."""
-    y, mean, phi, theta, c = np.broadcast_arrays(
-        *(np.asarray(v, float) for v in (y, mean, phi, theta, c))
-    )
+    weights = np.ones(1)
+    if np.any(theta_se > 0):
+        theta = np.maximum(theta + theta_se * _THETA_NODES, 0.0)
+        weights = _THETA_WEIGHTS
     if mixing == LOGNORMAL:
-        means, sizes = _nodes(mean, phi, theta, c)
-        return _nb("cdf", y[..., None], means, sizes) @ _WEIGHTS
-    return _nb("cdf", y, mean, size(mean, phi, theta + c))
+        # m exp(s z - s^2 / 2) with s^2 = log(1 + c): the mean stays m, its squared CV is c
+        s2 = np.log1p(c)[..., None]
+        means = mean[..., None] * np.exp(np.sqrt(s2) * _NODES - s2 / 2.0)
+        sizes = size(means, phi[..., None], theta[..., None])
+        weights = np.multiply.outer(weights, _WEIGHTS).ravel()
+        shape = np.broadcast_shapes(means.shape, sizes.shape)
+        flat = (*shape[:-2], shape[-2] * shape[-1])
+        return (
+            weights,
+            np.broadcast_to(means, shape).reshape(flat),
+            np.broadcast_to(sizes, shape).reshape(flat),
+        )
+    return weights, mean, size(mean, phi, theta + c)
 
 
-def upper_p(y, mean, phi, theta, c, mixing: str = GAMMA, *, mid: bool) -> np.ndarray:
+def cdf(y, mean, phi, theta, c, theta_se=0.0, mixing: str = GAMMA) -> np.ndarray:
+    """P(Y <= y) of the predictive distribution (see the module's docstring)."""
+    y, mean, phi, theta, c, theta_se = np.broadcast_arrays(
+        *(np.asarray(v, float) for v in (y, mean, phi, theta, c, theta_se))
+    )
+    weights, means, sizes = _components(mean, phi, theta, c, theta_se, mixing)
+    return _nb("cdf", y[..., None], means, sizes) @ weights
+
+
+def upper_p(
+    y, mean, phi, theta, c, theta_se=0.0, mixing: str = GAMMA, *, mid: bool
+) -> np.ndarray:
     """One-sided upper p-value of the observed count ``y``.
 
     ``mid``: the mid-p-value P(Y > y) + P(Y = y) / 2, which is on average uniform under the
     null for discrete counts; otherwise P(Y >= y), as R reports.
     """
     y = np.asarray(y, float)
-    above = 1.0 - cdf(y, mean, phi, theta, c, mixing)
-    at_or_above = 1.0 - cdf(y - 1.0, mean, phi, theta, c, mixing)
+    above = 1.0 - cdf(y, mean, phi, theta, c, theta_se, mixing)
+    at_or_above = 1.0 - cdf(y - 1.0, mean, phi, theta, c, theta_se, mixing)
     return np.clip((above + at_or_above) / 2.0 if mid else at_or_above, 0.0, 1.0)
 
 
-def quantile(probability: float, mean, phi, theta, c, mixing: str = GAMMA) -> np.ndarray:
+def quantile(
+    probability: float, mean, phi, theta, c, theta_se=0.0, mixing: str = GAMMA
+) -> np.ndarray:
     """Smallest count whose cumulative probability reaches ``probability`` (NaN where m is).
 
-    With lognormal mixing it is found by bisection over whole counts: the mixture's CDF is
-    the nodes' weighted average, so its quantile lies at or below the nodes' largest.
+    A mixture's quantile is found by bisection over whole counts: its CDF is the
+    components' weighted average, so the quantile lies at or below the components' largest.
     """
-    mean, phi, theta, c = np.broadcast_arrays(
-        *(np.asarray(v, float) for v in (mean, phi, theta, c))
+    mean, phi, theta, c, theta_se = np.broadcast_arrays(
+        *(np.asarray(v, float) for v in (mean, phi, theta, c, theta_se))
     )
     known = np.isfinite(mean)
     mean_ok = np.where(known, mean, 0.0)
-    if mixing == GAMMA:
-        found = _nb("ppf", probability, mean_ok, size(mean_ok, phi, theta + c))
-        return np.where(known, found, np.nan)
-    means, sizes = _nodes(mean_ok, phi, theta, c)
-    low = np.zeros(mean_ok.shape)
+    weights, means, sizes = _components(mean_ok, phi, theta, c, theta_se, mixing)
     high = _nb("ppf", probability, means, sizes).max(axis=-1)
-    while np.any(low < high):
-        middle = np.floor((low + high) / 2.0)
-        reached = cdf(middle, mean_ok, phi, theta, c, mixing) >= probability
-        high = np.where(reached, middle, high)
-        low = np.where(reached, low, middle + 1.0)
+    if len(weights) > 1:
+        low = np.zeros(mean_ok.shape)
+        while np.any(low < high):
+            middle = np.floor((low + high) / 2.0)
+            reached = cdf(middle, mean_ok, phi, theta, c, theta_se, mixing) >= probability
+            high = np.where(reached, middle, high)
+            low = np.where(reached, low, middle + 1.0)
     return np.where(known, high, np.nan)

@@ -47,7 +47,7 @@ def exact_size(mean: float, theta: float, n: int, seed: int, mixing: str) -> lis
     target = weeks - 1
     dev = deviations.weekly_deviations(table, target, replace(deviations.DEFAULT, mixing=mixing))
     rows = np.flatnonzero(dev.method[:n] == deviations.GLM)
-    law = [np.asarray(v)[rows, None] for v in (dev.expected, dev.phi, dev.theta, dev.fit_cv2)]
+    law = [np.asarray(v)[rows, None] for v in (dev.expected, dev.phi, dev.theta, dev.fit_cv2, dev.theta_se)]
     y = np.arange(0, int(mean * 8 + 40))[None, :]
     p = predictive.upper_p(y, *law, mixing, mid=True)
     sizes = []

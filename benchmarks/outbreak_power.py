@@ -56,7 +56,7 @@ def _run(table, tested, config):
         shape = predictive.size(dev.expected, dev.phi, dev.theta + dev.fit_cv2)
         out["shape"].append(shape)
         out["bar"].append(_bh_bar(dev.p_series, table.group, config.q))
-        law = (dev.expected, dev.phi, dev.theta, dev.fit_cv2, config.mixing)
+        law = (dev.expected, dev.phi, dev.theta, dev.fit_cv2, dev.theta_se, config.mixing)
         p_ge = predictive.upper_p(dev.observed, *law, mid=False)
         p_ge = np.where(np.isfinite(dev.p_value), p_ge, np.nan)
         adjusted = fdr.bh_adjust(p_ge, table.group)

@@ -314,7 +314,7 @@ def test_weeks_that_stay_off_the_fit_together_do_not_make_four_weeks_unusual():
 def _exact_size(dev, rows, truth, theta, level, mixing):
     """The week test's exact false rate at ``level``: per series, the probability under the
     true negative binomial of a count whose p-value is at or below ``level``."""
-    law = [np.asarray(v)[rows, None] for v in (dev.expected, dev.phi, dev.theta, dev.fit_cv2)]
+    law = [np.asarray(v)[rows, None] for v in (dev.expected, dev.phi, dev.theta, dev.fit_cv2, dev.theta_se)]
     y = np.arange(0, 60)[None, :]
     p = predictive.upper_p(y, *law, mixing, mid=True)
     first = np.where((p <= level).any(axis=1), np.argmax(p <= level, axis=1), np.inf)

@@ -12,7 +12,7 @@ from analysis import deviations, fdr, pooled, predictive, rise
 def test_poisson_when_there_is_no_extra_variance(mixing):
     shape = predictive.size(np.array([2.0]), np.array([1.0]), np.array([0.0]))
     assert np.isinf(shape).all()
-    law = (np.array([2.0]), 1.0, 0.0, 0.0, mixing)
+    law = (np.array([2.0]), 1.0, 0.0, 0.0, 0.0, mixing)
     p = predictive.upper_p(np.array([4]), *law, mid=True)
     expected = stats.poisson.sf(4, 2.0) + stats.poisson.pmf(4, 2.0) / 2
     assert p[0] == pytest.approx(expected)
@@ -32,9 +32,10 @@ def test_plug_in_p_is_r_style_at_or_above():
     assert p[0] == pytest.approx(stats.poisson.sf(2, 1.0))
 
 
-def _pmf(mean, phi, theta, c, mixing):
+def _pmf(mean, phi, theta, c, mixing, theta_se=0.0):
     y = np.arange(0, int(mean * 40 + 80))
-    return y, np.diff(np.concatenate([[0.0], predictive.cdf(y, mean, phi, theta, c, mixing)]))
+    cumulative = predictive.cdf(y, mean, phi, theta, c, theta_se, mixing)
+    return y, np.diff(np.concatenate([[0.0], cumulative]))
 
 
 @given(
@@ -42,11 +43,12 @@ def _pmf(mean, phi, theta, c, mixing):
     st.floats(1.0, 4.0),
     st.floats(0.0, 0.5),
     st.floats(0.0, 1.0),
+    st.floats(0.0, 0.3),
     st.sampled_from([predictive.GAMMA, predictive.LOGNORMAL]),
 )
-def test_mid_p_is_calibrated_on_average(mean, phi, theta, c, mixing):
-    y, pmf = _pmf(mean, phi, theta, c, mixing)
-    p = predictive.upper_p(y, mean, phi, theta, c, mixing, mid=True)
+def test_mid_p_is_calibrated_on_average(mean, phi, theta, c, theta_se, mixing):
+    y, pmf = _pmf(mean, phi, theta, c, mixing, theta_se)
+    p = predictive.upper_p(y, mean, phi, theta, c, theta_se, mixing, mid=True)
     assert np.sum(pmf * p) == pytest.approx(0.5, abs=1e-6)
 
 
@@ -65,23 +67,24 @@ def test_lognormal_mixing_keeps_the_mean_and_the_variance_of_its_parts(mean, phi
 def test_lognormal_mixing_has_the_heavier_upper_tail():
     """At the same mean and variance: equal without fit error, heavier far out with it."""
     y = np.array([12, 20, 30])
-    gamma = predictive.upper_p(y, 4.0, 1.0, 0.0, 0.2, predictive.GAMMA, mid=True)
-    lognormal = predictive.upper_p(y, 4.0, 1.0, 0.0, 0.2, predictive.LOGNORMAL, mid=True)
+    gamma = predictive.upper_p(y, 4.0, 1.0, 0.0, 0.2, 0.0, predictive.GAMMA, mid=True)
+    lognormal = predictive.upper_p(y, 4.0, 1.0, 0.0, 0.2, 0.0, predictive.LOGNORMAL, mid=True)
     assert (lognormal > gamma).all()
     assert lognormal[-1] > 10 * gamma[-1]
-    plain = [predictive.upper_p(y, 4.0, 1.0, 0.2, 0.0, m, mid=True) for m in ("gamma", "lognormal")]
+    plain = [predictive.upper_p(y, 4.0, 1.0, 0.2, 0.0, 0.0, m, mid=True) for m in ("gamma", "lognormal")]
     np.testing.assert_allclose(*plain)
 
 
 @pytest.mark.parametrize("mixing", [predictive.GAMMA, predictive.LOGNORMAL])
-def test_quantile_is_the_smallest_count_that_reaches_the_probability(mixing):
+@pytest.mark.parametrize("theta_se", [0.0, 0.05])
+def test_quantile_is_the_smallest_count_that_reaches_the_probability(mixing, theta_se):
     mean = np.array([0.2, 1.0, 6.0, 80.0])
-    law = (mean, 1.2, 0.15, np.array([0.0, 0.3, 0.05, 0.02]), mixing)
+    law = (mean, 1.2, 0.15, np.array([0.0, 0.3, 0.05, 0.02]), theta_se, mixing)
     for probability in (0.1, 0.9, 0.99):
         q = predictive.quantile(probability, *law)
         assert (predictive.cdf(q, *law) >= probability).all()
         assert (predictive.cdf(q - 1, *law) < probability).all()
-    assert np.isnan(predictive.quantile(0.9, np.array([np.nan]), 1.0, 0.1, 0.1, mixing)).all()
+    assert np.isnan(predictive.quantile(0.9, np.array([np.nan]), 1.0, 0.1, 0.1, 0.0, mixing)).all()
 
 
 def test_bh_matches_statsmodels_within_each_family():
