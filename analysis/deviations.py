@@ -73,7 +73,9 @@ class DeviationConfig:
     window's expected sum (True: from the GLM's covariance) or from the target week's (False,
     about twice as large); both add how far the series' seasonal levels strayed from the fit
     year to year. ``theta_error``: the week test averages over the GLM's ``theta`` within
-    its standard error (``analysis.predictive``) instead of taking it as known.
+    its standard error (``analysis.predictive``) instead of taking it as known;
+    ``theta_pooling``: with it, the cells' thetas of one category are first drawn towards
+    each other (random effects), which narrows the errors where the cells are alike.
     """
 
     baseline: FarringtonConfig = field(default_factory=FarringtonConfig)
@@ -96,6 +98,7 @@ class DeviationConfig:
     mixing: str = GAMMA
     rise_window_error: bool = True
     theta_error: bool = True
+    theta_pooling: bool = True
 
 
 # The trend is always fitted, as Noufaily et al. recommend, unless it extrapolates beyond the
@@ -262,6 +265,19 @@ def _window_sums(
     return sums
 
 
+def _pool_cell_thetas(table, ok, predictions) -> None:
+    """Each GLM cell's theta and its error drawn towards the other GLM cells of its category
+    in the partnership, as far as their spread allows (``pooled.random_effects``)."""
+    cell = ok & (table.area != ALL) & (table.category != ALL)
+    for group in np.unique(table.group[cell]):
+        in_group = cell & (table.group == group)
+        for category in np.unique(table.category[in_group]):
+            rows = np.flatnonzero(in_group & (table.category == category))
+            predictions.theta[rows], predictions.theta_se[rows] = pooled.random_effects(
+                predictions.theta[rows], predictions.theta_se[rows]
+            )
+
+
 def _weeks_seen(columns: np.ndarray, start: np.ndarray) -> np.ndarray:
     return len(columns) - np.searchsorted(columns, start)
 
@@ -304,6 +320,8 @@ def _glm(table, target, plan, testable, recent, config, predictions) -> None:
         predictions.theta[ok] = baseline.theta[ok]
         if config.theta_error:
             predictions.theta_se[ok] = baseline.theta_se[ok]
+            if config.theta_pooling:
+                _pool_cell_thetas(table, ok, predictions)
     else:
         predictions.phi[ok] = baseline.phi[ok]
     predictions.cv2[ok] = cv2[ok]

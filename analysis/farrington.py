@@ -41,6 +41,9 @@ from analysis.weeks import monday, week_index, years_back
 # A week beyond about this normal quantile of its own predictive distribution counts as only
 # that far when theta is measured: a past outbreak must not count as how the series varies.
 OUTLIER_Z = 3.0
+# Newton steps towards the Fisher-consistent levels, theta measured again before each (the
+# first theta, around levels that are too low, is too large and over-corrects).
+CONSISTENT_STEPS = 2
 
 
 @dataclass(frozen=True)
@@ -540,7 +543,8 @@ def _consistent_step(model, with_trend, theta, reweighting, coef, mu, work, sums
         if weight[i] <= 0:
             continue
         one_minus_h = 1.0 - _leverage(i, t, lev, work, sums, with_trend)
-        g = -gamma * _downweighted_excess(mu[i], theta, phi * one_minus_h, threshold)
+        excess = gamma * _downweighted_excess(mu[i], theta, phi * one_minus_h, threshold)
+        g = weight[i] * (y[i] - mu[i]) - excess
         w = weight[i] * mu[i]
         a[lev[i]] += w
         b[lev[i]] += w * t[i]
@@ -679,8 +683,9 @@ def _fit_all(
             observed = np.empty(n)
             for i in range(n):
                 observed[i] = 1.0 if columns[i] >= start[s] else 0.0
-            theta = _capped_theta(y, mu, observed, df)
-            _consistent_step(model, with_trend, theta, reweighting, coef, mu, work, sums)
+            for _ in range(CONSISTENT_STEPS):
+                theta = _capped_theta(y, mu, observed, df)
+                _consistent_step(model, with_trend, theta, reweighting, coef, mu, work, sums)
         phi = max(disp, 1.0)
         a = sums[0, target_level]
         var = 1.0 / a

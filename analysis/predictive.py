@@ -118,7 +118,8 @@ def quantile(
     """Smallest count whose cumulative probability reaches ``probability`` (NaN where m is).
 
     A mixture's quantile is found by bisection over whole counts: its CDF is the
-    components' weighted average, so the quantile lies at or below the components' largest.
+    components' weighted average, so the quantile lies between the components' smallest
+    and largest.
     """
     mean, phi, theta, c, theta_se = np.broadcast_arrays(
         *(np.asarray(v, float) for v in (mean, phi, theta, c, theta_se))
@@ -126,9 +127,10 @@ def quantile(
     known = np.isfinite(mean)
     mean_ok = np.where(known, mean, 0.0)
     weights, means, sizes = _components(mean_ok, phi, theta, c, theta_se, mixing)
-    high = _nb("ppf", probability, means, sizes).max(axis=-1)
+    each = _nb("ppf", probability, means, sizes)
+    high = each.max(axis=-1)
     if len(weights) > 1:
-        low = np.zeros(mean_ok.shape)
+        low = each.min(axis=-1)
         while np.any(low < high):
             middle = np.floor((low + high) / 2.0)
             reached = cdf(middle, mean_ok, phi, theta, c, theta_se, mixing) >= probability

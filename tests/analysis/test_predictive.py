@@ -75,6 +75,20 @@ def test_lognormal_mixing_has_the_heavier_upper_tail():
     np.testing.assert_allclose(*plain)
 
 
+def test_thetas_error_keeps_the_mean_and_widens_the_far_tail():
+    """Averaged over theta within its standard error, the law keeps its mean (theta does
+    not move it) and reaches far counts more often than with theta taken as known (at 30
+    six times as often; near the shoulder, at 10, slightly less)."""
+    y, known = _pmf(4.0, 1.0, 0.2, 0.05, predictive.GAMMA)
+    _, uncertain = _pmf(4.0, 1.0, 0.2, 0.05, predictive.GAMMA, theta_se=0.1)
+    assert np.sum(uncertain * y) == pytest.approx(4.0, rel=1e-6)
+    far = np.array([20, 30])
+    plain = predictive.upper_p(far, 4.0, 1.0, 0.2, 0.05, 0.0, predictive.GAMMA, mid=True)
+    averaged = predictive.upper_p(far, 4.0, 1.0, 0.2, 0.05, 0.1, predictive.GAMMA, mid=True)
+    assert (averaged > plain).all()
+    assert averaged[-1] > 3 * plain[-1]
+
+
 @pytest.mark.parametrize("mixing", [predictive.GAMMA, predictive.LOGNORMAL])
 @pytest.mark.parametrize("theta_se", [0.0, 0.05])
 def test_quantile_is_the_smallest_count_that_reaches_the_probability(mixing, theta_se):
