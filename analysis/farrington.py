@@ -218,7 +218,8 @@ class Baseline:
     expected count. ``theta`` is the negative-binomial overdispersion (variance
     ``mu + theta mu^2``) that makes the Pearson statistic over all observed weeks equal its
     degrees of freedom, a moment estimate. ``theta_se`` is its standard error, from the
-    weeks' own spread of squared Pearson residuals (``_theta_se``). ``ok`` is False where the fit failed.
+    weeks' own spread of squared Pearson residuals (``_theta_se``). ``ok`` is False where
+    the fit failed.
     ``level_weight`` and ``level_time`` (series x levels) are each level's IRLS weight and
     weighted mean time in the last iteration, and ``trend_spread`` the trend's weighted
     spread of time around the levels' means (``inf`` where the trend was dropped): the
@@ -675,8 +676,8 @@ def _fit_all(
             significant = abs(coef[n_levels]) > critical[min(df, critical.shape[0] - 1)] * se
             if not (years >= 3 and significant and np.exp(coef[target_level]) <= y_max):
                 ok, with_trend, disp, df = _fit_observed(
-                model, False, coef, mu, work, sums, reweighting
-            )
+                    model, False, coef, mu, work, sums, reweighting
+                )
         if not ok or sums[0, target_level] <= 0:
             continue
         if consistent and reweight:

@@ -56,34 +56,3 @@ def posterior_predictive(
     shape = prior_shape + events
     rate = (shape / (prior_rate + exposure)) * profile_at_target
     return rate, 1.0 / shape
-
-
-def random_effects(estimate: np.ndarray, se: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each estimate drawn towards the others' mean as a normal random-effects model allows
-    (DerSimonian and Laird 1986): returns the posterior means and standard errors.
-
-    The spread between the true values, tau^2, is the moment estimate ``max(0, (Q - (k - 1))
-    / (S1 - S2 / S1))`` with weights ``w = 1 / se^2``, ``S1 = sum w``, ``S2 = sum w^2`` and
-    ``Q = sum w (estimate - mean)^2``; each estimate then gets the normal posterior around
-    the weighted mean. Where the estimates differ no more than their errors say, they all
-    move to the mean; where they differ much more, they stay nearly as they are. Fewer
-    than three estimates with an error are returned as they are.
-    """
-    estimate, se = np.asarray(estimate, float), np.asarray(se, float)
-    usable = np.isfinite(estimate) & np.isfinite(se) & (se > 0)
-    if usable.sum() < 3:
-        return estimate.copy(), se.copy()
-    weight = 1.0 / se[usable] ** 2
-    total = weight.sum()
-    mean = np.sum(weight * estimate[usable]) / total
-    q = np.sum(weight * (estimate[usable] - mean) ** 2)
-    tau2 = max(0.0, (q - (usable.sum() - 1)) / (total - np.sum(weight**2) / total))
-    posterior, posterior_se = estimate.copy(), se.copy()
-    if tau2 == 0:
-        posterior[usable] = mean
-        posterior_se[usable] = np.sqrt(1.0 / total)
-        return posterior, posterior_se
-    precision = weight + 1.0 / tau2
-    posterior[usable] = (weight * estimate[usable] + mean / tau2) / precision
-    posterior_se[usable] = np.sqrt(1.0 / precision)
-    return posterior, posterior_se

@@ -33,7 +33,6 @@ from scipy import stats
 GAMMA, LOGNORMAL = "gamma", "lognormal"
 
 
-
 def _hermite(n: int) -> tuple[np.ndarray, np.ndarray]:
     """Gauss-Hermite nodes scaled for a standard normal, and weights summing to 1."""
     nodes, weights = np.polynomial.hermite.hermgauss(n)
@@ -98,9 +97,7 @@ def cdf(y, mean, phi, theta, c, theta_se=0.0, mixing: str = GAMMA) -> np.ndarray
     return _nb("cdf", y[..., None], means, sizes) @ weights
 
 
-def upper_p(
-    y, mean, phi, theta, c, theta_se=0.0, mixing: str = GAMMA, *, mid: bool
-) -> np.ndarray:
+def upper_p(y, mean, phi, theta, c, theta_se=0.0, mixing: str = GAMMA, *, mid: bool) -> np.ndarray:
     """One-sided upper p-value of the observed count ``y``.
 
     ``mid``: the mid-p-value P(Y > y) + P(Y = y) / 2, which is on average uniform under the

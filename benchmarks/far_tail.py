@@ -1,14 +1,17 @@
 """The far tail of the weekly test, where BH over ~600 series looks (p near 1e-4).
 
-    .venv/bin/python -m benchmarks.far_tail exact            # gamma against lognormal
+    .venv/bin/python -m benchmarks.far_tail exact            # DEFAULT against the candidates
     .venv/bin/python -m benchmarks.far_tail null --only regime dense --busier 5 --partnerships 9
+    .venv/bin/python -m benchmarks.far_tail null --only dense --config THETA_ERROR
     .venv/bin/python -m benchmarks.far_tail badge           # histories with a level shift
 
 ``exact``: negative-binomial series with a season (not the model's law), one GLM fit per
-series as DEFAULT makes it, and for each the week test's exact false rate at level ``a``:
-the probability, under the true negative binomial, of a count whose p-value is at or below
-``a``, averaged over the series and divided by ``a`` (1 is calibrated, above 1 too many
-flags). Printed for the fit's error taken as gamma (DEFAULT) and as lognormal.
+series, and for each the week test's exact false rate at level ``a``: the probability,
+under the true negative binomial, of a count whose p-value is at or below ``a``, averaged
+over the series and divided by ``a`` (1 is calibrated, above 1 too many flags). Printed for
+DEFAULT and for ``deviations.THETA_ERROR`` (consistent levels, theta's error), each with
+the fit's error taken as gamma and as lognormal. ``null`` and the scorecard take
+``--config THETA_ERROR`` too.
 
 ``null``: the scorecard's processes without plants (``benchmarks.validity_scorecard``), more
 partnerships than its three, each run week by week as the app runs it: partnership weeks
@@ -37,7 +40,7 @@ from benchmarks import validity_scorecard as sc
 LEVELS = (1e-2, 1e-3, 1e-4, 1e-5)
 
 
-def exact_size(mean: float, theta: float, n: int, seed: int, mixing: str) -> list[float]:
+def exact_size(mean: float, theta: float, n: int, seed: int, config) -> list[float]:
     """The week test's exact false rate over its level at each of ``LEVELS``."""
     rng = np.random.default_rng(seed)
     weeks = 5 * 52 + 30
@@ -45,11 +48,11 @@ def exact_size(mean: float, theta: float, n: int, seed: int, mixing: str) -> lis
     counts = rng.negative_binomial(1 / theta, 1 / (1 + theta * truth), size=(n, 1, weeks))
     table = aggregate.stack_series(counts, first_week=sc.SYNTH_FIRST)
     target = weeks - 1
-    dev = deviations.weekly_deviations(table, target, replace(deviations.DEFAULT, mixing=mixing))
+    dev = deviations.weekly_deviations(table, target, config)
     rows = np.flatnonzero(dev.method[:n] == deviations.GLM)
-    law = [np.asarray(v)[rows, None] for v in (dev.expected, dev.phi, dev.theta, dev.fit_cv2, dev.theta_se)]
+    law = [np.asarray(v)[rows, None] for v in dev.law()]
     y = np.arange(0, int(mean * 8 + 40))[None, :]
-    p = predictive.upper_p(y, *law, mixing, mid=True)
+    p = predictive.upper_p(y, *law, config.mixing, mid=True)
     sizes = []
     for level in LEVELS:
         first = np.where((p <= level).any(axis=1), np.argmax(p <= level, axis=1), np.inf)
@@ -58,7 +61,7 @@ def exact_size(mean: float, theta: float, n: int, seed: int, mixing: str) -> lis
     return sizes
 
 
-def null_weeks(make, partnerships: int, seed: int) -> None:
+def null_weeks(make, partnerships: int, seed: int, config) -> None:
     rng = np.random.default_rng(seed)
     flagged, p_values, methods = [], {"week": [], "four weeks": [], "combined": []}, []
     kinds = {"GLM cell": 0, "GLM cell with theta 0": 0, "pooled cell": 0, "total": 0}
@@ -67,7 +70,7 @@ def null_weeks(make, partnerships: int, seed: int) -> None:
         table = sc.table_of([d.counts for d in datasets], datasets[0].first_week)
         n_weeks = datasets[0].counts.shape[2]
         for target in range(n_weeks - 52, n_weeks):
-            dev = deviations.weekly_deviations(table, target, deviations.DEFAULT)
+            dev = deviations.weekly_deviations(table, target, config)
             hit = dev.level == deviations.DEVIATION
             flagged += [hit[table.group == g].any() for g in np.unique(table.group)]
             cell = (table.area != ALL) & (table.category != ALL)
@@ -123,15 +126,24 @@ def main() -> None:
     parser.add_argument("--busier", type=float, default=1.0)
     parser.add_argument("--partnerships", type=int, default=9)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--config", default="DEFAULT", help="null: a configuration of analysis.deviations"
+    )
     args = parser.parse_args()
     if args.part == "exact":
+        configs = {
+            "DEFAULT": deviations.DEFAULT,
+            "DEFAULT lognormal": replace(deviations.DEFAULT, mixing=predictive.LOGNORMAL),
+            "THETA_ERROR": deviations.THETA_ERROR,
+            "THETA_ERROR lognormal": replace(deviations.THETA_ERROR, mixing=predictive.LOGNORMAL),
+        }
         for mean, theta, seed in ((0.6, 0.3, 4), (1.0, 0.25, 1), (5.0, 0.1, 2), (20.0, 0.1, 3)):
-            for mixing in (predictive.GAMMA, predictive.LOGNORMAL):
-                sizes = exact_size(mean, theta, 3000, seed, mixing)
+            for name, config in configs.items():
+                sizes = exact_size(mean, theta, 3000, seed, config)
                 figures = "  ".join(
                     f"{a:.0e}: {s:4.2f}" for a, s in zip(LEVELS, sizes, strict=True)
                 )
-                print(f"mean {mean:4.1f} theta {theta:4.2f} {mixing:9s} rate over level  {figures}")
+                print(f"mean {mean:4.1f} theta {theta:4.2f} {name:21s} rate over level  {figures}")
         return
     if args.part == "badge":
         badge_after_shifts(args.seed)
@@ -141,7 +153,7 @@ def main() -> None:
             print(
                 f"== {name} x {args.busier:g}, {args.partnerships} partnerships, seed {args.seed}"
             )
-            null_weeks(make, args.partnerships, args.seed)
+            null_weeks(make, args.partnerships, args.seed, getattr(deviations, args.config))
 
 
 if __name__ == "__main__":

@@ -37,6 +37,9 @@ CANDIDATES = {
     # the GLM's error as lognormal in the week's law (measured, not adopted: the far tail
     # is nearer its level, but outbreaks were lost where trends met level shifts)
     "lognormal fit error": replace(deviations.DEFAULT, mixing=predictive.LOGNORMAL),
+    # consistent levels and theta's error (measured, not adopted: the far tail nearer its
+    # level, but outbreaks lost where theta is uncertain)
+    "consistent, theta error": deviations.THETA_ERROR,
     # Not a method: BH at twice the q bounds what a discrete-aware BH (one that spends the
     # slack of conservative small-count p-values) could find at the same data.
     "q 0.10 (bound)": replace(deviations.DEFAULT, q=0.10),
@@ -56,7 +59,7 @@ def _run(table, tested, config):
         shape = predictive.size(dev.expected, dev.phi, dev.theta + dev.fit_cv2)
         out["shape"].append(shape)
         out["bar"].append(_bh_bar(dev.p_series, table.group, config.q))
-        law = (dev.expected, dev.phi, dev.theta, dev.fit_cv2, dev.theta_se, config.mixing)
+        law = (*dev.law(), config.mixing)
         p_ge = predictive.upper_p(dev.observed, *law, mid=False)
         p_ge = np.where(np.isfinite(dev.p_value), p_ge, np.nan)
         adjusted = fdr.bh_adjust(p_ge, table.group)

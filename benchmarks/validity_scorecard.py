@@ -4,6 +4,7 @@
     .venv/bin/python -m benchmarks.validity_scorecard --quick    # fewer partnerships and weeks
     .venv/bin/python -m benchmarks.validity_scorecard --no-r     # without Rscript
     .venv/bin/python -m benchmarks.validity_scorecard --busier 5  # 5x the synthetic incidents
+    .venv/bin/python -m benchmarks.validity_scorecard --config THETA_ERROR  # a candidate
 
 Prints every row of the table in issue 9 for DEFAULT and the picture's configuration
 (``deviations.PICTURE``: the same weekly flags, a rarer rising badge), per data-generating
@@ -54,7 +55,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import stats
@@ -724,7 +725,20 @@ def main() -> None:
     parser.add_argument(
         "--busier", type=float, default=1.0, help="multiply the synthetic incidents a year"
     )
+    parser.add_argument(
+        "--config",
+        default="DEFAULT",
+        help="a configuration of analysis.deviations (e.g. THETA_ERROR) in DEFAULT's rows; "
+        "the picture's rows get it with the picture's badge",
+    )
     args = parser.parse_args()
+    config = getattr(deviations, args.config)
+    CONFIGS["DEFAULT"] = config
+    CONFIGS["picture"] = replace(
+        config,
+        rise_one_in=deviations.PICTURE.rise_one_in,
+        rise_window_error=deviations.PICTURE.rise_window_error,
+    )
     if args.quick:
         args.partnerships, args.weeks = 1, 26
     r_ok = not args.no_r and r_ready()

@@ -314,7 +314,7 @@ def test_weeks_that_stay_off_the_fit_together_do_not_make_four_weeks_unusual():
 def _exact_size(dev, rows, truth, theta, level, mixing):
     """The week test's exact false rate at ``level``: per series, the probability under the
     true negative binomial of a count whose p-value is at or below ``level``."""
-    law = [np.asarray(v)[rows, None] for v in (dev.expected, dev.phi, dev.theta, dev.fit_cv2, dev.theta_se)]
+    law = [np.asarray(v)[rows, None] for v in dev.law()]
     y = np.arange(0, 60)[None, :]
     p = predictive.upper_p(y, *law, mixing, mid=True)
     first = np.where((p <= level).any(axis=1), np.argmax(p <= level, axis=1), np.inf)
@@ -324,23 +324,18 @@ def _exact_size(dev, rows, truth, theta, level, mixing):
 def test_consistent_levels_and_thetas_error_bring_the_far_tail_nearer_its_level():
     """1,500 series, negative binomial (mean 1 a week, theta 0.25, a season; not the model's
     law): the week test's exact false rate at p = 1e-4, where BH over ~600 series looks.
-    Farrington's plain reweighting with theta taken as known reached it 1.73 times as often
-    as the level; with the consistent levels and theta's error (DEFAULT) 1.46 times, and
-    with the fit's error also taken as lognormal 1.14 times."""
+    DEFAULT (Farrington's plain reweighting, theta taken as known) reaches it 1.73 times as
+    often as the level; with the consistent levels and theta's error (``THETA_ERROR``) 1.46
+    times, and with the fit's error also taken as lognormal 1.14 times."""
     rng = np.random.default_rng(11)
     n, weeks, theta = 1500, 5 * 52 + 30, 0.25
     mean = 1.0 + 0.3 * np.sin(2 * np.pi * np.arange(weeks) / 52.18)
     counts = rng.negative_binomial(1 / theta, 1 / (1 + theta * mean), size=(n, 1, weeks))
     table = aggregate.stack_series(counts, first_week=FIRST)
-    plain = replace(
-        deviations.DEFAULT,
-        baseline=replace(deviations.DEFAULT.baseline, consistent=False),
-        theta_error=False,
-    )
     configs = {
-        "plain": plain,
         "DEFAULT": deviations.DEFAULT,
-        "lognormal": replace(deviations.DEFAULT, mixing=predictive.LOGNORMAL),
+        "THETA_ERROR": deviations.THETA_ERROR,
+        "lognormal": replace(deviations.THETA_ERROR, mixing=predictive.LOGNORMAL),
     }
     size = {}
     for name, config in configs.items():
@@ -348,9 +343,9 @@ def test_consistent_levels_and_thetas_error_bring_the_far_tail_nearer_its_level(
         rows = np.flatnonzero(dev.method[:n] == deviations.GLM)
         assert len(rows) > 0.9 * n
         size[name] = _exact_size(dev, rows, mean[-1], theta, 1e-4, config.mixing)
-    assert size["plain"] > 1.6
-    assert size["DEFAULT"] < 0.9 * size["plain"]
-    assert size["lognormal"] < 0.85 * size["DEFAULT"]
+    assert size["DEFAULT"] > 1.6
+    assert size["THETA_ERROR"] < 0.9 * size["DEFAULT"]
+    assert size["lognormal"] < 0.85 * size["THETA_ERROR"]
 
 
 def test_the_badges_reference_error_is_the_windows_and_grows_where_a_level_moved():

@@ -154,7 +154,9 @@ def test_the_consistent_reweighting_still_down_weights_a_past_outbreak():
     outbreak[:, plan.columns[plan.level == plan.target_level][:3]] = 30
     settings = {"plain": {}, "consistent": {"consistent": True}, "unweighted": {"reweight": False}}
     before, after = _fits(counts, **settings), _fits(outbreak, **settings)
-    rise = {name: np.exp(after[name].eta).mean() / np.exp(before[name].eta).mean() for name in settings}
+    rise = {
+        name: np.exp(after[name].eta).mean() / np.exp(before[name].eta).mean() for name in settings
+    }
     assert rise["unweighted"] > 1.1
     assert rise["consistent"] < 1.04
     assert rise["consistent"] == pytest.approx(rise["plain"], abs=0.01)

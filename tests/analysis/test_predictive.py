@@ -71,7 +71,10 @@ def test_lognormal_mixing_has_the_heavier_upper_tail():
     lognormal = predictive.upper_p(y, 4.0, 1.0, 0.0, 0.2, 0.0, predictive.LOGNORMAL, mid=True)
     assert (lognormal > gamma).all()
     assert lognormal[-1] > 10 * gamma[-1]
-    plain = [predictive.upper_p(y, 4.0, 1.0, 0.2, 0.0, 0.0, m, mid=True) for m in ("gamma", "lognormal")]
+    plain = [
+        predictive.upper_p(y, 4.0, 1.0, 0.2, 0.0, 0.0, mixing, mid=True)
+        for mixing in (predictive.GAMMA, predictive.LOGNORMAL)
+    ]
     np.testing.assert_allclose(*plain)
 
 
@@ -79,8 +82,7 @@ def test_thetas_error_keeps_the_mean_and_widens_the_far_tail():
     """Averaged over theta within its standard error, the law keeps its mean (theta does
     not move it) and reaches far counts more often than with theta taken as known (at 30
     six times as often; near the shoulder, at 10, slightly less)."""
-    y, known = _pmf(4.0, 1.0, 0.2, 0.05, predictive.GAMMA)
-    _, uncertain = _pmf(4.0, 1.0, 0.2, 0.05, predictive.GAMMA, theta_se=0.1)
+    y, uncertain = _pmf(4.0, 1.0, 0.2, 0.05, predictive.GAMMA, theta_se=0.1)
     assert np.sum(uncertain * y) == pytest.approx(4.0, rel=1e-6)
     far = np.array([20, 30])
     plain = predictive.upper_p(far, 4.0, 1.0, 0.2, 0.05, 0.0, predictive.GAMMA, mid=True)
