@@ -319,7 +319,7 @@ def municipality_stages():
 def scan_against_brute_force(xy, location, day):
     """One observed scan against the tests' brute-force reference (every circle and window by
     the textbook formula, vectorised numpy) on the same input."""
-    from tests.analysis.test_scan import _brute_force
+    from tests.analysis.brute_force_scan import brute_force
 
     keep = day >= day.max() - 364
     settings = {"max_radius": 1000.0, "max_days": 28, "min_cases": 3, "max_share": 0.5}
@@ -327,7 +327,7 @@ def scan_against_brute_force(xy, location, day):
         lambda: scan.space_time_scan(xy, location, day, replications=0, **settings)
     )
     reference, (llr, _, _) = best_time(
-        lambda: _brute_force(xy, location[keep], day[keep], day.max(), **settings), repeat=1
+        lambda: brute_force(xy, location[keep], day[keep], day.max(), **settings), repeat=1
     )
     print(
         f"one observed scan: ours {ours * 1000:.0f} ms (with set-up), brute force "

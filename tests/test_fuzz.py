@@ -2,7 +2,7 @@
 never a server error. This looks for the class of bug, where tests/test_bad_input.py pins the
 instances found by hand.
 
-Every URL pattern the isolation walk knows (tests/test_isolation.py: the same ROUTES, the same
+Every URL pattern the isolation walk knows (tests/routes.py: the same ROUTES, the same
 small world of partnerships A and B) is fuzzed, each by a Hypothesis test of its own:
 
 - which query parameters a page reads is found out, not listed: one ordinary request is made
@@ -38,15 +38,15 @@ from hypothesis import strategies as st
 
 from lagesbild.partnerships.access import Role
 from tests.factories import make_member
-from tests.test_isolation import (
+from tests.routes import (
     DEFAULT_PARAMS,
     QUERY_KEYS,
     ROUTES,
     WALKED,
     Route,
     World,
-    _url,
     build_world,
+    route_url,
 )
 
 MAX_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
@@ -225,10 +225,10 @@ CASES = [pytest.param(name, route, id=name) for name, route in WALKED]
 @pytest.mark.parametrize(("name", "route"), CASES)
 def test_no_input_makes_a_page_fail_or_a_refusal_write(name, route, fuzz_world, db):
     if name not in ROUTES:
-        pytest.fail(f"new URL pattern {name} ({route}): add it to ROUTES in test_isolation.py")
+        pytest.fail(f"new URL pattern {name} ({route}): add it to ROUTES in tests/routes.py")
     spec = ROUTES[name]
     world = fuzz_world
-    url = _url(name, route, spec, world)
+    url = route_url(name, route, spec, world)
     form = _form(spec, world)
     coordinator = world.client("coordinator_a")
     read: dict[str, set[str]] = {}

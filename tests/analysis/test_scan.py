@@ -6,57 +6,16 @@ from hypothesis import strategies as st
 
 from analysis.montecarlo import replicate_keys, uniform_below
 from analysis.scan import retrospective_space_time_scan, space_time_scan
+from tests.analysis.brute_force_scan import brute_force, circles
 
 SETTINGS = {"max_radius": 450.0, "max_days": 10, "min_cases": 3, "max_share": 0.5}
-
-
-def _circles(xy, max_radius, ties="satscan"):
-    """Every circle around every location, as membership rows (brute force: no running sums,
-    no pruning). SaTScan's circles are the k nearest locations for every k, equal distances
-    taken in x, then y order; "rings" circles are every location within each distance."""
-    distance = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])
-    masks = []
-    for row in distance:
-        if ties == "rings":
-            for radius in np.unique(row[row <= max_radius]):
-                masks.append(row <= radius + 1e-6)
-            continue
-        order = np.lexsort((xy[:, 1], xy[:, 0], np.round(row, 6)))
-        for k in range(1, int(np.sum(row <= max_radius + 1e-6)) + 1):
-            mask = np.zeros(len(xy), dtype=bool)
-            mask[order[:k]] = True
-            masks.append(mask)
-    return np.array(masks)
-
-
-def _brute_force(
-    xy, location, days, end, max_radius, max_days, min_cases, max_share, ties="satscan"
-):
-    """Most likely cylinder by the textbook formula over every circle and window."""
-    total = len(location)
-    masks = _circles(xy, max_radius, ties)
-    offset = end - days
-    counts = np.zeros((len(xy), max_days))
-    recent = offset < max_days
-    np.add.at(counts, (location[recent], offset[recent]), 1)
-    cases = masks @ np.cumsum(counts, axis=1)  # circles x windows
-    spatial = masks @ np.bincount(location, minlength=len(xy))
-    expected = np.outer(spatial, np.cumsum(np.bincount(offset[recent], minlength=max_days)))
-    expected = expected / total
-    valid = (cases >= min_cases) & (cases > expected) & (spatial[:, None] <= max_share * total)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        llr = cases * np.log(cases / expected)
-        llr += (total - cases) * np.log((total - cases) / (total - expected))
-    llr = np.where(valid, llr, 0.0)
-    circle, window = np.unravel_index(np.argmax(llr), llr.shape)
-    return llr[circle, window], set(np.flatnonzero(masks[circle])), window + 1
 
 
 def _brute_force_retrospective(xy, location, days, max_radius, max_days, min_cases, max_share):
     """Most likely cylinder over every circle and every window of 1..max_days days inside
     the first..last day: (LLR, members, first day, days)."""
     total = len(location)
-    masks = _circles(xy, max_radius)
+    masks = circles(xy, max_radius)
     first_day, n_days = days.min(), days.max() - days.min() + 1
     counts = np.zeros((len(xy), n_days))
     np.add.at(counts, (location, days - first_day), 1)
@@ -79,9 +38,9 @@ def _brute_force_retrospective(xy, location, days, max_radius, max_days, min_cas
 
 def _brute_force_p(xy, location, days, end, replications, seed):
     rng = np.random.default_rng(seed)
-    observed = _brute_force(xy, location, days, end, **SETTINGS)[0]
+    observed = brute_force(xy, location, days, end, **SETTINGS)[0]
     maxima = [
-        _brute_force(xy, location, rng.permutation(days), end, **SETTINGS)[0]
+        brute_force(xy, location, rng.permutation(days), end, **SETTINGS)[0]
         for _ in range(replications)
     ]
     return (np.sum(np.array(maxima) >= observed - 1e-9) + 1) / (replications + 1)
@@ -111,7 +70,7 @@ def test_most_likely_cluster_and_llr_equal_the_brute_force(seed, lattice, ties):
     xy, location, days = _incidents(seed=seed, lattice=lattice)
     location, days = _plant(location, days, centre=5, cases=4, seed=seed)
     result = space_time_scan(xy, location, days, **SETTINGS, replications=9, seed=0, ties=ties)
-    llr, members, window = _brute_force(xy, location, days, days.max(), **SETTINGS, ties=ties)
+    llr, members, window = brute_force(xy, location, days, days.max(), **SETTINGS, ties=ties)
     primary = result.clusters[0]
     assert primary.llr == pytest.approx(llr, rel=1e-10)
     assert set(primary.locations.tolist()) == members
@@ -304,5 +263,5 @@ def test_each_replicates_maximum_equals_the_brute_force_scan_of_its_shuffle(seed
             j = k + uniform_below(key, k, len(shuffled) - k)
             shuffled[k], shuffled[j] = shuffled[j], shuffled[k]
         shuffled_offset = np.concatenate([window_offsets, np.sort(offset[~recent])])
-        llr = _brute_force(xy, shuffled, days.max() - shuffled_offset, days.max(), **SETTINGS)[0]
+        llr = brute_force(xy, shuffled, days.max() - shuffled_offset, days.max(), **SETTINGS)[0]
         assert maximum == pytest.approx(llr, rel=1e-10)
