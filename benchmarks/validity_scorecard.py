@@ -63,6 +63,7 @@ from scipy import stats
 from analysis import aggregate, deviations, farrington, weeks
 from analysis.aggregate import ALL
 from benchmarks.shared_data import shared_data
+from tests.analysis import r_reference
 
 DATA = shared_data()
 CHICAGO = DATA / "chicago-aggravated-assaults" / "chicago_aggravated_assaults.csv.gz"
@@ -431,23 +432,9 @@ def r_glrnb(counts: np.ndarray, tested: range, limits: list[float]) -> np.ndarra
 
 def r_farrington(counts: np.ndarray, first_week: int, tested: range) -> dict[str, np.ndarray]:
     """R's farringtonFlexible (Noufaily settings) on the tested weeks (series x weeks)."""
-    from tests.analysis.test_farrington_r import R_SCRIPT
-
     with tempfile.TemporaryDirectory() as tmp:
-        tmp = pathlib.Path(tmp)
-        np.savetxt(tmp / "observed.csv", counts[:, : tested.stop].T, fmt="%d", delimiter=",")
-        (tmp / "mondays.txt").write_text(
-            "\n".join(str(weeks.monday(first_week + j)) for j in range(tested.stop)) + "\n"
-        )
-        (tmp / "range.txt").write_text("\n".join(str(k + 1) for k in tested) + "\n")
-        (tmp / "run.R").write_text(R_SCRIPT)
-        subprocess.run(
-            ["Rscript", str(tmp / "run.R"), str(tmp / "observed.csv"), str(tmp / "mondays.txt"),
-             str(tmp / "range.txt"), str(tmp / "r")],
-            check=True, capture_output=True,
-        )  # fmt: skip
-        load = lambda name: np.loadtxt(tmp / f"r.{name}", delimiter=",", ndmin=2).T  # noqa: E731
-        return {name: load(name) for name in ("expected", "alarm", "p")}
+        result = r_reference.farrington_flexible(counts, first_week, tested, pathlib.Path(tmp))
+    return {name: result[name].T for name in ("expected", "alarm", "p")}
 
 
 # --- the scorecard --------------------------------------------------------------------------

@@ -13,29 +13,11 @@ import numpy as np
 import pytest
 
 from analysis import aggregate, deviations, weeks
+from tests.analysis import r_reference
 
 FIRST = weeks.week_index(dt.date(2017, 1, 2))
 N_WEEKS = 6 * 52 + 20
 TARGETS = range(N_WEEKS - 12, N_WEEKS)
-
-R_SCRIPT = """
-suppressMessages(library(surveillance))
-args <- commandArgs(trailingOnly = TRUE)
-observed <- as.matrix(read.csv(args[1], header = FALSE))
-mondays <- as.Date(readLines(args[2]))
-range <- as.integer(readLines(args[3]))
-data <- sts(observed = observed, epoch = mondays, frequency = 52, epochAsDate = TRUE)
-control <- list(range = range, b = 5, w = 3, noPeriods = 10, pastWeeksNotIncluded = 26,
-  weightsThreshold = 2.58, thresholdMethod = "nbPlugin", alpha = 0.05, limit54 = c(5, 4),
-  glmWarnings = FALSE)
-result <- suppressWarnings(farringtonFlexible(data, control = control))
-out <- function(x, name) write.table(x, paste0(args[4], name), sep = ",",
-  row.names = FALSE, col.names = FALSE, na = "NaN")
-out(result@control$mu0Vector, ".expected")
-out(upperbound(result), ".upper")
-out(alarms(result) * 1, ".alarm")
-out(result@control$pvalue, ".p")
-"""
 
 
 def r_available():
@@ -81,21 +63,7 @@ def sparse_counts():
 @functools.cache
 def r_results(tmp, make=simulated_counts):
     counts = make()
-    np.savetxt(tmp / "observed.csv", counts.T, fmt="%d", delimiter=",")
-    (tmp / "mondays.txt").write_text(
-        "\n".join(str(weeks.monday(FIRST + j)) for j in range(N_WEEKS)) + "\n"
-    )
-    (tmp / "range.txt").write_text("\n".join(str(k + 1) for k in TARGETS) + "\n")
-    (tmp / "run.R").write_text(R_SCRIPT)
-    subprocess.run(
-        ["Rscript", str(tmp / "run.R"), str(tmp / "observed.csv"), str(tmp / "mondays.txt"),
-         str(tmp / "range.txt"), str(tmp / "r")],
-        check=True,
-        capture_output=True,
-    )  # fmt: skip
-    load = functools.partial(np.loadtxt, delimiter=",", ndmin=2)
-    names = ("expected", "upper", "alarm", "p")
-    return counts, {name: load(tmp / f"r.{name}") for name in names}
+    return counts, r_reference.farrington_flexible(counts, FIRST, TARGETS, tmp)
 
 
 @functools.cache
