@@ -389,20 +389,8 @@ def _irls(y, prior, t, lev, n_levels, with_trend, stop, coef, mu, work, sums):
             rz[lev[i]] += w * z
             c += w * t[i] * t[i]
             rtz += w * t[i] * z
-        tau = 0.0
-        schur = 1.0
-        if with_trend:
-            schur = c
-            tz = rtz
-            for level in range(n_levels):
-                if a[level] > 0:
-                    schur -= b[level] * b[level] / a[level]
-                    tz -= b[level] * rz[level] / a[level]
-            tau = tz / schur
-        for level in range(n_levels):
-            coef[level] = (rz[level] - b[level] * tau) / a[level] if a[level] > 0 else 0.0
-        coef[n_levels] = tau
-        sums[2, 0] = schur
+        sums[2, 0] = _solve_arrow(a, b, c, rz, rtz, with_trend, coef)
+        tau = coef[n_levels]
         rank = 1 if with_trend else 0
         for level in range(n_levels):
             rank += a[level] > 0
@@ -416,6 +404,28 @@ def _irls(y, prior, t, lev, n_levels, with_trend, stop, coef, mu, work, sums):
             return True, rank
         dev_old = dev
     return False, rank
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _solve_arrow(a, b, c, level_rhs, trend_rhs, with_trend, out):
+    """Solve the normal equations of levels plus a trend (the arrow matrix of level weights
+    ``a``, level times ``b``, trend ``c``) for the right-hand sides; the levels, then the
+    trend, go into ``out``. Returns the trend's Schur complement (1 without a trend)."""
+    n_levels = a.shape[0]
+    trend = 0.0
+    schur = 1.0
+    if with_trend:
+        schur = c
+        rhs = trend_rhs
+        for level in range(n_levels):
+            if a[level] > 0:
+                schur -= b[level] * b[level] / a[level]
+                rhs -= b[level] * level_rhs[level] / a[level]
+        trend = rhs / schur
+    for level in range(n_levels):
+        out[level] = (level_rhs[level] - b[level] * trend) / a[level] if a[level] > 0 else 0.0
+    out[n_levels] = trend
+    return schur
 
 
 @numba.njit(cache=True, error_model="numpy")
@@ -552,18 +562,10 @@ def _consistent_step(model, with_trend, theta, reweighting, coef, mu, work, sums
         score[lev[i]] += g
         c += w * t[i] * t[i]
         score_t += g * t[i]
-    step_t = 0.0
-    if with_trend:
-        schur = c
-        for level in range(n_levels):
-            if a[level] > 0:
-                schur -= b[level] * b[level] / a[level]
-                score_t -= b[level] * score[level] / a[level]
-        step_t = score_t / schur
-    for level in range(n_levels):
-        if a[level] > 0:
-            coef[level] += (score[level] - b[level] * step_t) / a[level]
-    coef[n_levels] += step_t
+    step = np.empty(n_levels + 1)
+    _solve_arrow(a, b, c, score, score_t, with_trend, step)
+    for k in range(n_levels + 1):
+        coef[k] += step[k]
     for i in range(y.shape[0]):
         mu[i] = np.exp(coef[lev[i]] + coef[n_levels] * t[i])
 
