@@ -577,7 +577,7 @@ def _downweighted_excess(mu, theta, scale, threshold):
     down-weighting takes off an ordinary week's score, a negative number."""
     if scale <= 0:
         return 0.0
-    # the smallest count whose Anscombe residual is above the threshold
+    # the smallest count whose Anscombe residual is above the threshold (above mu)
     root = mu ** (1.0 / 6.0) * (threshold * np.sqrt(scale) / 1.5 + np.sqrt(mu))
     k = np.floor(root**1.5) + 1.0
     if theta > 0:
@@ -599,7 +599,7 @@ def _downweighted_excess(mu, theta, scale, threshold):
     for _ in range(100_000):
         term = pmf * (_anscombe_weight(k, mu, scale, threshold) - 1.0) * (k - mu)
         total += term
-        if -term < 1e-12 * max(-total, 1e-300) and k > mu:
+        if -term < 1e-12 * max(-total, 1e-300):  # the tail no longer adds anything
             break
         if theta > 0:
             pmf *= (k + size) / (k + 1.0) * ratio
