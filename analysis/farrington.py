@@ -655,10 +655,12 @@ def _fit_all(
         if not selected[s]:
             continue
         y = np.empty(n)
+        observed = np.empty(n)
         y_max = 0.0
         for i in range(n):
             y[i] = counts[s, columns[i]]
-            if columns[i] >= start[s]:
+            observed[i] = 1.0 if columns[i] >= start[s] else 0.0
+            if observed[i] > 0:
                 y_max = max(y_max, y[i])
         years = 0
         for i in range(window_start.shape[0]):
@@ -683,9 +685,6 @@ def _fit_all(
         if not ok or sums[0, target_level] <= 0:
             continue
         if consistent and reweight:
-            observed = np.empty(n)
-            for i in range(n):
-                observed[i] = 1.0 if columns[i] >= start[s] else 0.0
             for _ in range(CONSISTENT_STEPS):
                 theta = _capped_theta(y, mu, observed, df)
                 _consistent_step(model, with_trend, theta, reweighting, coef, mu, work, sums)
@@ -715,10 +714,8 @@ def _fit_all(
         # all observed weeks count (capped), not only the ones the reweighting kept: it trims
         # the upper tail of ordinary weeks too, and a dispersion without it makes p-values
         # too small
-        for i in range(n):
-            weight[i] = 1.0 if columns[i] >= start[s] else 0.0
-        theta_out[s] = _capped_theta(y, mu, weight, df)
-        theta_se_out[s] = _theta_se(y, mu, weight, df, theta_out[s])
+        theta_out[s] = _capped_theta(y, mu, observed, df)
+        theta_se_out[s] = _theta_se(y, mu, observed, df, theta_out[s])
 
 
 @numba.njit(cache=True, error_model="numpy")
