@@ -18,6 +18,11 @@ hundreds of series looks:
   A GLM's estimate of log m is close to normal (the Wald error its standard error
   describes), so its error makes m lognormal, whose upper tail is heavier than the gamma's
   of the same variance. The mixture is integrated by Gauss-Hermite quadrature.
+- ``"poisson-lognormal"``: the same, and the week's own variation around the true mean is
+  lognormal too, with squared CV ``theta`` (the negative binomial's is gamma): the rate is
+  ``m`` times one lognormal whose log-variance is ``log(1 + c) + log(1 + theta)``, and the
+  count Poisson around it (or quasi-Poisson with ``phi``). Same mean and variance as the
+  others, a heavier far tail.
 
 An estimated ``theta`` is uncertain too, and a far tail computed with it as if it were
 known is reached too often where it came out low. With ``theta_se`` the law is averaged
@@ -30,7 +35,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-GAMMA, LOGNORMAL = "gamma", "lognormal"
+GAMMA, LOGNORMAL, POISSON_LOGNORMAL = "gamma", "lognormal", "poisson-lognormal"
 
 
 def _hermite(n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -72,9 +77,14 @@ def _components(mean, phi, theta, c, theta_se, mixing):
     if np.any(theta_se > 0):
         theta = np.maximum(theta + theta_se * _THETA_NODES, 0.0)
         weights = _THETA_WEIGHTS
-    if mixing == LOGNORMAL:
+    if mixing in (LOGNORMAL, POISSON_LOGNORMAL):
         # m exp(s z - s^2 / 2) with s^2 = log(1 + c): the mean stays m, its squared CV is c
-        s2 = np.log1p(c)[..., None]
+        s2 = np.log1p(c)
+        if mixing == POISSON_LOGNORMAL:
+            # the week's own variation is lognormal too, with squared CV theta
+            s2 = s2 + np.log1p(theta)
+            theta = np.zeros_like(theta)
+        s2 = s2[..., None]
         means = mean[..., None] * np.exp(np.sqrt(s2) * _NODES - s2 / 2.0)
         sizes = size(means, phi[..., None], theta[..., None])
         weights = np.multiply.outer(weights, _WEIGHTS).ravel()

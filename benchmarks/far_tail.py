@@ -10,8 +10,9 @@ series, and for each the week test's exact false rate at level ``a``: the probab
 under the true negative binomial, of a count whose p-value is at or below ``a``, averaged
 over the series and divided by ``a`` (1 is calibrated, above 1 too many flags). Printed for
 DEFAULT and for ``deviations.THETA_ERROR`` (consistent levels, theta's error), each with
-the fit's error taken as gamma and as lognormal. ``null`` and the scorecard take
-``--config THETA_ERROR`` too.
+the fit's error taken as gamma and as lognormal, and for ``deviations.LOGNORMAL_WEEKS``
+(the week's own variation lognormal). ``null`` and the scorecard take ``--config
+THETA_ERROR`` or ``--config LOGNORMAL_WEEKS`` too.
 
 ``null``: the scorecard's processes without plants (``benchmarks.validity_scorecard``), more
 partnerships than its three, each run week by week as the app runs it: partnership weeks
@@ -136,6 +137,7 @@ def main() -> None:
             "DEFAULT lognormal": replace(deviations.DEFAULT, mixing=predictive.LOGNORMAL),
             "THETA_ERROR": deviations.THETA_ERROR,
             "THETA_ERROR lognormal": replace(deviations.THETA_ERROR, mixing=predictive.LOGNORMAL),
+            "LOGNORMAL_WEEKS": deviations.LOGNORMAL_WEEKS,
         }
         for mean, theta, seed in ((0.6, 0.3, 4), (1.0, 0.25, 1), (5.0, 0.1, 2), (20.0, 0.1, 3)):
             for name, config in configs.items():

@@ -2,13 +2,15 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from scipy import stats
+from scipy import integrate, stats
 from statsmodels.stats.multitest import multipletests
 
 from analysis import deviations, fdr, pooled, predictive, rise
 
+MIXINGS = [predictive.GAMMA, predictive.LOGNORMAL, predictive.POISSON_LOGNORMAL]
 
-@pytest.mark.parametrize("mixing", [predictive.GAMMA, predictive.LOGNORMAL])
+
+@pytest.mark.parametrize("mixing", MIXINGS)
 def test_poisson_when_there_is_no_extra_variance(mixing):
     shape = predictive.size(np.array([2.0]), np.array([1.0]), np.array([0.0]))
     assert np.isinf(shape).all()
@@ -44,7 +46,7 @@ def _pmf(mean, phi, theta, c, mixing, theta_se=0.0):
     st.floats(0.0, 0.5),
     st.floats(0.0, 1.0),
     st.floats(0.0, 0.3),
-    st.sampled_from([predictive.GAMMA, predictive.LOGNORMAL]),
+    st.sampled_from(MIXINGS),
 )
 def test_mid_p_is_calibrated_on_average(mean, phi, theta, c, theta_se, mixing):
     y, pmf = _pmf(mean, phi, theta, c, mixing, theta_se)
@@ -52,13 +54,15 @@ def test_mid_p_is_calibrated_on_average(mean, phi, theta, c, theta_se, mixing):
     assert np.sum(pmf * p) == pytest.approx(0.5, abs=1e-6)
 
 
+@pytest.mark.parametrize("mixing", [predictive.LOGNORMAL, predictive.POISSON_LOGNORMAL])
 @pytest.mark.parametrize(
     ("mean", "phi", "theta", "c"), [(0.4, 1.0, 0.3, 0.1), (12.0, 1.5, 0.1, 0.6)]
 )
-def test_lognormal_mixing_keeps_the_mean_and_the_variance_of_its_parts(mean, phi, theta, c):
+def test_lognormal_mixing_keeps_the_mean_and_the_variance_of_its_parts(mean, phi, theta, c, mixing):
     """The mean is the fit's, and the variance is the week's own ``phi m + theta m^2`` taken
-    over the fit's error (squared CV ``c``) plus that error's ``c m^2``."""
-    y, pmf = _pmf(mean, phi, theta, c, predictive.LOGNORMAL)
+    over the fit's error (squared CV ``c``) plus that error's ``c m^2``, whether the week's
+    own extra variation is gamma or lognormal."""
+    y, pmf = _pmf(mean, phi, theta, c, mixing)
     assert np.sum(pmf * y) == pytest.approx(mean, rel=1e-6)
     variance = np.sum(pmf * y * y) - mean**2
     assert variance == pytest.approx(phi * mean + theta * (1 + c) * mean**2 + c * mean**2, rel=1e-4)
@@ -78,6 +82,36 @@ def test_lognormal_mixing_has_the_heavier_upper_tail():
     np.testing.assert_allclose(*plain)
 
 
+@pytest.mark.parametrize(
+    ("mean", "theta", "c", "y"), [(0.6, 0.3, 0.1, 11), (1.0, 0.25, 0.05, 13), (20.0, 0.1, 0.02, 85)]
+)
+def test_poisson_lognormal_is_poisson_over_a_lognormal_rate(mean, theta, c, y):
+    """Checked against adaptive quadrature, out to p near 1e-6: the rate is the mean times
+    the week's lognormal variation (squared CV ``theta``) times the fit's lognormal error
+    (squared CV ``c``), one lognormal whose log-variance is the sum of theirs."""
+    s2 = np.log1p(theta) + np.log1p(c)
+
+    def tail_at(z):
+        return stats.poisson.sf(y - 1, mean * np.exp(np.sqrt(s2) * z - s2 / 2)) * stats.norm.pdf(z)
+
+    expected = integrate.quad(tail_at, -12, 12, epsabs=0, epsrel=1e-10, limit=200)[0]
+    law = (mean, 1.0, theta, c, 0.0, predictive.POISSON_LOGNORMAL)
+    assert 1e-7 < expected < 1e-4
+    assert predictive.upper_p(y, *law, mid=False) == pytest.approx(expected, rel=1e-3)
+
+
+def test_a_lognormal_week_has_the_heavier_far_tail_at_the_same_variance():
+    """Beyond the shoulder a lognormal week's variation reaches a far count more often than
+    the negative binomial's gamma of the same variance (three times as often at 60 when the
+    mean is 20)."""
+    y = np.array([40, 50, 60])
+    law = (20.0, 1.0, 0.1, 0.0, 0.0)
+    gamma = predictive.upper_p(y, *law, predictive.GAMMA, mid=True)
+    lognormal = predictive.upper_p(y, *law, predictive.POISSON_LOGNORMAL, mid=True)
+    assert (lognormal > gamma).all()
+    assert lognormal[-1] > 3 * gamma[-1]
+
+
 def test_thetas_error_keeps_the_mean_and_widens_the_far_tail():
     """Averaged over theta within its standard error, the law keeps its mean (theta does
     not move it) and reaches far counts more often than with theta taken as known (at 30
@@ -91,7 +125,7 @@ def test_thetas_error_keeps_the_mean_and_widens_the_far_tail():
     assert averaged[-1] > 3 * plain[-1]
 
 
-@pytest.mark.parametrize("mixing", [predictive.GAMMA, predictive.LOGNORMAL])
+@pytest.mark.parametrize("mixing", MIXINGS)
 @pytest.mark.parametrize("theta_se", [0.0, 0.05])
 def test_quantile_is_the_smallest_count_that_reaches_the_probability(mixing, theta_se):
     mean = np.array([0.2, 1.0, 6.0, 80.0])
