@@ -35,7 +35,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from analysis import farrington, fdr, pooled, predictive, rise
+from analysis import farrington, fdr, pooled, predictive, rise, zero_inflation
 from analysis.aggregate import ALL, SeriesTable
 from analysis.farrington import SWEDISH_PEAKS, FarringtonConfig
 from analysis.predictive import GAMMA, LOGNORMAL, POISSON_LOGNORMAL
@@ -76,7 +76,9 @@ class DeviationConfig:
     about twice as large); both add how far the series' seasonal levels strayed from the fit
     year to year. ``theta_error``: the week test averages over the GLM's ``theta`` within
     its standard error (``analysis.predictive``) instead of taking it as known (measured,
-    not adopted: see ``THETA_ERROR``).
+    not adopted: see ``THETA_ERROR``). ``zero_inflation``: a series with its own GLM whose
+    category's weeks prefer it gets the zero-inflated law (quiet weeks and busy ones,
+    ``analysis.zero_inflation``) for the week test and its ranges.
     """
 
     baseline: FarringtonConfig = field(default_factory=FarringtonConfig)
@@ -99,6 +101,7 @@ class DeviationConfig:
     mixing: str = GAMMA
     rise_window_error: bool = True
     theta_error: bool = False
+    zero_inflation: bool = False
 
 
 # The trend is always fitted, as Noufaily et al. recommend, unless it extrapolates beyond the
@@ -139,6 +142,7 @@ THETA_ERROR = replace(
 # the dense city's null weeks fall below 5 %, but on negative binomial and regime-shift data
 # at five times the density it finds significantly fewer outbreaks than R + BH.
 LOGNORMAL_WEEKS = replace(DEFAULT, mixing=POISSON_LOGNORMAL)
+ZERO_INFLATED = replace(DEFAULT, zero_inflation=True)
 R_COMPATIBLE = DeviationConfig(
     alpha=0.05,
     predictive=False,
@@ -160,7 +164,8 @@ class Deviations:
     ``phi m + (theta + fit_cv2) m^2`` with ``phi`` the quasi-Poisson dispersion (1 by
     default), ``theta`` the negative-binomial overdispersion (``theta_se`` its standard error,
     over which the law is averaged) and ``fit_cv2`` the fit's squared coefficient of
-    variation; ``trend`` (the GLM kept its trend), ``method``.
+    variation; ``zero`` the share of quiet weeks of a zero-inflated series (0 for the
+    others); ``trend`` (the GLM kept its trend), ``method``.
     Test: ``p_value`` (the week's, one-sided; mid-p by default), ``p_windows`` (series x
     ``windows``: the p-value of the sum over each window of weeks ending with this one; the
     column of window 1 is ``p_value``), ``p_series`` (the windows' p-values combined, see
@@ -187,6 +192,7 @@ class Deviations:
     theta: np.ndarray
     theta_se: np.ndarray
     fit_cv2: np.ndarray
+    zero: np.ndarray
     trend: np.ndarray
     method: np.ndarray
     p_value: np.ndarray
@@ -218,6 +224,7 @@ class _Predictions:
     theta: np.ndarray
     theta_se: np.ndarray
     cv2: np.ndarray
+    zero: np.ndarray
     trend: np.ndarray
     recent_mean: np.ndarray  # series x recent weeks
     sum_spread: np.ndarray  # how much more k-week sums spread than the model says (>= 1)
@@ -233,6 +240,7 @@ class _Predictions:
             theta=np.zeros(n_series),
             theta_se=np.zeros(n_series),
             cv2=np.zeros(n_series),
+            zero=np.zeros(n_series),
             trend=np.zeros(n_series, bool),
             recent_mean=np.full((n_series, n_recent), np.nan),
             sum_spread=np.ones(n_series),
@@ -327,6 +335,8 @@ def _glm(table, target, plan, testable, recent, config, predictions) -> None:
     predictions.cv2[ok] = cv2[ok]
     predictions.trend[ok] = baseline.trend[ok]
     rows = np.flatnonzero(ok)
+    if config.zero_inflation:
+        predictions.zero[rows] = _quiet_share(table, baseline, rows, start)
     if peaks is None:
         recent_mean = baseline.expected_in(recent, rows)
     else:
@@ -346,6 +356,21 @@ def _glm(table, target, plan, testable, recent, config, predictions) -> None:
         )
         predictions.rise_cv2[rows] = fit_error + misfit
     predictions.glm = baseline
+
+
+def _quiet_share(table, baseline, rows, start) -> np.ndarray:
+    """``analysis.zero_inflation`` over the baseline's weeks, a category's series in a group
+    pooled."""
+    columns = baseline.design.columns
+    key = table.group[rows].astype(np.int64) * (int(table.category.max()) + 2) + (
+        table.category[rows] + 1
+    )
+    return zero_inflation.quiet_share(
+        table.counts[rows][:, columns],
+        baseline.expected_in(columns, rows),
+        _observed_mask(columns, start[rows]),
+        key,
+    )
 
 
 def _window_cv2(baseline, recent, recent_mean, rows) -> np.ndarray:
@@ -683,8 +708,15 @@ def _test(table, target, recent, predictions, config) -> Deviations:
     tested = predictions.method != UNTESTED
     mean = np.where(tested, predictions.mean, np.nan)
     law = (mean, predictions.phi, predictions.theta, predictions.cv2, predictions.theta_se)
+    zero = {"zero": predictions.zero}
     p_value = _by_mixing(
-        predictive.upper_p, predictions.method, config.mixing, observed, *law, mid=config.predictive
+        predictive.upper_p,
+        predictions.method,
+        config.mixing,
+        observed,
+        *law,
+        mid=config.predictive,
+        **zero,
     )
     p_value = np.where(tested, p_value, np.nan)
     p_windows = np.column_stack(
@@ -694,7 +726,9 @@ def _test(table, target, recent, predictions, config) -> Deviations:
         ]
     )
     tail = (1 - config.normal_range) / 2
-    normal_high = _by_mixing(predictive.quantile, predictions.method, config.mixing, 1 - tail, *law)
+    normal_high = _by_mixing(
+        predictive.quantile, predictions.method, config.mixing, 1 - tail, *law, **zero
+    )
     # the longer sums count only while this week is itself above its normal range: a week
     # back in it is not called unusual for the high weeks before it
     p_series = np.where(observed > normal_high, _combine(p_windows, config.combine), p_value)
@@ -704,7 +738,7 @@ def _test(table, target, recent, predictions, config) -> Deviations:
     level[enough & (p_series <= config.watch_p)] = WATCH
     level[enough & (p_adjusted <= config.q)] = DEVIATION
     threshold = _by_mixing(
-        predictive.quantile, predictions.method, config.mixing, 1 - config.alpha, *law
+        predictive.quantile, predictions.method, config.mixing, 1 - config.alpha, *law, **zero
     )
     alarm = (observed > threshold) & (observed_4w >= config.min_four_week_count) & (observed > 0)
     if config.r_quirks:  # R blanks the upper bound where its 5-in-4 rule fails
@@ -715,13 +749,16 @@ def _test(table, target, recent, predictions, config) -> Deviations:
         observed=observed,
         observed_4w=observed_4w,
         expected=mean,
-        normal_low=_by_mixing(predictive.quantile, predictions.method, config.mixing, tail, *law),
+        normal_low=_by_mixing(
+            predictive.quantile, predictions.method, config.mixing, tail, *law, **zero
+        ),
         normal_high=normal_high,
         threshold=threshold,
         phi=np.where(tested, predictions.phi, np.nan),
         theta=np.where(tested, predictions.theta, np.nan),
         theta_se=np.where(tested, predictions.theta_se, np.nan),
         fit_cv2=np.where(tested, predictions.cv2, np.nan),
+        zero=np.where(tested, predictions.zero, np.nan),
         trend=predictions.trend,
         method=predictions.method,
         p_value=p_value,
@@ -781,7 +818,10 @@ def _by_mixing(function, method, mixing, *args, **kwargs) -> np.ndarray:
     glm = method == GLM
     if mixing != GAMMA and glm.any():
         parts = [np.broadcast_to(a, glm.shape)[glm] if np.ndim(a) else a for a in args]
-        result[glm] = function(*parts, mixing, **kwargs)
+        named = {
+            k: np.broadcast_to(a, glm.shape)[glm] if np.ndim(a) else a for k, a in kwargs.items()
+        }
+        result[glm] = function(*parts, mixing, **named)
     return result
 
 

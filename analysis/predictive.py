@@ -24,6 +24,12 @@ hundreds of series looks:
   count Poisson around it (or quasi-Poisson with ``phi``). Same mean and variance as the
   others, a heavier far tail.
 
+A series whose weeks are either quiet or busy (a category that comes and goes) is
+zero-inflated: with ``zero`` (its share of quiet weeks, pi) the law is pi weeks of none and
+1 - pi weeks of the same law around ``m / (1 - pi)`` with overdispersion ``theta (1 - pi) -
+pi`` (at least 0), which keeps the mean and the variance ``phi m + theta m^2``. Its far tail
+is lighter than the negative binomial's of the same variance.
+
 An estimated ``theta`` is uncertain too, and a far tail computed with it as if it were
 known is reached too often where it came out low. With ``theta_se`` the law is averaged
 over ``theta`` normal around its estimate with that standard error (cut at 0), by
@@ -67,9 +73,26 @@ def _nb(method: str, x, mean, shape) -> np.ndarray:
     return np.where(np.isinf(shape), getattr(stats.poisson, method)(x, mean), nb)
 
 
-def _components(mean, phi, theta, c, theta_se, mixing):
+def _components(mean, phi, theta, c, theta_se, mixing, zero=0.0):
     """The predictive law as a mixture of negative binomials: their weights (last axis,
     summing to 1), means and sizes (the arguments' shape plus that axis)."""
+    zero = np.asarray(zero, float)
+    if np.any(zero > 0):
+        weights, means, sizes = _components(
+            np.asarray(mean, float) / (1.0 - zero),
+            phi,
+            np.maximum(np.asarray(theta, float) * (1.0 - zero) - zero, 0.0),
+            c,
+            theta_se,
+            mixing,
+        )
+        weights, means, sizes = np.broadcast_arrays(weights, means, sizes)
+        quiet = zero[..., None]
+        return (
+            _append(quiet, (1.0 - quiet) * weights),
+            _append(np.zeros_like(quiet), means),
+            _append(np.full_like(quiet, np.inf), sizes),
+        )
     mean, phi, theta, c, theta_se = (
         np.asarray(v, float)[..., None] for v in (mean, phi, theta, c, theta_se)
     )
@@ -98,29 +121,43 @@ def _components(mean, phi, theta, c, theta_se, mixing):
     return weights, mean, size(mean, phi, theta + c)
 
 
-def cdf(y, mean, phi, theta, c, theta_se=0.0, mixing: str = GAMMA) -> np.ndarray:
-    """P(Y <= y) of the predictive distribution (see the module's docstring)."""
-    y, mean, phi, theta, c, theta_se = np.broadcast_arrays(
-        *(np.asarray(v, float) for v in (y, mean, phi, theta, c, theta_se))
+def _append(first: np.ndarray, rest: np.ndarray) -> np.ndarray:
+    """``first`` (one component) before ``rest`` on the last axis, the other axes broadcast."""
+    shape = np.broadcast_shapes(first.shape[:-1], rest.shape[:-1])
+    return np.concatenate(
+        [
+            np.broadcast_to(first, (*shape, first.shape[-1])),
+            np.broadcast_to(rest, (*shape, rest.shape[-1])),
+        ],
+        axis=-1,
     )
-    weights, means, sizes = _components(mean, phi, theta, c, theta_se, mixing)
-    return _nb("cdf", y[..., None], means, sizes) @ weights
 
 
-def upper_p(y, mean, phi, theta, c, theta_se=0.0, mixing: str = GAMMA, *, mid: bool) -> np.ndarray:
+def cdf(y, mean, phi, theta, c, theta_se=0.0, mixing: str = GAMMA, zero=0.0) -> np.ndarray:
+    """P(Y <= y) of the predictive distribution (see the module's docstring)."""
+    y, mean, phi, theta, c, theta_se, zero = np.broadcast_arrays(
+        *(np.asarray(v, float) for v in (y, mean, phi, theta, c, theta_se, zero))
+    )
+    weights, means, sizes = _components(mean, phi, theta, c, theta_se, mixing, zero)
+    return np.sum(_nb("cdf", y[..., None], means, sizes) * weights, axis=-1)
+
+
+def upper_p(
+    y, mean, phi, theta, c, theta_se=0.0, mixing: str = GAMMA, zero=0.0, *, mid: bool
+) -> np.ndarray:
     """One-sided upper p-value of the observed count ``y``.
 
     ``mid``: the mid-p-value P(Y > y) + P(Y = y) / 2, which is on average uniform under the
     null for discrete counts; otherwise P(Y >= y), as R reports.
     """
     y = np.asarray(y, float)
-    above = 1.0 - cdf(y, mean, phi, theta, c, theta_se, mixing)
-    at_or_above = 1.0 - cdf(y - 1.0, mean, phi, theta, c, theta_se, mixing)
+    above = 1.0 - cdf(y, mean, phi, theta, c, theta_se, mixing, zero)
+    at_or_above = 1.0 - cdf(y - 1.0, mean, phi, theta, c, theta_se, mixing, zero)
     return np.clip((above + at_or_above) / 2.0 if mid else at_or_above, 0.0, 1.0)
 
 
 def quantile(
-    probability: float, mean, phi, theta, c, theta_se=0.0, mixing: str = GAMMA
+    probability: float, mean, phi, theta, c, theta_se=0.0, mixing: str = GAMMA, zero=0.0
 ) -> np.ndarray:
     """Smallest count whose cumulative probability reaches ``probability`` (NaN where m is).
 
@@ -128,19 +165,20 @@ def quantile(
     components' weighted average, so the quantile lies between the components' smallest
     and largest.
     """
-    mean, phi, theta, c, theta_se = np.broadcast_arrays(
-        *(np.asarray(v, float) for v in (mean, phi, theta, c, theta_se))
+    mean, phi, theta, c, theta_se, zero = np.broadcast_arrays(
+        *(np.asarray(v, float) for v in (mean, phi, theta, c, theta_se, zero))
     )
     known = np.isfinite(mean)
     mean_ok = np.where(known, mean, 0.0)
-    weights, means, sizes = _components(mean_ok, phi, theta, c, theta_se, mixing)
+    weights, means, sizes = _components(mean_ok, phi, theta, c, theta_se, mixing, zero)
     each = _nb("ppf", probability, means, sizes)
     high = each.max(axis=-1)
-    if len(weights) > 1:
+    if weights.shape[-1] > 1:
         low = each.min(axis=-1)
         while np.any(low < high):
             middle = np.floor((low + high) / 2.0)
-            reached = cdf(middle, mean_ok, phi, theta, c, theta_se, mixing) >= probability
+            law = (mean_ok, phi, theta, c, theta_se, mixing, zero)
+            reached = cdf(middle, *law) >= probability
             high = np.where(reached, middle, high)
             low = np.where(reached, low, middle + 1.0)
     return np.where(known, high, np.nan)

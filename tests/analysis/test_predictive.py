@@ -34,9 +34,9 @@ def test_plug_in_p_is_r_style_at_or_above():
     assert p[0] == pytest.approx(stats.poisson.sf(2, 1.0))
 
 
-def _pmf(mean, phi, theta, c, mixing, theta_se=0.0):
+def _pmf(mean, phi, theta, c, mixing, theta_se=0.0, zero=0.0):
     y = np.arange(0, int(mean * 40 + 80))
-    cumulative = predictive.cdf(y, mean, phi, theta, c, theta_se, mixing)
+    cumulative = predictive.cdf(y, mean, phi, theta, c, theta_se, mixing, zero)
     return y, np.diff(np.concatenate([[0.0], cumulative]))
 
 
@@ -47,10 +47,11 @@ def _pmf(mean, phi, theta, c, mixing, theta_se=0.0):
     st.floats(0.0, 1.0),
     st.floats(0.0, 0.3),
     st.sampled_from(MIXINGS),
+    st.sampled_from([0.0, 0.2, 0.7]),
 )
-def test_mid_p_is_calibrated_on_average(mean, phi, theta, c, theta_se, mixing):
-    y, pmf = _pmf(mean, phi, theta, c, mixing, theta_se)
-    p = predictive.upper_p(y, mean, phi, theta, c, theta_se, mixing, mid=True)
+def test_mid_p_is_calibrated_on_average(mean, phi, theta, c, theta_se, mixing, zero):
+    y, pmf = _pmf(mean, phi, theta, c, mixing, theta_se, zero)
+    p = predictive.upper_p(y, mean, phi, theta, c, theta_se, mixing, zero, mid=True)
     assert np.sum(pmf * p) == pytest.approx(0.5, abs=1e-6)
 
 
@@ -112,6 +113,24 @@ def test_a_lognormal_week_has_the_heavier_far_tail_at_the_same_variance():
     assert lognormal[-1] > 3 * gamma[-1]
 
 
+@pytest.mark.parametrize("zero", [0.3, 0.6])
+def test_zero_inflated_law_is_quiet_weeks_and_busy_ones(zero):
+    """With theta = pi / (1 - pi) the busy weeks are Poisson around m / (1 - pi): the law is
+    exactly pi at 0 and the rest Poisson; in general it keeps the mean and the week's own
+    variance ``phi m + theta m^2`` (here phi 1.3, theta 2), and the fit's error (squared CV
+    0.1) is on the busy weeks' level, ``c m^2 / (1 - pi)``."""
+    y = np.arange(0, 30)
+    law = (1.5, 1.0, zero / (1 - zero), 0.0, 0.0, predictive.GAMMA)
+    expected = zero + (1 - zero) * stats.poisson.cdf(y, 1.5 / (1 - zero))
+    np.testing.assert_allclose(predictive.cdf(y, *law, zero), expected, rtol=1e-12)
+    counts = np.arange(0, 400)
+    cumulative = predictive.cdf(counts, 1.5, 1.3, 2.0, 0.1, 0.0, predictive.GAMMA, zero)
+    pmf = np.diff(np.concatenate([[0.0], cumulative]))
+    assert np.sum(pmf * counts) == pytest.approx(1.5, rel=1e-6)
+    variance = np.sum(pmf * counts**2) - 1.5**2
+    assert variance == pytest.approx(1.3 * 1.5 + (2 + 0.1 / (1 - zero)) * 1.5**2, rel=1e-4)
+
+
 def test_thetas_error_keeps_the_mean_and_widens_the_far_tail():
     """Averaged over theta within its standard error, the law keeps its mean (theta does
     not move it) and reaches far counts more often than with theta taken as known (at 30
@@ -126,10 +145,10 @@ def test_thetas_error_keeps_the_mean_and_widens_the_far_tail():
 
 
 @pytest.mark.parametrize("mixing", MIXINGS)
-@pytest.mark.parametrize("theta_se", [0.0, 0.05])
-def test_quantile_is_the_smallest_count_that_reaches_the_probability(mixing, theta_se):
+@pytest.mark.parametrize(("theta_se", "zero"), [(0.0, 0.0), (0.05, 0.0), (0.0, 0.4)])
+def test_quantile_is_the_smallest_count_that_reaches_the_probability(mixing, theta_se, zero):
     mean = np.array([0.2, 1.0, 6.0, 80.0])
-    law = (mean, 1.2, 0.15, np.array([0.0, 0.3, 0.05, 0.02]), theta_se, mixing)
+    law = (mean, 1.2, 0.15, np.array([0.0, 0.3, 0.05, 0.02]), theta_se, mixing, zero)
     for probability in (0.1, 0.9, 0.99):
         q = predictive.quantile(probability, *law)
         assert (predictive.cdf(q, *law) >= probability).all()
