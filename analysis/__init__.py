@@ -7,7 +7,9 @@ Modules (import the one you need; this package imports nothing heavy on its own)
   stacked ``SeriesTable`` that the deviation tests read.
 - ``farrington``: the batched improved-Farrington (Noufaily) baseline over all series at once.
 - ``pooled``: empirical-Bayes Poisson-gamma baselines for sparse and short series.
-- ``predictive``: the negative-binomial predictive distribution, mid-p-values and ranges.
+- ``predictive``: the predictive distribution (negative binomial, or a mixture of them),
+  mid-p-values and ranges.
+- ``zero_inflation``: which series' categories come and go (quiet weeks and busy ones).
 - ``fdr``: Benjamini-Hochberg across the series of a partnership's week.
 - ``rise``: the change-point test behind the "sustained rise" (ökande) badge.
 - ``deviations``: the weekly deviation flags (avvikelse, bevaka) that combine the above.
