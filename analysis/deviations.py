@@ -783,7 +783,8 @@ def _window_p(table, target, k, recent, predictions, config) -> np.ndarray:
     The sum of the weeks' expected counts ``M = sum(m_t)`` has week-to-week variance
     ``sum(phi m_t + theta m_t^2)``; the fit's error is shared by the weeks (one baseline for
     all), so it adds ``c M^2``, not ``c sum(m_t^2)``. The sum gets the week's predictive law
-    with mean ``M``, the sum's week-to-week variance and the fit's ``c``. The week-to-week
+    with mean ``M``, the sum's week-to-week variance and the fit's ``c`` (for a zero-inflated
+    series: ``k`` weeks each quiet or busy, ``analysis.predictive``). The week-to-week
     part is widened by the series' own ``sum_spread`` (see ``_run_spread``, measured on runs
     as long as the longest window). A series seen in fewer than ``k`` of the weeks sums the
     weeks it was seen; one whose expected counts are not all known gets NaN (the week alone
@@ -807,7 +808,14 @@ def _window_p(table, target, k, recent, predictions, config) -> np.ndarray:
     tested = (predictions.method != UNTESTED) & np.isfinite(total) & (total > 0)
     law = (total, predictions.phi, theta_sum, predictions.cv2, theta_sum_se)
     p = _by_mixing(
-        predictive.upper_p, predictions.method, config.mixing, observed, *law, mid=config.predictive
+        predictive.upper_p,
+        predictions.method,
+        config.mixing,
+        observed,
+        *law,
+        mid=config.predictive,
+        zero=predictions.zero,
+        weeks=k,
     )
     return np.where(tested, p, np.nan)
 

@@ -73,26 +73,12 @@ def _nb(method: str, x, mean, shape) -> np.ndarray:
     return np.where(np.isinf(shape), getattr(stats.poisson, method)(x, mean), nb)
 
 
-def _components(mean, phi, theta, c, theta_se, mixing, zero=0.0):
+def _components(mean, phi, theta, c, theta_se, mixing, zero=0.0, weeks=1):
     """The predictive law as a mixture of negative binomials: their weights (last axis,
     summing to 1), means and sizes (the arguments' shape plus that axis)."""
     zero = np.asarray(zero, float)
     if np.any(zero > 0):
-        weights, means, sizes = _components(
-            np.asarray(mean, float) / (1.0 - zero),
-            phi,
-            np.maximum(np.asarray(theta, float) * (1.0 - zero) - zero, 0.0),
-            c,
-            theta_se,
-            mixing,
-        )
-        weights, means, sizes = np.broadcast_arrays(weights, means, sizes)
-        quiet = zero[..., None]
-        return (
-            _append(quiet, (1.0 - quiet) * weights),
-            _append(np.zeros_like(quiet), means),
-            _append(np.full_like(quiet, np.inf), sizes),
-        )
+        return _quiet_and_busy(mean, phi, theta, c, theta_se, mixing, zero, weeks)
     mean, phi, theta, c, theta_se = (
         np.asarray(v, float)[..., None] for v in (mean, phi, theta, c, theta_se)
     )
@@ -121,6 +107,39 @@ def _components(mean, phi, theta, c, theta_se, mixing, zero=0.0):
     return weights, mean, size(mean, phi, theta + c)
 
 
+def _quiet_and_busy(mean, phi, theta, c, theta_se, mixing, zero, weeks):
+    """The zero-inflated law of a sum over ``weeks`` weeks, each quiet with probability
+    ``zero``: ``B`` of them busy (binomial), and for ``B >= 1`` the law of ``B`` busy weeks'
+    sum, with the mean ``B m / (weeks (1 - zero))`` and the overdispersion that keeps the
+    sum's variance ``phi m + theta m^2``: ``(theta weeks (1 - zero) - zero) / (zero + weeks
+    (1 - zero))``, at least 0 (one week: ``theta (1 - zero) - zero``)."""
+    mean, phi, theta, c, theta_se = (
+        np.asarray(v, float)[..., None] for v in (mean, phi, theta, c, theta_se)
+    )
+    quiet = zero[..., None]
+    busy_share = weeks * (1.0 - quiet)
+    busy = np.arange(1, weeks + 1)
+    weights, means, sizes = _components(
+        mean / busy_share * busy,
+        phi,
+        np.maximum((theta * busy_share - quiet) / (quiet + busy_share), 0.0),
+        c,
+        theta_se,
+        mixing,
+    )
+    weights, means, sizes = np.broadcast_arrays(weights, means, sizes)  # ... x busy x inner
+    weights = stats.binom.pmf(busy, weeks, 1.0 - quiet)[..., None] * weights
+    none = quiet**weeks
+    return tuple(
+        _append(first, rest.reshape(*rest.shape[:-2], -1))
+        for first, rest in (
+            (none, weights),
+            (np.zeros_like(none), means),
+            (np.full_like(none, np.inf), sizes),
+        )
+    )
+
+
 def _append(first: np.ndarray, rest: np.ndarray) -> np.ndarray:
     """``first`` (one component) before ``rest`` on the last axis, the other axes broadcast."""
     shape = np.broadcast_shapes(first.shape[:-1], rest.shape[:-1])
@@ -133,17 +152,20 @@ def _append(first: np.ndarray, rest: np.ndarray) -> np.ndarray:
     )
 
 
-def cdf(y, mean, phi, theta, c, theta_se=0.0, mixing: str = GAMMA, zero=0.0) -> np.ndarray:
-    """P(Y <= y) of the predictive distribution (see the module's docstring)."""
+def cdf(
+    y, mean, phi, theta, c, theta_se=0.0, mixing: str = GAMMA, zero=0.0, weeks: int = 1
+) -> np.ndarray:
+    """P(Y <= y) of the predictive distribution (see the module's docstring); ``weeks``: of
+    a zero-inflated sum over that many weeks."""
     y, mean, phi, theta, c, theta_se, zero = np.broadcast_arrays(
         *(np.asarray(v, float) for v in (y, mean, phi, theta, c, theta_se, zero))
     )
-    weights, means, sizes = _components(mean, phi, theta, c, theta_se, mixing, zero)
+    weights, means, sizes = _components(mean, phi, theta, c, theta_se, mixing, zero, weeks)
     return np.sum(_nb("cdf", y[..., None], means, sizes) * weights, axis=-1)
 
 
 def upper_p(
-    y, mean, phi, theta, c, theta_se=0.0, mixing: str = GAMMA, zero=0.0, *, mid: bool
+    y, mean, phi, theta, c, theta_se=0.0, mixing: str = GAMMA, zero=0.0, weeks: int = 1, *, mid
 ) -> np.ndarray:
     """One-sided upper p-value of the observed count ``y``.
 
@@ -151,8 +173,9 @@ def upper_p(
     null for discrete counts; otherwise P(Y >= y), as R reports.
     """
     y = np.asarray(y, float)
-    above = 1.0 - cdf(y, mean, phi, theta, c, theta_se, mixing, zero)
-    at_or_above = 1.0 - cdf(y - 1.0, mean, phi, theta, c, theta_se, mixing, zero)
+    law = (mean, phi, theta, c, theta_se, mixing, zero, weeks)
+    above = 1.0 - cdf(y, *law)
+    at_or_above = 1.0 - cdf(y - 1.0, *law)
     return np.clip((above + at_or_above) / 2.0 if mid else at_or_above, 0.0, 1.0)
 
 

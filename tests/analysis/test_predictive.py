@@ -131,6 +131,29 @@ def test_zero_inflated_law_is_quiet_weeks_and_busy_ones(zero):
     assert variance == pytest.approx(1.3 * 1.5 + (2 + 0.1 / (1 - zero)) * 1.5**2, rel=1e-4)
 
 
+def test_a_zero_inflated_sum_counts_its_busy_weeks():
+    """Four weeks, each quiet with probability 0.4 and Poisson around 2.5 when busy: the sum
+    is exactly the binomial number of busy weeks times Poisson; in general (phi 1.2, theta
+    1.5 for the sum) it keeps the sum's mean and variance."""
+    quiet, busy, weeks = 0.4, 2.5, 4
+    total = weeks * (1 - quiet) * busy
+    week_mean = (1 - quiet) * busy
+    theta_sum = weeks * quiet / (1 - quiet) * week_mean**2 / total**2
+    y = np.arange(0, 40)
+    expected = sum(
+        stats.binom.pmf(b, weeks, 1 - quiet) * stats.poisson.cdf(y, b * busy)
+        for b in range(weeks + 1)
+    )
+    law = (total, 1.0, theta_sum, 0.0, 0.0, predictive.GAMMA, quiet, weeks)
+    np.testing.assert_allclose(predictive.cdf(y, *law), expected, atol=1e-12)
+    counts = np.arange(0, 400)
+    law = (total, 1.2, 1.5, 0.0, 0.0, predictive.GAMMA, quiet, weeks)
+    pmf = np.diff(np.concatenate([[0.0], predictive.cdf(counts, *law)]))
+    assert np.sum(pmf * counts) == pytest.approx(total, rel=1e-6)
+    variance = np.sum(pmf * counts**2) - total**2
+    assert variance == pytest.approx(1.2 * total + 1.5 * total**2, rel=1e-4)
+
+
 def test_thetas_error_keeps_the_mean_and_widens_the_far_tail():
     """Averaged over theta within its standard error, the law keeps its mean (theta does
     not move it) and reaches far counts more often than with theta taken as known (at 30
