@@ -53,7 +53,7 @@ def exact_size(mean: float, theta: float, n: int, seed: int, config) -> list[flo
     rows = np.flatnonzero(dev.method[:n] == deviations.GLM)
     law = [np.asarray(v)[rows, None] for v in dev.law()]
     y = np.arange(0, int(mean * 8 + 40))[None, :]
-    p = predictive.upper_p(y, *law, config.mixing, mid=True)
+    p = predictive.upper_p(y, *law, config.mixing, dev.zero[rows, None], mid=True)
     sizes = []
     for level in LEVELS:
         first = np.where((p <= level).any(axis=1), np.argmax(p <= level, axis=1), np.inf)

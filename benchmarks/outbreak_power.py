@@ -60,7 +60,7 @@ def _run(table, tested, config):
         out["shape"].append(shape)
         out["bar"].append(_bh_bar(dev.p_series, table.group, config.q))
         law = (*dev.law(), config.mixing)
-        p_ge = predictive.upper_p(dev.observed, *law, mid=False)
+        p_ge = predictive.upper_p(dev.observed, *law, np.nan_to_num(dev.zero), mid=False)
         p_ge = np.where(np.isfinite(dev.p_value), p_ge, np.nan)
         adjusted = fdr.bh_adjust(p_ge, table.group)
         out["p_ge_found"].append(dev.enough & (adjusted <= config.q))
