@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from django.conf import settings as django_settings
+from django.db import connections
 from django.test import Client
 
 from tests.browser import steps
@@ -43,6 +44,12 @@ def chromium() -> Iterator:
         browser = playwright.chromium.launch(executable_path=steps.CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        # While Playwright's loop counts as running, Django keeps this thread's database
+        # connections per context instead of per thread (asgiref's Local), so a test using the
+        # database after the browser tests opens a second connection beside the session's.
+        # Close it while it is still visible: the test database's teardown closes only the
+        # session's, and PostgreSQL does not drop a database another session is using.
+        connections.close_all()
 
 
 @pytest.fixture
