@@ -37,20 +37,19 @@ def _log_nb(y: np.ndarray, m: np.ndarray, theta: float) -> np.ndarray:
     if theta == 0:
         return y * np.log(m) - m
     k = 1.0 / theta
-    return (
-        special.gammaln(y + k)
-        - special.gammaln(k)
-        + k * np.log(k / (k + m))
-        + y * np.log(m / (k + m))
-    )
+    # log Gamma(y + k) - log Gamma(k) once per count value, not once per week
+    by_count = special.gammaln(np.arange(int(y.max(initial=0)) + 1) + k) - special.gammaln(k)
+    return by_count[y.astype(np.int64)] + k * np.log(k) - (k + y) * np.log(k + m) + y * np.log(m)
 
 
 def _log_zip(y: np.ndarray, m: np.ndarray, quiet: float) -> np.ndarray:
     """Each week's zero-inflated Poisson log-likelihood without ``log y!``."""
-    busy = m / (1.0 - quiet)
+    busy_week = np.log1p(-quiet) - m / (1.0 - quiet)  # log P(busy) + log P(none | busy)
+    out = busy_week + y * (np.log(m) - np.log1p(-quiet))
+    none = y == 0  # a quiet week, or a busy one without any
     with np.errstate(divide="ignore"):
-        none = np.logaddexp(np.log(quiet), np.log1p(-quiet) - busy)
-    return np.where(y == 0, none, np.log1p(-quiet) + y * np.log(busy) - busy)
+        out[none] = np.logaddexp(np.log(quiet), busy_week[none])
+    return out
 
 
 def _best(log_lik, y, m, observed, grid) -> np.ndarray:
