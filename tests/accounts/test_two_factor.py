@@ -45,7 +45,9 @@ def code_from_enrol_page(client: Client) -> str:
 
 
 @pytest.mark.parametrize("role_fixture", ["coordinator_a", "analyst_a"])
-def test_a_privileged_member_must_set_up_an_app_before_anything_else(request, role_fixture):
+def test_a_privileged_member_must_set_up_an_app_before_anything_else(db, request, role_fixture):
+    # db named here: pytest-django orders tests by the fixtures they name, and the member
+    # comes by getfixturevalue
     member = request.getfixturevalue(role_fixture)
     client = password_login(member.user.username)
     for url in (HOME, reverse("incidents:list"), reverse("audit:trail")):
