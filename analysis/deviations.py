@@ -212,9 +212,17 @@ class Deviations:
     rise_limit: np.ndarray
     rising_since: np.ndarray
 
-    def law(self) -> tuple[np.ndarray, ...]:
-        """The predictive law's arguments for ``analysis.predictive``, before the mixing."""
-        return (self.expected, self.phi, self.theta, self.fit_cv2, self.theta_se)
+    def law(self, rows=slice(None)) -> dict[str, np.ndarray]:
+        """The predictive law of ``rows`` as keyword arguments of ``analysis.predictive``
+        (all but the mixing), each a column so that counts can run along the last axis."""
+        return {
+            "mean": self.expected[rows, None],
+            "phi": self.phi[rows, None],
+            "theta": self.theta[rows, None],
+            "c": self.fit_cv2[rows, None],
+            "theta_se": self.theta_se[rows, None],
+            "zero": self.zero[rows, None],
+        }
 
 
 @dataclass
@@ -365,6 +373,7 @@ def _quiet_share(table, baseline, rows, start) -> np.ndarray:
     """``analysis.zero_inflation`` over the baseline's weeks, a category's series in a group
     pooled."""
     columns = baseline.design.columns
+    # one number per group and category (a total over all categories, ALL = -1, is 0)
     key = table.group[rows].astype(np.int64) * (int(table.category.max()) + 2) + (
         table.category[rows] + 1
     )
@@ -711,7 +720,17 @@ def _test(table, target, recent, predictions, config) -> Deviations:
     tested = predictions.method != UNTESTED
     mean = np.where(tested, predictions.mean, np.nan)
     law = (mean, predictions.phi, predictions.theta, predictions.cv2, predictions.theta_se)
-    zero = {"zero": predictions.zero}
+
+    def quantile(probability):
+        return _by_mixing(
+            predictive.quantile,
+            predictions.method,
+            config.mixing,
+            probability,
+            *law,
+            zero=predictions.zero,
+        )
+
     p_value = _by_mixing(
         predictive.upper_p,
         predictions.method,
@@ -719,7 +738,7 @@ def _test(table, target, recent, predictions, config) -> Deviations:
         observed,
         *law,
         mid=config.predictive,
-        **zero,
+        zero=predictions.zero,
     )
     p_value = np.where(tested, p_value, np.nan)
     p_windows = np.column_stack(
@@ -729,9 +748,7 @@ def _test(table, target, recent, predictions, config) -> Deviations:
         ]
     )
     tail = (1 - config.normal_range) / 2
-    normal_high = _by_mixing(
-        predictive.quantile, predictions.method, config.mixing, 1 - tail, *law, **zero
-    )
+    normal_high = quantile(1 - tail)
     # the longer sums count only while this week is itself above its normal range: a week
     # back in it is not called unusual for the high weeks before it
     p_series = np.where(observed > normal_high, _combine(p_windows, config.combine), p_value)
@@ -740,9 +757,7 @@ def _test(table, target, recent, predictions, config) -> Deviations:
     level = np.full(table.n_series, NONE, np.int8)
     level[enough & (p_series <= config.watch_p)] = WATCH
     level[enough & (p_adjusted <= config.q)] = DEVIATION
-    threshold = _by_mixing(
-        predictive.quantile, predictions.method, config.mixing, 1 - config.alpha, *law, **zero
-    )
+    threshold = quantile(1 - config.alpha)
     alarm = (observed > threshold) & (observed_4w >= config.min_four_week_count) & (observed > 0)
     if config.r_quirks:  # R blanks the upper bound where its 5-in-4 rule fails
         threshold = np.where(observed_4w >= config.min_four_week_count, threshold, np.nan)
@@ -752,9 +767,7 @@ def _test(table, target, recent, predictions, config) -> Deviations:
         observed=observed,
         observed_4w=observed_4w,
         expected=mean,
-        normal_low=_by_mixing(
-            predictive.quantile, predictions.method, config.mixing, tail, *law, **zero
-        ),
+        normal_low=quantile(tail),
         normal_high=normal_high,
         threshold=threshold,
         phi=np.where(tested, predictions.phi, np.nan),
@@ -828,11 +841,12 @@ def _by_mixing(function, method, mixing, *args, **kwargs) -> np.ndarray:
     result = function(*args, GAMMA, **kwargs)
     glm = method == GLM
     if mixing != GAMMA and glm.any():
-        parts = [np.broadcast_to(a, glm.shape)[glm] if np.ndim(a) else a for a in args]
-        named = {
-            k: np.broadcast_to(a, glm.shape)[glm] if np.ndim(a) else a for k, a in kwargs.items()
-        }
-        result[glm] = function(*parts, mixing, **named)
+
+        def of_glm(a):
+            return np.broadcast_to(a, glm.shape)[glm] if np.ndim(a) else a
+
+        parts = [of_glm(a) for a in args]
+        result[glm] = function(*parts, mixing, **{k: of_glm(a) for k, a in kwargs.items()})
     return result
 
 

@@ -51,9 +51,8 @@ def exact_size(mean: float, theta: float, n: int, seed: int, config) -> list[flo
     target = weeks - 1
     dev = deviations.weekly_deviations(table, target, config)
     rows = np.flatnonzero(dev.method[:n] == deviations.GLM)
-    law = [np.asarray(v)[rows, None] for v in dev.law()]
     y = np.arange(0, int(mean * 8 + 40))[None, :]
-    p = predictive.upper_p(y, *law, config.mixing, dev.zero[rows, None], mid=True)
+    p = predictive.upper_p(y, **dev.law(rows), mixing=config.mixing, mid=True)
     sizes = []
     for level in LEVELS:
         first = np.where((p <= level).any(axis=1), np.argmax(p <= level, axis=1), np.inf)

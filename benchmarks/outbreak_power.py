@@ -59,8 +59,9 @@ def _run(table, tested, config):
         shape = predictive.size(dev.expected, dev.phi, dev.theta + dev.fit_cv2)
         out["shape"].append(shape)
         out["bar"].append(_bh_bar(dev.p_series, table.group, config.q))
-        law = (*dev.law(), config.mixing)
-        p_ge = predictive.upper_p(dev.observed, *law, np.nan_to_num(dev.zero), mid=False)
+        p_ge = predictive.upper_p(
+            dev.observed[:, None], **dev.law(), mixing=config.mixing, mid=False
+        )[:, 0]
         p_ge = np.where(np.isfinite(dev.p_value), p_ge, np.nan)
         adjusted = fdr.bh_adjust(p_ge, table.group)
         out["p_ge_found"].append(dev.enough & (adjusted <= config.q))

@@ -315,9 +315,8 @@ def _exact_size(dev, rows, level, mixing, true_tail, top=60):
     """The week test's exact false rate at ``level``: per series, the probability under the
     true law (``true_tail(y)``: P(Y >= y)) of a count whose p-value is at or below
     ``level``."""
-    law = [np.asarray(v)[rows, None] for v in dev.law()]
     y = np.arange(0, top)[None, :]
-    p = predictive.upper_p(y, *law, mixing, dev.zero[rows, None], mid=True)
+    p = predictive.upper_p(y, **dev.law(rows), mixing=mixing, mid=True)
     first = np.where((p <= level).any(axis=1), np.argmax(p <= level, axis=1), np.inf)
     return np.mean(true_tail(first)) / level
 
