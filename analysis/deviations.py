@@ -731,16 +731,7 @@ def _test(table, target, recent, predictions, config) -> Deviations:
             zero=predictions.zero,
         )
 
-    p_value = _by_mixing(
-        predictive.upper_p,
-        predictions.method,
-        config.mixing,
-        observed,
-        *law,
-        mid=config.predictive,
-        zero=predictions.zero,
-    )
-    p_value = np.where(tested, p_value, np.nan)
+    p_value = np.where(tested, _upper_p(observed, law, predictions, config), np.nan)
     p_windows = np.column_stack(
         [
             p_value if k == 1 else _window_p(table, target, k, recent, predictions, config)
@@ -820,7 +811,14 @@ def _window_p(table, target, k, recent, predictions, config) -> np.ndarray:
         theta_sum_se /= total * total
     tested = (predictions.method != UNTESTED) & np.isfinite(total) & (total > 0)
     law = (total, predictions.phi, theta_sum, predictions.cv2, theta_sum_se)
-    p = _by_mixing(
+    return np.where(tested, _upper_p(observed, law, predictions, config, weeks=k), np.nan)
+
+
+def _upper_p(observed, law, predictions, config, weeks: int = 1) -> np.ndarray:
+    """The upper p-value of ``observed`` (the sum over ``weeks`` weeks) under ``law`` (the
+    positional arguments of ``analysis.predictive`` before the mixing), each series with its
+    mixing and share of quiet weeks."""
+    return _by_mixing(
         predictive.upper_p,
         predictions.method,
         config.mixing,
@@ -828,9 +826,8 @@ def _window_p(table, target, k, recent, predictions, config) -> np.ndarray:
         *law,
         mid=config.predictive,
         zero=predictions.zero,
-        weeks=k,
+        weeks=weeks,
     )
-    return np.where(tested, p, np.nan)
 
 
 def _by_mixing(function, method, mixing, *args, **kwargs) -> np.ndarray:
