@@ -4,6 +4,7 @@
     .venv/bin/python -m benchmarks.far_tail null --only regime dense --busier 5 --partnerships 9
     .venv/bin/python -m benchmarks.far_tail null --only dense --config THETA_ERROR
     .venv/bin/python -m benchmarks.far_tail badge           # histories with a level shift
+    .venv/bin/python -m benchmarks.far_tail cells --busier 20  # where the excess is, by mean
 
 ``exact``: negative-binomial series with a season (not the model's law), one GLM fit per
 series, and for each the week test's exact false rate at level ``a``: the probability,
@@ -19,6 +20,10 @@ partnerships than its three, each run week by week as the app runs it: partnersh
 with any avvikelse, and for the series with a GLM of their own the share of p-values at or
 below ``a`` over ``a`` for the week, the four-week sum and their combination, and which
 series carried the flags.
+
+``cells``: the nb process's cells with a GLM of their own, by their true mean (``--busier``
+for busier partnerships): the week test's exact false rate at 1e-4 over its level, and the
+fit's mean and theta against the truth.
 
 ``badge``: 1,200 series whose level moved (x0.6 or x1.7) one to four years before the last
 of twelve tested weeks and stayed there (NB size 4, mean 3 before the shift, a season):
@@ -51,14 +56,75 @@ def exact_size(mean: float, theta: float, n: int, seed: int, config) -> list[flo
     target = weeks - 1
     dev = deviations.weekly_deviations(table, target, config)
     rows = np.flatnonzero(dev.method[:n] == deviations.GLM)
-    y = np.arange(0, int(mean * 8 + 40))[None, :]
-    p = predictive.upper_p(y, **dev.law(rows), mixing=config.mixing, mid=True)
     sizes = []
     for level in LEVELS:
-        first = np.where((p <= level).any(axis=1), np.argmax(p <= level, axis=1), np.inf)
-        chance = stats.nbinom.sf(first - 1, 1 / theta, 1 / (1 + theta * truth[target]))
+        chance = exact_chance(dev.law(rows), config.mixing, level, 1 / theta, truth[target])
         sizes.append(float(np.mean(chance)) / level)
     return sizes
+
+
+def exact_chance(law: dict, mixing: str, level: float, size, mean) -> np.ndarray:
+    """For each row of ``law`` (keywords of ``analysis.predictive``), the chance under the
+    true negative binomial (``size``, ``mean``) of a count whose week p-value is at or below
+    ``level``."""
+    y = np.arange(0, int(np.max(mean) * 10 + 60))[None, :]
+    p = predictive.upper_p(y, **law, mixing=mixing, mid=True)
+    first = np.where((p <= level).any(axis=1), np.argmax(p <= level, axis=1), np.inf)
+    return stats.nbinom.sf(first - 1, size, size / (size + mean))
+
+
+MEAN_BANDS = ((0, 1), (1, 3), (3, 10), (10, 30), (30, np.inf))
+
+
+def by_mean(busier: float, seed: int, config) -> None:
+    """The nb process's cells with a GLM of their own, by their true mean: the week test's
+    exact false rate at 1e-4 over its level, as tested and with parts of the law replaced
+    by the truth or by another fit error, to see which estimate the excess comes from; and
+    ``z``, log(m / true m) over the fit's own error sqrt(c) (a mean near 0 and an sd near 1
+    say the error is honest). Three partnerships, every fourth of 52 weeks."""
+    rng = np.random.default_rng(seed)
+    datasets = [sc.generators(busier)["nb"](rng) for _ in range(3)]
+    table = sc.table_of([d.counts for d in datasets], datasets[0].first_week)
+    n_weeks = datasets[0].counts.shape[2]
+    true_mean = np.stack([d.mean for d in datasets])
+    true_size = np.stack([d.size[0, :, 0] for d in datasets])
+    cells = (table.area != ALL) & (table.category != ALL)
+    means, zs, rates = [], [], {}
+    for target in range(n_weeks - 52, n_weeks, 4):
+        dev = deviations.weekly_deviations(table, target, config)
+        rows = np.flatnonzero(cells & (dev.method == deviations.GLM))
+        group, area, category = table.group[rows], table.area[rows], table.category[rows]
+        mean = true_mean[group, area, category, target]
+        size = true_size[group, category]
+        law = dev.law(rows)
+        true_theta = {"theta": 1 / size[:, None], "theta_se": 0 * law["theta_se"]}
+        variants = {
+            "as tested": (law, config.mixing),
+            "true theta": ({**law, **true_theta}, config.mixing),
+            "true m, its error kept": ({**law, "mean": mean[:, None]}, config.mixing),
+            "true m and theta, no error": (
+                {**law, **true_theta, "mean": mean[:, None], "c": 0 * law["c"]},
+                config.mixing,
+            ),
+            "fit error lognormal": (law, predictive.LOGNORMAL),
+            "lognormal, c x 1.25": ({**law, "c": 1.25 * law["c"]}, predictive.LOGNORMAL),
+        }
+        for name, (variant, mixing) in variants.items():
+            chance = exact_chance(variant, mixing, 1e-4, size, mean)
+            rates.setdefault(name, []).append(chance / 1e-4)
+        means.append(mean)
+        zs.append(np.log(dev.expected[rows] / mean) / np.sqrt(dev.fit_cv2[rows]))
+    mean, z = np.concatenate(means), np.concatenate(zs)
+    bands = [(mean >= low) & (mean < high) for low, high in MEAN_BANDS]
+    heads = "".join(f"{f'{low:g}-{high:g}':>8s}" for low, high in MEAN_BANDS)
+    print(f"  {mean.size:,} GLM cell-weeks; true mean:{'all':>11s}{heads}")
+    print(f"  {'cell-weeks':32s}{mean.size:>8,}" + "".join(f"{b.sum():>8,}" for b in bands))
+    for name, chunks in rates.items():
+        rate = np.concatenate(chunks)
+        figures = "".join(f"{rate[b].mean():8.2f}" for b in bands)
+        print(f"  {'rate over level, ' + name:32s}{rate.mean():8.2f}{figures}")
+    print(f"  {'z mean':32s}{z.mean():+8.2f}" + "".join(f"{z[b].mean():+8.2f}" for b in bands))
+    print(f"  {'z sd':32s}{z.std():8.2f}" + "".join(f"{z[b].std():8.2f}" for b in bands))
 
 
 def null_weeks(make, partnerships: int, seed: int, config) -> None:
@@ -121,13 +187,13 @@ def badge_after_shifts(seed: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("part", choices=("exact", "null", "badge"))
+    parser.add_argument("part", choices=("exact", "null", "badge", "cells"))
     parser.add_argument("--only", nargs="*", default=["nb", "regime", "sparse", "dense"])
     parser.add_argument("--busier", type=float, default=1.0)
     parser.add_argument("--partnerships", type=int, default=9)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
-        "--config", default="DEFAULT", help="null: a configuration of analysis.deviations"
+        "--config", default="DEFAULT", help="null, cells: a configuration of analysis.deviations"
     )
     args = parser.parse_args()
     if args.part == "exact":
@@ -148,6 +214,10 @@ def main() -> None:
         return
     if args.part == "badge":
         badge_after_shifts(args.seed)
+        return
+    if args.part == "cells":
+        print(f"== nb x {args.busier:g}, seed {args.seed}, {args.config}")
+        by_mean(args.busier, args.seed, getattr(deviations, args.config))
         return
     for name, make in sc.generators(args.busier).items():
         if name in args.only and name != "chicago":

@@ -37,9 +37,12 @@ Each is run prospectively, week by week over the tested weeks, as the app runs i
 series of the partnership (cells, area totals, category totals, total) in one call, BH
 within the partnership's week. Outbreaks (1-4 weeks, 2-10x the series' mean, in 4 % of the
 cells, drawn in proportion to their incidents) are planted in the tested weeks; a planted
-outbreak is found if any of its weeks is "avvikelse" in its cell. Slow rises: the mean of
-4 % of the cells climbs linearly to 1.5-2.5x over 26 weeks ending with the last tested week;
-found if the badge shows in any of their last 18 weeks. Null: the same data without plants.
+outbreak is found if any of its weeks is "avvikelse" in its cell; "found, expected < truth /
+2" counts the finds made in a week whose expectation was under half the cell's true mean
+(Chicago: its mean over the year before), flags that the cell's ordinary level would also
+have got. Slow rises: the mean of 4 % of the cells climbs linearly to 1.5-2.5x over 26 weeks
+ending with the last tested week; found if the badge shows in any of their last 18 weeks.
+Null: the same data without plants.
 """
 
 from __future__ import annotations
@@ -464,14 +467,20 @@ def score(rng, make, args, r_ok: bool) -> None:
     result = run(table, tested, {k: CONFIGS[k] for k in ("DEFAULT", "R_COMPATIBLE")})
     per = n_series  # series per partnership
     found = {"DEFAULT": [], "R + BH": []}
+    found_low = {"DEFAULT": [], "R + BH": []}
     after_badge = {"DEFAULT": [], "picture": []}
     band_23, band_sparse = [], []
     for g, (_, plants) in enumerate(planted):
         for plant in plants:
             row = g * per + plant.row
             cols = np.arange(plant.start, plant.start + plant.length) - tested.start
+            a, c = divmod(plant.row, datasets[g].counts.shape[1])
+            truth = datasets[g].mean[a, c, cols + tested.start]
             for name, key in (("DEFAULT", "DEFAULT"), ("R + BH", "R_COMPATIBLE")):
-                found[name].append((result[key]["level"][row, cols] == deviations.DEVIATION).any())
+                flagged = result[key]["level"][row, cols] == deviations.DEVIATION
+                found[name].append(flagged.any())
+                low = result[key]["expected"][row, cols] < truth / 2
+                found_low[name].append((flagged & low).any())
             band_23.append(plant.factor < 3.0)
             band_sparse.append(plant.baseline < 1.0)
             after = np.arange(cols[-1] + 1, len(tested))
@@ -488,6 +497,13 @@ def score(rng, make, args, r_ok: bool) -> None:
         rows[name]["sparse found"] = (
             hits[band_sparse].mean() if band_sparse.any() else np.nan,
             band_sparse.sum(),
+        )
+        # A find on an expectation under half the cell's true mean is a flag that a cell
+        # at its ordinary level would also have got (sparse found: R's lead there).
+        low = np.array(found_low[name])
+        rows[name]["found, expected < truth / 2"] = (
+            f"{low.sum()} of {hits.sum()} finds ({low[band_sparse].sum()} of "
+            f"{hits[band_sparse].sum()} sparse)"
         )
     rows["picture"].update(rows["DEFAULT"])  # the same weekly flags
     b, c, p = mcnemar(np.array(found["DEFAULT"]), np.array(found["R + BH"]))
