@@ -4,7 +4,7 @@
     .venv/bin/python -m benchmarks.far_tail null --only regime dense --busier 5 --partnerships 9
     .venv/bin/python -m benchmarks.far_tail null --only dense --config THETA_ERROR
     .venv/bin/python -m benchmarks.far_tail badge           # histories with a level shift
-    .venv/bin/python -m benchmarks.far_tail cells --busier 20  # where the excess is, by mean
+    .venv/bin/python -m benchmarks.far_tail cells --only nb --busier 20  # the excess, by mean
 
 ``exact``: negative-binomial series with a season (not the model's law), one GLM fit per
 series, and for each the week test's exact false rate at level ``a``: the probability,
@@ -21,9 +21,9 @@ with any avvikelse, and for the series with a GLM of their own the share of p-va
 below ``a`` over ``a`` for the week, the four-week sum and their combination, and which
 series carried the flags.
 
-``cells``: the nb process's cells with a GLM of their own, by their true mean (``--busier``
-for busier partnerships): the week test's exact false rate at 1e-4 over its level, and the
-fit's mean and theta against the truth.
+``cells``: the nb and regime processes' cells with a GLM of their own, by their true mean
+(``--busier`` for busier partnerships): the week test's exact false rate at 1e-4 over its
+level, as tested and with parts of its law replaced by the truth, and the fit's error.
 
 ``badge``: 1,200 series whose level moved (x0.6 or x1.7) one to four years before the last
 of twelve tested weeks and stayed there (NB size 4, mean 3 before the shift, a season):
@@ -76,18 +76,19 @@ def exact_chance(law: dict, mixing: str, level: float, size, mean) -> np.ndarray
 MEAN_BANDS = ((0, 1), (1, 3), (3, 10), (10, 30), (30, np.inf))
 
 
-def by_mean(busier: float, seed: int, config) -> None:
-    """The nb process's cells with a GLM of their own, by their true mean: the week test's
+def by_mean(make, seed: int, config) -> None:
+    """A negative-binomial process's cells with a GLM of their own (``make``: the scorecard's
+    nb or regime), by their true mean: the week test's
     exact false rate at 1e-4 over its level, as tested and with parts of the law replaced
     by the truth or by another fit error, to see which estimate the excess comes from; and
     ``z``, log(m / true m) over the fit's own error sqrt(c) (a mean near 0 and an sd near 1
     say the error is honest). Three partnerships, every fourth of 52 weeks."""
     rng = np.random.default_rng(seed)
-    datasets = [sc.generators(busier)["nb"](rng) for _ in range(3)]
+    datasets = [make(rng) for _ in range(3)]
     table = sc.table_of([d.counts for d in datasets], datasets[0].first_week)
     n_weeks = datasets[0].counts.shape[2]
     true_mean = np.stack([d.mean for d in datasets])
-    true_size = np.stack([d.size[0, :, 0] for d in datasets])
+    true_size = np.stack([np.broadcast_to(d.size, d.mean.shape)[:, :, 0] for d in datasets])
     cells = (table.area != ALL) & (table.category != ALL)
     means, zs, rates = [], [], {}
     for target in range(n_weeks - 52, n_weeks, 4):
@@ -95,7 +96,7 @@ def by_mean(busier: float, seed: int, config) -> None:
         rows = np.flatnonzero(cells & (dev.method == deviations.GLM))
         group, area, category = table.group[rows], table.area[rows], table.category[rows]
         mean = true_mean[group, area, category, target]
-        size = true_size[group, category]
+        size = true_size[group, area, category]
         law = dev.law(rows)
         true_theta = {"theta": 1 / size[:, None], "theta_se": 0 * law["theta_se"]}
         variants = {
@@ -115,16 +116,19 @@ def by_mean(busier: float, seed: int, config) -> None:
         means.append(mean)
         zs.append(np.log(dev.expected[rows] / mean) / np.sqrt(dev.fit_cv2[rows]))
     mean, z = np.concatenate(means), np.concatenate(zs)
-    bands = [(mean >= low) & (mean < high) for low, high in MEAN_BANDS]
+    bands = [np.ones(mean.size, bool)] + [(mean >= lo) & (mean < hi) for lo, hi in MEAN_BANDS]
     heads = "".join(f"{f'{low:g}-{high:g}':>8s}" for low, high in MEAN_BANDS)
-    print(f"  {mean.size:,} GLM cell-weeks; true mean:{'all':>11s}{heads}")
-    print(f"  {'cell-weeks':32s}{mean.size:>8,}" + "".join(f"{b.sum():>8,}" for b in bands))
+    print(f"  {'true mean':44s}{'all':>8s}{heads}")
+    print(f"  {'GLM cell-weeks':44s}" + "".join(f"{b.sum():>8,}" for b in bands))
+
+    def row(label, values, spec):
+        figures = (f"{spec(values[b]):8.2f}" if b.sum() >= 20 else f"{'–':>8s}" for b in bands)
+        print(f"  {label:44s}" + "".join(figures))
+
     for name, chunks in rates.items():
-        rate = np.concatenate(chunks)
-        figures = "".join(f"{rate[b].mean():8.2f}" for b in bands)
-        print(f"  {'rate over level, ' + name:32s}{rate.mean():8.2f}{figures}")
-    print(f"  {'z mean':32s}{z.mean():+8.2f}" + "".join(f"{z[b].mean():+8.2f}" for b in bands))
-    print(f"  {'z sd':32s}{z.std():8.2f}" + "".join(f"{z[b].std():8.2f}" for b in bands))
+        row(f"rate over level, {name}", np.concatenate(chunks), np.mean)
+    row("z mean", z, np.mean)
+    row("z sd", z, np.std)
 
 
 def null_weeks(make, partnerships: int, seed: int, config) -> None:
@@ -216,8 +220,11 @@ def main() -> None:
         badge_after_shifts(args.seed)
         return
     if args.part == "cells":
-        print(f"== nb x {args.busier:g}, seed {args.seed}, {args.config}")
-        by_mean(args.busier, args.seed, getattr(deviations, args.config))
+        for name in ("nb", "regime"):
+            if name in args.only:
+                print(f"== {name} x {args.busier:g}, seed {args.seed}, {args.config}")
+                make = sc.generators(args.busier)[name]
+                by_mean(make, args.seed, getattr(deviations, args.config))
         return
     for name, make in sc.generators(args.busier).items():
         if name in args.only and name != "chicago":
