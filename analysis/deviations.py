@@ -379,15 +379,19 @@ def _quiet_share(table, baseline, rows, start) -> np.ndarray:
     """``analysis.zero_inflation`` over the baseline's weeks, a category's series in a group
     pooled."""
     columns = baseline.design.columns
-    # one number per group and category (a total over all categories, ALL = -1, is 0)
-    key = table.group[rows].astype(np.int64) * (int(table.category.max()) + 2) + (
-        table.category[rows] + 1
-    )
     return zero_inflation.quiet_share(
         table.counts[rows][:, columns],
         baseline.expected_in(columns, rows),
         _observed_mask(columns, start[rows]),
-        key,
+        _category_key(table, rows),
+    )
+
+
+def _category_key(table, rows) -> np.ndarray:
+    """One number per group and category of ``rows`` (a total over all categories, ALL = -1,
+    is 0)."""
+    return table.group[rows].astype(np.int64) * (int(table.category.max()) + 2) + (
+        table.category[rows] + 1
     )
 
 
@@ -667,8 +671,7 @@ def _moment_theta(table, profile, start, rows, rate, events, exposure) -> np.nda
     own = np.where((expected >= 5) & np.isfinite(theta), theta, 0.0)
     excess = np.where(np.isfinite(pearson) & cell, pearson - df, 0.0)
     weight = np.where(np.isfinite(pearson) & cell, expected, 0.0)
-    family = table.group[rows] * (table.category.max() + 2) + table.category[rows] + 1
-    keys, index = np.unique(family, return_inverse=True)
+    keys, index = np.unique(_category_key(table, rows), return_inverse=True)
     total_excess = np.bincount(index, excess, len(keys))
     total_expected = np.bincount(index, weight, len(keys))
     with np.errstate(invalid="ignore", divide="ignore"):
