@@ -196,6 +196,24 @@ def regime(rng, per_year=3000.0, n_areas=28, n_categories=20) -> Dataset:
     )
 
 
+def persistent(rng, per_year=12000.0, n_areas=24, n_categories=15) -> Dataset:
+    """Weeks that are not independent: each cell's rate wanders around its mean as a
+    log-normal AR(1) (correlation 0.3-0.9 from one week to the next, marginal sd 0.1-0.4
+    per category), as real counts do when conditions persist for weeks (weather, a
+    troubled address, a policing campaign); Poisson around the rate, season, yearly peaks,
+    a trend per category. No oracle: its ceiling assumes independent weeks."""
+    mean, peaked = _trending_mean(rng, per_year, n_areas, n_categories)
+    rho = rng.uniform(0.3, 0.9, n_categories)[None, :]
+    sigma = rng.uniform(0.1, 0.4, n_categories)[None, :]
+    step = sigma * np.sqrt(1.0 - rho**2)
+    latent = np.empty(mean.shape)
+    latent[:, :, 0] = sigma * rng.standard_normal(mean.shape[:2])
+    for t in range(1, mean.shape[2]):
+        latent[:, :, t] = rho * latent[:, :, t - 1] + step * rng.standard_normal(mean.shape[:2])
+    counts = rng.poisson(mean * np.exp(latent - sigma[:, :, None] ** 2 / 2))
+    return Dataset("persistent", counts, mean, SYNTH_FIRST, peaked)
+
+
 def chicago(rng) -> Dataset | None:
     """Real counts; the "mean" is an estimate (the series' mean over the year before the
     tested weeks), used only to size planted outbreaks and rises and to band them."""
@@ -709,6 +727,7 @@ def generators(busier: float = 1.0) -> dict:
     """The data-generating processes by name, the synthetic ones with ``busier`` times their
     incidents a year (Chicago is real and stays as it is)."""
     makers = {"nb": nb, "sparse": sparse, "regime": regime, "dense": dense}
+    makers["persistent"] = persistent
     if busier != 1.0:
         for name, make in makers.items():
             per_year = inspect.signature(make).parameters["per_year"].default
