@@ -246,6 +246,7 @@ class _Predictions:
     recent_mean: np.ndarray  # series x recent weeks
     sum_spread: np.ndarray  # how much more k-week sums spread than the model says (>= 1)
     rise_cv2: np.ndarray  # the rising badge's reference error, squared CV (NaN: use cv2)
+    rise_spread: np.ndarray  # the same spread, moved towards the category's, for the badge
     glm: farrington.Baseline | None = None
 
     @classmethod
@@ -262,6 +263,7 @@ class _Predictions:
             recent_mean=np.full((n_series, n_recent), np.nan),
             sum_spread=np.ones(n_series),
             rise_cv2=np.full(n_series, np.nan),
+            rise_spread=np.ones(n_series),
         )
 
 
@@ -364,7 +366,14 @@ def _glm(table, target, plan, testable, recent, config, predictions) -> None:
     longest = max(config.windows)
     if config.predictive or longest > 1:  # R's configuration needs neither
         spread, misfit = _lasting_misfit(table, baseline, rows, start, predictions, longest)
-        predictions.sum_spread[rows] = spread
+        predictions.sum_spread[rows] = np.maximum(spread, 1.0)
+        # a mean of squared standardised run sums: about n / k independent ones, each with
+        # variance 2 + 1 / (the run's expected count) (Poisson's excess kurtosis)
+        runs = np.maximum(weeks_seen[rows], 1) / longest
+        with np.errstate(divide="ignore"):
+            spread_error = (2.0 + weeks_seen[rows] / (longest * events[rows])) / runs
+        shrunk = _towards_category(table, rows, spread, spread_error)
+        predictions.rise_spread[rows] = np.maximum(shrunk, 1.0)
     if config.predictive:
         fit_error = (
             _window_cv2(baseline, recent, recent_mean, rows)
@@ -373,6 +382,30 @@ def _glm(table, target, plan, testable, recent, config, predictions) -> None:
         )
         predictions.rise_cv2[rows] = fit_error + misfit
     predictions.glm = baseline
+
+
+def _towards_category(table, rows, estimate, variance) -> np.ndarray:
+    """Each cell's ``estimate`` (with its sampling ``variance``) moved towards its group and
+    category's, by how uncertain it is: the random-effects meta-analysis of DerSimonian and
+    Laird (1986), whose between-cell variance tau^2 decides how far (tau^2 = 0: all cells
+    get the category's precision-weighted mean; large: each keeps its own). Totals, and
+    categories with fewer than three cells, keep their own."""
+    result = estimate.copy()
+    cell = (table.area[rows] != ALL) & (table.category[rows] != ALL)
+    cell &= np.isfinite(estimate) & np.isfinite(variance) & (variance > 0)
+    keys = _category_key(table, rows)
+    for key in np.unique(keys[cell]):
+        i = np.flatnonzero(cell & (keys == key))
+        if len(i) < 3:
+            continue
+        w = 1.0 / variance[i]
+        fixed = np.sum(w * estimate[i]) / w.sum()
+        q = np.sum(w * (estimate[i] - fixed) ** 2)
+        tau2 = max(0.0, (q - (len(i) - 1)) / (w.sum() - np.sum(w * w) / w.sum()))
+        w = 1.0 / (variance[i] + tau2)
+        centre = np.sum(w * estimate[i]) / w.sum()
+        result[i] = centre + tau2 / (tau2 + variance[i]) * (estimate[i] - centre)
+    return result
 
 
 def _quiet_share(table, baseline, rows, start) -> np.ndarray:
@@ -454,7 +487,7 @@ def _run_spread(baseline, rows, start, observed, expected, variance, k: int) -> 
     the model's week-to-week variance says: ``D = sum (O - E)^2 / ((1 - k p / n) sum V)`` over
     every run of ``k`` fitted weeks, ``O`` and ``E`` the run's observed and fitted counts,
     ``V = sum(phi m + theta m^2)``, ``p`` the fit's parameters and ``n`` the weeks it saw (a
-    run's residuals lose about ``k p / n`` of their variance to the fit); at least 1.
+    run's residuals lose about ``k p / n`` of their variance to the fit); the callers floor it at 1.
 
     A mean that the fit misses for weeks at a time (a season of another shape, a trend that
     bends) leaves errors that do not cancel within a run: each week's test allows for it in
@@ -473,7 +506,7 @@ def _run_spread(baseline, rows, start, observed, expected, variance, k: int) -> 
     model = np.where(seen, _run_sums(variance, runs, k), 0.0).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         spread = squares / (np.clip(kept, 0.5, 1.0) * model)
-    return np.where(np.isfinite(spread), np.maximum(spread, 1.0), 1.0)
+    return np.where(np.isfinite(spread), spread, 1.0)
 
 
 def _run_sums(values: np.ndarray, runs: np.ndarray, k: int) -> np.ndarray:
@@ -877,11 +910,15 @@ def _combine(p: np.ndarray, rule: str) -> np.ndarray:
 
 def _rise(table, recent, predictions, config) -> dict[str, np.ndarray]:
     """The rising badge over the recent weeks (those left out of the baseline): has the level
-    moved up at some week and stayed up since (``analysis.rise``)."""
+    moved up at some week and stayed up since (``analysis.rise``). Its sums of weeks get the
+    spread the series' baseline four-week sums showed beyond the model (moved towards the
+    category's, ``rise_spread``): weeks that stay off the fit together, where conditions
+    persist for weeks, made the badge show two to three times as often as designed."""
     start = np.asarray(table.start, np.int64)
     mean = np.where(_observed_mask(recent, start), predictions.recent_mean, np.nan)
     theta = predictions.theta[:, None]
-    variance = predictions.phi[:, None] * mean + theta * mean * mean
+    weekly = predictions.phi[:, None] * mean + theta * mean * mean
+    variance = predictions.rise_spread[:, None] * weekly
     cv2 = np.where(np.isfinite(predictions.rise_cv2), predictions.rise_cv2, predictions.cv2)
     stat = rise.statistic(table.counts[:, recent], mean, variance, cv2)
     seen = np.isfinite(mean).sum(axis=1)

@@ -7,10 +7,13 @@ stay there until now? A burst of one to four weeks is an outbreak for the weekly
 rise, and it must not keep the badge on once the weeks after it are back to normal.
 
 For each series, with the in-control expectation ``mu_t`` from its baseline, the week-to-week
-variance ``v_t = phi mu_t + theta mu_t^2`` and ``c`` the squared coefficient of variation of
-the baseline's expectation for the window, common to every week of it (for a series with its
-own GLM, ``deviations`` gives the error of the window's sum from the fit's covariance, or
-the target week's, plus the seasonal levels' year-to-year misfit; ``rise_window_error``):
+variance ``v_t = D (phi mu_t + theta mu_t^2)`` (``D`` >= 1: how much more the series'
+baseline four-week sums spread than independent weeks would, from ``deviations``; weeks that
+stay off the fit together add up to more than their variances) and ``c`` the squared
+coefficient of variation of the baseline's expectation for the window, common to every week
+of it (for a series with its own GLM, ``deviations`` gives the error of the window's sum
+from the fit's covariance, or the target week's, plus the seasonal levels' year-to-year
+misfit; ``rise_window_error``):
 
 1. **Winsorise** each week at ``u_t = floor(mu_t + 2.33 sqrt(v_t + c mu_t^2)) + 1``, about
    the predictive 99 % point: one extreme week adds at most a bounded amount of evidence.
