@@ -913,7 +913,7 @@ def _rise(table, recent, predictions, config) -> dict[str, np.ndarray]:
     moved up at some week and stayed up since (``analysis.rise``). Its sums of weeks get the
     spread the series' baseline four-week sums showed beyond the model (moved towards the
     category's, ``rise_spread``): weeks that stay off the fit together, where conditions
-    persist for weeks, made the badge show two to three times as often as designed."""
+    persist for weeks, made the badge show up to four times as often as designed."""
     start = np.asarray(table.start, np.int64)
     mean = np.where(_observed_mask(recent, start), predictions.recent_mean, np.nan)
     theta = predictions.theta[:, None]

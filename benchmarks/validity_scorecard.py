@@ -731,8 +731,13 @@ def _related(table, mask):
 def generators(busier: float = 1.0) -> dict:
     """The data-generating processes by name, the synthetic ones with ``busier`` times their
     incidents a year (Chicago is real and stays as it is)."""
-    makers = {"nb": nb, "sparse": sparse, "regime": regime, "dense": dense}
-    makers["persistent"] = persistent
+    makers = {
+        "nb": nb,
+        "sparse": sparse,
+        "regime": regime,
+        "dense": dense,
+        "persistent": persistent,
+    }
     if busier != 1.0:
         for name, make in makers.items():
             per_year = inspect.signature(make).parameters["per_year"].default
