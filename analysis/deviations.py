@@ -246,7 +246,7 @@ class _Predictions:
     recent_mean: np.ndarray  # series x recent weeks
     sum_spread: np.ndarray  # how much more k-week sums spread than the model says (>= 1)
     rise_cv2: np.ndarray  # the rising badge's reference error, squared CV (NaN: use cv2)
-    rise_spread: np.ndarray  # the same spread, moved towards the category's, for the badge
+    rise_spread: np.ndarray  # series x 2: the badge's spread of 4- and 13-week sums (>= 1)
     glm: farrington.Baseline | None = None
 
     @classmethod
@@ -263,7 +263,7 @@ class _Predictions:
             recent_mean=np.full((n_series, n_recent), np.nan),
             sum_spread=np.ones(n_series),
             rise_cv2=np.full(n_series, np.nan),
-            rise_spread=np.ones(n_series),
+            rise_spread=np.ones((n_series, 2)),
         )
 
 
@@ -365,15 +365,14 @@ def _glm(table, target, plan, testable, recent, config, predictions) -> None:
     predictions.recent_mean[rows] = recent_mean
     longest = max(config.windows)
     if config.predictive or longest > 1:  # R's configuration needs neither
-        spread, misfit = _lasting_misfit(table, baseline, rows, start, predictions, longest)
+        spread, rise_spread, misfit = _lasting_misfit(
+            table, baseline, rows, start, predictions, longest
+        )
         predictions.sum_spread[rows] = np.maximum(spread, 1.0)
-        # a mean of squared standardised run sums: about n / k independent ones, each with
-        # variance 2 + 1 / (the run's expected count) (Poisson's excess kurtosis)
-        runs = np.maximum(weeks_seen[rows], 1) / longest
-        with np.errstate(divide="ignore"):
-            spread_error = (2.0 + weeks_seen[rows] / (longest * events[rows])) / runs
-        shrunk = _towards_category(table, rows, spread, spread_error)
-        predictions.rise_spread[rows] = np.maximum(shrunk, 1.0)
+        for column, k in enumerate((rise.SHORT_RUN, rise.LONG_RUN)):
+            error = _spread_error(k, events[rows], weeks_seen[rows])
+            shrunk = _towards_category(table, rows, rise_spread[:, column], error)
+            predictions.rise_spread[rows, column] = np.maximum(shrunk, 1.0)
     if config.predictive:
         fit_error = (
             _window_cv2(baseline, recent, recent_mean, rows)
@@ -382,6 +381,15 @@ def _glm(table, target, plan, testable, recent, config, predictions) -> None:
         )
         predictions.rise_cv2[rows] = fit_error + misfit
     predictions.glm = baseline
+
+
+def _spread_error(k: int, events: np.ndarray, weeks_seen: np.ndarray) -> np.ndarray:
+    """The sampling variance of a ``k``-week spread factor (``_run_spread``) on a series'
+    baseline: a mean of squared standardised sums over about ``n / k`` independent runs, each
+    with variance ``2 + 1 / (the run's expected count)`` (Poisson's excess kurtosis)."""
+    runs = np.maximum(weeks_seen, 1) / k
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (2.0 + weeks_seen / (k * events)) / runs
 
 
 def _towards_category(table, rows, estimate, variance) -> np.ndarray:
@@ -443,11 +451,14 @@ def _window_cv2(baseline, recent, recent_mean, rows) -> np.ndarray:
 
 def _lasting_misfit(table, baseline, rows, start, predictions, k: int):
     """How far the fit misses for weeks at a time, beyond the model's week-to-week variance,
-    measured two ways in one pass over the baseline's weeks: the spread factor of ``k``-week
-    sums (``_run_spread``; 1 where ``k`` is 1) and the seasonal levels' year-to-year misfit
-    (``_level_misfit``). Weeks before a series' start count as empty."""
+    measured in one pass over the baseline's weeks: the spread factor of ``k``-week sums
+    (``_run_spread``; 1 where ``k`` is 1), those of ``rise.SHORT_RUN``- and
+    ``rise.LONG_RUN``-week sums for the rising badge (series x 2, with the share the levels
+    take), and the seasonal levels' year-to-year misfit (``_level_misfit``). Weeks before a
+    series' start count as empty."""
     columns = baseline.design.columns
-    spread, misfit = np.ones(len(rows)), np.zeros(len(rows))
+    spread, rise_spread = np.ones(len(rows)), np.ones((len(rows), 2))
+    misfit = np.zeros(len(rows))
     for chunk in np.array_split(np.arange(len(rows)), max(1, len(rows) // 5_000)):
         series = rows[chunk]
         seen = columns[None, :] >= start[series, None]
@@ -457,9 +468,11 @@ def _lasting_misfit(table, baseline, rows, start, predictions, k: int):
         variance += predictions.theta[series, None] * expected**2
         weeks = (observed, expected, variance)
         if k > 1:
-            spread[chunk] = _run_spread(baseline, series, start, *weeks, k)
+            spread[chunk] = _run_spread(baseline, series, start, weeks, k)
+        for column, length in enumerate((rise.SHORT_RUN, rise.LONG_RUN)):
+            rise_spread[chunk, column] = _run_spread(baseline, series, start, weeks, length, True)
         misfit[chunk] = _level_misfit(baseline, series, *weeks)
-    return spread, misfit
+    return spread, rise_spread, misfit
 
 
 def _level_misfit(baseline, rows, observed, expected, variance) -> np.ndarray:
@@ -482,12 +495,22 @@ def _level_misfit(baseline, rows, observed, expected, variance) -> np.ndarray:
     return np.where(np.isfinite(misfit), np.maximum(misfit, 0.0), 0.0)
 
 
-def _run_spread(baseline, rows, start, observed, expected, variance, k: int) -> np.ndarray:
+def _run_spread(baseline, rows, start, weeks, k: int, by_design: bool = False) -> np.ndarray:
     """How much more the sums of ``k`` consecutive baseline weeks spread around the fit than
-    the model's week-to-week variance says: ``D = sum (O - E)^2 / ((1 - k p / n) sum V)`` over
-    every run of ``k`` fitted weeks, ``O`` and ``E`` the run's observed and fitted counts,
-    ``V = sum(phi m + theta m^2)``, ``p`` the fit's parameters and ``n`` the weeks it saw (a
-    run's residuals lose about ``k p / n`` of their variance to the fit); the callers floor it at 1.
+    the model's week-to-week variance says: ``D = sum (O - E)^2 / sum K V`` over every run of
+    ``k`` fitted weeks, ``O``, ``E`` and ``V = sum(phi m + theta m^2)`` the run's observed and
+    fitted counts and model variance (``weeks``), ``K`` the share of that variance the fit
+    leaves in the run's residual; the callers floor D at 1.
+
+    The fit takes part of a run's deviation into its seasonal levels. ``by_design``: the share
+    the levels take, ``K = 1 - sum_l j_l^2 / (k n_l) - k / n`` with ``j_l`` of the run's weeks
+    in level ``l`` of ``n_l`` baseline weeks and ``k / n`` for the trend (the hat matrix of
+    level means at equal weights; on independent null series D is then 1.01-1.04 at 13
+    weeks). Otherwise the older ``K = 1 - k p / n`` (``p`` the fit's parameters, ``n`` its
+    weeks; at least 0.5), which the four-week sum's test was measured with: it counts every
+    parameter against every run, so at four weeks it is about 0.77 where the levels take
+    0.85 (D about 1.1 on independent series, the sum's test a little cautious), and it
+    falls below 0 from about 20 weeks.
 
     A mean that the fit misses for weeks at a time (a season of another shape, a trend that
     bends) leaves errors that do not cancel within a run: each week's test allows for it in
@@ -495,18 +518,35 @@ def _run_spread(baseline, rows, start, observed, expected, variance, k: int) -> 
     outbreak still counts here and widens D for years. Leaving its runs out, or capping its
     weeks as theta is, made D too small on ordinary heavy-tailed series (more false weeks).
     """
+    observed, expected, variance = weeks
     columns = baseline.design.columns
     runs = np.flatnonzero(columns[k - 1 :] - columns[: len(columns) - k + 1] == k - 1)
     if len(runs) == 0:
         return np.ones(len(rows))
-    n_params = baseline.design.n_levels + baseline.trend[rows].astype(float)
-    kept = 1.0 - k * n_params / np.maximum(_weeks_seen(columns, start[rows]), 1)
     seen = columns[runs][None, :] >= start[rows, None]  # a run is seen if its first week is
     squares = np.where(seen, _run_sums(observed - expected, runs, k) ** 2, 0.0).sum(axis=1)
-    model = np.where(seen, _run_sums(variance, runs, k), 0.0).sum(axis=1)
+    run_variance = _run_sums(variance, runs, k)
+    if by_design:
+        kept = _kept_by_levels(baseline.design, runs, k)
+        model = np.where(seen, kept * run_variance, 0.0).sum(axis=1)
+    else:
+        n_params = baseline.design.n_levels + baseline.trend[rows].astype(float)
+        kept = 1.0 - k * n_params / np.maximum(_weeks_seen(columns, start[rows]), 1)
+        model = np.clip(kept, 0.5, 1.0) * np.where(seen, run_variance, 0.0).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        spread = squares / (np.clip(kept, 0.5, 1.0) * model)
+        spread = squares / model
     return np.where(np.isfinite(spread), spread, 1.0)
+
+
+def _kept_by_levels(plan, runs: np.ndarray, k: int) -> np.ndarray:
+    """Per run of ``k`` baseline weeks starting at ``runs``, the share of its sum's variance
+    left in the residual by a fit of the design's levels and trend (``_run_spread``)."""
+    size = np.maximum(np.bincount(plan.level, minlength=plan.n_levels), 1)
+    kept = np.empty(len(runs))
+    for i, first in enumerate(runs):
+        in_level = np.bincount(plan.level[first : first + k], minlength=plan.n_levels)
+        kept[i] = 1.0 - np.sum(in_level**2 / size) / k - k / len(plan.columns)
+    return kept
 
 
 def _run_sums(values: np.ndarray, runs: np.ndarray, k: int) -> np.ndarray:
@@ -911,16 +951,17 @@ def _combine(p: np.ndarray, rule: str) -> np.ndarray:
 def _rise(table, recent, predictions, config) -> dict[str, np.ndarray]:
     """The rising badge over the recent weeks (those left out of the baseline): has the level
     moved up at some week and stayed up since (``analysis.rise``). Its sums of weeks get the
-    spread the series' baseline four-week sums showed beyond the model (moved towards the
-    category's, ``rise_spread``): weeks that stay off the fit together, where conditions
+    spread the series' baseline sums of 4 and 13 weeks showed beyond the model (moved towards
+    the category's, ``rise_spread``): weeks that stay off the fit together, where conditions
     persist for weeks, made the badge show up to four times as often as designed."""
     start = np.asarray(table.start, np.int64)
     mean = np.where(_observed_mask(recent, start), predictions.recent_mean, np.nan)
     theta = predictions.theta[:, None]
-    weekly = predictions.phi[:, None] * mean + theta * mean * mean
-    variance = predictions.rise_spread[:, None] * weekly
+    variance = predictions.phi[:, None] * mean + theta * mean * mean
     cv2 = np.where(np.isfinite(predictions.rise_cv2), predictions.rise_cv2, predictions.cv2)
-    stat = rise.statistic(table.counts[:, recent], mean, variance, cv2)
+    stat = rise.statistic(
+        table.counts[:, recent], mean, variance, cv2, spread=predictions.rise_spread
+    )
     seen = np.isfinite(mean).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         typical = np.nansum(mean, axis=1) / seen

@@ -7,23 +7,24 @@ stay there until now? A burst of one to four weeks is an outbreak for the weekly
 rise, and it must not keep the badge on once the weeks after it are back to normal.
 
 For each series, with the in-control expectation ``mu_t`` from its baseline, the week-to-week
-variance ``v_t = D (phi mu_t + theta mu_t^2)`` (``D`` >= 1: how much more the series'
-baseline four-week sums spread than independent weeks would, from ``deviations``; weeks that
-stay off the fit together add up to more than their variances) and ``c`` the squared
-coefficient of variation of the baseline's expectation for the window, common to every week
-of it (for a series with its own GLM, ``deviations`` gives the error of the window's sum
-from the fit's covariance, or the target week's, plus the seasonal levels' year-to-year
-misfit; ``rise_window_error``):
+variance ``v_t = phi mu_t + theta mu_t^2``, the spread factors ``D_4`` and ``D_13`` (at least
+1: how much more the series' baseline sums of 4 and 13 weeks spread than independent weeks
+would, from ``deviations``; weeks that stay off the fit together add up to more than their
+variances) and ``c`` the squared coefficient of variation of the baseline's expectation for
+the window, common to every week of it (for a series with its own GLM, ``deviations`` gives
+the error of the window's sum from the fit's covariance, or the target week's, plus the
+seasonal levels' year-to-year misfit; ``rise_window_error``):
 
 1. **Winsorise** each week at ``u_t = floor(mu_t + 2.33 sqrt(v_t + c mu_t^2)) + 1``, about
    the predictive 99 % point: one extreme week adds at most a bounded amount of evidence.
 2. **Change point.** For every start ``k`` with at least ``min_length`` observed weeks up to
    now, the standardised excess of the winsorised counts
    ``Z_k = (S_k - M_k) / sqrt(V_k + c M_k^2)``, ``S_k = sum y'_t``, ``M_k = sum mu_t``,
-   ``V_k = sum v_t``. The ``c M_k^2`` term is what the old CUSUM lacked: an underestimated
-   baseline raises every week of the window at once, and summing weeks does not average that
-   away. The statistic is ``Z = max_k Z_k`` at ``k*``; ``kappa = S_k* / M_k*`` is the
-   estimated new level relative to the baseline.
+   ``V_k = D(L) sum v_t`` over the ``L`` weeks from ``k``, ``D(L)`` ``D_4`` up to 4 weeks,
+   ``D_13`` from 13, linear in ``L`` between. The ``c M_k^2`` term is what the old CUSUM
+   lacked: an underestimated baseline raises every week of the window at once, and summing
+   weeks does not average that away. The statistic is ``Z = max_k Z_k`` at ``k*``;
+   ``kappa = S_k* / M_k*`` is the estimated new level relative to the baseline.
 3. **Still up.** The last ``recent`` weeks must hold at least the midpoint between the
    baseline and the new level, ``sum y' >= sum mu (1 + kappa) / 2``: once counts are back to
    normal the badge goes (this is the reset: a burst's evidence no longer counts once the
@@ -49,6 +50,7 @@ import numpy as np
 from analysis.predictive import GAMMA, LOGNORMAL
 
 WINDOW = 27  # the monitored weeks: the 26 the baseline leaves out and the target week
+SHORT_RUN, LONG_RUN = 4, 13  # the lengths of the sums whose spread widens V_k
 MIN_LENGTH = 4
 RECENT = 4
 MIN_COUNT = 5
@@ -67,12 +69,14 @@ def statistic(
     variance: np.ndarray,
     cv2: np.ndarray,
     *,
+    spread: np.ndarray | None = None,
     min_length: int = MIN_LENGTH,
     recent: int = RECENT,
 ) -> dict[str, np.ndarray]:
     """The change-point statistic over rows x weeks (see the module docstring).
 
-    ``mean`` and ``variance`` are NaN in weeks a series was not observed; ``cv2`` is per row.
+    ``mean`` and ``variance`` are NaN in weeks a series was not observed; ``cv2`` is per row,
+    ``spread`` (rows x 2: ``D_4``, ``D_13``; None: 1) too.
     Returns ``z`` (``-inf`` where no start has ``min_length`` observed weeks), ``since`` (the
     column of ``k*``, -1 if none), ``kappa``, ``still_up`` and ``run_count`` (winsorised
     incidents since ``k*``).
@@ -90,6 +94,10 @@ def statistic(
         return np.cumsum(values[:, ::-1], axis=1)[:, ::-1]
 
     s, m, v, n = tail(capped), tail(mu), tail(var), tail(seen.astype(float))
+    if spread is not None:
+        short, long = spread[:, :1], spread[:, 1:]
+        towards_long = np.clip((n - SHORT_RUN) / (LONG_RUN - SHORT_RUN), 0.0, 1.0)
+        v = v * (short + (long - short) * towards_long)
     with np.errstate(divide="ignore", invalid="ignore"):
         z = (s - m) / np.sqrt(v + cv2 * m * m)
     z = np.where((n >= min_length) & (m > 0) & seen, z, -np.inf)

@@ -316,8 +316,8 @@ def test_weeks_that_stay_off_the_fit_together_are_rarely_a_rise():
     0.9 from one week to the next, sd 0.3, 3 incidents a week), as when conditions persist.
     The badge took its sums of weeks as sums of independent weeks and showed on 5.0 % of
     series-weeks against its design of 1.33 %; with the spread of the baseline's own
-    four-week sums (moved towards the category's) on 3.5 %. Still above the design: a sum
-    over half a year spreads more than the four-week spread says (docs/method)."""
+    four-week sums on 3.5 %, and with that of its 13-week sums for the longer ones on 2.5 %.
+    Still above the design: half a year of such weeks spreads more than 13 (docs/method)."""
     rng = np.random.default_rng(2)
     n_series, rho, sd = 300, 0.9, 0.3
     drift = np.zeros((n_series, N_WEEKS))
@@ -332,7 +332,7 @@ def test_weeks_that_stay_off_the_fit_together_are_rarely_a_rise():
         badge.append(result.rising[cells(table) & (result.method == deviations.GLM)])
     badge = np.concatenate(badge)
     assert badge.size >= 3500
-    assert badge.mean() < 0.042
+    assert badge.mean() < 0.03
 
 
 def _exact_size(law, level, mixing, true_tail, top=60):
