@@ -470,7 +470,9 @@ def _lasting_misfit(table, baseline, rows, start, predictions, k: int):
         if k > 1:
             spread[chunk] = _run_spread(baseline, series, start, weeks, k)
         for column, length in enumerate((rise.SHORT_RUN, rise.LONG_RUN)):
-            rise_spread[chunk, column] = _run_spread(baseline, series, start, weeks, length, True)
+            rise_spread[chunk, column] = _run_spread(
+                baseline, series, start, weeks, length, by_design=True
+            )
         misfit[chunk] = _level_misfit(baseline, series, *weeks)
     return spread, rise_spread, misfit
 
