@@ -317,7 +317,7 @@ def test_weeks_that_stay_off_the_fit_together_are_rarely_a_rise():
     The badge took its sums of weeks as sums of independent weeks and showed on 5.0 % of
     series-weeks against its design of 1.33 %; with the spread of the baseline's own
     four-week sums on 3.5 %, and with that of its 13-week sums for the longer ones on 2.5 %.
-    Still above the design: half a year of such weeks spreads more than 13 (docs/method)."""
+    Still above the design: the fit's error per series, not the sums' spread (docs/method)."""
     rng = np.random.default_rng(2)
     n_series, rho, sd = 300, 0.9, 0.3
     drift = np.zeros((n_series, N_WEEKS))
