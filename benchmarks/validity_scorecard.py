@@ -36,7 +36,12 @@ Data-generating processes (none is the model: no Farrington levels, no gamma-poo
   peaks in 30 % of categories, a trend per category (no oracle: it assumes independent
   weeks);
 - ``chicago``: real weekly aggravated assaults in Chicago 2010-2019 (22 police districts x
-  13 location categories, ../shared/data/chicago-aggravated-assaults), as one partnership.
+  13 location categories, ../shared/data/chicago-aggravated-assaults), as one partnership;
+- ``polisen``: real weekly event notices of the Swedish Police, April 2023 - August 2026
+  (../shared/data/polisen-events): the 21 counties x the 15 most common incident types, as
+  one partnership. Real Swedish holidays: for both real data sets the scorecard also prints
+  how often the real counts, without plants, are flagged in the weeks of New Year,
+  Walpurgis Night and Midsummer against the other tested weeks.
 
 Each is run prospectively, week by week over the tested weeks, as the app runs it: every
 series of the partnership (cells, area totals, category totals, total) in one call, BH
@@ -57,6 +62,7 @@ import datetime as dt
 import functools
 import gzip
 import inspect
+import json
 import math
 import pathlib
 import shutil
@@ -75,6 +81,13 @@ from tests.analysis import r_reference
 
 DATA = shared_data()
 CHICAGO = DATA / "chicago-aggravated-assaults" / "chicago_aggravated_assaults.csv.gz"
+POLISEN = DATA / "polisen-events"
+COUNTIES = DATA / "se-kommun-population" / "swedish_admin_areas.csv"
+POLISEN_FIRST = dt.date(2023, 4, 3)  # the archive is complete from late March 2023
+# The feed's night summaries, "other" and the police's own traffic checks are not incidents.
+POLISEN_NOT_INCIDENTS = ("Sammanfattning", "Övrigt", "Trafikkontroll")
+POLISEN_TYPES = 15
+REAL = ("chicago", "polisen")
 SYNTH_FIRST = weeks.week_index(dt.date(2018, 1, 1))
 SYNTH_WEEKS = 6 * 52 + 4
 WEEKS_PER_YEAR = 365.2425 / 7
@@ -244,6 +257,42 @@ def chicago(rng) -> Dataset | None:
     level = counts[:, :, -52 - 52 : -52].mean(axis=2, keepdims=True)
     mean = np.broadcast_to(level, counts.shape).astype(float)
     return Dataset("chicago", counts, mean, first, np.zeros(len(categories), bool))
+
+
+def polisen(rng) -> Dataset | None:
+    """Real counts: the police's public event notices, one per incident they chose to
+    publish, by county (a notice placed in a municipality counts in its county) and type.
+    The "mean" as for Chicago."""
+    if not POLISEN.exists():
+        return None
+    import pandas as pd
+
+    county_of = dict(pd.read_csv(COUNTIES, dtype=str)[["municipality_name", "county_name"]].values)
+    counties = sorted(set(county_of.values()))
+    rows = []
+    for path in sorted(POLISEN.glob("events_20*.jsonl")):
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                event = json.loads(line)
+                place = event["location"]["name"]
+                county = place if place in counties else county_of.get(place)
+                if county is not None and not event["type"].startswith(POLISEN_NOT_INCIDENTS):
+                    day = dt.date.fromisoformat(event["datetime"][:10])
+                    rows.append((weeks.week_index(day), county, event["type"]))
+    frame = pd.DataFrame(rows, columns=["week", "county", "type"])
+    first = weeks.week_index(POLISEN_FIRST)
+    frame = frame[frame["week"] >= first]
+    types = frame["type"].value_counts().index[:POLISEN_TYPES]
+    frame = frame[frame["type"].isin(types)]
+    n_weeks = int(frame["week"].max()) - first  # the last, partial week left out
+    frame = frame[frame["week"] < first + n_weeks]
+    counts = np.zeros((len(counties), len(types), n_weeks), np.int64)
+    area = np.searchsorted(counties, frame["county"].to_numpy())
+    category = pd.Index(types).get_indexer(frame["type"])
+    np.add.at(counts, (area, category, frame["week"].to_numpy() - first), 1)
+    level = counts[:, :, -52 - 52 : -52].mean(axis=2, keepdims=True)
+    mean = np.broadcast_to(level, counts.shape).astype(float)
+    return Dataset("polisen", counts, mean, first, np.zeros(len(types), bool))
 
 
 # --- plants ---------------------------------------------------------------------------------
@@ -472,7 +521,7 @@ def score(rng, make, args, r_ok: bool) -> None:
     if datasets[0] is None:
         print("  (data not found, skipped)")
         return
-    if datasets[0].name != "chicago":  # one real city; synthetic: several partnerships
+    if datasets[0].name not in REAL:  # real data: one partnership; synthetic: several
         datasets += [make(rng) for _ in range(args.partnerships - 1)]
     first_week = datasets[0].first_week
     n_weeks = datasets[0].counts.shape[2]
@@ -574,7 +623,9 @@ def score(rng, make, args, r_ok: bool) -> None:
 
     # null data
     table = table_of([d.counts for d in datasets], first_week)
-    null = run(table, tested, CONFIGS) if datasets[0].name != "chicago" else None
+    null = run(table, tested, CONFIGS) if datasets[0].name not in REAL else None
+    if null is None:
+        score_real_holidays(table, tested, first_week, rows)
     if null is not None:
         groups = table.group
         for name, key in (("DEFAULT", "DEFAULT"), ("R + BH", "R_COMPATIBLE")):
@@ -623,6 +674,28 @@ def score(rng, make, args, r_ok: bool) -> None:
                 value = pct(value)
             print(f"    {key:32s} {value}")
     print(f"  ({time.perf_counter() - t0:.0f} s)")
+
+
+def score_real_holidays(table, tested: range, first_week: int, rows) -> None:
+    """Real counts without plants: the share of series-weeks with an avvikelse in the weeks
+    of New Year, Walpurgis Night and Midsummer (``farrington.SWEDISH_PEAKS``) against the
+    other tested weeks. Not a null (a real week can hold a real outbreak), but a yearly peak
+    that the baseline has seen before should be flagged no more often than an ordinary
+    week."""
+    result = run(table, tested, {k: CONFIGS[k] for k in ("DEFAULT", "R_COMPATIBLE")})
+    columns = farrington.holiday_weeks(farrington.SWEDISH_PEAKS, first_week, tested.stop)
+    holiday = np.isin(np.arange(tested.start, tested.stop), columns)
+    for name, key in (("DEFAULT", "DEFAULT"), ("R + BH", "R_COMPATIBLE")):
+        flagged = result[key]["level"] == deviations.DEVIATION
+        tested_weeks = np.isfinite(result[key]["expected"])
+        for label, weeks_of in (("holiday", holiday), ("other", ~holiday)):
+            n = tested_weeks[:, weeks_of].sum()
+            rows[name][f"real weeks flagged, {label}"] = (
+                f"{100 * flagged[:, weeks_of].sum() / n:.2f} % of {n:,} series-weeks "
+                f"({weeks_of.sum()} weeks)"
+                if n
+                else "none tested"
+            )
 
 
 def score_rises(rng, datasets, stable, null, tested, rows, glrnb: bool) -> None:
@@ -730,7 +803,7 @@ def _related(table, mask):
 
 def generators(busier: float = 1.0) -> dict:
     """The data-generating processes by name, the synthetic ones with ``busier`` times their
-    incidents a year (Chicago is real and stays as it is)."""
+    incidents a year (the real data stay as they are)."""
     makers = {
         "nb": nb,
         "sparse": sparse,
@@ -742,7 +815,7 @@ def generators(busier: float = 1.0) -> dict:
         for name, make in makers.items():
             per_year = inspect.signature(make).parameters["per_year"].default
             makers[name] = functools.partial(make, per_year=busier * per_year)
-    return {**makers, "chicago": chicago}
+    return {**makers, "chicago": chicago, "polisen": polisen}
 
 
 def main() -> None:
