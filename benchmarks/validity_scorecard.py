@@ -233,8 +233,7 @@ def persistent(rng, per_year=12000.0, n_areas=24, n_categories=15) -> Dataset:
 
 
 def chicago(rng) -> Dataset | None:
-    """Real counts; the "mean" is an estimate (the series' mean over the year before the
-    tested weeks), used only to size planted outbreaks and rises and to band them."""
+    """Real counts: aggravated assaults by police district and location category."""
     if not CHICAGO.exists():
         return None
     import pandas as pd
@@ -254,15 +253,12 @@ def chicago(rng) -> Dataset | None:
     keep &= week < n_weeks
     counts = np.zeros((len(districts), len(categories), n_weeks), np.int64)
     np.add.at(counts, (area[keep], category[keep], week[keep]), 1)
-    level = counts[:, :, -52 - 52 : -52].mean(axis=2, keepdims=True)
-    mean = np.broadcast_to(level, counts.shape).astype(float)
-    return Dataset("chicago", counts, mean, first, np.zeros(len(categories), bool))
+    return _real("chicago", counts, first)
 
 
 def polisen(rng) -> Dataset | None:
     """Real counts: the police's public event notices, one per incident they chose to
-    publish, by county (a notice placed in a municipality counts in its county) and type.
-    The "mean" as for Chicago."""
+    publish, by county (a notice placed in a municipality counts in its county) and type."""
     if not POLISEN.exists():
         return None
     import pandas as pd
@@ -290,9 +286,15 @@ def polisen(rng) -> Dataset | None:
     area = np.searchsorted(counties, frame["county"].to_numpy())
     category = pd.Index(types).get_indexer(frame["type"])
     np.add.at(counts, (area, category, frame["week"].to_numpy() - first), 1)
+    return _real("polisen", counts, first)
+
+
+def _real(name: str, counts: np.ndarray, first_week: int) -> Dataset:
+    """Real counts as one partnership. Their "mean" is each series' mean over the year before
+    the last 52 weeks, used only to size and band the plants."""
     level = counts[:, :, -52 - 52 : -52].mean(axis=2, keepdims=True)
     mean = np.broadcast_to(level, counts.shape).astype(float)
-    return Dataset("polisen", counts, mean, first, np.zeros(len(types), bool))
+    return Dataset(name, counts, mean, first_week, np.zeros(counts.shape[1], bool))
 
 
 # --- plants ---------------------------------------------------------------------------------
@@ -623,9 +625,11 @@ def score(rng, make, args, r_ok: bool) -> None:
 
     # null data
     table = table_of([d.counts for d in datasets], first_week)
-    null = run(table, tested, CONFIGS) if datasets[0].name not in REAL else None
-    if null is None:
+    null = None
+    if datasets[0].name in REAL:
         score_real_holidays(table, tested, first_week, rows)
+    else:
+        null = run(table, tested, CONFIGS)
     if null is not None:
         groups = table.group
         for name, key in (("DEFAULT", "DEFAULT"), ("R + BH", "R_COMPATIBLE")):
