@@ -648,6 +648,8 @@ def score(rng, make, args, r_ok: bool) -> None:
     if null is not None:
         groups = table.group
         for name, key in (("DEFAULT", "DEFAULT"), ("R + BH", "R_COMPATIBLE")):
+            if not np.isfinite(null[key]["p"]).any():  # R's settings: too short a history
+                continue
             dev = null[key]["level"] == deviations.DEVIATION
             weekly = np.array([dev[groups == g].any(axis=0) for g in np.unique(groups)]).ravel()
             rows[name]["null weeks with any avvikelse"] = (weekly.mean(), weekly.size)
