@@ -63,7 +63,6 @@ import datetime as dt
 import functools
 import gzip
 import inspect
-import json
 import math
 import pathlib
 import shutil
@@ -78,6 +77,7 @@ from scipy import stats
 from analysis import aggregate, deviations, farrington, weeks
 from analysis.aggregate import ALL
 from benchmarks.shared_data import shared_data
+from lagesbild.policeevents import feed
 from tests.analysis import r_reference
 
 DATA = shared_data()
@@ -268,14 +268,13 @@ def polisen(rng) -> Dataset | None:
     counties = sorted(set(county_of.values()))
     rows = []
     for path in sorted(POLISEN.glob("events_20*.jsonl")):
-        with open(path, encoding="utf-8") as handle:
-            for line in handle:
-                event = json.loads(line)
-                place = event["location"]["name"]
-                county = place if place in counties else county_of.get(place)
-                if county is not None and not event["type"].startswith(POLISEN_NOT_INCIDENTS):
-                    day = dt.date.fromisoformat(event["datetime"][:10])
-                    rows.append((weeks.week_index(day), county, event["type"]))
+        for record in feed.read_file(path):
+            event = feed.parse_record(record)  # when it happened, as the app counts it
+            place = event.location_name
+            county = place if place in counties else county_of.get(place)
+            if county is not None and not event.event_type.startswith(POLISEN_NOT_INCIDENTS):
+                week = weeks.week_index(event.occurred_at.date())
+                rows.append((week, county, event.event_type))
     frame = pd.DataFrame(rows, columns=["week", "county", "type"])
     first = weeks.week_index(POLISEN_FIRST)
     frame = frame[frame["week"] >= first]
