@@ -36,6 +36,10 @@ Data-generating processes (none is the model: no Farrington levels, no gamma-poo
   correlation 0.3-0.9, marginal sd 0.1-0.4 per category), Poisson around it, season, yearly
   peaks in 30 % of categories, a trend per category (no oracle: it assumes independent
   weeks);
+- ``noufaily``: the structure of the literature's standard simulation design (Noufaily et
+  al. 2013) as a partnership of 16 areas x 10 categories, 15,000 incidents a year: per
+  category a trend, 0-2 harmonics, a week's variance phi (1-5) times its mean, and four past
+  outbreaks of k = 2-5 standard deviations per cell in the history (no oracle);
 - ``chicago``: real weekly aggravated assaults in Chicago 2010-2019 (22 police districts x
   13 location categories, ../shared/data/chicago-aggravated-assaults), as one partnership;
 - ``polisen``: real weekly event notices of the Swedish Police, April 2023 - August 2026
@@ -231,6 +235,45 @@ def persistent(rng, per_year=12000.0, n_areas=24, n_categories=15) -> Dataset:
         latent[:, :, t] = rho * latent[:, :, t - 1] + step * rng.standard_normal(mean.shape[:2])
     counts = rng.poisson(mean * np.exp(latent - sigma[:, :, None] ** 2 / 2))
     return Dataset("persistent", counts, mean, SYNTH_FIRST, peaked)
+
+
+def noufaily(rng, per_year=15000.0, n_areas=16, n_categories=10) -> Dataset:
+    """The structure of the literature's standard simulation (Noufaily et al. 2013, Stat Med
+    32:1206), as a partnership: per category a trend ``beta`` (0, 0.001 or 0.002 a week), 0-2
+    yearly harmonics with the same weights ``gamma1, gamma2`` (-0.6 to 0.6), and the week's
+    variance ``phi`` times its mean (``phi`` 1-5: linear in the mean, not the model's
+    quadratic); four past outbreaks per cell in the five years before the tested year, each
+    Poisson(k sd) incidents (k 2-5, sd of the cell's week at its start) spread over the weeks
+    after its start by a log-normal (0, 0.5) delay. No oracle (the week's law changes with
+    its mean)."""
+    n = SYNTH_WEEKS
+    t = np.arange(n)[None, :]
+    beta = rng.choice([0.0, 0.001, 0.002], n_categories)[:, None]
+    harmonics = rng.integers(0, 3, n_categories)
+    gamma1, gamma2 = (rng.uniform(-0.6, 0.6, n_categories) for _ in range(2))
+    log_season = np.zeros((n_categories, n))
+    for c in range(n_categories):
+        for j in range(1, harmonics[c] + 1):
+            angle = 2 * np.pi * j * t[0] / WEEKS_PER_YEAR
+            log_season[c] += gamma1[c] * np.cos(angle) + gamma2[c] * np.sin(angle)
+    shape = np.exp(log_season + beta * t)
+    shape /= shape[:, -104:-52].mean(axis=1, keepdims=True)  # the year before: per_year
+    mean = per_year / WEEKS_PER_YEAR * _shares(rng, n_areas, n_categories)[:, :, None]
+    mean = mean * shape[None]
+    phi = rng.choice([1.0, 1.5, 2.0, 3.0, 5.0], n_categories)[None, :, None]
+    excess = np.broadcast_to(phi - 1.0, mean.shape)
+    level = mean.copy()  # gamma-Poisson of variance phi * mean where phi > 1
+    mixed = excess > 0
+    level[mixed] = rng.gamma(mean[mixed] / excess[mixed], excess[mixed])
+    counts = rng.poisson(level)
+    first_past, last_past = n - 52 - 5 * 52, n - 52 - 4
+    for a in range(n_areas):
+        for c in range(n_categories):
+            for start in rng.integers(first_past, last_past, 4):
+                cases = rng.poisson(rng.integers(2, 6) * np.sqrt(phi[0, c, 0] * mean[a, c, start]))
+                delay = np.floor(rng.lognormal(0.0, 0.5, cases)).astype(int)
+                np.add.at(counts[a, c], np.minimum(start + delay, n - 53), 1)
+    return Dataset("noufaily", counts, mean, SYNTH_FIRST, np.zeros(n_categories, bool))
 
 
 def chicago(rng) -> Dataset | None:
@@ -834,6 +877,7 @@ def generators(busier: float = 1.0) -> dict:
         "regime": regime,
         "dense": dense,
         "persistent": persistent,
+        "noufaily": noufaily,
     }
     if busier != 1.0:
         for name, make in makers.items():
