@@ -148,7 +148,9 @@ GAMMA_FIT_ERROR = replace(DEFAULT, mixing=GAMMA)
 # times at p = 1e-4), but outbreaks were lost where theta is uncertain (regime at five times
 # 42 -> 35 %, significantly fewer than R + BH), and null weeks did not fall below 5 %.
 THETA_ERROR = replace(
-    GAMMA_FIT_ERROR, baseline=replace(DEFAULT.baseline, consistent=True), theta_error=True
+    GAMMA_FIT_ERROR,
+    baseline=replace(GAMMA_FIT_ERROR.baseline, consistent=True),
+    theta_error=True,
 )
 # A lognormal week (Poisson-lognormal), measured and not adopted (docs/method, ninth stop):
 # on lognormal weekly noise it halves the far tail's excess (3.8 -> 1.8 times at 1e-4) and

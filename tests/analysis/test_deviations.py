@@ -345,6 +345,11 @@ def _exact_size(law, level, mixing, true_tail, top=60):
     return np.mean(true_tail(first)) / level
 
 
+def _tail_of_nb(size, p):
+    """P(Y >= y) of a negative binomial (scipy's ``size`` and ``p``)."""
+    return lambda y: stats.nbinom.sf(y - 1, size, p)
+
+
 def test_consistent_levels_and_thetas_error_bring_the_far_tail_nearer_its_level():
     """1,500 series, negative binomial (mean 1 a week, theta 0.25, a season; not the model's
     law): the week test's exact false rate at p = 1e-4, where BH over ~600 series looks.
@@ -358,11 +363,9 @@ def test_consistent_levels_and_thetas_error_bring_the_far_tail_nearer_its_level(
     counts = rng.negative_binomial(1 / theta, 1 / (1 + theta * mean), size=(n, 1, weeks))
     table = aggregate.stack_series(counts, first_week=FIRST)
 
-    def true_tail(y):
-        return stats.nbinom.sf(y - 1, 1 / theta, 1 / (1 + theta * mean[-1]))
-
+    true_tail = _tail_of_nb(1 / theta, 1 / (1 + theta * mean[-1]))
     configs = {
-        "DEFAULT": deviations.GAMMA_FIT_ERROR,
+        "gamma": deviations.GAMMA_FIT_ERROR,
         "THETA_ERROR": deviations.THETA_ERROR,
         "lognormal": replace(deviations.THETA_ERROR, mixing=predictive.LOGNORMAL),
     }
@@ -372,8 +375,8 @@ def test_consistent_levels_and_thetas_error_bring_the_far_tail_nearer_its_level(
         rows = np.flatnonzero(dev.method[:n] == deviations.GLM)
         assert len(rows) > 0.9 * n
         size[name] = _exact_size(dev.law(rows), 1e-4, config.mixing, true_tail)
-    assert size["DEFAULT"] > 1.6
-    assert size["THETA_ERROR"] < 0.9 * size["DEFAULT"]
+    assert size["gamma"] > 1.6
+    assert size["THETA_ERROR"] < 0.9 * size["gamma"]
     assert size["lognormal"] < 0.85 * size["THETA_ERROR"]
 
 
@@ -395,10 +398,9 @@ def test_the_far_tail_excess_of_busy_series_is_the_means_estimate_not_thetas():
     assert len(rows) == n
     law = dev.law(rows)
 
-    def size(law, mixing=predictive.GAMMA):
-        def true_tail(y):
-            return stats.nbinom.sf(y - 1, 1 / theta, 1 / (1 + theta * mean[-1]))
+    true_tail = _tail_of_nb(1 / theta, 1 / (1 + theta * mean[-1]))
 
+    def size(law, mixing=predictive.GAMMA):
         return _exact_size(law, 1e-4, mixing, true_tail, top=200)
 
     as_tested = size(law)
@@ -409,11 +411,6 @@ def test_the_far_tail_excess_of_busy_series_is_the_means_estimate_not_thetas():
     z = np.log(dev.expected[rows] / mean[-1]) / np.sqrt(dev.fit_cv2[rows])
     assert 0.9 < z.std() < 1.2
     assert -0.35 < z.mean() < 0.0
-
-
-def _tail_of_nb(size, p):
-    """P(Y >= y) of a negative binomial (scipy's ``size`` and ``p``)."""
-    return lambda y: stats.nbinom.sf(y - 1, size, p)
 
 
 def test_the_lognormal_fit_error_halves_the_far_tail_where_variance_is_linear_in_the_mean():
