@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -33,7 +34,9 @@ def test_report_assigns_area_by_geometry_and_records_history(reporter_a):
     assert created
     assert incident.area.name == "Norr"
     assert incident.status == Incident.Status.NEW
-    assert incident.iso_week == int(incident.occurred_at.strftime("%G%V"))
+    # the week is the partnership's local one: late on a Sunday in UTC is Monday in Sweden
+    local = incident.occurred_at.astimezone(ZoneInfo(incident.partnership.time_zone))
+    assert incident.iso_week == int(local.strftime("%G%V"))
     assert incident.changes.get().action == IncidentChange.Action.CREATED
     assert Entry.objects.filter(action="incident.created", object_id=str(incident.pk)).exists()
 
