@@ -924,15 +924,18 @@ def _by_mixing(function, method, mixing, *args, **kwargs) -> np.ndarray:
     argument is the mixing) for every series: ``mixing`` for the series with a GLM of their
     own and gamma for the others. A GLM's estimate of log m is close to normal, while a
     pooled series' rate has an exact gamma posterior."""
-    result = function(*args, GAMMA, **kwargs)
     glm = method == GLM
-    if mixing != GAMMA and glm.any():
+    if mixing == GAMMA or not glm.any():
+        return function(*args, GAMMA, **kwargs)
 
-        def of_glm(a):
-            return np.broadcast_to(a, glm.shape)[glm] if np.ndim(a) else a
+    def of(rows, a):
+        return np.broadcast_to(a, glm.shape)[rows] if np.ndim(a) else a
 
-        parts = [of_glm(a) for a in args]
-        result[glm] = function(*parts, mixing, **{k: of_glm(a) for k, a in kwargs.items()})
+    result = np.empty(glm.shape)
+    for rows, law in ((glm, mixing), (~glm, GAMMA)):
+        if rows.any():
+            parts = [of(rows, a) for a in args]
+            result[rows] = function(*parts, law, **{k: of(rows, a) for k, a in kwargs.items()})
     return result
 
 

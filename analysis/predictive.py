@@ -184,9 +184,11 @@ def quantile(
 ) -> np.ndarray:
     """Smallest count whose cumulative probability reaches ``probability`` (NaN where m is).
 
-    A mixture's quantile is found by bisection over whole counts: its CDF is the
-    components' weighted average, so the quantile lies between the components' smallest
-    and largest.
+    A mixture has no quantile function of its own: its CDF (the components' weighted
+    average) is searched over whole counts, from the quantile of the negative binomial with
+    the mixture's mean and variance, in steps that double until the answer is bracketed,
+    then by bisection. The first guess is usually within a few counts, so a handful of CDF
+    evaluations replace one quantile search per component.
     """
     mean, phi, theta, c, theta_se, zero = np.broadcast_arrays(
         *(np.asarray(v, float) for v in (mean, phi, theta, c, theta_se, zero))
@@ -194,14 +196,62 @@ def quantile(
     known = np.isfinite(mean)
     mean_ok = np.where(known, mean, 0.0)
     weights, means, sizes = _components(mean_ok, phi, theta, c, theta_se, mixing, zero)
-    each = _nb("ppf", probability, means, sizes)
-    high = each.max(axis=-1)
-    if weights.shape[-1] > 1:
-        low = each.min(axis=-1)
-        while np.any(low < high):
-            middle = np.floor((low + high) / 2.0)
-            law = (mean_ok, phi, theta, c, theta_se, mixing, zero)
-            reached = cdf(middle, *law) >= probability
-            high = np.where(reached, middle, high)
-            low = np.where(reached, low, middle + 1.0)
-    return np.where(known, high, np.nan)
+    if weights.shape[-1] == 1:
+        found = _nb("ppf", probability, means, sizes)[..., 0]
+    else:
+        shape = np.broadcast_shapes(weights.shape, means.shape, sizes.shape)
+        weights, means, sizes = (
+            np.broadcast_to(a, shape).reshape(-1, shape[-1]) for a in (weights, means, sizes)
+        )
+        # a component of size 0 (a mean of 0 with overdispersion) has no law: NaN, as the
+        # negative binomial's own quantile is there
+        lawful = np.all(sizes > 0, axis=-1)
+        found = np.full(len(means), np.nan)
+        found[lawful] = _search(probability, weights[lawful], means[lawful], sizes[lawful])
+        found = found.reshape(mean.shape)
+    return np.where(known, found, np.nan)
+
+
+def _search(probability: float, weights, means, sizes) -> np.ndarray:
+    """The quantile of each row's mixture (rows of components), see ``quantile``."""
+
+    def reached(x, rows):
+        mixed = _nb("cdf", x[:, None], means[rows], sizes[rows]) * weights[rows]
+        return np.sum(mixed, axis=-1) >= probability
+
+    guess = _nb("ppf", probability, *_matched(weights, means, sizes))
+    high = np.full(len(guess), np.inf)
+    low = np.zeros(len(guess))
+    step = np.ones(len(guess))
+    every = np.arange(len(guess))
+    above = reached(guess, every)  # the quantile is at most the guess
+    high[above] = guess[above]
+    low[~above] = guess[~above] + 1.0
+    # the other end of the bracket: steps of 1, 2, 4, ... away from the guess
+    open_ = every
+    while len(open_):
+        candidate = np.where(above[open_], high[open_] - step[open_], low[open_] - 1 + step[open_])
+        candidate = np.maximum(candidate, 0.0)
+        hit = reached(candidate, open_)
+        high[open_] = np.where(hit, candidate, high[open_])
+        low[open_] = np.where(hit, low[open_], candidate + 1.0)
+        step[open_] *= 2.0
+        # downwards the search ends at the first miss (or at 0), upwards at the first hit
+        done = np.where(above[open_], ~hit | (candidate == 0), hit)
+        open_ = open_[~done]
+    while np.any(low < high):
+        open_ = np.flatnonzero(low < high)
+        middle = np.floor((low[open_] + high[open_]) / 2.0)
+        hit = reached(middle, open_)
+        high[open_] = np.where(hit, middle, high[open_])
+        low[open_] = np.where(hit, low[open_], middle + 1.0)
+    return high
+
+
+def _matched(weights, means, sizes) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and negative-binomial size with each row's mixture mean and variance."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        variances = means + np.where(np.isinf(sizes), 0.0, means**2 / sizes)
+    mean = np.sum(weights * means, axis=-1)
+    variance = np.sum(weights * (variances + means**2), axis=-1) - mean**2
+    return mean, size(mean, variance / np.where(mean > 0, mean, 1.0), 0.0)

@@ -170,9 +170,12 @@ def test_thetas_error_keeps_the_mean_and_widens_the_far_tail():
 @pytest.mark.parametrize("mixing", MIXINGS)
 @pytest.mark.parametrize(("theta_se", "zero"), [(0.0, 0.0), (0.05, 0.0), (0.0, 0.4)])
 def test_quantile_is_the_smallest_count_that_reaches_the_probability(mixing, theta_se, zero):
-    mean = np.array([0.2, 1.0, 6.0, 80.0])
-    law = (mean, 1.2, 0.15, np.array([0.0, 0.3, 0.05, 0.02]), theta_se, mixing, zero)
-    for probability in (0.1, 0.9, 0.99):
+    # from nearly empty to a busy total, and a fit's error up to a CV of 120 %: the search
+    # from the matched negative binomial's quantile must end at the same count everywhere
+    mean = np.array([0.01, 0.2, 1.0, 6.0, 80.0, 4000.0, 30.0])
+    c = np.array([0.0, 0.3, 0.05, 0.02, 0.02, 0.001, 1.5])
+    law = (mean, 1.2, 0.15, c, theta_se, mixing, zero)
+    for probability in (1e-4, 0.1, 0.9, 0.99, 0.9999):
         q = predictive.quantile(probability, *law)
         assert (predictive.cdf(q, *law) >= probability).all()
         assert (predictive.cdf(q - 1, *law) < probability).all()
