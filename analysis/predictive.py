@@ -67,10 +67,14 @@ def size(mean: np.ndarray, phi: np.ndarray, c: np.ndarray) -> np.ndarray:
 def _nb(method: str, x, mean, shape) -> np.ndarray:
     """scipy's ``method`` ("cdf" or "ppf") of the negative binomial with this mean and size,
     Poisson where the size is infinite."""
-    finite_shape = np.where(np.isinf(shape), 1.0, shape)
+    poisson = np.isinf(shape)
+    # placeholders where the Poisson is used: scipy's negative-binomial search does not end
+    # for a success probability that rounds to 1
+    finite_shape = np.where(poisson, 1.0, shape)
+    nb_mean = np.where(poisson, 1.0, mean)
     with np.errstate(divide="ignore", invalid="ignore"):
-        nb = getattr(stats.nbinom, method)(x, finite_shape, finite_shape / (finite_shape + mean))
-    return np.where(np.isinf(shape), getattr(stats.poisson, method)(x, mean), nb)
+        nb = getattr(stats.nbinom, method)(x, finite_shape, finite_shape / (finite_shape + nb_mean))
+    return np.where(poisson, getattr(stats.poisson, method)(x, mean), nb)
 
 
 def _components(mean, phi, theta, c, theta_se, mixing, zero=0.0, weeks=1):
@@ -203,9 +207,9 @@ def quantile(
         weights, means, sizes = (
             np.broadcast_to(a, shape).reshape(-1, shape[-1]) for a in (weights, means, sizes)
         )
-        # a component of size 0 (a mean of 0 with overdispersion) has no law: NaN, as the
-        # negative binomial's own quantile is there
-        lawful = np.all(sizes > 0, axis=-1)
+        # a component of size 0 (a mean of 0 with overdispersion) or an infinite mean has
+        # no law: NaN, as the negative binomial's own quantile is there
+        lawful = np.all((sizes > 0) & np.isfinite(means), axis=-1)
         found = np.full(len(means), np.nan)
         found[lawful] = _search(probability, weights[lawful], means[lawful], sizes[lawful])
         found = found.reshape(mean.shape)
@@ -219,15 +223,31 @@ def _search(probability: float, weights, means, sizes) -> np.ndarray:
         mixed = _nb("cdf", x[:, None], means[rows], sizes[rows]) * weights[rows]
         return np.sum(mixed, axis=-1) >= probability
 
-    guess = _nb("ppf", probability, *_matched(weights, means, sizes))
-    high = np.full(len(guess), np.inf)
-    low = np.zeros(len(guess))
-    step = np.ones(len(guess))
+    # from 0 where the mixture's variance is too large for floats (scipy's own search hangs)
+    mean, shape = _matched(weights, means, sizes)
+    usable = np.isfinite(mean) & ~np.isnan(shape)
+    guess = np.zeros(len(mean))
+    guess[usable] = _nb("ppf", probability, mean[usable], shape[usable])
+    low, high = _bracket(reached, guess)
+    # an end reached only at infinity is the answer: there is nothing to halve
+    while len(open_ := np.flatnonzero((low < high) & np.isfinite(high))):
+        middle = np.floor((low[open_] + high[open_]) / 2.0)
+        hit = reached(middle, open_)
+        high[open_] = np.where(hit, middle, high[open_])
+        low[open_] = np.where(hit, low[open_], middle + 1.0)
+    return high
+
+
+def _bracket(reached, guess: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Counts ``low <= quantile <= high`` around each row's ``guess``, the other end found
+    in steps of 1, 2, 4, ... away from it; ``reached(x, rows)``: whether those rows' CDF at
+    ``x`` reaches the probability. A CDF that never gets there (NaN where scipy has no
+    value) ends with ``high`` NaN."""
     every = np.arange(len(guess))
     above = reached(guess, every)  # the quantile is at most the guess
-    high[above] = guess[above]
-    low[~above] = guess[~above] + 1.0
-    # the other end of the bracket: steps of 1, 2, 4, ... away from the guess
+    high = np.where(above, guess, np.inf)
+    low = np.where(above, 0.0, guess + 1.0)
+    step = np.ones(len(guess))
     open_ = every
     while len(open_):
         candidate = np.where(above[open_], high[open_] - step[open_], low[open_] - 1 + step[open_])
@@ -237,21 +257,17 @@ def _search(probability: float, weights, means, sizes) -> np.ndarray:
         low[open_] = np.where(hit, low[open_], candidate + 1.0)
         step[open_] *= 2.0
         # downwards the search ends at the first miss (or at 0), upwards at the first hit
-        done = np.where(above[open_], ~hit | (candidate == 0), hit)
+        lost = ~hit & ~np.isfinite(candidate)
+        high[open_[lost]] = np.nan
+        done = np.where(above[open_], ~hit | (candidate == 0), hit) | lost
         open_ = open_[~done]
-    while np.any(low < high):
-        open_ = np.flatnonzero(low < high)
-        middle = np.floor((low[open_] + high[open_]) / 2.0)
-        hit = reached(middle, open_)
-        high[open_] = np.where(hit, middle, high[open_])
-        low[open_] = np.where(hit, low[open_], middle + 1.0)
-    return high
+    return low, high
 
 
 def _matched(weights, means, sizes) -> tuple[np.ndarray, np.ndarray]:
     """Mean and negative-binomial size with each row's mixture mean and variance."""
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         variances = means + np.where(np.isinf(sizes), 0.0, means**2 / sizes)
-    mean = np.sum(weights * means, axis=-1)
-    variance = np.sum(weights * (variances + means**2), axis=-1) - mean**2
+        mean = np.sum(weights * means, axis=-1)
+        variance = np.sum(weights * (variances + means**2), axis=-1) - mean**2
     return mean, size(mean, variance / np.where(mean > 0, mean, 1.0), 0.0)

@@ -182,6 +182,16 @@ def test_quantile_is_the_smallest_count_that_reaches_the_probability(mixing, the
     assert np.isnan(predictive.quantile(0.9, np.array([np.nan]), 1.0, 0.1, 0.1, 0.0, mixing)).all()
 
 
+def test_quantile_ends_where_floats_cannot_hold_the_law():
+    """A mean too large for floats has no quantile (NaN), and a Poisson mean too small for
+    the negative binomial's success probability still has its quantile, 0: scipy's own
+    search for those never returned."""
+    huge = predictive.quantile(0.9, np.array([1e300, 2.0]), 1.0, 0.1, 0.1, 0.0, "lognormal")
+    assert np.isnan(huge[0]) and huge[1] > 0
+    tiny = predictive.quantile(0.9, np.array([1e-50]), 1.0, 0.0, 0.0)
+    assert tiny[0] == 0.0
+
+
 def test_bh_matches_statsmodels_within_each_family():
     rng = np.random.default_rng(0)
     p = rng.uniform(size=40) ** 3
