@@ -165,6 +165,11 @@ def cdf(
         *(np.asarray(v, float) for v in (y, mean, phi, theta, c, theta_se, zero))
     )
     weights, means, sizes = _components(mean, phi, theta, c, theta_se, mixing, zero, weeks)
+    return _mixture_cdf(y, weights, means, sizes)
+
+
+def _mixture_cdf(y, weights, means, sizes) -> np.ndarray:
+    """P(Y <= y) of a mixture of negative binomials (components on the last axis)."""
     return np.sum(_nb("cdf", y[..., None], means, sizes) * weights, axis=-1)
 
 
@@ -220,8 +225,7 @@ def _search(probability: float, weights, means, sizes) -> np.ndarray:
     """The quantile of each row's mixture (rows of components), see ``quantile``."""
 
     def reached(x, rows):
-        mixed = _nb("cdf", x[:, None], means[rows], sizes[rows]) * weights[rows]
-        return np.sum(mixed, axis=-1) >= probability
+        return _mixture_cdf(x, weights[rows], means[rows], sizes[rows]) >= probability
 
     # from 0 where the mixture's variance is too large for floats (scipy's own search hangs)
     mean, shape = _matched(weights, means, sizes)
