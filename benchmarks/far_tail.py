@@ -12,8 +12,9 @@ under the true negative binomial, of a count whose p-value is at or below ``a``,
 over the series and divided by ``a`` (1 is calibrated, above 1 too many flags). Printed for
 DEFAULT and for ``deviations.THETA_ERROR`` (consistent levels, theta's error), each with
 the fit's error taken as gamma and as lognormal, and for ``deviations.LOGNORMAL_WEEKS``
-(the week's own variation lognormal). ``null`` and the scorecard take ``--config
-THETA_ERROR`` or ``--config LOGNORMAL_WEEKS`` too.
+(the week's own variation lognormal). ``null``, ``cells`` and the scorecard take
+``--config THETA_ERROR``, ``LOGNORMAL_WEEKS`` or ``NB_FIT_ERROR`` (the fit's error with the
+negative binomial's dispersion at the target) too.
 
 ``null``: the scorecard's processes without plants (``benchmarks.validity_scorecard``), more
 partnerships than its three, each run week by week as the app runs it: partnership weeks
