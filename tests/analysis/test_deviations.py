@@ -350,6 +350,25 @@ def _tail_of_nb(size, p):
     return lambda y: stats.nbinom.sf(y - 1, size, p)
 
 
+SEASONAL_WEEKS = 5 * 52 + 30  # five years of baseline and the weeks after it
+
+
+def _seasonal_nb(seed: int, n: int, level: float, theta: float):
+    """``n`` negative-binomial series of ``level`` a week with a season of +-30 % (a sine, not
+    the fit's steps) and overdispersion ``theta``, over ``SEASONAL_WEEKS`` weeks: the true
+    mean of each week, and the table."""
+    rng = np.random.default_rng(seed)
+    mean = level * (1 + 0.3 * np.sin(2 * np.pi * np.arange(SEASONAL_WEEKS) / 52.18))
+    counts = rng.negative_binomial(1 / theta, 1 / (1 + theta * mean), size=(n, 1, len(mean)))
+    return mean, aggregate.stack_series(counts, first_week=FIRST)
+
+
+def _fit_error_z(dev, rows, truth):
+    """How far the fit's expectation is from the ``truth`` in units of its stated error:
+    log(m / true m) / sqrt(c)."""
+    return np.log(dev.expected[rows] / truth) / np.sqrt(dev.fit_cv2[rows])
+
+
 def test_consistent_levels_and_thetas_error_bring_the_far_tail_nearer_its_level():
     """1,500 series, negative binomial (mean 1 a week, theta 0.25, a season; not the model's
     law): the week test's exact false rate at p = 1e-4, where BH over ~600 series looks.
@@ -357,11 +376,8 @@ def test_consistent_levels_and_thetas_error_bring_the_far_tail_nearer_its_level(
     stop: Farrington's plain reweighting, theta taken as known) it is reached 1.73 times as
     often as the level; with the consistent levels and theta's error (``THETA_ERROR``) 1.46
     times, and with the fit's error also taken as lognormal 1.14 times."""
-    rng = np.random.default_rng(11)
-    n, weeks, theta = 1500, 5 * 52 + 30, 0.25
-    mean = 1.0 + 0.3 * np.sin(2 * np.pi * np.arange(weeks) / 52.18)
-    counts = rng.negative_binomial(1 / theta, 1 / (1 + theta * mean), size=(n, 1, weeks))
-    table = aggregate.stack_series(counts, first_week=FIRST)
+    n, weeks, theta = 1500, SEASONAL_WEEKS, 0.25
+    mean, table = _seasonal_nb(11, n, 1.0, theta)
 
     true_tail = _tail_of_nb(1 / theta, 1 / (1 + theta * mean[-1]))
     configs = {
@@ -388,11 +404,8 @@ def test_the_far_tail_excess_of_busy_series_is_the_means_estimate_not_thetas():
     of it low: Farrington's reweighting), but the gamma that mixed it in until the thirteenth
     stop has the lighter far tail: mixed as lognormal (DEFAULT now), 1.5
     (docs/method/deviations.md, tenth stop)."""
-    rng = np.random.default_rng(3)
-    n, weeks, theta = 1000, 5 * 52 + 30, 0.3
-    mean = 10.0 * (1 + 0.3 * np.sin(2 * np.pi * np.arange(weeks) / 52.18))
-    counts = rng.negative_binomial(1 / theta, 1 / (1 + theta * mean), size=(n, 1, weeks))
-    table = aggregate.stack_series(counts, first_week=FIRST)
+    n, weeks, theta = 1000, SEASONAL_WEEKS, 0.3
+    mean, table = _seasonal_nb(3, n, 10.0, theta)
     dev = deviations.weekly_deviations(table, weeks - 1)
     rows = np.flatnonzero(dev.method[:n] == deviations.GLM)
     assert len(rows) == n
@@ -408,7 +421,7 @@ def test_the_far_tail_excess_of_busy_series_is_the_means_estimate_not_thetas():
     assert size({**law, "theta": np.full_like(law["theta"], theta)}) > 0.85 * as_tested
     assert size({**law, "mean": np.full_like(law["mean"], mean[-1])}) < 1.0
     assert size(law, predictive.LOGNORMAL) < 0.75 * as_tested
-    z = np.log(dev.expected[rows] / mean[-1]) / np.sqrt(dev.fit_cv2[rows])
+    z = _fit_error_z(dev, rows, mean[-1])
     assert 0.9 < z.std() < 1.2
     assert -0.35 < z.mean() < 0.0
 
@@ -420,11 +433,8 @@ def test_the_fit_error_of_a_busy_series_can_be_as_large_as_negative_binomial_wee
     reweighted baseline; DEFAULT) the error is stated too small (z has sd 1.08); with
     ``max(phi, 1 + theta m)`` at the target (``NB_FIT_ERROR``, measured and not adopted) it
     is the right size (1.02) (docs/method/deviations.md, fifteenth stop)."""
-    rng = np.random.default_rng(3)
-    n, weeks, theta = 1000, 5 * 52 + 30, 0.1
-    mean = 20.0 * (1 + 0.3 * np.sin(2 * np.pi * np.arange(weeks) / 52.18))
-    counts = rng.negative_binomial(1 / theta, 1 / (1 + theta * mean), size=(n, 1, weeks))
-    table = aggregate.stack_series(counts, first_week=FIRST)
+    n, weeks = 1000, SEASONAL_WEEKS
+    mean, table = _seasonal_nb(3, n, 20.0, 0.1)
     sd = {}
     for config in (deviations.DEFAULT, deviations.NB_FIT_ERROR):
         z = []
@@ -432,7 +442,7 @@ def test_the_fit_error_of_a_busy_series_can_be_as_large_as_negative_binomial_wee
             dev = deviations.weekly_deviations(table, target, config)
             rows = np.flatnonzero(dev.method[:n] == deviations.GLM)
             assert len(rows) == n
-            z.append(np.log(dev.expected[rows] / mean[target]) / np.sqrt(dev.fit_cv2[rows]))
+            z.append(_fit_error_z(dev, rows, mean[target]))
         sd[config] = np.concatenate(z).std()
     assert sd[deviations.DEFAULT] > 1.06
     assert 0.97 < sd[deviations.NB_FIT_ERROR] < 1.04
