@@ -13,8 +13,9 @@ over the series and divided by ``a`` (1 is calibrated, above 1 too many flags). 
 DEFAULT and for ``deviations.THETA_ERROR`` (consistent levels, theta's error), each with
 the fit's error taken as gamma and as lognormal, and for ``deviations.LOGNORMAL_WEEKS``
 (the week's own variation lognormal). ``null``, ``cells`` and the scorecard take
-``--config THETA_ERROR``, ``LOGNORMAL_WEEKS`` or ``NB_FIT_ERROR`` (the fit's error with the
-negative binomial's dispersion at the target) too.
+``--config THETA_ERROR``, ``LOGNORMAL_WEEKS``, ``NB_FIT_ERROR`` (the fit's error with the
+negative binomial's dispersion at the target) or ``BLOCK_FIT_ERROR`` (the fit's error widened
+where the window's weeks move together) too.
 
 ``null``: the scorecard's processes without plants (``benchmarks.validity_scorecard``), more
 partnerships than its three, each run week by week as the app runs it: partnership weeks
