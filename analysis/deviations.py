@@ -122,8 +122,10 @@ class DeviationConfig:
 # The four-week sum is tested beside the week (Simes-combined, then BH): an outbreak over
 # several weeks of a sparse cell rarely makes one week stand out, but its sum does.
 # The rising badge at one week in 75 (1.3 %), not 104: issue 9 allows 1.5 % false
-# series-weeks, and the measured rate stays below the design on every scorecard process
-# (docs/method/deviations.md).
+# series-weeks. On null series-weeks the measured rate is 0.5-1.5 % where weeks are
+# independent and 1.7 % (1.29 x the design) where they persist; one week in 90 brings that
+# to 1.45 % but finds 57 % of the persistent process's slow rises instead of 67 %
+# (docs/method/deviations.md, sixteenth stop).
 # A category whose weeks come and go gets the zero-inflated law where its cells' weeks
 # prefer it: the negative binomial of the same variance put its far tail too far out
 # (p = 1e-4 reached a fifth as often as the level), and outbreaks there were missed.
