@@ -525,7 +525,7 @@ def _lasting_misfit(table, baseline, rows, start, predictions, k: int, block: in
             )
         misfit[chunk] = _level_misfit(baseline, series, *weeks)
         if block:
-            block_spread[chunk] = _run_spread(baseline, series, start, weeks, block, True)
+            block_spread[chunk] = _run_spread(baseline, series, start, weeks, block, by_design=True)
     return spread, rise_spread, misfit, block_spread
 
 

@@ -466,7 +466,7 @@ def _persistent(seed: int, n: int, level: float, rho: float, sd: float):
 
 def test_the_fit_error_of_a_series_whose_weeks_persist_can_be_as_large_as_its_blocks_make_it():
     """600 series whose weeks persist (5 a week, AR(1) correlation 0.7, marginal sd 0.3),
-    four target weeks: z = log(m / true m) / sqrt(c). The fit's covariance takes the
+    three target weeks: z = log(m / true m) / sqrt(c). The fit's covariance takes the
     baseline's weeks as independent, and the target's level is estimated from a few blocks
     of seven weeks that move together, so DEFAULT states its error too small (z has sd 1.52).
     Widened by how much more seven-week sums spread than the weeks say (``BLOCK_FIT_ERROR``,
