@@ -353,12 +353,18 @@ def _tail_of_nb(size, p):
 SEASONAL_WEEKS = 5 * 52 + 30  # five years of baseline and the weeks after it
 
 
+def _season(level: float) -> np.ndarray:
+    """``level`` a week with a season of +-30 % (a sine, not the fit's steps), over
+    ``SEASONAL_WEEKS`` weeks."""
+    return level * (1 + 0.3 * np.sin(2 * np.pi * np.arange(SEASONAL_WEEKS) / 52.18))
+
+
 def _seasonal_nb(seed: int, n: int, level: float, theta: float):
     """``n`` negative-binomial series of ``level`` a week with a season of +-30 % (a sine, not
     the fit's steps) and overdispersion ``theta``, over ``SEASONAL_WEEKS`` weeks: the true
     mean of each week, and the table."""
     rng = np.random.default_rng(seed)
-    mean = level * (1 + 0.3 * np.sin(2 * np.pi * np.arange(SEASONAL_WEEKS) / 52.18))
+    mean = _season(level)
     counts = rng.negative_binomial(1 / theta, 1 / (1 + theta * mean), size=(n, 1, len(mean)))
     return mean, aggregate.stack_series(counts, first_week=FIRST)
 
@@ -367,6 +373,18 @@ def _fit_error_z(dev, rows, truth):
     """How far the fit's expectation is from the ``truth`` in units of its stated error:
     log(m / true m) / sqrt(c)."""
     return np.log(dev.expected[rows] / truth) / np.sqrt(dev.fit_cv2[rows])
+
+
+def _fit_error_sd(mean, table, n, config, targets) -> float:
+    """The sd of ``_fit_error_z`` over the first ``n`` series of ``table`` (each must have
+    its own GLM) and the ``targets`` weeks, whose true weekly ``mean`` they share."""
+    z = []
+    for target in targets:
+        dev = deviations.weekly_deviations(table, target, config)
+        rows = np.flatnonzero(dev.method[:n] == deviations.GLM)
+        assert len(rows) == n
+        z.append(_fit_error_z(dev, rows, mean[target]))
+    return np.concatenate(z).std()
 
 
 def test_consistent_levels_and_thetas_error_bring_the_far_tail_nearer_its_level():
@@ -435,17 +453,9 @@ def test_the_fit_error_of_a_busy_series_can_be_as_large_as_negative_binomial_wee
     is the right size (1.02) (docs/method/deviations.md, fifteenth stop)."""
     n, weeks = 1000, SEASONAL_WEEKS
     mean, table = _seasonal_nb(3, n, 20.0, 0.1)
-    sd = {}
-    for config in (deviations.DEFAULT, deviations.NB_FIT_ERROR):
-        z = []
-        for target in (weeks - 1, weeks - 14, weeks - 27, weeks - 40):
-            dev = deviations.weekly_deviations(table, target, config)
-            rows = np.flatnonzero(dev.method[:n] == deviations.GLM)
-            assert len(rows) == n
-            z.append(_fit_error_z(dev, rows, mean[target]))
-        sd[config] = np.concatenate(z).std()
-    assert sd[deviations.DEFAULT] > 1.06
-    assert 0.97 < sd[deviations.NB_FIT_ERROR] < 1.04
+    targets = (weeks - 1, weeks - 14, weeks - 27, weeks - 40)
+    assert _fit_error_sd(mean, table, n, deviations.DEFAULT, targets) > 1.06
+    assert 0.97 < _fit_error_sd(mean, table, n, deviations.NB_FIT_ERROR, targets) < 1.04
 
 
 def _persistent(seed: int, n: int, level: float, rho: float, sd: float):
@@ -454,7 +464,7 @@ def _persistent(seed: int, n: int, level: float, rho: float, sd: float):
     ``sd``, mean 1): weeks that are not independent. The marginal mean of each week, and the
     table."""
     rng = np.random.default_rng(seed)
-    mean = level * (1 + 0.3 * np.sin(2 * np.pi * np.arange(SEASONAL_WEEKS) / 52.18))
+    mean = _season(level)
     latent = np.empty((n, SEASONAL_WEEKS))
     latent[:, 0] = sd * rng.standard_normal(n)
     for t in range(1, SEASONAL_WEEKS):
@@ -473,23 +483,18 @@ def test_the_fit_error_of_a_series_whose_weeks_persist_can_be_as_large_as_its_bl
     measured and not adopted) it is nearly the right size (1.13); on independent negative
     binomial series (5 a week, theta 0.1) the two are about the same (1.09)
     (docs/method/deviations.md, sixteenth stop)."""
+    n, weeks = 600, SEASONAL_WEEKS
+    targets = (weeks - 1, weeks - 14, weeks - 27)
 
-    def z_sd(mean, table, n, config):
-        z = []
-        for target in (SEASONAL_WEEKS - 1, SEASONAL_WEEKS - 14, SEASONAL_WEEKS - 27):
-            dev = deviations.weekly_deviations(table, target, config)
-            rows = np.flatnonzero(dev.method[:n] == deviations.GLM)
-            assert len(rows) == n
-            z.append(_fit_error_z(dev, rows, mean[target]))
-        return np.concatenate(z).std()
+    def sd(data, config):
+        return _fit_error_sd(*data, n, config, targets)
 
-    n = 600
     persistent = _persistent(5, n, 5.0, 0.7, 0.3)
-    assert z_sd(*persistent, n, deviations.DEFAULT) > 1.35
-    assert 0.95 < z_sd(*persistent, n, deviations.BLOCK_FIT_ERROR) < 1.2
+    assert sd(persistent, deviations.DEFAULT) > 1.35
+    assert 0.95 < sd(persistent, deviations.BLOCK_FIT_ERROR) < 1.2
     independent = _seasonal_nb(5, n, 5.0, 0.1)
-    assert z_sd(*independent, n, deviations.BLOCK_FIT_ERROR) == pytest.approx(
-        z_sd(*independent, n, deviations.DEFAULT), rel=0.02
+    assert sd(independent, deviations.BLOCK_FIT_ERROR) == pytest.approx(
+        sd(independent, deviations.DEFAULT), rel=0.02
     )
 
 
@@ -503,7 +508,7 @@ def test_the_lognormal_fit_error_halves_the_far_tail_where_variance_is_linear_in
     skewed the quiet weeks of such a series are (docs/method/deviations.md, thirteenth
     stop)."""
     rng = np.random.default_rng(13)
-    n, weeks, phi = 1000, 5 * 52 + 30, 5.0
+    n, weeks, phi = 1000, SEASONAL_WEEKS, 5.0
     angle = 2 * np.pi * np.arange(weeks) / 52.18
     mean = np.exp(0.6 * np.cos(angle) + 0.6 * np.sin(angle))
     mean *= 0.8 / mean.mean()
@@ -530,8 +535,8 @@ def test_a_lognormal_week_halves_the_far_tail_excess_of_lognormal_weekly_noise()
     gamma has the lighter far tail at the same variance; with the week's variation taken as
     lognormal (``LOGNORMAL_WEEKS``) 1.8 times. The rest is the estimates' own error."""
     rng = np.random.default_rng(2)
-    n, weeks, sigma = 1000, 5 * 52 + 30, 0.3
-    mean = 10.0 * (1 + 0.3 * np.sin(2 * np.pi * np.arange(weeks) / 52.18))
+    n, weeks, sigma = 1000, SEASONAL_WEEKS, 0.3
+    mean = _season(10.0)
     counts = rng.poisson(mean * np.exp(sigma * rng.standard_normal((n, 1, weeks)) - sigma**2 / 2))
     table = aggregate.stack_series(counts, first_week=FIRST)
     truth = (mean[-1], 1.0, np.expm1(sigma**2), 0.0, 0.0, predictive.POISSON_LOGNORMAL)
@@ -556,8 +561,8 @@ def test_a_category_that_comes_and_goes_gets_a_calibrated_and_sharper_week_test(
     level: outbreaks missed). With the zero-inflated law (DEFAULT) 0.83 and 0.73 times,
     and each cell's share of quiet weeks is found."""
     rng = np.random.default_rng(4)
-    n, weeks, quiet = 600, 5 * 52 + 30, 0.4
-    mean = 1.5 * (1 + 0.3 * np.sin(2 * np.pi * np.arange(weeks) / 52.18))
+    n, weeks, quiet = 600, SEASONAL_WEEKS, 0.4
+    mean = _season(1.5)
     busy = rng.random((n, 1, weeks)) >= quiet
     counts = np.where(busy, rng.poisson(mean / (1 - quiet), size=(n, 1, weeks)), 0)
     table = aggregate.stack_series(counts, first_week=FIRST)
